@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 mode is the package default; these catch the rest early.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "helpdeskd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "helpdeskd", targets: ["helpdeskd"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries, wrapped so no variadic or macro-only API leaks into Swift.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // Core: pure, synchronous code over bytes.
+        .target(name: "MIME", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+        .target(name: "Incident", dependencies: ["MIME"], swiftSettings: strictSettings),
+
+        // Edges: storage and mail transport.
+        .target(
+            name: "TicketStore",
+            dependencies: ["Incident", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "Mail", dependencies: ["CCurl"], swiftSettings: strictSettings),
+
+        // The daemon and its command line.
+        .target(
+            name: "Helpdesk",
+            dependencies: ["MIME", "Incident", "TicketStore", "Mail"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "helpdeskd",
+            dependencies: [
+                "Helpdesk", "MIME", "Incident", "TicketStore", "Mail",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "MIMETests", dependencies: ["MIME", "CLibXML2"], swiftSettings: strictSettings),
+        .testTarget(name: "IncidentTests", dependencies: ["Incident", "MIME"], swiftSettings: strictSettings),
+        .testTarget(name: "TicketStoreTests", dependencies: ["TicketStore"], swiftSettings: strictSettings),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "CCurl"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)
