@@ -25,6 +25,11 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
@@ -32,7 +37,8 @@ let package = Package(
 
         // Core: pure, synchronous code over bytes.
         .target(name: "MIME", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
-        .target(name: "Incident", dependencies: ["MIME"], swiftSettings: strictSettings),
+        .target(name: "Digest", dependencies: ["CLibCrypto"], swiftSettings: strictSettings),
+        .target(name: "Incident", dependencies: ["MIME", "Digest"], swiftSettings: strictSettings),
 
         // Edges: storage and mail transport.
         .target(
@@ -45,7 +51,7 @@ let package = Package(
         // The daemon and its command line.
         .target(
             name: "Helpdesk",
-            dependencies: ["MIME", "Incident", "TicketStore", "Mail"],
+            dependencies: ["MIME", "Incident", "TicketStore", "Mail", "Digest"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -58,6 +64,7 @@ let package = Package(
         ),
 
         .testTarget(name: "MIMETests", dependencies: ["MIME", "CLibXML2"], swiftSettings: strictSettings),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"], swiftSettings: strictSettings),
         .testTarget(name: "IncidentTests", dependencies: ["Incident", "MIME"], swiftSettings: strictSettings),
         .testTarget(name: "TicketStoreTests", dependencies: ["TicketStore"], swiftSettings: strictSettings),
         .testTarget(name: "MailTests", dependencies: ["Mail", "CCurl"], swiftSettings: strictSettings),

@@ -1,0 +1,186 @@
+/// RFC 2047 encoded words (`=?charset?B|Q?text?=`) and RFC 6532 UTF-8 in header values.
+///
+/// Decoding is lenient the way mail clients are: words glued to surrounding text are decoded,
+/// adjacent words in one charset are joined before charset conversion (so a multi-byte character
+/// split across two words survives), the white space between adjacent words is dropped, and a
+/// broken word is left as written so the text stays readable.
+public enum EncodedWords {
+    /// Decodes a raw (unfolded) header value into text with control characters replaced by spaces,
+    /// so a decoded value can never smuggle CR/LF into anything built from it.
+    public static func decode(_ raw: ArraySlice<UInt8>, defects: inout [String]) -> String {
+        var hasEncodedWord = false
+        var isASCII = true
+        raw.withUnsafeBufferPointer { buffer in
+            var previous: UInt8 = 0
+            for byte in buffer {
+                if byte >= 0x80 { isASCII = false }
+                if previous == UInt8(ascii: "="), byte == UInt8(ascii: "?") { hasEncodedWord = true }
+                previous = byte
+            }
+        }
+        if !hasEncodedWord {
+            return sanitised(literal(raw, isASCII: isASCII, defects: &defects))
+        }
+        return sanitised(decodeWords(raw, defects: &defects))
+    }
+
+    /// Convenience for a value already held as a string.
+    public static func decode(_ value: String, defects: inout [String]) -> String {
+        decode(Array(value.utf8)[...], defects: &defects)
+    }
+
+    /// Text outside encoded words: ASCII, UTF-8 (RFC 6532), or legacy 8-bit that we must guess.
+    private static func literal(_ bytes: ArraySlice<UInt8>, isASCII: Bool, defects: inout [String]) -> String {
+        if isASCII { return String(decoding: bytes, as: UTF8.self) }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        let decoded = CharsetDecoder.decode(bytes, label: "windows-1252")
+        defects.append("8-bit header text that is not UTF-8; decoded as windows-1252")
+        return decoded.text
+    }
+
+    private struct Word {
+        var charset: Substring
+        var bytes: [UInt8]
+        var end: Int
+    }
+
+    private static func decodeWords(_ raw: ArraySlice<UInt8>, defects: inout [String]) -> String {
+        let bytes = Array(raw)
+        let n = bytes.count
+        var out = ""
+        var i = 0
+        var literalStart = 0
+        // Where a search for "?=" already failed: no word can close after it.
+        var noTerminatorFrom = Int.max
+        var run: (charset: Substring, bytes: [UInt8])? = nil
+        var lastWordEnd = -1
+
+        func flushRun() {
+            guard let current = run else { return }
+            let decoded = CharsetDecoder.decode(current.bytes, label: String(current.charset))
+            defects.append(contentsOf: decoded.defects)
+            out += decoded.text
+            run = nil
+        }
+
+        func flushLiteral(upTo end: Int) {
+            guard literalStart < end else { return }
+            let segment = bytes[literalStart..<end]
+            // White space alone between two encoded words is dropped (RFC 2047 §6.2).
+            if lastWordEnd == literalStart, segment.allSatisfy(isLinearWhiteSpace) {
+                literalStart = end
+                return
+            }
+            flushRun()
+            out += literal(segment, isASCII: segment.allSatisfy { $0 < 0x80 }, defects: &defects)
+            literalStart = end
+        }
+
+        while i < n {
+            if bytes[i] == UInt8(ascii: "="), i + 1 < n, bytes[i + 1] == UInt8(ascii: "?"),
+                let word = parseWord(bytes, at: i, noTerminatorFrom: &noTerminatorFrom, defects: &defects)
+            {
+                // Words are whole tokens in the standard; glued ones still decode, but text before them stays.
+                let whitespaceOnlyGap = lastWordEnd == literalStart
+                    && bytes[literalStart..<i].allSatisfy(isLinearWhiteSpace)
+                if whitespaceOnlyGap {
+                    literalStart = i
+                } else {
+                    flushLiteral(upTo: i)
+                }
+                if let current = run, current.charset.lowercased() == word.charset.lowercased() {
+                    run!.bytes += word.bytes
+                } else {
+                    flushRun()
+                    run = (word.charset, word.bytes)
+                }
+                i = word.end
+                literalStart = i
+                lastWordEnd = i
+                continue
+            }
+            i += 1
+        }
+        flushLiteral(upTo: n)
+        flushRun()
+        return out
+    }
+
+    /// Parses one encoded word starting at `start` ("=?"); nil when it is not a well-formed word.
+    private static func parseWord(_ bytes: [UInt8], at start: Int, noTerminatorFrom: inout Int,
+                                  defects: inout [String]) -> Word?
+    {
+        let n = bytes.count
+        var i = start + 2
+        let charsetStart = i
+        // Charset names are short tokens; the cap keeps a failed attempt cheap.
+        while i < n, i - charsetStart <= 64, bytes[i] != UInt8(ascii: "?") {
+            let byte = bytes[i]
+            if byte <= 0x20 || byte >= 0x7F { return nil }
+            i += 1
+        }
+        guard i < n, bytes[i] == UInt8(ascii: "?"), i > charsetStart else { return nil }
+        var charsetEnd = i
+        // RFC 2231 §5 adds an optional language: "=?utf-8*en?Q?…?=".
+        if let star = bytes[charsetStart..<charsetEnd].firstIndex(of: UInt8(ascii: "*")) { charsetEnd = star }
+        guard charsetEnd > charsetStart, i + 2 < n, bytes[i + 2] == UInt8(ascii: "?") else { return nil }
+        let encoding = bytes[i + 1] | 0x20
+        guard encoding == UInt8(ascii: "b") || encoding == UInt8(ascii: "q") else { return nil }
+        let payloadStart = i + 3
+        guard payloadStart < noTerminatorFrom else { return nil }
+        var j = payloadStart
+        var payloadEnd = -1
+        while j + 1 < n {
+            if bytes[j] == UInt8(ascii: "?"), bytes[j + 1] == UInt8(ascii: "=") {
+                payloadEnd = j
+                break
+            }
+            j += 1
+        }
+        if payloadEnd < 0 {
+            noTerminatorFrom = payloadStart
+            return nil
+        }
+        let payload = bytes[payloadStart..<payloadEnd]
+        let decoded: [UInt8]
+        if encoding == UInt8(ascii: "b") {
+            let result = Base64.decode(payload)
+            if !result.problems.isEmpty { defects.append("malformed base64 in an encoded word") }
+            decoded = result.bytes
+        } else {
+            let result = QuotedPrintable.decode(payload, underscoreIsSpace: true)
+            if !result.problems.isEmpty { defects.append("malformed quoted-printable in an encoded word") }
+            decoded = result.bytes
+        }
+        let charset = String(decoding: bytes[charsetStart..<charsetEnd], as: UTF8.self)
+        return Word(charset: Substring(charset), bytes: decoded, end: payloadEnd + 2)
+    }
+
+    @inline(__always)
+    private static func isLinearWhiteSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+            || byte == UInt8(ascii: "\n")
+    }
+
+    /// Replaces control characters (CR, LF, NUL, …) with spaces; decoded header text is one line.
+    static func sanitised(_ text: String) -> String {
+        var needsWork = false
+        for scalar in text.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F
+            || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+        {
+            needsWork = true
+            break
+        }
+        guard needsWork else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                out.append(" ")
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,94 @@
+/// The message-level headers helpdeskd works with, decoded.
+public struct Envelope: Sendable, Equatable {
+    /// Message-ID without angle brackets.
+    public var messageID: String?
+    public var date: MessageDate?
+    public var subject: String?
+    public var from: [MailAddress] = []
+    public var sender: [MailAddress] = []
+    public var replyTo: [MailAddress] = []
+    public var to: [MailAddress] = []
+    public var cc: [MailAddress] = []
+    /// Message-IDs from In-Reply-To, without angle brackets.
+    public var inReplyTo: [String] = []
+    /// Message-IDs from References, without angle brackets, oldest first.
+    public var references: [String] = []
+
+    public init() {}
+}
+
+extension MIMEMessage {
+    /// Decodes the envelope headers of a message entity (the top level, or an encapsulated one).
+    public func envelope(of part: Int = 0) -> (envelope: Envelope, defects: [Defect]) {
+        var envelope = Envelope()
+        var problems: [String] = []
+        let path = parts[part].path
+        var seenSingletons: Set<String> = []
+        bytes.withUnsafeBufferPointer { buffer in
+            for field in parts[part].headers {
+                guard let name = Self.envelopeFieldName(field, in: buffer) else { continue }
+                let raw = unfold(bytes[field.value])
+                if ["message-id", "date", "subject", "from"].contains(name) {
+                    if seenSingletons.contains(name) {
+                        problems.append("duplicate \(name) header; the first was used")
+                        continue
+                    }
+                    seenSingletons.insert(name)
+                }
+                switch name {
+                case "message-id":
+                    envelope.messageID = AddressParser.messageIDs(headerString(raw, &problems)).first
+                case "date":
+                    let value = headerString(raw, &problems)
+                    envelope.date = MessageDate.parse(value)
+                    if envelope.date == nil {
+                        problems.append("unreadable Date \"\(String.sanitisedForDefect(value.utf8))\"")
+                    }
+                case "subject":
+                    envelope.subject = EncodedWords.decode(raw, defects: &problems)
+                case "from": envelope.from += addresses(raw, &problems)
+                case "sender": envelope.sender += addresses(raw, &problems)
+                case "reply-to": envelope.replyTo += addresses(raw, &problems)
+                case "to": envelope.to += addresses(raw, &problems)
+                case "cc": envelope.cc += addresses(raw, &problems)
+                case "in-reply-to": envelope.inReplyTo += AddressParser.messageIDs(headerString(raw, &problems))
+                case "references": envelope.references += AddressParser.messageIDs(headerString(raw, &problems))
+                default: break
+                }
+            }
+        }
+        return (envelope, problems.map { Defect(part: path, reason: $0) })
+    }
+
+    private static let envelopeNames: [[UInt8]] = [
+        "message-id", "date", "subject", "from", "sender", "reply-to", "to", "cc", "in-reply-to", "references",
+    ].map { Array($0.utf8) }
+
+    private static func envelopeFieldName(_ field: HeaderField, in buffer: UnsafeBufferPointer<UInt8>) -> String? {
+        for name in envelopeNames where field.hasName(name, in: buffer) {
+            return String(decoding: name, as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// A structured header's bytes as a string: UTF-8 (RFC 6532), else windows-1252 with a defect.
+    private func headerString(_ raw: ArraySlice<UInt8>, _ problems: inout [String]) -> String {
+        if let text = String(validating: raw, as: UTF8.self) { return text }
+        problems.append("8-bit header text that is not UTF-8; decoded as windows-1252")
+        return CharsetDecoder.decode(raw, label: "windows-1252").text
+    }
+
+    private func addresses(_ raw: ArraySlice<UInt8>, _ problems: inout [String]) -> [MailAddress] {
+        AddressParser.parse(headerString(raw, &problems)).map { address in
+            var decoded = address
+            if let name = address.name {
+                decoded.name = EncodedWords.decode(Array(name.utf8)[...], defects: &problems)
+            }
+            if let group = address.group {
+                decoded.group = EncodedWords.decode(Array(group.utf8)[...], defects: &problems)
+            }
+            decoded.address = EncodedWords.sanitised(address.address)
+            return decoded
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// The parser's explicit limits. Beyond a limit the parser stops descending or collecting,
+/// records a defect, and still returns everything it read.
+public struct ParserLimits: Sendable, Equatable {
+    /// How deeply multiparts and encapsulated messages may nest.
+    public var maxDepth: Int
+    /// How many parts (entities) one message may have, at every depth together.
+    public var maxParts: Int
+    /// How many header lines one part may carry; further header lines are skipped.
+    public var maxHeaderLines: Int
+    /// How long one header field may be, folded lines included; longer fields are cut.
+    public var maxHeaderLineLength: Int
+
+    /// The hard ceiling on `maxDepth`, whatever the configuration says: nesting is walked with
+    /// recursion-free code, but each level costs boundary comparisons on every candidate line.
+    public static let depthCeiling = 1_000
+
+    public init(maxDepth: Int = 64, maxParts: Int = 10_000, maxHeaderLines: Int = 10_000,
+                maxHeaderLineLength: Int = 1 << 20) {
+        self.maxDepth = min(max(1, maxDepth), Self.depthCeiling)
+        self.maxParts = max(1, maxParts)
+        self.maxHeaderLines = max(1, maxHeaderLines)
+        self.maxHeaderLineLength = max(80, maxHeaderLineLength)
+    }
+}

@@ -1,0 +1,375 @@
+import Testing
+
+@testable import MIME
+
+/// Builds a message from lines joined with CRLF, as mail travels on the wire.
+func crlf(_ lines: String) -> [UInt8] {
+    Array(lines.replacingLineFeeds(with: "\r\n").utf8)
+}
+
+extension String {
+    func replacingLineFeeds(with separator: String) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: separator)
+    }
+}
+
+extension MIMEMessage {
+    func body(_ index: Int) -> String { String(decoding: bytes[parts[index].bodyRange], as: UTF8.self) }
+    func part(_ path: String) -> Int? { parts.indices.first { parts[$0].path == path && parts[$0].kind == .leaf } }
+    var defectReasons: [String] { defects.map(\.reason) }
+}
+
+@Suite struct StructureTests {
+    @Test func singlePartMessage() {
+        let message = MIMEParser().parse(crlf("Subject: Hi\nFrom: a@example.org\n\nHello\nworld\n"))
+        #expect(message.parts.count == 1)
+        #expect(message.parts[0].path == "1")
+        #expect(message.parts[0].contentType == "text/plain")
+        #expect(message.body(0) == "Hello\r\nworld\r\n")
+        #expect(message.headerText("subject") == "Hi")
+        #expect(message.defects.isEmpty)
+    }
+
+    @Test func multipartMixedWithAttachment() throws {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary="b1"
+
+            preamble text
+            --b1
+            Content-Type: text/plain; charset=utf-8
+
+            Body text
+            --b1
+            Content-Type: image/png; name="shot.png"
+            Content-Transfer-Encoding: base64
+            Content-Disposition: attachment; filename="screen.png"
+
+            iVBORw0KGgo=
+            --b1--
+            epilogue
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "2"])
+        #expect(message.parts[0].kind == .multipart)
+        #expect(message.body(1) == "Body text")
+        #expect(message.parts[2].filename == "screen.png")
+        #expect(message.decodedBody(of: 2).bytes == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let content = MessageContent(message)
+        #expect(content.text == "Body text")
+        #expect(content.attachments.map(\.path) == ["2"])
+        #expect(content.attachments.first?.detectedType == "image/png")
+        #expect(message.defects.isEmpty)
+    }
+
+    @Test func alternativeInsideMixedChoosesPlainAndHTML() {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary=outer
+
+            --outer
+            Content-Type: multipart/alternative; boundary=inner
+
+            --inner
+            Content-Type: text/plain
+
+            plain version
+            --inner
+            Content-Type: text/html
+
+            <p>html version</p>
+            --inner--
+            --outer
+            Content-Type: application/pdf; name=report.pdf
+
+            %PDF-1.4
+            --outer--
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "1.1", "1.2", "2"])
+        let content = MessageContent(message)
+        #expect(content.text == "plain version")
+        #expect(content.html == "<p>html version</p>")
+        #expect(content.attachments.map(\.path) == ["2"])
+        #expect(content.attachments.first?.detectedType == "application/pdf")
+    }
+
+    @Test func htmlOnlyMessageGivesConvertedText() {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: text/html; charset=utf-8
+
+            <html><body><p>Session ID: <b>abc</b></p></body></html>
+            """))
+        let content = MessageContent(message)
+        #expect(content.text == "Session ID: abc")
+        #expect(content.html?.contains("<b>abc</b>") == true)
+    }
+
+    @Test func forwardedMessageKeepsItsScreenshot() {
+        let message = MIMEParser().parse(crlf("""
+            Subject: Fwd: exam problem
+            Content-Type: multipart/mixed; boundary=fwd
+
+            --fwd
+            Content-Type: text/plain
+
+            See below.
+            --fwd
+            Content-Type: message/rfc822
+
+            Subject: exam problem
+            From: Student <student@example.edu>
+            Content-Type: multipart/mixed; boundary=orig
+
+            --orig
+            Content-Type: text/plain
+
+            It froze.
+            --orig
+            Content-Type: image/png
+            Content-Transfer-Encoding: base64
+
+            iVBORw0KGgo=
+            --orig--
+            --fwd--
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "2", "2", "2.1", "2.2"])
+        #expect(message.parts[2].kind == .message)
+        #expect(message.parts[3].isMessageRoot)
+        #expect(message.headerText("subject", in: 3) == "exam problem")
+        let content = MessageContent(message)
+        #expect(content.text == "See below.")
+        #expect(content.attachments.map(\.path) == ["2.1", "2.2"])
+        #expect(content.attachments.last?.detectedType == "image/png")
+        #expect(message.defects.isEmpty)
+    }
+
+    @Test func forwardedSinglePartMessageBodyIsNumberedDotOne() {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary=x
+
+            --x
+            Content-Type: message/rfc822
+
+            Subject: inner
+
+            inner body
+            --x--
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "1.1"])
+        #expect(message.body(2) == "inner body")
+    }
+
+    @Test func missingFinalBoundaryKeepsEveryPart() {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary=b
+
+            --b
+            Content-Type: text/plain
+
+            first
+            --b
+            Content-Type: text/plain
+
+            second, and then the connection dropped
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "2"])
+        #expect(message.body(2).hasPrefix("second"))
+        #expect(message.defectReasons.contains("multipart ended without its closing boundary"))
+    }
+
+    @Test func outerBoundaryClosesAnInnerMultipartThatNeverClosed() {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary=outer
+
+            --outer
+            Content-Type: multipart/alternative; boundary=inner
+
+            --inner
+            Content-Type: text/plain
+
+            inner text
+            --outer
+            Content-Type: text/plain
+
+            after
+            --outer--
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "1.1", "2"])
+        #expect(message.body(2) == "inner text")
+        #expect(message.body(3) == "after")
+        #expect(message.defects.map(\.description) == ["part 1: multipart ended without its closing boundary"])
+    }
+
+    @Test func boundariesWithOddCharactersAndPrefixesOfEachOther() {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary="=_odd ?b'(x)+,./:=?"
+
+            --=_odd ?b'(x)+,./:=?
+            Content-Type: multipart/alternative; boundary="=_odd ?b'(x)+,./:=?2"
+
+            --=_odd ?b'(x)+,./:=?2
+            Content-Type: text/plain
+
+            one
+            --=_odd ?b'(x)+,./:=?2--
+            --=_odd ?b'(x)+,./:=?\t 
+            Content-Type: text/plain
+
+            two
+            --=_odd ?b'(x)+,./:=?--
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "1.1", "2"])
+        #expect(message.body(2) == "one")
+        #expect(message.body(3) == "two")
+        #expect(message.defects.isEmpty)
+    }
+
+    @Test func bareLineFeedsAreLineBreaksToo() {
+        let raw = Array("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nA\n--b\nContent-Type: text/html\n\n<b>B</b>\n--b--\n".utf8)
+        let message = MIMEParser().parse(raw)
+        #expect(message.parts.map(\.path) == ["", "1", "2"])
+        #expect(message.body(1) == "A")
+        #expect(message.body(2) == "<b>B</b>")
+    }
+
+    @Test func headerSectionWithoutBlankLine() {
+        let message = MIMEParser().parse(crlf("Subject: x\nThis line is body text\nmore"))
+        #expect(message.headerText("subject") == "x")
+        #expect(message.body(0) == "This line is body text\r\nmore")
+        #expect(message.defectReasons == ["header section ended without a blank line"])
+    }
+
+    @Test func foldedAndObsoleteHeaders() {
+        let message = MIMEParser().parse(crlf("Subject : a long\n\tfolded\n  subject\nX-Empty:\n\nbody"))
+        #expect(message.headerText("subject") == "a long folded  subject")
+        #expect(message.headerText("x-empty") == "")
+        #expect(message.headerText("missing") == nil)
+    }
+
+    @Test func mboxFromLineIsSkipped() {
+        let message = MIMEParser().parse(crlf("From someone@example.org Mon Nov 11 10:00:00 2024\nSubject: s\n\nbody"))
+        #expect(message.headerText("subject") == "s")
+        #expect(message.defects.isEmpty)
+        #expect(message.parts[0].range.lowerBound > 0)
+    }
+
+    @Test func emptyInputAndHeadersOnly() {
+        let empty = MIMEParser().parse([])
+        #expect(empty.parts.count == 1)
+        #expect(empty.parts[0].bodyRange.isEmpty)
+        let headersOnly = MIMEParser().parse(crlf("Subject: only headers"))
+        #expect(headersOnly.headerText("subject") == "only headers")
+        #expect(headersOnly.parts[0].bodyRange.isEmpty)
+    }
+
+    @Test func digestPartsDefaultToMessages() {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/digest; boundary=d
+
+            --d
+
+            Subject: first
+
+            one
+            --d
+
+            Subject: second
+
+            two
+            --d--
+            """))
+        #expect(message.parts.filter { $0.kind == .message }.count == 2)
+        #expect(message.headerText("subject", in: 2) == "first")
+    }
+
+    @Test func multipartWithoutBoundaryIsKeptAsText() {
+        let message = MIMEParser().parse(crlf("Content-Type: multipart/mixed\n\nsome text"))
+        #expect(message.parts[0].kind == .leaf)
+        #expect(message.parts[0].contentType == "text/plain")
+        #expect(MessageContent(message).text == "some text")
+        #expect(message.defects.count == 1)
+    }
+
+    @Test func multipartWhoseBoundaryNeverAppearsKeepsItsBody() {
+        let message = MIMEParser().parse(crlf("Content-Type: multipart/mixed; boundary=zz\n\nno parts here"))
+        #expect(message.parts.count == 1)
+        #expect(MessageContent(message).text == "no parts here")
+        #expect(message.defectReasons.contains { $0.contains("has no parts") })
+    }
+
+    @Test func emptyPartsBetweenConsecutiveBoundaries() {
+        let message = MIMEParser().parse(crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\n--b\n\nx\n--b--"))
+        #expect(message.parts.map(\.path) == ["", "1", "2"])
+        #expect(message.body(1) == "")
+        #expect(message.body(2) == "x")
+    }
+
+    @Test func rawBytesAreNeverModifiedAndRangesPointIntoThem() {
+        let raw = crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nabc\n--b--\n")
+        let message = MIMEParser().parse(raw)
+        #expect(message.bytes == raw)
+        let leaf = message.parts[1]
+        #expect(Array(raw[leaf.headerRange]) == Array("Content-Type: text/plain\r\n".utf8))
+        #expect(Array(raw[leaf.bodyRange]) == Array("abc".utf8))
+        #expect(leaf.range.lowerBound == leaf.headerRange.lowerBound)
+    }
+
+    @Test func unknownTransferEncodingIsReportedAndKept() {
+        let message = MIMEParser().parse(crlf("Content-Transfer-Encoding: x-custom\n\nraw"))
+        #expect(message.decodedBody(of: 0).bytes == Array("raw".utf8))
+        #expect(message.defectReasons.contains { $0.contains("x-custom") })
+    }
+
+    @Test func encodedMessageRFC822StaysALeaf() {
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary=b
+
+            --b
+            Content-Type: message/rfc822
+            Content-Transfer-Encoding: base64
+
+            U3ViamVjdDogeAoKYm9keQ==
+            --b--
+            """))
+        #expect(message.parts[1].kind == .leaf)
+        #expect(message.decodedBody(of: 1).bytes == Array("Subject: x\n\nbody".utf8))
+    }
+}
+
+@Suite struct LimitTests {
+    @Test func nestingBeyondTheLimitStopsDescendingAndKeepsTheRest() {
+        var text = ""
+        for level in 0..<100 { text += "Content-Type: multipart/mixed; boundary=b\(level)\n\n--b\(level)\n" }
+        text += "Content-Type: text/plain\n\ndeep text\n"
+        let message = MIMEParser(limits: ParserLimits(maxDepth: 10)).parse(crlf(text))
+        #expect(message.parts.map(\.depth).max()! < 10)
+        #expect(message.defectReasons.contains { $0.hasPrefix("nesting deeper than 10") })
+        let opaque = message.parts.last!
+        #expect(String(decoding: message.bytes[opaque.bodyRange], as: UTF8.self).hasSuffix("deep text\r\n"))
+    }
+
+    @Test func partCountLimit() {
+        var text = "Content-Type: multipart/mixed; boundary=b\n\n"
+        for index in 0..<50 { text += "--b\n\npart \(index)\n" }
+        text += "--b--\n"
+        let message = MIMEParser(limits: ParserLimits(maxParts: 10)).parse(crlf(text))
+        #expect(message.parts.count == 10)
+        #expect(message.defectReasons.contains { $0.hasPrefix("more than 10 parts") })
+    }
+
+    @Test func headerLineLimit() {
+        var text = ""
+        for index in 0..<500 { text += "X-Junk-\(index): v\n" }
+        text += "Subject: late\n\nbody"
+        let message = MIMEParser(limits: ParserLimits(maxHeaderLines: 100)).parse(crlf(text))
+        #expect(message.parts[0].headers.count == 100)
+        #expect(message.headerText("subject") == nil)
+        #expect(message.body(0) == "body")
+        #expect(message.defectReasons.contains { $0.hasPrefix("more than 100 header lines") })
+    }
+
+    @Test func headerLengthLimitCutsFoldedFields() {
+        let long = String(repeating: "a", count: 300)
+        let message = MIMEParser(limits: ParserLimits(maxHeaderLineLength: 200))
+            .parse(crlf("Subject: \(long)\n \(long)\n\nbody"))
+        #expect(message.parts[0].headers[0].value.count == 200)
+        #expect(message.defectReasons.filter { $0.contains("longer than 200") }.count == 1)
+    }
+}
