@@ -11,7 +11,10 @@ let package = Package(
     name: "helpdeskd",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "helpdeskd", targets: ["helpdeskd"])
+        .executable(name: "helpdeskd", targets: ["helpdeskd"]),
+        // The core as libraries, for the fuzzing package in Tests/Fuzz and for embedding.
+        .library(name: "MIME", targets: ["MIME"]),
+        .library(name: "Incident", targets: ["Incident"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
