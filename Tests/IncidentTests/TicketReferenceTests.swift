@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TicketStore
+@testable import Incident
 
 @Suite struct TicketReferenceTests {
     @Test func formatsWithSixDigitsAndParsesBack() throws {
