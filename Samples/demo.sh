@@ -1,7 +1,26 @@
 #!/usr/bin/env bash
 # `make demo`: shows what helpdeskd does today with the sample emails in this folder.
+# It grows with the product: parsing now; extraction, tickets and the daemon come next.
 set -euo pipefail
 bin="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
-echo "helpdeskd $("$bin" --version)"
-echo "The daemon is not built yet; this demo grows with every milestone."
+echo "helpdeskd $("$bin" --version) — reading the sample helpdesk emails in Samples/"
+echo
+for mail in "$here"/*.eml; do
+  "$bin" parse "$mail" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sender = d["from"][0]["address"] if d["from"] else "?"
+atts = ", ".join((a["detected_type"] or a["content_type"]) + " " + str(a["size"]) + " B" for a in d["attachments"])
+text = (d["text"] or "").strip().splitlines()
+print(sys.argv[1])
+print("  from     " + sender)
+print("  subject  " + (d["subject"] or ""))
+print("  parts    %d attachment(s)%s" % (len(d["attachments"]), ": " + atts if atts else ""))
+print("  text     " + (text[0][:70] if text else "(none)"))
+if d["defects"]:
+    print("  defects  " + "; ".join(d["defects"]))
+' "$(basename "$mail")"
+done
+echo
+echo "Try: helpdeskd parse --pretty Samples/01-complete-report.eml  (binary: $bin)"
