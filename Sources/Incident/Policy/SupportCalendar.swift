@@ -126,8 +126,3 @@ public struct SupportCalendar: Sendable, Equatable {
         return total
     }
 }
-
-@inline(__always)
-func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-    a >= 0 ? a / b : -((-a + b - 1) / b)
-}

@@ -1,0 +1,97 @@
+/// Finds the proctoring server's address: URLs and host names in text, and what a server URL
+/// says about the session (`?session=…`, `/sessions/<id>`).
+enum ServerAddress {
+    /// Characters that end a URL in running text.
+    static let urlTerminators: Set<Character> = [" ", "\t", "\n", "<", ">", "\"", "'", "«", "»", "|"]
+
+    /// Every http(s) URL in `text`, in order, without trailing sentence punctuation.
+    static func urls(in text: some StringProtocol) -> [String] {
+        var found: [String] = []
+        var rest = Substring(text)
+        while let start = rest.firstRange(of: "http")?.lowerBound {
+            let candidate = rest[start...]
+            let lower = candidate.prefix(8).lowercased()
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else {
+                rest = rest[rest.index(after: start)...]
+                continue
+            }
+            let end = candidate.firstIndex { urlTerminators.contains($0) } ?? candidate.endIndex
+            let url = trimmedURL(candidate[..<end])
+            if url.count > 8 { found.append(url) }
+            rest = candidate[end...]
+        }
+        return found
+    }
+
+    static func trimmedURL(_ url: Substring) -> String {
+        var text = url
+        while let last = text.last, ".,;:!?)]}".contains(last) {
+            // Keep a closing parenthesis that has its opening one inside the URL (Wikipedia-style).
+            if last == ")", text.contains("(") { break }
+            text = text.dropLast()
+        }
+        return String(text)
+    }
+
+    /// The host of a URL or a bare host name ("proctor.example.edu:8443/x" → "proctor.example.edu").
+    static func host(of address: String) -> String? {
+        var text = Substring(address)
+        if let scheme = text.firstRange(of: "://") { text = text[scheme.upperBound...] }
+        if let at = text.firstIndex(of: "@"), !(text[..<at].contains("/")) { text = text[text.index(after: at)...] }
+        let host = text.prefix { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" }.lowercased()
+        return isHostName(host) ? host : nil
+    }
+
+    /// "proctor.example.edu", "192.0.2.10": labels of letters, digits and hyphens with a dot.
+    static func isHostName(_ text: String) -> Bool {
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, text.count <= 253 else { return false }
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+        }
+    }
+
+    /// A labelled value made into a server address: the URL in it, else a host name in it.
+    static func fromLabelledValue(_ value: String) -> String? {
+        if let url = urls(in: value).first { return url }
+        for word in value.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }) {
+            let candidate = trimmedURL(word)
+            if host(of: candidate) != nil, candidate.contains(where: { $0.isLetter }) || candidate.split(separator: ".").count == 4 {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// Whether `host` matches a configured pattern ("proctor.example.edu" or "*.example.edu").
+    static func matches(_ host: String, pattern: String) -> Bool {
+        let pattern = pattern.lowercased()
+        if pattern.hasPrefix("*.") {
+            let suffix = pattern.dropFirst(1)
+            return host.hasSuffix(suffix) || host == pattern.dropFirst(2)
+        }
+        return host == pattern
+    }
+
+    /// The session a server URL names, if any.
+    static func sessionID(inURL url: String) -> String? {
+        let parameterNames: Set<String> = ["session", "sessionid", "session_id", "session-id"]
+        var text = Substring(url)
+        if let fragment = text.firstIndex(of: "#") { text = text[..<fragment] }
+        if let question = text.firstIndex(of: "?") {
+            for pair in text[text.index(after: question)...].split(separator: "&") {
+                let pieces = pair.split(separator: "=", maxSplits: 1)
+                if pieces.count == 2, parameterNames.contains(pieces[0].lowercased()), !pieces[1].isEmpty {
+                    return String(pieces[1])
+                }
+            }
+            text = text[..<question]
+        }
+        let segments = text.split(separator: "/")
+        for (index, segment) in segments.enumerated() where index + 1 < segments.count {
+            let name = segment.lowercased()
+            if name == "session" || name == "sessions" { return String(segments[index + 1]) }
+        }
+        return nil
+    }
+}
