@@ -52,5 +52,9 @@ install: release
 	install -d -m 0755 "$(DESTDIR)$(SHAREDIR)/templates"
 	for f in Samples/templates/*.mustache; do [ -e "$$f" ] && install -m 0644 "$$f" "$(DESTDIR)$(SHAREDIR)/templates/"; done; true
 
+## Parse benchmark: helpdeskd parse --stats next to GMime, Python's email and fast-mail-parser (bench/README.md).
+bench-parse: deps
+	SWIFT=$(SWIFT) bench/parse.sh
+
 clean:
 	rm -rf .build

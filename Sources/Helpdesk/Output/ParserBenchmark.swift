@@ -15,15 +15,22 @@ public enum ParserBenchmark {
             for bytes in messages {
                 let message = parser.parse(bytes)
                 for index in message.parts.indices where message.parts[index].isMessageRoot {
-                    for field in message.parts[index].headers {
-                        decodedBytes += message.text(of: field).text.utf8.count
-                    }
+                    for field in message.parts[index].headers { _ = message.text(of: field) }
+                    _ = message.envelope(of: index)
                 }
                 let content = MessageContent(message)
-                leafParts += content.textParts.count + content.attachments.count
-                    + content.htmlParts.filter { !content.textParts.contains($0) }.count
-                decodedBytes += (content.text?.utf8.count ?? 0) + (content.html?.utf8.count ?? 0)
-                decodedBytes += content.attachments.reduce(0) { $0 + $1.bytes.count }
+                // Counted like the peers in bench/: leaves only, text as UTF-8 after charset
+                // conversion, HTML before it is turned into text.
+                leafParts += message.leaves.count
+                decodedBytes += content.bodyTexts.values.reduce(0) { $0 + $1.utf8.count }
+                for attachment in content.attachments {
+                    if attachment.contentType.hasPrefix("text/") {
+                        let text = CharsetDecoder.decode(attachment.bytes, label: message.parts[attachment.part].charset)
+                        decodedBytes += text.text.utf8.count
+                    } else {
+                        decodedBytes += attachment.bytes.count
+                    }
+                }
             }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -27,6 +27,8 @@ public struct MessageContent: Sendable {
     /// Entities that make up `text` and `html`.
     public var textParts: [Int]
     public var htmlParts: [Int]
+    /// The decoded text of each body part (HTML as HTML), by part index.
+    public var bodyTexts: [Int: String]
     public var attachments: [Attachment]
     /// Structure defects and every decoding defect, in order.
     public var defects: [Defect]
@@ -61,6 +63,7 @@ public struct MessageContent: Sendable {
             }.joined(separator: "\n")
         }
 
+        bodyTexts = decodedText
         let bodies = Set(textParts).union(htmlParts)
         var attachments: [Attachment] = []
         for index in message.leaves where !bodies.contains(index) {
