@@ -11,6 +11,6 @@ struct Helpdeskd: AsyncParsableCommand {
             checks the report's required fields, stores a ticket in SQLite and answers the sender.
             """,
         version: HelpdeskVersion.current,
-        subcommands: [ParseCommand.self]
+        subcommands: [ParseCommand.self, ExtractCommand.self]
     )
 }

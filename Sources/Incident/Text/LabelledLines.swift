@@ -108,6 +108,12 @@ struct LabelledLines {
         if let cell = text.range(of: " | ") { text = String(text[..<cell.lowerBound]).trimmingCharacters("") }
         text = text.trimmingCharacters("*_\"'«»")
         if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
+        // A remark after the value ("ah-30117 (one of them)") is not part of it.
+        if text.hasSuffix(")"), let open = text.lastIndex(of: "("), open > text.startIndex,
+            text[text.index(before: open)] == " "
+        {
+            text = String(text[..<open])
+        }
         return text.trimmingCharacters("")
     }
 

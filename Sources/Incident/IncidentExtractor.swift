@@ -1,0 +1,276 @@
+public import MIME
+import Digest
+
+/// Turns a parsed email into an incident report: reads the fields the policy requires, decides which
+/// are missing, and triages the report (automated?, category, severity, ticket reference).
+///
+/// Pure and synchronous: the same message and profile always give the same report.
+public struct IncidentExtractor: Sendable {
+    public var profile: IncidentProfile
+    private let labels: LabelledLines
+    private let customLabels: LabelledLines
+
+    public init(profile: IncidentProfile = IncidentProfile()) {
+        self.profile = profile
+        labels = LabelledLines(labels: profile.labels)
+        var custom: [IncidentField: [String]] = [:]
+        for field in profile.customFields { custom[field.field] = field.labels }
+        customLabels = LabelledLines(labels: custom)
+    }
+
+    /// The most text read from one email; a report is never longer, and the cap keeps hostile
+    /// multi-megabyte bodies from costing more than a normal one.
+    static let maxTextLength = 256 * 1024
+
+    public func extract(_ message: MIMEMessage, content: MessageContent) -> IncidentReport {
+        let envelope = content.envelope
+        let reporter = envelope.from.first ?? envelope.sender.first
+        let subject = envelope.subject.map(SecretMasker.masked)
+
+        // The reporter's words: the body text, what forwarded messages say, and the HTML version when
+        // it carries more (tables often only exist there).
+        // Each source is cut separately: the forwarder's signature must not cut off the forwarded report.
+        var budget = Self.maxTextLength
+        var lines: [Substring] = []
+        for source in reporterSources(message, content: content) where budget > 0 {
+            let text = SecretMasker.masked(String(source.prefix(budget)))
+            budget -= text.utf8.count
+            if !lines.isEmpty { lines.append("") }
+            lines += ReporterText.lines(of: text)
+        }
+        var found = labels.matches(in: lines)
+        var customFound = customLabels.matches(in: lines)
+        if let html = content.html, content.textParts.contains(where: { message.parts[$0].contentType == "text/plain" }) {
+            let converted = SecretMasker.masked(String(HTMLText.text(fromHTML: html).prefix(Self.maxTextLength)))
+            let htmlLines = ReporterText.lines(of: converted)
+            let known = Set(found.map(\.field))
+            found += labels.matches(in: htmlLines).filter { !known.contains($0.field) }.map { match in
+                var copy = match
+                copy.lines = []  // those lines are not in `lines`
+                return copy
+            }
+            let knownCustom = Set(customFound.map(\.field))
+            customFound += customLabels.matches(in: htmlLines).filter { !knownCustom.contains($0.field) }
+                .map { match in
+                    var copy = match
+                    copy.lines = []
+                    return copy
+                }
+        }
+
+        var values: [IncidentField: String] = [:]
+        var usedLines = Set<Int>()
+        var detectedAt: Int64? = nil
+        var describedInline: [String] = []
+        for match in found {
+            switch match.field {
+            case .description:
+                // "Description: …" is part of the description, not a field line to drop.
+                describedInline.append(match.value)
+                continue
+            case .server:
+                guard values[.server] == nil, let address = ServerAddress.fromLabelledValue(match.value) else { continue }
+                values[.server] = address
+            case .detectedAt:
+                guard detectedAt == nil, let instant = DetectionTime.parse(match.value, reference: envelope.date) else {
+                    continue
+                }
+                detectedAt = instant
+            default:
+                guard values[match.field] == nil, !match.value.isEmpty else { continue }
+                values[match.field] = String(match.value.prefix(500))
+            }
+            usedLines.formUnion(match.lines)
+        }
+        for match in customFound {
+            guard values[match.field] == nil, let value = customValue(match) else { continue }
+            values[match.field] = value
+            usedLines.formUnion(match.lines)
+        }
+
+        let newText = lines.joined(separator: "\n")
+        if values[.server] == nil, let server = unlabelledServer(in: newText) { values[.server] = server }
+        if values[.sessionID] == nil, let server = values[.server], let session = ServerAddress.sessionID(inURL: server) {
+            values[.sessionID] = session
+        }
+        if values[.sessionID] == nil {
+            for url in ServerAddress.urls(in: newText) where isCandidateServer(url) {
+                if let session = ServerAddress.sessionID(inURL: url) {
+                    values[.sessionID] = session
+                    break
+                }
+            }
+        }
+        if values[.browser] == nil, let browser = SoftwareNames.browser(in: newText) { values[.browser] = browser }
+        if values[.os] == nil, let os = SoftwareNames.operatingSystem(in: newText) { values[.os] = os }
+
+        let screenshots = self.screenshots(content, reference: envelope.date)
+        if detectedAt == nil { detectedAt = screenshots.lazy.compactMap(\.takenAt).first }
+
+        let description = describe(lines, skipping: usedLines, inline: describedInline)
+        if description.count >= profile.descriptionMinLength { values[.description] = description }
+
+        let searchable = ((subject ?? "") + "\n" + newText).lowercased()
+        let automated = AutomatedMailDetector.reason(for: message, envelope: envelope, profile: profile)
+        let category = profile.categories.first { rule in rule.phrases.contains { searchable.contains($0) } }?
+            .category ?? "other"
+        let severity: Severity = isCritical(searchable) ? .critical : .normal
+
+        var report = IncidentReport(
+            reporter: reporter, subject: subject, ticketReference: ticketReference(in: envelope.subject),
+            automated: automated, category: category, severity: severity, values: values, detectedAt: detectedAt,
+            screenshots: screenshots, missing: [])
+        report.missing = profile.required.filter { !report.has($0) }
+        return report
+    }
+
+    // MARK: Text
+
+    /// The body text, then the text of each forwarded message attached as message/rfc822.
+    func reporterSources(_ message: MIMEMessage, content: MessageContent) -> [String] {
+        var sources = [content.text ?? ""]
+        for part in message.parts where part.kind == .message && part.parent != nil {
+            guard let encapsulated = part.children.first else { continue }
+            let pieces = message.bodyParts(of: encapsulated).text.map { body -> String in
+                let decoded = message.text(ofPart: body).text
+                return message.parts[body].contentType == "text/html" ? HTMLText.text(fromHTML: decoded) : decoded
+            }
+            if !pieces.isEmpty { sources.append(pieces.joined(separator: "\n")) }
+        }
+        return sources
+    }
+
+    /// The reporter's lines minus the labelled-field lines, with blank runs collapsed.
+    func describe(_ lines: [Substring], skipping used: Set<Int>, inline: [String]) -> String {
+        var kept: [String] = []
+        for (index, line) in lines.enumerated() where !used.contains(index) {
+            let trimmed = line.trimmingWhitespace
+            if trimmed.isEmpty {
+                if let last = kept.last, !last.isEmpty { kept.append("") }
+                continue
+            }
+            let decoration = LabelledLines.strippingDecoration(line)
+            if let rest = profile.labels[.description]?.lazy.compactMap({ LabelledLines.rest(of: decoration, after: $0) })
+                .first, let value = LabelledLines.value(afterSeparatorIn: rest)
+            {
+                if !value.isEmpty { kept.append(value) }
+                continue
+            }
+            kept.append(trimmed)
+        }
+        while kept.last?.isEmpty == true { kept.removeLast() }
+        while kept.first?.isEmpty == true { kept.removeFirst() }
+        var text = kept.joined(separator: "\n")
+        if text.isEmpty, !inline.isEmpty { text = inline.joined(separator: "\n") }
+        return text
+    }
+
+    func customValue(_ match: LabelledLines.Match) -> String? {
+        guard let definition = profile.customFields.first(where: { $0.field == match.field }) else { return nil }
+        guard let pattern = definition.pattern else { return match.value.isEmpty ? nil : match.value }
+        guard let regex = try? Regex(pattern), let found = match.value.firstMatch(of: regex) else { return nil }
+        return String(match.value[found.range])
+    }
+
+    // MARK: Server
+
+    func isCandidateServer(_ url: String) -> Bool {
+        guard let host = ServerAddress.host(of: url) else { return false }
+        if let own = profile.ownDomain, host == own || host.hasSuffix("." + own) { return false }
+        if profile.mailProviderDomains.contains(where: { host == $0 || host.hasSuffix("." + $0) }) { return false }
+        if !profile.knownServers.isEmpty {
+            return profile.knownServers.contains { ServerAddress.matches(host, pattern: $0) }
+        }
+        return true
+    }
+
+    func unlabelledServer(in text: String) -> String? {
+        ServerAddress.urls(in: text).first(where: isCandidateServer)
+    }
+
+    // MARK: Screenshots
+
+    func screenshots(_ content: MessageContent, reference: MessageDate?) -> [Screenshot] {
+        content.attachments.compactMap { attachment in
+            guard let info = ImageInfo.read(attachment.bytes), info.width >= profile.minScreenshotWidth,
+                info.height >= profile.minScreenshotHeight
+            else { return nil }
+            var taken = attachment.filename.flatMap { ScreenshotName.timestamp(in: $0, reference: reference) }
+            if taken == nil, let original = info.dateTimeOriginal {
+                let offset = info.offsetTimeOriginal.map { " " + $0 } ?? ""
+                taken = DetectionTime.parse(original.replacingFirstColons() + offset, reference: reference)
+            }
+            return Screenshot(
+                part: attachment.part, filename: attachment.filename, contentType: info.type, width: info.width,
+                height: info.height, sha256: SHA256.hex(attachment.bytes), takenAt: taken)
+        }
+    }
+
+    // MARK: Triage
+
+    func ticketReference(in subject: String?) -> TicketReference? {
+        guard let subject else { return nil }
+        let prefix = profile.ticketPrefix.uppercased() + "-"
+        var rest = Substring(subject)
+        while let range = rest.uppercased().firstRange(of: prefix) {
+            let offset = rest.uppercased().distance(from: rest.uppercased().startIndex, to: range.lowerBound)
+            let start = rest.index(rest.startIndex, offsetBy: offset)
+            let candidate = rest[start...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
+            let before = start > subject.startIndex ? subject[subject.index(before: start)] : " "
+            if !before.isLetter, !before.isNumber,
+                let reference = TicketReference(parsing: candidate, prefix: profile.ticketPrefix)
+            {
+                return reference
+            }
+            rest = rest[rest.index(after: start)...]
+        }
+        return nil
+    }
+
+    func isCritical(_ text: String) -> Bool {
+        if profile.criticalPhrases.contains(where: { text.contains($0) }) { return true }
+        return ServerErrorCode.mentioned(in: text)
+    }
+}
+
+/// HTTP 5xx status codes written as errors ("HTTP 502", "error 503", "500 Internal Server Error").
+enum ServerErrorCode {
+    static func mentioned(in lowercased: String) -> Bool {
+        let characters = Array(lowercased)
+        var index = 0
+        while index + 2 < characters.count {
+            defer { index += 1 }
+            guard characters[index] == "5", characters[index + 1].isASCII, characters[index + 1].isNumber,
+                characters[index + 2].isASCII, characters[index + 2].isNumber
+            else { continue }
+            if index > 0, characters[index - 1].isNumber || characters[index - 1].isLetter { continue }
+            if index + 3 < characters.count, characters[index + 3].isNumber || characters[index + 3].isLetter { continue }
+            let before = String(characters[max(0, index - 12)..<index])
+            let after = String(characters[(index + 3)..<min(characters.count, index + 28)])
+            if ["http", "error", "status", "code", "ошибка"].contains(where: { before.contains($0) })
+                || ["error", "bad gateway", "internal server", "service unavailable", "gateway timeout"]
+                    .contains(where: { after.contains($0) })
+            {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+extension String {
+    /// "2024:11:11 10:32:15" (EXIF) → "2024-11-11 10:32:15".
+    func replacingFirstColons() -> String {
+        var result = ""
+        var replaced = 0
+        for character in self {
+            if character == ":", replaced < 2 {
+                result.append("-")
+                replaced += 1
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

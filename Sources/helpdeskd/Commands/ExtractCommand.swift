@@ -1,0 +1,31 @@
+import ArgumentParser
+import Helpdesk
+import Incident
+import MIME
+
+/// `helpdeskd extract`: what helpdeskd reads from an email as an incident report (offline).
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Extract the incident report from an email and print it as JSON (no database, no network).",
+        discussion: """
+            Shows the fields found, which required fields are missing, and the triage (automated mail,
+            category, severity, ticket reference). Exit status is 0 for any email that can be read.
+            """
+    )
+
+    @Argument(help: "An .eml file, or - for standard input.")
+    var input: String
+
+    @Flag(help: "Indent the JSON.")
+    var pretty = false
+
+    func run() throws {
+        let bytes = try InputFiles.read(input)
+        let message = MIMEParser().parse(bytes)
+        let content = MessageContent(message)
+        let extractor = IncidentExtractor()
+        let report = extractor.extract(message, content: content)
+        print(ExtractReport.json(for: report, profile: extractor.profile).serialized(pretty: pretty))
+    }
+}
