@@ -162,20 +162,28 @@ public enum EncodedWords {
             || byte == UInt8(ascii: "\n")
     }
 
-    /// Replaces control characters (CR, LF, NUL, …) with spaces; decoded header text is one line.
+    /// Replaces control characters (CR, LF, NUL, C1 controls, U+2028/2029) with spaces; decoded header
+    /// text is one line.
     static func sanitised(_ text: String) -> String {
+        // Fast check on the UTF-8 bytes: almost every header is clean.
         var needsWork = false
-        for scalar in text.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F
-            || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
-        {
-            needsWork = true
-            break
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F)
+                || (beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9))
+            {
+                needsWork = true
+                break
+            }
+            beforePrevious = previous
+            previous = byte
         }
         guard needsWork else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
                 out.append(" ")
             } else {
                 out.append(scalar)

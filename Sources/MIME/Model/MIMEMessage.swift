@@ -1,3 +1,5 @@
+import Glibc
+
 /// A parsed email: the original bytes, untouched, and the structure found in them.
 ///
 /// Decoding is done on demand (`decodedBody(of:)`, `text(of:)`, `envelope(of:)`), so callers that
@@ -153,23 +155,25 @@ public struct MIMEMessage: Sendable {
 extension String {
     /// CRLF and lone CR become LF.
     var normalisingLineBreaks: String {
-        guard utf8.contains(UInt8(ascii: "\r")) else { return self }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count)
-        var previousCR = false
-        for byte in utf8 {
-            if byte == UInt8(ascii: "\r") {
-                out.append(UInt8(ascii: "\n"))
-                previousCR = true
-                continue
+        var copy = self
+        return copy.withUTF8 { bytes -> String in
+            guard let base = bytes.baseAddress, memchr(base, 0x0D, bytes.count) != nil else { return self }
+            return String(unsafeUninitializedCapacity: bytes.count) { output in
+                var o = 0
+                var i = 0
+                while i < bytes.count {
+                    let byte = bytes[i]
+                    i += 1
+                    if byte == 0x0D {
+                        output[o] = 0x0A
+                        if i < bytes.count, bytes[i] == 0x0A { i += 1 }
+                    } else {
+                        output[o] = byte
+                    }
+                    o += 1
+                }
+                return o
             }
-            if byte == UInt8(ascii: "\n"), previousCR {
-                previousCR = false
-                continue
-            }
-            previousCR = false
-            out.append(byte)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
