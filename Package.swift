@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries, wrapped so no variadic or macro-only API leaks into Swift.
@@ -54,7 +55,10 @@ let package = Package(
         // The daemon and its command line.
         .target(
             name: "Helpdesk",
-            dependencies: ["MIME", "Incident", "TicketStore", "Mail", "Digest"],
+            dependencies: [
+                "MIME", "Incident", "TicketStore", "Mail", "Digest",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -70,6 +74,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest"], swiftSettings: strictSettings),
         .testTarget(name: "IncidentTests", dependencies: ["Incident", "MIME"], swiftSettings: strictSettings),
         .testTarget(name: "TicketStoreTests", dependencies: ["TicketStore"], swiftSettings: strictSettings),
+        .testTarget(name: "HelpdeskTests", dependencies: ["Helpdesk", "Incident", "MIME"], swiftSettings: strictSettings),
         .testTarget(name: "MailTests", dependencies: ["Mail", "CCurl"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
