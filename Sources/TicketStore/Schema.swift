@@ -1,0 +1,121 @@
+import GRDB
+
+/// The store's schema as named, ordered migrations: a database is always brought to the newest
+/// version on open, and a migration, once released, is never edited.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tickets-messages-outbox") { db in
+            try db.create(table: "ticket") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("number", .integer).notNull().unique()
+                t.column("ref", .text).notNull().unique()
+                t.column("status", .text).notNull()
+                t.column("severity", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("reporterAddress", .text).notNull().indexed()
+                t.column("reporterName", .text)
+                // Addresses the reporter copied: replies from them may update the ticket too.
+                t.column("copiedAddresses", .text).notNull().defaults(to: "")
+                t.column("subject", .text).notNull().defaults(to: "")
+                t.column("missing", .text).notNull().defaults(to: "")
+                t.column("createdAt", .integer).notNull()
+                t.column("updatedAt", .integer).notNull()
+                // SLA: when the running clock started, how much was used before it stopped, the due time.
+                t.column("slaStartedAt", .integer)
+                t.column("slaConsumed", .integer).notNull().defaults(to: 0)
+                t.column("dueAt", .integer)
+                t.column("answersSent", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(index: "ticket_status", on: "ticket", columns: ["status"])
+
+            try db.create(table: "message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("ticket", onDelete: .cascade)
+                t.column("direction", .text).notNull()
+                t.column("messageID", .text).indexed()
+                t.column("inReplyTo", .text).notNull().defaults(to: "")
+                t.column("referenceIDs", .text).notNull().defaults(to: "")
+                t.column("fromAddress", .text).notNull().defaults(to: "")
+                t.column("subject", .text).notNull().defaults(to: "")
+                t.column("automated", .text)
+                // Where it came from: an IMAP mailbox (UIDVALIDITY + UID) or a file.
+                t.column("sourceMailbox", .text)
+                t.column("sourceUIDValidity", .integer)
+                t.column("sourceUID", .integer)
+                t.column("sourcePath", .text)
+                t.column("sha256", .text).notNull().indexed()
+                t.column("raw", .blob).notNull()
+                t.column("defects", .text).notNull().defaults(to: "")
+                t.column("receivedAt", .integer).notNull()
+                t.uniqueKey(["sourceMailbox", "sourceUIDValidity", "sourceUID"])
+            }
+
+            // Content-addressed: an image sent by two people is stored once.
+            try db.create(table: "attachment") { t in
+                t.primaryKey("sha256", .text)
+                t.column("contentType", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("bytes", .blob).notNull()
+            }
+            try db.create(table: "messageAttachment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("message", onDelete: .cascade).notNull()
+                t.column("sha256", .text).notNull().references("attachment").indexed()
+                t.column("part", .text).notNull()
+                t.column("filename", .text)
+                t.column("declaredType", .text).notNull()
+                t.column("isScreenshot", .boolean).notNull()
+                t.column("width", .integer)
+                t.column("height", .integer)
+            }
+
+            // Every value a field ever had, with the message that supplied it.
+            try db.create(table: "fieldValue") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("ticket", onDelete: .cascade).notNull()
+                t.belongsTo("message", onDelete: .setNull)
+                t.column("field", .text).notNull()
+                t.column("value", .text).notNull()
+                t.column("recordedAt", .integer).notNull()
+                t.column("current", .boolean).notNull()
+            }
+
+            try db.create(table: "event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("ticket", onDelete: .cascade)
+                t.belongsTo("message", onDelete: .setNull)
+                t.column("at", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("detail", .text).notNull().defaults(to: "")
+            }
+
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("ticket", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("recipient", .text).notNull().indexed()
+                t.column("subject", .text).notNull()
+                t.column("messageID", .text).notNull().unique()
+                t.column("raw", .blob).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .integer).notNull()
+                t.column("lastError", .text)
+                t.column("createdAt", .integer).notNull()
+                t.column("sentAt", .integer)
+            }
+            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "nextAttemptAt"])
+
+            // IMAP state per mailbox: what UIDVALIDITY we saw and the highest UID fully handled.
+            try db.create(table: "mailboxState") { t in
+                t.primaryKey("mailbox", .text)
+                t.column("uidValidity", .integer).notNull()
+                t.column("highestUID", .integer).notNull()
+                t.column("lastPollAt", .integer)
+                t.column("lastError", .text)
+            }
+        }
+        return migrator
+    }
+}
