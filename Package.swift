@@ -72,7 +72,10 @@ let package = Package(
 
         .testTarget(name: "MIMETests", dependencies: ["MIME", "CLibXML2"], swiftSettings: strictSettings),
         .testTarget(name: "DigestTests", dependencies: ["Digest"], swiftSettings: strictSettings),
-        .testTarget(name: "IncidentTests", dependencies: ["Incident", "MIME"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IncidentTests", dependencies: ["Incident", "MIME"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "TicketStoreTests", dependencies: ["TicketStore"], swiftSettings: strictSettings),
         .testTarget(name: "HelpdeskTests", dependencies: ["Helpdesk", "Incident", "MIME"], swiftSettings: strictSettings),
         .testTarget(name: "MailTests", dependencies: ["Mail", "CCurl"], swiftSettings: strictSettings),

@@ -27,79 +27,65 @@ public struct IncidentExtractor: Sendable {
         let reporter = envelope.from.first ?? envelope.sender.first
         let subject = envelope.subject.map(SecretMasker.masked)
 
-        // The reporter's words: the body text, what forwarded messages say, and the HTML version when
-        // it carries more (tables often only exist there).
-        // Each source is cut separately: the forwarder's signature must not cut off the forwarded report.
+        // The reporter's words: the body text, then each forwarded message. Each source is cut on its
+        // own, so the forwarder's signature does not cut off the forwarded report; each keeps its own
+        // Date, the zone a time written without one is in.
         var budget = Self.maxTextLength
         var lines: [Substring] = []
+        var lineDates: [MessageDate?] = []
+        let forward = ReporterText.isForwardSubject(envelope.subject)
         for source in reporterSources(message, content: content) where budget > 0 {
-            let text = SecretMasker.masked(String(source.prefix(budget)))
+            let text = SecretMasker.masked(String(source.text.prefix(budget)))
             budget -= text.utf8.count
-            if !lines.isEmpty { lines.append("") }
-            lines += ReporterText.lines(of: text)
-        }
-        var found = labels.matches(in: lines)
-        var customFound = customLabels.matches(in: lines)
-        if let html = content.html, content.textParts.contains(where: { message.parts[$0].contentType == "text/plain" }) {
-            let converted = SecretMasker.masked(String(HTMLText.text(fromHTML: html).prefix(Self.maxTextLength)))
-            let htmlLines = ReporterText.lines(of: converted)
-            let known = Set(found.map(\.field))
-            found += labels.matches(in: htmlLines).filter { !known.contains($0.field) }.map { match in
-                var copy = match
-                copy.lines = []  // those lines are not in `lines`
-                return copy
+            if !lines.isEmpty {
+                lines.append("")
+                lineDates.append(source.date)
             }
-            let knownCustom = Set(customFound.map(\.field))
-            customFound += customLabels.matches(in: htmlLines).filter { !knownCustom.contains($0.field) }
-                .map { match in
-                    var copy = match
-                    copy.lines = []
-                    return copy
-                }
+            let sourceLines = ReporterText.lines(of: text, subjectIsForward: forward)
+            lines += sourceLines
+            lineDates += Array(repeating: source.date, count: sourceLines.count)
         }
+        let found = labels.matches(in: lines)
+        let customFound = customLabels.matches(in: lines)
 
         var values: [IncidentField: String] = [:]
         var usedLines = Set<Int>()
         var detectedAt: Int64? = nil
-        var describedInline: [String] = []
         for match in found {
+            // A labelled line is a field line even when its value is unusable ("N/A").
+            if match.field != .description { usedLines.formUnion(match.lines) }
+            guard !match.value.isEmpty else { continue }
             switch match.field {
             case .description:
-                // "Description: …" is part of the description, not a field line to drop.
-                describedInline.append(match.value)
-                continue
+                continue  // "Description: …" stays in the description.
             case .server:
-                guard values[.server] == nil, let address = ServerAddress.fromLabelledValue(match.value) else { continue }
-                values[.server] = address
-            case .detectedAt:
-                guard detectedAt == nil, let instant = DetectionTime.parse(match.value, reference: envelope.date) else {
-                    continue
+                if values[.server] == nil, let address = ServerAddress.fromLabelledValue(match.value) {
+                    values[.server] = address
                 }
-                detectedAt = instant
+            case .detectedAt:
+                if detectedAt == nil {
+                    let reference = match.lines.first.map { lineDates[$0] } ?? envelope.date
+                    detectedAt = DetectionTime.parse(match.value, reference: reference)
+                }
+            case .sessionID, .userID:
+                let value = LabelledLines.withoutRemark(match.value)
+                if values[match.field] == nil, !value.isEmpty { values[match.field] = String(value.prefix(500)) }
             default:
-                guard values[match.field] == nil, !match.value.isEmpty else { continue }
-                values[match.field] = String(match.value.prefix(500))
+                if values[match.field] == nil { values[match.field] = String(match.value.prefix(500)) }
             }
-            usedLines.formUnion(match.lines)
         }
         for match in customFound {
+            usedLines.formUnion(match.lines)
             guard values[match.field] == nil, let value = customValue(match) else { continue }
             values[match.field] = value
-            usedLines.formUnion(match.lines)
         }
 
         let newText = lines.joined(separator: "\n")
-        if values[.server] == nil, let server = unlabelledServer(in: newText) { values[.server] = server }
-        if values[.sessionID] == nil, let server = values[.server], let session = ServerAddress.sessionID(inURL: server) {
-            values[.sessionID] = session
-        }
+        let candidates = ServerAddress.candidates(in: newText).filter(isCandidateServer)
+        if values[.server] == nil, let server = candidates.first { values[.server] = server }
         if values[.sessionID] == nil {
-            for url in ServerAddress.urls(in: newText) where isCandidateServer(url) {
-                if let session = ServerAddress.sessionID(inURL: url) {
-                    values[.sessionID] = session
-                    break
-                }
-            }
+            let urls = [values[.server]].compactMap { $0 } + candidates
+            values[.sessionID] = urls.lazy.compactMap(ServerAddress.sessionID(inURL:)).first
         }
         if values[.browser] == nil, let browser = SoftwareNames.browser(in: newText) { values[.browser] = browser }
         if values[.os] == nil, let os = SoftwareNames.operatingSystem(in: newText) { values[.os] = os }
@@ -107,12 +93,13 @@ public struct IncidentExtractor: Sendable {
         let screenshots = self.screenshots(content, reference: envelope.date)
         if detectedAt == nil { detectedAt = screenshots.lazy.compactMap(\.takenAt).first }
 
-        let description = describe(lines, skipping: usedLines, inline: describedInline)
+        let description = describe(lines, skipping: usedLines)
         if description.count >= profile.descriptionMinLength { values[.description] = description }
 
-        let searchable = ((subject ?? "") + "\n" + newText).lowercased()
+        // Triage reads what the reporter says in their own words: never labels, quotes or signatures.
+        let searchable = TriageText(subject: subject, description: description)
         let automated = AutomatedMailDetector.reason(for: message, envelope: envelope, profile: profile)
-        let category = profile.categories.first { rule in rule.phrases.contains { searchable.contains($0) } }?
+        let category = profile.categories.first { rule in rule.phrases.contains(where: searchable.contains) }?
             .category ?? "other"
         let severity: Severity = isCritical(searchable) ? .critical : .normal
 
@@ -126,43 +113,46 @@ public struct IncidentExtractor: Sendable {
 
     // MARK: Text
 
-    /// The body text, then the text of each forwarded message attached as message/rfc822.
-    func reporterSources(_ message: MIMEMessage, content: MessageContent) -> [String] {
-        var sources = [content.text ?? ""]
+    /// The body text, then the text of each forwarded message attached as message/rfc822, each with
+    /// the Date of the message it belongs to.
+    func reporterSources(_ message: MIMEMessage, content: MessageContent) -> [(text: String, date: MessageDate?)] {
+        var sources: [(text: String, date: MessageDate?)] = [(content.text ?? "", content.envelope.date)]
         for part in message.parts where part.kind == .message && part.parent != nil {
             guard let encapsulated = part.children.first else { continue }
             let pieces = message.bodyParts(of: encapsulated).text.map { body -> String in
                 let decoded = message.text(ofPart: body).text
                 return message.parts[body].contentType == "text/html" ? HTMLText.text(fromHTML: decoded) : decoded
             }
-            if !pieces.isEmpty { sources.append(pieces.joined(separator: "\n")) }
+            if !pieces.isEmpty {
+                sources.append((pieces.joined(separator: "\n"), message.envelope(of: encapsulated).envelope.date))
+            }
         }
         return sources
     }
 
-    /// The reporter's lines minus the labelled-field lines, with blank runs collapsed.
-    func describe(_ lines: [Substring], skipping used: Set<Int>, inline: [String]) -> String {
-        var kept: [String] = []
-        for (index, line) in lines.enumerated() where !used.contains(index) {
+    /// The reporter's lines minus the labelled-field lines: wrapped lines joined into paragraphs,
+    /// paragraphs separated by a blank line, white space collapsed.
+    func describe(_ lines: [Substring], skipping used: Set<Int>) -> String {
+        var paragraphs: [String] = []
+        var current: [String] = []
+        for (index, line) in lines.enumerated() {
             let trimmed = line.trimmingWhitespace
-            if trimmed.isEmpty {
-                if let last = kept.last, !last.isEmpty { kept.append("") }
+            if used.contains(index) || trimmed.isEmpty {
+                if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
+                current = []
                 continue
             }
+            var text = trimmed
             let decoration = LabelledLines.strippingDecoration(line)
             if let rest = profile.labels[.description]?.lazy.compactMap({ LabelledLines.rest(of: decoration, after: $0) })
                 .first, let value = LabelledLines.value(afterSeparatorIn: rest)
             {
-                if !value.isEmpty { kept.append(value) }
-                continue
+                text = value
             }
-            kept.append(trimmed)
+            if !text.isEmpty { current.append(text.collapsingWhitespace) }
         }
-        while kept.last?.isEmpty == true { kept.removeLast() }
-        while kept.first?.isEmpty == true { kept.removeFirst() }
-        var text = kept.joined(separator: "\n")
-        if text.isEmpty, !inline.isEmpty { text = inline.joined(separator: "\n") }
-        return text
+        if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
+        return paragraphs.joined(separator: "\n\n")
     }
 
     func customValue(_ match: LabelledLines.Match) -> String? {
@@ -182,10 +172,6 @@ public struct IncidentExtractor: Sendable {
             return profile.knownServers.contains { ServerAddress.matches(host, pattern: $0) }
         }
         return true
-    }
-
-    func unlabelledServer(in text: String) -> String? {
-        ServerAddress.urls(in: text).first(where: isCandidateServer)
     }
 
     // MARK: Screenshots
@@ -227,9 +213,8 @@ public struct IncidentExtractor: Sendable {
         return nil
     }
 
-    func isCritical(_ text: String) -> Bool {
-        if profile.criticalPhrases.contains(where: { text.contains($0) }) { return true }
-        return ServerErrorCode.mentioned(in: text)
+    func isCritical(_ text: TriageText) -> Bool {
+        profile.criticalPhrases.contains(where: text.contains) || ServerErrorCode.mentioned(in: text.lowercased)
     }
 }
 

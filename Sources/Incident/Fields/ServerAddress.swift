@@ -33,6 +33,43 @@ enum ServerAddress {
         return String(text)
     }
 
+    /// File extensions that make "report.pdf" a file name, not a host.
+    static let fileExtensions: Set<String> = [
+        "png", "jpg", "jpeg", "gif", "webp", "svg", "pdf", "txt", "log", "html", "htm", "zip", "eml", "doc", "docx",
+        "xls", "xlsx", "csv", "json", "js", "mp4", "mov", "bmp", "heic",
+    ]
+
+    /// Server candidates in running text, in order: http(s) URLs and bare host names (with an
+    /// optional port and path). Parts of e-mail addresses, Message-IDs and `cid:` references are
+    /// never candidates.
+    static func candidates(in text: String) -> [String] {
+        var found: [String] = []
+        for token in text.split(whereSeparator: { $0.isWhitespace || urlTerminators.contains($0) || $0 == "," }) {
+            let lower = token.lowercased()
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+                let url = trimmedURL(token.drop { $0 == "(" })
+                if url.count > 8, host(of: url) != nil || url.contains("[") { found.append(url) }
+                continue
+            }
+            if let embedded = token.firstRange(of: "http"), token[embedded.lowerBound...].lowercased().hasPrefix("http") {
+                let url = trimmedURL(token[embedded.lowerBound...])
+                if url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://") {
+                    found.append(url)
+                    continue
+                }
+            }
+            if token.contains("@") || lower.hasPrefix("cid:") || lower.hasPrefix("mailto:") { continue }
+            let candidate = trimmedURL(token.drop { "(<[\"'".contains($0) })
+            let hostPart = candidate.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
+            let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
+            guard labels.count >= 2, let last = labels.last, last.count >= 2, last.allSatisfy({ $0.isLetter }),
+                !fileExtensions.contains(last.lowercased()), isHostName(String(hostPart))
+            else { continue }
+            found.append(candidate)
+        }
+        return found
+    }
+
     /// The host of a URL or a bare host name ("proctor.example.edu:8443/x" → "proctor.example.edu").
     static func host(of address: String) -> String? {
         var text = Substring(address)

@@ -98,54 +98,85 @@ public struct IncidentProfile: Sendable {
         .description: ["description", "problem", "issue", "описание", "проблема"],
     ]
 
+    /// Category rules in priority order: the most specific component first, so a camera problem
+    /// seen in Chrome is a camera problem. A trailing `*` matches any word ending.
     public static let defaultCategories: [CategoryRule] = [
         CategoryRule(category: "password-reset", phrases: [
-            "reset my password", "reset password", "password reset", "reset the password", "forgot my password",
-            "forgotten my password", "forgot password", "forgotten password", "forgot the password",
-            "recover my password", "password recovery", "recover password", "new password", "lost my password",
-            "remember my password", "сбросить пароль", "сброс пароля", "восстановить пароль", "забыл пароль",
-            "забыла пароль", "восстановление пароля",
-        ]),
-        CategoryRule(category: "camera-microphone", phrases: [
-            "camera", "webcam", "web cam", "microphone", " mic ", "mic.", "audio", "камера", "камеру", "камеры",
-            "микрофон",
-        ]),
-        CategoryRule(category: "screen-sharing", phrases: [
-            "screen shar", "share screen", "share the screen", "share my screen", "screen capture",
-            "screen recording", "demonstration of the screen", "демонстрац", "трансляция экрана",
+            "reset password", "reset my password", "reset the password", "reset your password", "password reset",
+            "forgot password", "forgot my password", "forgotten password", "forgotten my password",
+            "recover password", "recover my password", "password recovery", "new password",
+            "сбросить пароль", "сброс пароля", "восстановить пароль", "восстановлени* пароля", "забыл* пароль",
+            "passwort zurücksetzen", "passwort vergessen", "restablecer contraseña", "restablecer la contraseña",
+            "olvidé contraseña", "olvidé mi contraseña",
         ]),
         CategoryRule(category: "identity-verification", phrases: [
-            "identity", "identification", "id verification", "verify my id", "verification", "passport",
-            "face recognition", "facial recognition", "photo id", "id card", "идентификац", "верификац",
-            "паспорт", "распознавани",
+            "identity", "id document", "id card", "passport", "face does not match", "face match",
+            "face recognition", "face verification", "verification photo", "идентификац*", "верификац*",
+            "паспорт*", "удостоверени*", "identität*", "identidad",
+        ]),
+        CategoryRule(category: "screen-sharing", phrases: [
+            "screen shar*", "screen-shar*", "share screen", "share the screen", "share my screen", "share their screen",
+            "share your screen", "share the entire screen", "share the whole screen", "share my entire screen",
+            "shared the screen", "shared my screen", "shared the entire screen", "shared the whole screen",
+            "shared their screen", "sharing the screen", "sharing my screen", "sharing their screen",
+            "sharing the entire screen", "sharing the whole screen", "демонстраци* экрана", "поделиться экраном",
+            "трансляци* экрана", "bildschirmfreigabe", "compartir pantalla", "compartir la pantalla",
+        ]),
+        CategoryRule(category: "camera-microphone", phrases: [
+            "camera*", "webcam*", "web camera", "microphone*", "mic", "audio", "sound", "headset", "камер*",
+            "микрофон*", "звук*", "kamera*", "mikrofon*", "cámara", "micrófono",
         ]),
         CategoryRule(category: "network", phrases: [
-            "network", "connection", "connectivity", "disconnect", "internet", "timeout", "timed out", "latency",
-            "offline", "reconnect", "bandwidth", "wi-fi", "wifi", "соединени", "подключени", "интернет", "сеть",
+            "connect*", "disconnect*", "reconnect*", "network*", "internet", "timeout", "timed out", "bandwidth",
+            "latency", "offline", "packet loss", "proxy", "firewall", "vpn", "500 internal server error",
+            "502 bad gateway", "503 service unavailable", "504 gateway timeout", "internal server error",
+            "bad gateway", "service unavailable", "gateway timeout", "соединени*", "подключени*", "сеть", "сети",
+            "интернет*", "verbindung*", "netzwerk*", "conexión", "desconect*",
         ]),
         CategoryRule(category: "browser", phrases: [
-            "browser", "chrome", "firefox", "safari", "microsoft edge", "extension", "plugin", "plug-in",
-            "cookies", "браузер", "расширени",
+            "browser*", "chrome", "chromium", "firefox", "safari", "edge", "opera", "yandex browser", "extension*",
+            "plugin*", "plug-in*", "add-on*", "cache", "cookie", "cookies", "pop-up*", "popup*", "javascript",
+            "браузер*", "расширени*", "navegador*",
         ]),
     ]
 
-    public static let defaultCriticalPhrases: [String] = [
-        "cannot start", "can't start", "can not start", "cant start", "unable to start", "won't start",
-        "will not start", "doesn't start", "does not start", "not starting", "fails to start",
-        "cannot open", "can't open", "unable to open", "won't open", "cannot log in", "can't log in",
-        "cannot login", "can't login", "unable to log in", "unable to login", "cannot sign in", "can't sign in",
-        "cannot access", "can't access", "unable to access", "no access", "everything is down", "is down",
-        "completely down", "system down", "site down", "service down", "outage", "all students", "all candidates",
-        "all users", "all of our students", "none of our students", "none of the students", "nobody can",
-        "no one can", "noone can", "bad gateway", "service unavailable", "internal server error",
-        "gateway timeout", "не запускается", "не могу войти", "не открывается", "не работает ничего",
-        "у всех студентов", "никто не может",
-    ]
+    /// Phrases that mean the reporter cannot operate the system.
+    public static let defaultCriticalPhrases: [String] = {
+        var phrases: [String] = []
+        for subject in ["cannot", "can't", "can not", "could not", "couldn't", "unable to", "not able to"] {
+            for verb in ["start", "open", "log in", "login", "sign in", "access", "enter"] {
+                phrases.append(subject + " " + verb)
+            }
+        }
+        for who in ["students", "candidates", "users"] {
+            phrases.append("none of the \(who) can")
+            phrases.append("none of our \(who) can")
+            phrases.append("all \(who)")
+            phrases.append("all of our \(who)")
+            phrases.append("all the \(who)")
+            phrases.append("all of the \(who)")
+        }
+        for exam in ["exam", "test", "quiz"] {
+            for negation in ["won't", "will not", "doesn't", "does not", "did not", "didn't"] {
+                for verb in ["start", "open", "load"] { phrases.append("\(exam) \(negation) \(verb)") }
+            }
+        }
+        phrases += [
+            "nobody can", "no one can", "is down", "are down", "outage", "all test-takers", "every student",
+            "every candidate", "500 internal server error", "502 bad gateway", "503 service unavailable",
+            "504 gateway timeout", "не могу войти", "не могу зайти", "не могу начать", "не могу открыть",
+            "не удаётся войти", "не удаётся начать", "не удаётся открыть", "не удается войти", "не удается начать",
+            "не удается открыть", "не запускается", "не открывается", "у всех студентов", "все студенты",
+            "ничего не работает", "всё упало", "все упало", "startet nicht", "bei allen", "alle studierenden",
+            "nicht erreichbar", "no puedo iniciar", "no puedo entrar", "no puedo abrir", "todos los estudiantes",
+        ]
+        return phrases
+    }()
 
     public static let defaultMailProviders: [String] = [
-        "gmail.com", "googlemail.com", "mail.google.com", "outlook.com", "outlook.office.com",
-        "outlook.office365.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com", "aol.com",
-        "yandex.ru", "ya.ru", "mail.ru", "gmx.de", "gmx.net", "web.de", "proton.me", "protonmail.com",
-        "zoho.com", "fastmail.com",
+        "gmail.com", "googlemail.com", "mail.google.com", "inbox.google.com", "outlook.com", "office.com",
+        "live.com", "hotmail.com", "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
+        "gmx.de", "gmx.net", "web.de", "yandex.ru", "yandex.com", "ya.ru", "mail.ru", "bk.ru", "inbox.ru",
+        "list.ru", "rambler.ru", "zoho.com",
     ]
 }

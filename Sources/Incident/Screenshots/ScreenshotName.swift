@@ -10,6 +10,7 @@ public enum ScreenshotName {
         let groups = String(digitsOnly).split(separator: " ").map(String.init)
         var date: (Int, Int, Int)? = nil
         var timeDigits = ""
+        var timeGroups: [String] = []
         var index = 0
         while index < groups.count {
             let group = groups[index]
@@ -28,17 +29,31 @@ public enum ScreenshotName {
                     date = (year, month, day)
                     index += 2
                 }
-            } else if timeDigits.count < 6 {
-                timeDigits += group
+            } else if timeDigits.isEmpty, timeGroups.count < 3 {
+                timeGroups.append(group)
             }
             index += 1
         }
+        // The time is one run ("103215", "1032") or separate numbers ("10.32.15", "1.05.00 PM").
+        if timeDigits.isEmpty, let first = timeGroups.first, first.count >= 4 { timeDigits = first }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        if timeDigits.count >= 4 {
+            let digits = Array(timeDigits.prefix(6))
+            hour = Int(String(digits[0..<2])) ?? 99
+            minute = Int(String(digits[2..<4])) ?? 99
+            second = digits.count >= 6 ? Int(String(digits[4..<6])) ?? 0 : 0
+        } else if timeGroups.count >= 2, timeGroups[0].count <= 2, timeGroups[1].count == 2 {
+            hour = Int(timeGroups[0]) ?? 99
+            minute = Int(timeGroups[1]) ?? 99
+            second = timeGroups.count == 3 && timeGroups[2].count == 2 ? Int(timeGroups[2]) ?? 0 : 0
+        } else {
+            return nil
+        }
         guard let (year, month, day) = date, (2000...2100).contains(year),
-            CivilCalendar.isValid(year: year, month: month, day: day), timeDigits.count >= 4
+            CivilCalendar.isValid(year: year, month: month, day: day)
         else { return nil }
-        let digits = Array(timeDigits.prefix(6))
-        guard var hour = Int(String(digits[0..<2])), let minute = Int(String(digits[2..<4])) else { return nil }
-        let second = digits.count >= 6 ? Int(String(digits[4..<6])) ?? 0 : 0
         let lower = filename.lowercased()
         if lower.contains(" pm") || lower.contains("\u{202F}pm"), hour < 12 { hour += 12 }
         if lower.contains(" am") || lower.contains("\u{202F}am"), hour == 12 { hour = 0 }

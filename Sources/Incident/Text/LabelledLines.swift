@@ -33,7 +33,8 @@ struct LabelledLines {
             for (label, field) in labels {
                 guard let rest = Self.rest(of: line, after: label) else { continue }
                 if let value = Self.value(afterSeparatorIn: rest) {
-                    if !value.isEmpty {
+                    if !Self.isBlankAfterSeparator(rest) {
+                        // A placeholder ("N/A") gives an empty value: the field stays missing.
                         found.append(Match(field: field, value: value, lines: [index]))
                     } else if let next = nextValueLine(lines, after: index) {
                         // "Session ID:" with the value on the next line.
@@ -83,6 +84,11 @@ struct LabelledLines {
         return rest
     }
 
+    /// Whether nothing but white space follows the separator.
+    static func isBlankAfterSeparator(_ rest: Substring) -> Bool {
+        rest.drop { $0 == " " }.dropFirst().allSatisfy { $0.isWhitespace }
+    }
+
     /// The value after a separator at the start of `rest`, or nil when there is no separator.
     static func value(afterSeparatorIn rest: Substring) -> String? {
         var text = rest.drop { $0 == " " }
@@ -101,30 +107,59 @@ struct LabelledLines {
         return cleaned(text)
     }
 
-    /// The value without decoration: white space, markdown emphasis, quotes and angle brackets
-    /// around it, and a second table cell after it.
+    /// Values that mean "I don't know": the field stays missing, but the line is still a field line.
+    static let placeholders: Set<String> = [
+        "", "n/a", "na", "none", "unknown", "-", "—", "–", "?", "tbd", "нет", "не указано", "n.a.", "null",
+    ]
+
+    /// The value without decoration: white space, paired markdown emphasis, quotes and angle brackets
+    /// around it, a second table cell after it, a trailing remark in parentheses and sentence punctuation.
     static func cleaned(_ value: Substring) -> String {
         var text = value.trimmingWhitespace
         if let cell = text.range(of: " | ") { text = String(text[..<cell.lowerBound]).trimmingCharacters("") }
-        text = text.trimmingCharacters("*_\"'«»")
-        if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
-        // A remark after the value ("ah-30117 (one of them)") is not part of it.
-        if text.hasSuffix(")"), let open = text.lastIndex(of: "("), open > text.startIndex,
-            text[text.index(before: open)] == " "
-        {
-            text = String(text[..<open])
+        for mark in ["**", "__", "*", "_"] where text.count > 2 * mark.count && text.hasPrefix(mark) && text.hasSuffix(mark) {
+            text = String(text.dropFirst(mark.count).dropLast(mark.count))
+            break
         }
-        return text.trimmingCharacters("")
+        text = text.trimmingCharacters("\"'«»“”")
+        if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
+        while let last = text.last, ".,;".contains(last) { text.removeLast() }
+        text = text.trimmingCharacters("")
+        return placeholders.contains(text.lowercased()) ? "" : text
+    }
+
+    /// An identifier without a remark after it ("ah-30117 (one of them)" → "ah-30117").
+    static func withoutRemark(_ value: String) -> String {
+        guard value.hasSuffix(")"), let open = value.lastIndex(of: "("), open > value.startIndex,
+            value[value.index(before: open)] == " "
+        else { return value }
+        return value[..<open].trimmingWhitespace
     }
 
     /// A line without list bullets and emphasis around a leading label.
     static func strippingDecoration(_ line: Substring) -> String {
         var text = Substring(line.trimmingWhitespace)
-        while let first = text.first, "-*•–·>".contains(first), text.dropFirst().first == " " || first == "*" {
+        while let first = text.first, "-*•–·".contains(first), text.dropFirst().first == " " || first == "*" {
             text = text.dropFirst()
             text = text.drop { $0 == " " }
         }
-        return String(text).replacingAll("**", with: "")
+        // Numbered lists: "1. Server: …", "2) Time: …".
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        if !digits.isEmpty, digits.count <= 2 {
+            let after = text.dropFirst(digits.count)
+            if let marker = after.first, marker == "." || marker == ")", after.dropFirst().first == " " {
+                text = after.dropFirst().drop { $0 == " " }
+            }
+        }
+        // Emphasis around a leading label ("**Server:** …"): drop the opening and the first closing mark only,
+        // so a value such as a masked "********" survives.
+        for mark in ["**", "__"] where text.hasPrefix(mark) {
+            text = text.dropFirst(mark.count)
+            if let close = text.firstRange(of: mark) {
+                return String(text[..<close.lowerBound]) + String(text[close.upperBound...])
+            }
+        }
+        return String(text)
     }
 }
 

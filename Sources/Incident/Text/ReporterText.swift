@@ -4,20 +4,27 @@
 /// Forwarded *bodies* are kept, because a forwarded report is the report; quoted replies are not,
 /// because in a reply the quote is our own earlier message (or theirs, already on the ticket).
 public enum ReporterText {
-    /// The reporter's own lines, in order, without trailing white space.
-    public static func lines(of text: String) -> [Substring] {
+    /// The reporter's own lines, in order.
+    ///
+    /// A quote (a `>` line, an attribution, an Outlook reply header, an "Original Message" separator)
+    /// ends the text. A signature (`-- `, a sign-off line, a mobile footer) runs until the next
+    /// forward marker, where the forwarded report starts. `subjectIsForward` says whether an Outlook
+    /// header block ("From: … Sent: …") introduces a forward rather than a quote.
+    public static func lines(of text: String, subjectIsForward: Bool = false) -> [Substring] {
         let all = text.split(separator: "\n", omittingEmptySubsequences: false)
         var kept: [Substring] = []
         var index = 0
         var inForwardHeaders = false
+        var inSignature = false
         while index < all.count {
             let line = all[index]
             let trimmed = line.trimmingWhitespace
             let lower = trimmed.lowercased()
             defer { index += 1 }
 
-            if isForwardMarker(lower) {
+            if isForwardMarker(lower) || (subjectIsForward && isOutlookHeaderBlock(all, at: index)) {
                 inForwardHeaders = true
+                inSignature = false
                 continue
             }
             if inForwardHeaders {
@@ -30,18 +37,29 @@ public enum ReporterText {
                 }
                 continue
             }
-            if trimmed.hasPrefix(">") { continue }
-            if isSignatureDelimiter(line) || isMobileFooter(lower) { break }
+            if inSignature { continue }
+            if trimmed.hasPrefix(">") { break }
             if isReplySeparator(lower) { break }
             if isAttribution(lower, next: index + 1 < all.count ? all[index + 1].trimmingWhitespace.lowercased() : "") {
                 break
             }
-            if isOutlookReplyHeader(all, at: index) { break }
-            if isSignOff(lower) { break }
+            if isOutlookHeaderBlock(all, at: index) { break }
+            if isSignatureDelimiter(line) || isMobileFooter(lower) || isSignOff(lower) {
+                inSignature = true
+                continue
+            }
             kept.append(line)
         }
         while let last = kept.last, last.trimmingWhitespace.isEmpty { kept.removeLast() }
         return kept
+    }
+
+    /// Whether a subject starts with a forward prefix ("Fwd:", "FW:", "WG:", "Пересл:", …).
+    public static func isForwardSubject(_ subject: String?) -> Bool {
+        guard let subject else { return false }
+        let lower = subject.trimmingCharacters("").lowercased()
+        let prefixes = ["fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "enc:", "пересл:", "fwd :", "fw :"]
+        return prefixes.contains { lower.hasPrefix($0) }
     }
 
     static func isForwardMarker(_ lower: String) -> Bool {
@@ -55,8 +73,8 @@ public enum ReporterText {
 
     static let headerNames = [
         "from:", "to:", "cc:", "date:", "sent:", "subject:", "reply-to:", "от:", "кому:", "дата:", "тема:",
-        "отправлено:", "копия:", "von:", "an:", "datum:", "betreff:", "gesendet:", "de:", "para:", "fecha:",
-        "asunto:", "enviado:",
+        "отправлено:", "копия:", "von:", "an:", "cc:", "datum:", "betreff:", "gesendet:", "de:", "para:", "fecha:",
+        "asunto:", "enviado:", "från:", "skickat:", "till:", "ämne:",
     ]
 
     static func looksLikeHeaderLine(_ lower: String) -> Bool {
@@ -95,6 +113,8 @@ public enum ReporterText {
         if endings.contains(where: { lower.hasSuffix($0) }) {
             return starters.contains { lower.hasPrefix($0) } || lower.count < 200
         }
+        // Mail.ru and Yandex: "11.11.2024, 10:05, \"Name\" <addr>:" or "… от Name <addr>:".
+        if lower.hasSuffix(">:"), lower.contains("@"), lower.first?.isNumber == true { return true }
         if starters.contains(where: { lower.hasPrefix($0) }), endings.contains(where: { next.hasSuffix($0) }),
             next.count < 120
         {
@@ -103,15 +123,17 @@ public enum ReporterText {
         return false
     }
 
-    /// Outlook's reply header without a separator: "From: …" followed within three lines by "Sent: …".
-    static func isOutlookReplyHeader(_ lines: [Substring], at index: Int) -> Bool {
+    /// Outlook's header block without a separator: "From: …" followed within three lines by "Sent: …".
+    static func isOutlookHeaderBlock(_ lines: [Substring], at index: Int) -> Bool {
         let lower = lines[index].trimmingWhitespace.lowercased()
         guard lower.hasPrefix("from:") || lower.hasPrefix("от:") || lower.hasPrefix("von:") || lower.hasPrefix("de:")
+            || lower.hasPrefix("från:")
         else { return false }
         for offset in 1...3 where index + offset < lines.count {
             let next = lines[index + offset].trimmingWhitespace.lowercased()
             if next.hasPrefix("sent:") || next.hasPrefix("date:") || next.hasPrefix("отправлено:")
                 || next.hasPrefix("дата:") || next.hasPrefix("gesendet:") || next.hasPrefix("enviado:")
+                || next.hasPrefix("skickat:")
             {
                 return true
             }
@@ -128,7 +150,7 @@ public enum ReporterText {
             "спасибо", "заранее спасибо", "danke",
             "thank you in advance", "с уважением", "с наилучшими пожеланиями", "всего доброго",
             "mit freundlichen grüßen", "viele grüße", "beste grüße", "saludos", "saludos cordiales", "cordialmente",
-            "atentamente", "cordialement",
+            "atentamente", "cordialement", "med vänliga hälsningar", "vänliga hälsningar",
         ]
         let stripped = lower.trimmingCharacters(",.!")
         return closings.contains(stripped)

@@ -1,0 +1,77 @@
+public import Incident
+public import MIME
+
+/// Everything an admin can configure, with the defaults `Samples/helpdeskd.toml` documents.
+/// Plain values: loading, validation and secrets live in `ConfigurationLoader`.
+public struct HelpdeskConfiguration: Sendable {
+    /// Who the helpdesk is.
+    public struct Identity: Sendable, Equatable {
+        public var address = "helpdesk@example.com"
+        public var name = "Helpdesk"
+        public var ticketPrefix = "HD"
+        public var stateDirectory = "/var/lib/helpdeskd"
+        public var templatesDirectory = ""
+        public var hmacKeyFile = ""
+
+        /// The domain of our address: our Message-IDs use it.
+        public var domain: String {
+            address.split(separator: "@").last.map { $0.lowercased() } ?? "localhost"
+        }
+
+        public init() {}
+    }
+
+    public struct IMAP: Sendable, Equatable {
+        public var url = "imaps://imap.example.com/INBOX"
+        public var user = ""
+        public var passwordFile = ""
+        public var oauth2TokenFile = ""
+        public var caFile = ""
+        public var allowPlaintext = false
+        public var processedFolder = "Processed"
+        public var quarantineFolder = "Quarantine"
+        public var markOnly = ""
+        public var pollInterval: Int64 = 30
+        public var maxMessageSize = 25 * 1024 * 1024
+        public init() {}
+    }
+
+    public struct SMTP: Sendable, Equatable {
+        public enum TLS: String, Sendable { case starttls, implicit, none }
+        public var url = "smtp://smtp.example.com:587"
+        public var tls = TLS.starttls
+        public var user = ""
+        public var passwordFile = ""
+        public var caFile = ""
+        /// "" sends with the null sender `<>`, as RFC 3834 recommends for automatic replies.
+        public var envelopeSender = ""
+        public init() {}
+    }
+
+    /// Caps on automatic answers: a helpdesk must never become a spam cannon for forged senders.
+    public struct RateLimits: Sendable, Equatable {
+        public var perAddressPerHour = 10
+        public var perAddressPerDay = 40
+        public var globalPerHour = 500
+        public var informationRequestsPerTicketPerDay = 1
+        public init() {}
+    }
+
+    public var identity = Identity()
+    public var imap = IMAP()
+    public var smtp = SMTP()
+    public var serviceLevel = ServiceLevel.policyDefault
+    public var parserLimits = ParserLimits()
+    public var rateLimits = RateLimits()
+    public var passwordResetURL = ""
+    public var profile = IncidentProfile()
+    public var retentionDays = 2555
+    public var metricsListen = ""
+    public var logLevel = "info"
+    public var logFormat = "text"
+
+    public init() {}
+
+    /// Where the store lives.
+    public var databasePath: String { identity.stateDirectory + "/helpdeskd.sqlite" }
+}
