@@ -18,19 +18,23 @@ enum SoftwareNames {
 
     /// The earliest listed name followed by a space and a version number, as written.
     static func find(_ names: [String], in text: String) -> String? {
-        var best: (position: String.Index, value: String)? = nil
+        let haystack = ByteText(text)
+        let bytes = haystack.bytes
+        var best: (position: Int, value: String)? = nil
         for name in names {
-            var searchFrom = text.startIndex
-            while let range = text[searchFrom...].firstRange(of: name) {
-                searchFrom = range.upperBound
-                let before = range.lowerBound > text.startIndex ? text[text.index(before: range.lowerBound)] : " "
-                guard !before.isLetter, !before.isNumber, before != "/", range.upperBound < text.endIndex,
-                    text[range.upperBound] == " "
-                else { continue }
-                let rest = text[text.index(after: range.upperBound)...]
-                let version = rest.prefix { $0.isNumber || $0 == "." }.trimmingTrailingDots
-                guard let first = version.first, first.isNumber else { continue }
-                if best == nil || range.lowerBound < best!.position { best = (range.lowerBound, name + " " + version) }
+            let needle = Array(name.utf8)
+            guard haystack.contains(needle) else { continue }
+            for start in haystack.occurrences(of: needle) {
+                if let best, start >= best.position { break }
+                let end = start + needle.count
+                if haystack.isWordCharacter(before: start) || (start > 0 && bytes[start - 1] == UInt8(ascii: "/")) { continue }
+                guard end + 1 < bytes.count, bytes[end] == 0x20, (0x30...0x39).contains(bytes[end + 1]) else { continue }
+                var versionEnd = end + 1
+                while versionEnd < bytes.count, (0x30...0x39).contains(bytes[versionEnd]) || bytes[versionEnd] == 0x2E {
+                    versionEnd += 1
+                }
+                while bytes[versionEnd - 1] == 0x2E { versionEnd -= 1 }
+                best = (start, name + " " + String(decoding: bytes[(end + 1)..<versionEnd], as: UTF8.self))
                 break
             }
         }

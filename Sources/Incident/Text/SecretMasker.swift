@@ -12,9 +12,59 @@ public enum SecretMasker {
         "код подтверждения", "одноразовый код",
     ]
 
+    private static let keywordBytes = keywords.map { Array($0.utf8) }
+
     /// The text with every secret value replaced by `mask`.
     public static func masked(_ text: String) -> String {
-        guard mightContainSecret(text) else { return text }
+        let original = Array(text.utf8)
+        let lowered = Array(text.lowercased().utf8)
+        // Lower-casing keeps byte offsets for almost every script; when it does not, take the slow path.
+        guard lowered.count == original.count else { return maskedByCharacters(text) }
+        let haystack = ByteText(bytes: lowered)
+        var ranges: [Range<Int>] = []
+        for keyword in keywordBytes where haystack.contains(keyword) {
+            for start in haystack.occurrences(of: keyword) {
+                let end = start + keyword.count
+                if haystack.isWordCharacter(before: start) || haystack.isWordCharacter(at: end) { continue }
+                if let range = valueRange(in: lowered, after: end) { ranges.append(range) }
+            }
+        }
+        guard !ranges.isEmpty else { return text }
+        var output: [UInt8] = []
+        output.reserveCapacity(original.count)
+        var cursor = 0
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where range.lowerBound >= cursor {
+            output += original[cursor..<range.lowerBound]
+            output += mask.utf8
+            cursor = range.upperBound
+        }
+        output += original[cursor...]
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The secret after a keyword, in bytes: a separator (':', '=', '-', a dash, "is") then one token.
+    private static func valueRange(in text: [UInt8], after start: Int) -> Range<Int>? {
+        var i = start
+        func skipBlanks() { while i < text.count, text[i] == 0x20 || text[i] == 0x09 { i += 1 } }
+        skipBlanks()
+        guard i < text.count else { return nil }
+        let separators: [[UInt8]] = [[0x3A], [0x3D], [0x2D], Array("–".utf8), Array("—".utf8), Array("：".utf8), Array("is ".utf8)]
+        guard let separator = separators.first(where: { text[i...].starts(with: $0) }) else { return nil }
+        i += separator.count
+        skipBlanks()
+        let valueStart = i
+        while i < text.count {
+            let byte = text[i]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x26 || byte == 0x3C || byte == 0x3E {
+                break
+            }
+            i += 1
+        }
+        return i > valueStart ? valueStart..<i : nil
+    }
+
+    /// The same masking over Characters, for the rare text whose lower-case form has another length.
+    static func maskedByCharacters(_ text: String) -> String {
         let characters = Array(text)
         let lowered = characters.map { character -> Character in
             let lower = character.lowercased()
@@ -36,11 +86,6 @@ public enum SecretMasker {
             index += 1
         }
         return String(output)
-    }
-
-    private static func mightContainSecret(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        return keywords.contains { lower.contains($0) }
     }
 
     /// The keyword starting at `index` at a word boundary.

@@ -2,44 +2,27 @@
 /// boundaries: "mic" must not match "academic", while "camera*" matches "cameras".
 struct TriageText {
     let lowercased: String
-    private let characters: [Character]
+    private let text: ByteText
 
     init(subject: String?, description: String) {
         lowercased = ((subject ?? "") + "\n" + description).lowercased()
-        characters = Array(lowercased)
+        text = ByteText(lowercased)
     }
 
-    /// Whether `phrase` occurs starting at a word start; a trailing `*` allows any word ending,
-    /// otherwise the phrase must also end at a word end.
+    /// Whether `phrase` (lower-case) occurs starting at a word start; a trailing `*` allows any word
+    /// ending, otherwise the phrase must also end at a word end.
     func contains(_ phrase: String) -> Bool {
         let isStem = phrase.hasSuffix("*")
-        let wanted = Array(isStem ? String(phrase.dropLast()) : phrase)
-        guard let first = wanted.first, wanted.count <= characters.count else { return false }
-        var index = 0
-        let last = characters.count - wanted.count
-        while index <= last {
-            defer { index += 1 }
-            guard characters[index] == first else { continue }
-            if index > 0, Self.isWordCharacter(characters[index - 1]), Self.isWordCharacter(first) { continue }
-            var matched = true
-            for offset in 1..<wanted.count where characters[index + offset] != wanted[offset] {
-                matched = false
-                break
-            }
-            guard matched else { continue }
-            let end = index + wanted.count
-            if !isStem, end < characters.count, Self.isWordCharacter(characters[end]),
-                Self.isWordCharacter(wanted[wanted.count - 1])
-            {
-                continue
-            }
+        let wanted = Array((isStem ? String(phrase.dropLast()) : phrase).utf8)
+        guard let first = wanted.first, let last = wanted.last, text.contains(wanted) else { return false }
+        let startsWord = first >= 0x80 || ByteText.isWordByte(first)
+        let endsWord = last >= 0x80 || ByteText.isWordByte(last)
+        for start in text.occurrences(of: wanted) {
+            if startsWord, text.isWordCharacter(before: start) { continue }
+            if !isStem, endsWord, text.isWordCharacter(at: start + wanted.count) { continue }
             return true
         }
         return false
-    }
-
-    static func isWordCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber
     }
 }
 

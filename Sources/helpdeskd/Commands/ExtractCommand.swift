@@ -14,14 +14,26 @@ struct ExtractCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "An .eml file, or - for standard input.")
-    var input: String
+    @Argument(help: "An .eml file, or - for standard input; with --stats, files and directories.")
+    var inputs: [String]
 
     @Flag(help: "Indent the JSON.")
     var pretty = false
 
+    @Flag(help: "Measure: extract every file given and print one JSON line (time beyond parsing).")
+    var stats = false
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("Give a file, a directory (with --stats) or -.") }
+        if !stats, inputs.count != 1 { throw ValidationError("extract takes one file (or --stats for many).") }
+    }
+
     func run() throws {
-        let bytes = try InputFiles.read(input)
+        if stats {
+            print(ExtractionBenchmark.run(try InputFiles.load(inputs)).serialized())
+            return
+        }
+        let bytes = try InputFiles.read(inputs[0])
         let message = MIMEParser().parse(bytes)
         let content = MessageContent(message)
         let extractor = IncidentExtractor()
