@@ -301,6 +301,17 @@ extension MIMEMessage {
         #expect(message.body(2) == "x")
     }
 
+    @Test func fieldNameWith8BitBytesIsAFieldNotTheBody() {
+        // mime4j's obsolete.msg: one broken name must not push the fields after it into the body.
+        var raw = crlf("Subject: s\n")
+        raw += Array("Inval".utf8) + [0xED] + crlf("d-Header: not valid\nContent-Type: text/html\n\n<p>body</p>")
+        let message = MIMEParser().parse(raw)
+        #expect(message.parts[0].headers.count == 3)
+        #expect(message.parts[0].contentType == "text/html")
+        #expect(message.body(0) == "<p>body</p>")
+        #expect(message.defectReasons == ["header field name with 8-bit bytes"])
+    }
+
     @Test func rawBytesAreNeverModifiedAndRangesPointIntoThem() {
         let raw = crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nabc\n--b--\n")
         let message = MIMEParser().parse(raw)

@@ -193,13 +193,20 @@ private struct StructureScanner {
             }
             return next
         }
-        // field-name: printable ASCII except ':', optionally followed by white space (obsolete syntax).
+        // field-name: printable ASCII except ':', optionally followed by white space (obsolete syntax). 8-bit
+        // bytes are not allowed in a name either, but such a line is still a (broken) field: taking it for the
+        // start of the body would push every field after it, Content-Type and Subject included, into the body.
         var i = lineStart
-        while i < contentEnd, buffer[i] > 0x20, buffer[i] < 0x7F, buffer[i] != UInt8(ascii: ":") { i += 1 }
+        var has8BitName = false
+        while i < contentEnd, buffer[i] > 0x20, buffer[i] != 0x7F, buffer[i] != UInt8(ascii: ":") {
+            if buffer[i] >= 0x80 { has8BitName = true }
+            i += 1
+        }
         let nameEnd = i
         while i < contentEnd, buffer[i] == UInt8(ascii: " ") || buffer[i] == UInt8(ascii: "\t") { i += 1 }
         if nameEnd > lineStart, i < contentEnd, buffer[i] == UInt8(ascii: ":") {
             if overLimit { return next }
+            if has8BitName { defect(entity, "header field name with 8-bit bytes") }
             let valueStart = i + 1
             var valueEnd = contentEnd
             if valueEnd - valueStart > limits.maxHeaderLineLength {
