@@ -301,6 +301,25 @@ extension MIMEMessage {
         #expect(message.body(2) == "x")
     }
 
+    @Test func delimiterThatEndsTheInputOpensNoPart() {
+        // Cut right after a delimiter: nothing follows it, so there is no part to add (Dovecot's test case,
+        // in Stalwart's corpus as malformed/014.eml).
+        for tail in ["--b\n", "--b"] {
+            let head = crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nhello\n")
+            let message = MIMEParser().parse(head + Array(tail.utf8))
+            #expect(message.parts.map(\.path) == ["", "1"])
+            #expect(message.body(1) == "hello")
+            #expect(message.defectReasons == ["multipart ended without its closing boundary"])
+        }
+        // With no part before it, the multipart has none and its body stays text.
+        let empty = MIMEParser().parse(crlf("Content-Type: multipart/mixed; boundary=b\n\npreamble\n--b\n"))
+        #expect(empty.parts.count == 1)
+        #expect(empty.parts[0].contentType == "text/plain")
+        // A delimiter followed by an empty line does open an (empty) part.
+        let blank = MIMEParser().parse(crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\nx\n--b\n\n"))
+        #expect(blank.parts.map(\.path) == ["", "1", "2"])
+    }
+
     @Test func fieldNameWith8BitBytesIsAFieldNotTheBody() {
         // mime4j's obsolete.msg: one broken name must not push the fields after it into the body.
         var raw = crlf("Subject: s\n")

@@ -88,7 +88,18 @@ private struct StructureScanner {
                 p = frames.isEmpty ? n : nextDashLine(buffer, from: next)
             }
         }
-        // End of input: whatever is still open ends here.
+        // End of input. A delimiter that is the very last line opens no part: nothing follows it, not even the
+        // blank line that would end a header section. It only ends the part before it (the message was cut
+        // there), so no phantom empty part is added to the body or the attachments.
+        if case .headers(let entity) = mode, entity == parts.count - 1, parts[entity].range.lowerBound == n,
+            let parent = parts[entity].parent, parts[parent].kind == .multipart
+        {
+            parts.removeLast()
+            parts[parent].children.removeLast()
+            open.removeLast()
+            mode = .content
+        }
+        // Whatever is still open ends here.
         for frame in frames.reversed() { defect(frame.entity, "multipart ended without its closing boundary") }
         frames.removeAll()
         while let entity = open.popLast() { close(entity, at: n) }
