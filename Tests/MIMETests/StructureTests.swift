@@ -301,6 +301,116 @@ extension MIMEMessage {
         #expect(message.body(2) == "x")
     }
 
+    @Test func delimiterThatEndsTheInputOpensNoPart() {
+        // Cut right after a delimiter: nothing follows it, so there is no part to add (Dovecot's test case,
+        // in Stalwart's corpus as malformed/014.eml).
+        for tail in ["--b\n", "--b"] {
+            let head = crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nhello\n")
+            let message = MIMEParser().parse(head + Array(tail.utf8))
+            #expect(message.parts.map(\.path) == ["", "1"])
+            #expect(message.body(1) == "hello")
+            #expect(message.defectReasons == ["multipart ended without its closing boundary"])
+        }
+        // With no part before it, the multipart has none and its body stays text.
+        let empty = MIMEParser().parse(crlf("Content-Type: multipart/mixed; boundary=b\n\npreamble\n--b\n"))
+        #expect(empty.parts.count == 1)
+        #expect(empty.parts[0].contentType == "text/plain")
+        // A delimiter followed by an empty line does open an (empty) part.
+        let blank = MIMEParser().parse(crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\nx\n--b\n\n"))
+        #expect(blank.parts.map(\.path) == ["", "1", "2"])
+    }
+
+    @Test func delimiterFollowedByJunkStillCounts() {
+        // RFC 2046 §5.1.1: the boundary appearing in its entirety at the start of a line is sufficient
+        // (mime4j's ending-boundaries.msg).
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary="b"
+
+            --b this is ignored
+            Content-Type: text/plain
+
+            first
+            --b\tand so is this
+            
+            second
+            --b-- not part of the epilogue
+            epilogue
+            --b
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "2"])
+        #expect(message.body(1) == "first")
+        #expect(message.body(2) == "second")
+        #expect(message.defects.isEmpty)
+    }
+
+    @Test func boundaryPrefixesNeedAVisibleEnd() {
+        // "--ab" is not a delimiter of "a": the boundary token goes on. Here it is the first delimiter of the
+        // multipart that declares "ab" in a header section that ran into it without a blank line.
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary="a"
+
+            --a
+            Content-Type: multipart/mixed; boundary="ab"
+            --ab
+            Content-Type: text/plain
+
+            text
+            --ab--
+            --a--
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "1.1"])
+        #expect(message.body(2) == "text")
+        // With both open, an exact match wins over a prefix match of an inner boundary.
+        let nested = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary="ab"
+
+            --ab
+            Content-Type: multipart/mixed; boundary="a"
+
+            --a
+
+            inner
+            --ab
+
+            outer
+            --ab--
+            """))
+        #expect(nested.parts.map(\.path) == ["", "1", "1.1", "2"])
+        #expect(nested.body(2) == "inner")
+        #expect(nested.body(3) == "outer")
+    }
+
+    @Test func boundaryDeclaredWithTrailingSpaces() {
+        // Not allowed (RFC 2046's bcharsnospace), and gateways strip trailing white space from lines, so the
+        // delimiter matches with or without it; the close delimiter may keep it before its "--".
+        let message = MIMEParser().parse(crlf("""
+            Content-Type: multipart/mixed; boundary="b  "
+
+            --b \("")
+            
+            one
+            --b
+            
+            two
+            --b  --
+            epilogue
+            """))
+        #expect(message.parts.map(\.path) == ["", "1", "2"])
+        #expect(message.body(2) == "two")
+        #expect(message.defects.isEmpty)
+    }
+
+    @Test func fieldNameWith8BitBytesIsAFieldNotTheBody() {
+        // mime4j's obsolete.msg: one broken name must not push the fields after it into the body.
+        var raw = crlf("Subject: s\n")
+        raw += Array("Inval".utf8) + [0xED] + crlf("d-Header: not valid\nContent-Type: text/html\n\n<p>body</p>")
+        let message = MIMEParser().parse(raw)
+        #expect(message.parts[0].headers.count == 3)
+        #expect(message.parts[0].contentType == "text/html")
+        #expect(message.body(0) == "<p>body</p>")
+        #expect(message.defectReasons == ["header field name with 8-bit bytes"])
+    }
+
     @Test func rawBytesAreNeverModifiedAndRangesPointIntoThem() {
         let raw = crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nabc\n--b--\n")
         let message = MIMEParser().parse(raw)

@@ -79,16 +79,31 @@ extension MIMEMessage {
     }
 
     private func addresses(_ raw: ArraySlice<UInt8>, _ problems: inout [String]) -> [MailAddress] {
-        AddressParser.parse(headerString(raw, &problems)).map { address in
+        // A value that is not UTF-8 is parsed as its Latin-1 image (one scalar per byte, so nothing is lost), and
+        // each name is mapped back to its own bytes before it is decoded. Decoding the whole value as windows-1252
+        // first would decode twice the raw 8-bit bytes old mailers put inside encoded words:
+        // `=?iso-8859-1?Q?J\xFCrgen?=` must reach the word's charset as 0xFC, not as the UTF-8 of "ü" ("JÃ¼rgen").
+        let isUTF8 = String(validating: raw, as: UTF8.self) != nil
+        let text = isUTF8
+            ? String(decoding: raw, as: UTF8.self) : String(String.UnicodeScalarView(raw.map(Unicode.Scalar.init)))
+        func originalBytes(_ piece: String) -> ArraySlice<UInt8> {
+            isUTF8 ? Array(piece.utf8)[...] : piece.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }[...]
+        }
+        var found: [String] = []
+        let addresses = AddressParser.parse(text).map { address in
             var decoded = address
             if let name = address.name {
-                decoded.name = EncodedWords.decode(Array(name.utf8)[...], defects: &problems)
+                decoded.name = EncodedWords.decode(originalBytes(name), defects: &found)
             }
             if let group = address.group {
-                decoded.group = EncodedWords.decode(Array(group.utf8)[...], defects: &problems)
+                decoded.group = EncodedWords.decode(originalBytes(group), defects: &found)
             }
-            decoded.address = EncodedWords.sanitised(address.address)
+            decoded.address = EncodedWords.sanitised(
+                isUTF8 ? address.address : headerString(originalBytes(address.address), &found))
             return decoded
         }
+        // One report per reason and header, however many names in it shared the reason.
+        for (index, reason) in found.enumerated() where !found[..<index].contains(reason) { problems.append(reason) }
+        return addresses
     }
 }

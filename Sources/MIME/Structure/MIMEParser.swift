@@ -29,7 +29,10 @@ public struct MIMEParser: Sendable {
 private struct StructureScanner {
     /// A multipart whose boundary is being looked for.
     struct Frame {
+        /// The boundary without trailing white space (RFC 2046 does not allow any, and gateways strip it).
         let boundary: [UInt8]
+        /// The boundary as declared, when that had trailing white space.
+        let declared: [UInt8]?
         let entity: Int
         var childCount = 0
     }
@@ -88,7 +91,18 @@ private struct StructureScanner {
                 p = frames.isEmpty ? n : nextDashLine(buffer, from: next)
             }
         }
-        // End of input: whatever is still open ends here.
+        // End of input. A delimiter that is the very last line opens no part: nothing follows it, not even the
+        // blank line that would end a header section. It only ends the part before it (the message was cut
+        // there), so no phantom empty part is added to the body or the attachments.
+        if case .headers(let entity) = mode, entity == parts.count - 1, parts[entity].range.lowerBound == n,
+            let parent = parts[entity].parent, parts[parent].kind == .multipart
+        {
+            parts.removeLast()
+            parts[parent].children.removeLast()
+            open.removeLast()
+            mode = .content
+        }
+        // Whatever is still open ends here.
         for frame in frames.reversed() { defect(frame.entity, "multipart ended without its closing boundary") }
         frames.removeAll()
         while let entity = open.popLast() { close(entity, at: n) }
@@ -128,15 +142,39 @@ private struct StructureScanner {
         }
         let length = end - lineStart - 2
         let base = buffer.baseAddress! + lineStart + 2
+        func startsWith(_ boundary: [UInt8]) -> Bool {
+            boundary.count <= length
+                && boundary.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, boundary.count) == 0 }
+        }
+        func dashes(at offset: Int) -> Bool {
+            length >= offset + 2 && base[offset] == UInt8(ascii: "-") && base[offset + 1] == UInt8(ascii: "-")
+        }
         for index in frames.indices.reversed() {
-            let boundary = frames[index].boundary
-            let count = boundary.count
-            if length == count || (length == count + 2 && buffer[end - 1] == UInt8(ascii: "-")
-                && buffer[end - 2] == UInt8(ascii: "-"))
-            {
-                let equal = boundary.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, count) == 0 }
-                if equal { return (index, length == count + 2) }
+            let frame = frames[index]
+            let count = frame.boundary.count
+            if length == count || (length == count + 2 && dashes(at: count)), startsWith(frame.boundary) {
+                return (index, length == count + 2)
             }
+            // The close delimiter of a boundary declared with trailing white space may keep it before the "--".
+            if let declared = frame.declared, length == declared.count + 2, dashes(at: declared.count),
+                startsWith(declared)
+            {
+                return (index, true)
+            }
+        }
+        // RFC 2046 §5.1.1: "an exact match of the entire candidate line is not required; it is sufficient that
+        // the boundary appear in its entirety following the CRLF". So a delimiter followed by junk ("--b junk",
+        // "--b--junk") still counts, innermost first, but only when no open boundary matches the line exactly
+        // and the boundary visibly ends there: white space or "--" must follow it. "--ab" is not a delimiter of
+        // "a" (it may be the delimiter of an "ab" whose multipart is not open, or not yet: a header section
+        // that declares "ab" and runs into its first delimiter without a blank line).
+        for index in frames.indices.reversed() {
+            let frame = frames[index]
+            guard length > frame.boundary.count, startsWith(frame.boundary) else { continue }
+            var after = frame.boundary.count
+            if let declared = frame.declared, length > declared.count, startsWith(declared) { after = declared.count }
+            if dashes(at: after) { return (index, true) }
+            if base[after] == UInt8(ascii: " ") || base[after] == UInt8(ascii: "\t") { return (index, false) }
         }
         return nil
     }
@@ -193,13 +231,20 @@ private struct StructureScanner {
             }
             return next
         }
-        // field-name: printable ASCII except ':', optionally followed by white space (obsolete syntax).
+        // field-name: printable ASCII except ':', optionally followed by white space (obsolete syntax). 8-bit
+        // bytes are not allowed in a name either, but such a line is still a (broken) field: taking it for the
+        // start of the body would push every field after it, Content-Type and Subject included, into the body.
         var i = lineStart
-        while i < contentEnd, buffer[i] > 0x20, buffer[i] < 0x7F, buffer[i] != UInt8(ascii: ":") { i += 1 }
+        var has8BitName = false
+        while i < contentEnd, buffer[i] > 0x20, buffer[i] != 0x7F, buffer[i] != UInt8(ascii: ":") {
+            if buffer[i] >= 0x80 { has8BitName = true }
+            i += 1
+        }
         let nameEnd = i
         while i < contentEnd, buffer[i] == UInt8(ascii: " ") || buffer[i] == UInt8(ascii: "\t") { i += 1 }
         if nameEnd > lineStart, i < contentEnd, buffer[i] == UInt8(ascii: ":") {
             if overLimit { return next }
+            if has8BitName { defect(entity, "header field name with 8-bit bytes") }
             let valueStart = i + 1
             var valueEnd = contentEnd
             if valueEnd - valueStart > limits.maxHeaderLineLength {
@@ -232,7 +277,8 @@ private struct StructureScanner {
         let part = parts[entity]
         let type = part.contentType
         if type.hasPrefix("multipart/") {
-            let boundary = Array((part.contentTypeParameters["boundary"] ?? "").utf8).trimmingTrailingSpace
+            let declared = Array((part.contentTypeParameters["boundary"] ?? "").utf8)
+            let boundary = declared.trimmingTrailingSpace
             if boundary.isEmpty {
                 defect(entity, "\(type) without a boundary; kept as text")
                 setLeafType(entity, "text/plain")
@@ -241,7 +287,8 @@ private struct StructureScanner {
                 setLeafType(entity, "application/octet-stream")
             } else {
                 parts[entity].kind = .multipart
-                frames.append(Frame(boundary: boundary, entity: entity))
+                let padded = declared.count == boundary.count ? nil : declared
+                frames.append(Frame(boundary: boundary, declared: padded, entity: entity))
             }
         } else if type == "message/rfc822" || type == "message/global" {
             if !["7bit", "8bit", "binary"].contains(part.transferEncoding) {
