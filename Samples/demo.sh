@@ -21,6 +21,17 @@ print("  text     " + (text[0][:70] if text else "(none)"))
 if d["defects"]:
     print("  defects  " + "; ".join(d["defects"]))
 ' "$(basename "$mail")"
+  "$bin" extract "$mail" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+if d["automated"]:
+    print("  report   machine mail (" + d["automated"] + "): never answered")
+else:
+    verdict = "complete" if d["complete"] else "missing " + ", ".join(d["missing"])
+    print("  report   %s, %s, %s%s" % (d["category"], d["severity"], verdict,
+          ", thread " + d["ticket_ref"] if d["ticket_ref"] else ""))
+'
+
 done
 echo
-echo "Try: helpdeskd parse --pretty Samples/01-complete-report.eml  (binary: $bin)"
+echo "Try: helpdeskd extract --pretty Samples/02-missing-session-and-screenshot.eml  (binary: $bin)"
