@@ -1,0 +1,175 @@
+import Foundation
+import Incident
+import MIME
+import TOMLKit
+
+/// One thing wrong with a configuration, said so an admin can fix it: where, what, and how.
+public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    /// "section.key", or "" for the file as a whole.
+    public var key: String
+    public var message: String
+    public var fix: String
+
+    public var description: String {
+        let place = line.map { "\(file):\($0)" } ?? file
+        let subject = key.isEmpty ? "" : " \(key):"
+        return "\(place):\(subject) \(message)" + (fix.isEmpty ? "" : " — \(fix)")
+    }
+}
+
+/// Every problem found in a configuration; loading reports them all at once, not one per attempt.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var problems: [ConfigurationProblem]
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// Reads `helpdeskd.toml`: every key documented in `Samples/helpdeskd.toml`, unknown keys and wrong
+/// types reported with their line, `${CREDENTIALS_DIRECTORY}` expanded in file paths (systemd's
+/// `LoadCredential=`), and `HELPDESKD_<SECTION>_<KEY>` environment variables overriding the file
+/// (for containers).
+public enum ConfigurationLoader {
+    /// Loads and validates the file at `path`.
+    public static func load(path: String, environment: [String: String]) throws -> HelpdeskConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(problems: [
+                ConfigurationProblem(
+                    file: path, line: nil, key: "", message: "cannot read the configuration file",
+                    fix: "check the path and that the service user may read it")
+            ])
+        }
+        let (configuration, problems) = parse(String(decoding: data, as: UTF8.self), file: path, environment: environment)
+        if !problems.isEmpty { throw ConfigurationError(problems: problems) }
+        return configuration
+    }
+
+    /// Parses configuration text; returns the configuration (defaults where the text is wrong) and the problems.
+    public static func parse(_ text: String, file: String, environment: [String: String] = [:])
+        -> (HelpdeskConfiguration, [ConfigurationProblem])
+    {
+        var configuration = HelpdeskConfiguration()
+        var problems: [ConfigurationProblem] = []
+        let locator = LineLocator(text: text)
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            problems.append(
+                ConfigurationProblem(
+                    file: file, line: error.source.begin.line, key: "", message: "not valid TOML: \(error.description)",
+                    fix: "compare with Samples/helpdeskd.toml"))
+            return (configuration, problems)
+        } catch {
+            problems.append(ConfigurationProblem(file: file, line: nil, key: "", message: "\(error)", fix: ""))
+            return (configuration, problems)
+        }
+        let schema = ConfigurationSchema.sections
+        for section in table.keys.sorted() {
+            guard let keys = schema[section] else {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: locator.line(section: section, key: nil), key: section,
+                        message: "unknown section [\(section)]",
+                        fix: "known sections: " + schema.keys.sorted().joined(separator: ", ")))
+                continue
+            }
+            guard let sectionTable = table[section]?.table else {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: locator.line(section: nil, key: section), key: section,
+                        message: "must be a [\(section)] table", fix: "write it as a section header [\(section)]"))
+                continue
+            }
+            for key in sectionTable.keys.sorted() {
+                let line = locator.line(section: section, key: key)
+                guard let setting = keys[key] else {
+                    let suggestion = keys.keys.min { editDistance($0, key) < editDistance($1, key) } ?? ""
+                    problems.append(
+                        ConfigurationProblem(
+                            file: file, line: line, key: "\(section).\(key)", message: "unknown key",
+                            fix: suggestion.isEmpty ? "remove it" : "did you mean \(section).\(suggestion)?"))
+                    continue
+                }
+                if let value = sectionTable[key] {
+                    do {
+                        try setting.apply(.toml(value), &configuration, environment)
+                    } catch let error as SettingError {
+                        problems.append(
+                            ConfigurationProblem(
+                                file: file, line: line, key: "\(section).\(key)", message: error.message, fix: error.fix))
+                    } catch {}
+                }
+            }
+        }
+        // Environment overrides: HELPDESKD_IMAP_URL=… replaces [imap] url.
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("HELPDESKD_") {
+            let path = name.dropFirst("HELPDESKD_".count).lowercased()
+            guard let (section, key) = ConfigurationSchema.split(path), let setting = schema[section]?[key] else {
+                continue
+            }
+            do {
+                try setting.apply(.environment(value), &configuration, environment)
+            } catch let error as SettingError {
+                problems.append(
+                    ConfigurationProblem(
+                        file: "environment", line: nil, key: name, message: error.message, fix: error.fix))
+            } catch {}
+        }
+        problems += ConfigurationSchema.crossChecks(configuration, file: file, locator: locator)
+        return (configuration, problems)
+    }
+
+    /// Reads a secret file: its content without the final line break.
+    public static func readSecret(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(problems: [
+                ConfigurationProblem(
+                    file: path, line: nil, key: "", message: "cannot read this secret file",
+                    fix: "create it (mode 0600), or point the configuration at the right file")
+            ])
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+
+    /// Levenshtein distance, for "did you mean" suggestions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
+
+/// Finds the line a section or key is written on, for problem reports.
+struct LineLocator {
+    let lines: [Substring]
+
+    init(text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false) }
+
+    func line(section: String?, key: String?) -> Int? {
+        var current: String? = nil
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).lowercased()
+                if key == nil, current == section { return index + 1 }
+                continue
+            }
+            guard let key, current == section || (section == nil && current == nil) else { continue }
+            if line.hasPrefix(key), line.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
+                return index + 1
+            }
+        }
+        return nil
+    }
+}

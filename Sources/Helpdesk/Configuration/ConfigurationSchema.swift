@@ -1,0 +1,378 @@
+import Foundation
+import Incident
+import MIME
+import TOMLKit
+
+/// Why one setting's value was refused.
+struct SettingError: Error {
+    var message: String
+    var fix: String
+}
+
+/// A setting's value as written: in the TOML file, or in an environment variable.
+enum RawSetting {
+    case toml(any TOMLValueConvertible)
+    case environment(String)
+
+    func string() throws -> String {
+        switch self {
+        case .environment(let text): return text
+        case .toml(let value):
+            guard let text = value.string else { throw SettingError(message: "must be a string", fix: "quote it: \"…\"") }
+            return text
+        }
+    }
+
+    func int(_ range: ClosedRange<Int>) throws -> Int {
+        let number: Int?
+        switch self {
+        case .environment(let text): number = Int(text)
+        case .toml(let value): number = value.int
+        }
+        guard let number else { throw SettingError(message: "must be a whole number", fix: "for example 10") }
+        guard range.contains(number) else {
+            throw SettingError(message: "\(number) is out of range", fix: "use \(range.lowerBound)…\(range.upperBound)")
+        }
+        return number
+    }
+
+    func bool() throws -> Bool {
+        switch self {
+        case .environment(let text):
+            switch text.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw SettingError(message: "must be true or false", fix: "")
+            }
+        case .toml(let value):
+            guard let flag = value.bool else { throw SettingError(message: "must be true or false", fix: "no quotes") }
+            return flag
+        }
+    }
+
+    func strings() throws -> [String] {
+        switch self {
+        case .environment(let text):
+            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .toml(let value):
+            guard let array = value.array else {
+                throw SettingError(message: "must be a list of strings", fix: "write [\"a\", \"b\"]")
+            }
+            return try array.map { element in
+                guard let text = element.string else {
+                    throw SettingError(message: "must be a list of strings", fix: "quote every element")
+                }
+                return text
+            }
+        }
+    }
+
+    /// "30s", "5m", "24h", "2d" → seconds.
+    func duration(_ range: ClosedRange<Int64>) throws -> Int64 {
+        let text = try string().trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Int64)] = [("ms", 0), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        for (unit, factor) in units where text.hasSuffix(unit) && factor > 0 {
+            if unit == "s", text.hasSuffix("ms") { continue }
+            if let number = Int64(text.dropLast(unit.count)), number >= 0 {
+                let seconds = number * factor
+                guard range.contains(seconds) else {
+                    throw SettingError(message: "\(text) is out of range", fix: "use \(range.lowerBound)s…\(range.upperBound)s")
+                }
+                return seconds
+            }
+        }
+        throw SettingError(message: "\"\(text)\" is not a duration", fix: "write a number with s, m, h or d, e.g. \"30s\"")
+    }
+
+    /// "25MB", "512KB", "1GB", "1000" → bytes (powers of 1024).
+    func size(_ range: ClosedRange<Int>) throws -> Int {
+        if case .toml(let value) = self, let number = value.int {
+            guard range.contains(number) else { throw SettingError(message: "\(number) is out of range", fix: "") }
+            return number
+        }
+        let text = try string().trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        for (unit, factor) in units where text.hasSuffix(unit) {
+            if let number = Int(text.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), number >= 0 {
+                let bytes = number.multipliedReportingOverflow(by: factor)
+                guard !bytes.overflow, range.contains(bytes.partialValue) else {
+                    throw SettingError(message: "\(text) is out of range", fix: "")
+                }
+                return bytes.partialValue
+            }
+        }
+        if let number = Int(text), range.contains(number) { return number }
+        throw SettingError(message: "\"\(text)\" is not a size", fix: "write e.g. \"25MB\", \"512KB\"")
+    }
+
+    /// A file path, with `${CREDENTIALS_DIRECTORY}` (and other `${NAME}`) expanded from the environment.
+    func path(_ environment: [String: String]) throws -> String {
+        var text = try string()
+        while let start = text.range(of: "${"), let end = text.range(of: "}", range: start.upperBound..<text.endIndex) {
+            let name = String(text[start.upperBound..<end.lowerBound])
+            guard let value = environment[name] else {
+                throw SettingError(
+                    message: "${\(name)} is not set", fix: "run under systemd with LoadCredential=, or set \(name)")
+            }
+            text.replaceSubrange(start.lowerBound..<end.upperBound, with: value)
+        }
+        return text
+    }
+}
+
+/// One configurable key: how to read it into the configuration.
+struct Setting: Sendable {
+    let apply: @Sendable (RawSetting, inout HelpdeskConfiguration, [String: String]) throws -> Void
+}
+
+/// The schema of `helpdeskd.toml`: every section and key, with their types and ranges.
+enum ConfigurationSchema {
+    static let sections: [String: [String: Setting]] = [
+        "helpdesk": [
+            "address": Setting { raw, c, _ in
+                let address = try raw.string().lowercased()
+                guard isAddress(address) else {
+                    throw SettingError(message: "\"\(address)\" is not an e-mail address", fix: "e.g. helpdesk@example.com")
+                }
+                c.identity.address = address
+                c.profile.ownAddresses = [address]
+            },
+            "name": Setting { raw, c, _ in c.identity.name = try raw.string() },
+            "ticket_prefix": Setting { raw, c, _ in
+                let prefix = try raw.string().uppercased()
+                guard TicketReference(prefix: prefix, number: 1) != nil else {
+                    throw SettingError(message: "\"\(prefix)\" cannot prefix a ticket number", fix: "1–16 letters or digits, e.g. HD")
+                }
+                c.identity.ticketPrefix = prefix
+                c.profile.ticketPrefix = prefix
+            },
+            "state_directory": Setting { raw, c, env in c.identity.stateDirectory = try raw.path(env) },
+            "templates_directory": Setting { raw, c, env in c.identity.templatesDirectory = try raw.path(env) },
+            "hmac_key_file": Setting { raw, c, env in c.identity.hmacKeyFile = try raw.path(env) },
+        ],
+        "imap": [
+            "url": Setting { raw, c, _ in
+                let url = try raw.string()
+                guard url.hasPrefix("imaps://") || url.hasPrefix("imap://") else {
+                    throw SettingError(message: "must start with imaps:// or imap://", fix: "e.g. imaps://imap.example.com/INBOX")
+                }
+                c.imap.url = url
+            },
+            "user": Setting { raw, c, _ in c.imap.user = try raw.string() },
+            "password_file": Setting { raw, c, env in c.imap.passwordFile = try raw.path(env) },
+            "oauth2_token_file": Setting { raw, c, env in c.imap.oauth2TokenFile = try raw.path(env) },
+            "ca_file": Setting { raw, c, env in c.imap.caFile = try raw.path(env) },
+            "allow_plaintext": Setting { raw, c, _ in c.imap.allowPlaintext = try raw.bool() },
+            "processed_folder": Setting { raw, c, _ in c.imap.processedFolder = try folder(raw) },
+            "quarantine_folder": Setting { raw, c, _ in c.imap.quarantineFolder = try folder(raw) },
+            "mark_only": Setting { raw, c, _ in c.imap.markOnly = try raw.string() },
+            "poll_interval": Setting { raw, c, _ in c.imap.pollInterval = try raw.duration(1...86_400) },
+            "max_message_size": Setting { raw, c, _ in c.imap.maxMessageSize = try raw.size(1024...(1 << 30)) },
+        ],
+        "smtp": [
+            "url": Setting { raw, c, _ in
+                let url = try raw.string()
+                guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
+                    throw SettingError(message: "must start with smtp:// or smtps://", fix: "e.g. smtp://smtp.example.com:587")
+                }
+                c.smtp.url = url
+            },
+            "tls": Setting { raw, c, _ in
+                let mode = try raw.string().lowercased()
+                guard let tls = HelpdeskConfiguration.SMTP.TLS(rawValue: mode) else {
+                    throw SettingError(message: "\"\(mode)\" is not a TLS mode", fix: "starttls, implicit or none")
+                }
+                c.smtp.tls = tls
+            },
+            "user": Setting { raw, c, _ in c.smtp.user = try raw.string() },
+            "password_file": Setting { raw, c, env in c.smtp.passwordFile = try raw.path(env) },
+            "ca_file": Setting { raw, c, env in c.smtp.caFile = try raw.path(env) },
+            "envelope_sender": Setting { raw, c, _ in c.smtp.envelopeSender = try raw.string() },
+        ],
+        "support_hours": [
+            "timezone": Setting { raw, c, _ in
+                let zone = try raw.string()
+                guard let offset = utcOffset(zone) else {
+                    throw SettingError(message: "\"\(zone)\" is not a supported zone", fix: "UTC or a fixed offset such as +03:00")
+                }
+                c.serviceLevel.calendar.utcOffsetSeconds = offset
+            },
+            "days": Setting { raw, c, _ in
+                let names = ["sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6]
+                var days: Set<Int> = []
+                for day in try raw.strings() {
+                    guard let number = names[String(day.lowercased().prefix(3))] else {
+                        throw SettingError(message: "\"\(day)\" is not a weekday", fix: "use mon, tue, wed, thu, fri, sat, sun")
+                    }
+                    days.insert(number)
+                }
+                c.serviceLevel.calendar.workingDays = days
+            },
+            "start": Setting { raw, c, _ in c.serviceLevel.calendar.startMinute = try minuteOfDay(raw) },
+            "end": Setting { raw, c, _ in c.serviceLevel.calendar.endMinute = try minuteOfDay(raw, allowMidnightEnd: true) },
+            "holidays": Setting { raw, c, _ in
+                var days: Set<Int64> = []
+                for text in try raw.strings() {
+                    let parts = text.split(separator: "-").compactMap { Int($0) }
+                    guard parts.count == 3, CivilCalendar.isValid(year: parts[0], month: parts[1], day: parts[2]) else {
+                        throw SettingError(message: "\"\(text)\" is not a date", fix: "write YYYY-MM-DD")
+                    }
+                    days.insert(CivilCalendar.daysSince1970(year: parts[0], month: parts[1], day: parts[2]))
+                }
+                c.serviceLevel.calendar.holidays = days
+            },
+        ],
+        "sla": [
+            "normal_consideration": Setting { raw, c, _ in
+                c.serviceLevel.normalConsideration = try raw.duration(3600...(30 * 86_400))
+            },
+            "critical_solution": Setting { raw, c, _ in
+                c.serviceLevel.criticalSolution = try raw.duration(600...(30 * 86_400))
+            },
+        ],
+        "limits": [
+            "max_depth": Setting { raw, c, _ in c.parserLimits.maxDepth = try raw.int(1...ParserLimits.depthCeiling) },
+            "max_parts": Setting { raw, c, _ in c.parserLimits.maxParts = try raw.int(1...1_000_000) },
+            "max_header_lines": Setting { raw, c, _ in c.parserLimits.maxHeaderLines = try raw.int(10...1_000_000) },
+            "max_header_line_length": Setting { raw, c, _ in
+                c.parserLimits.maxHeaderLineLength = try raw.size(1024...(64 << 20))
+            },
+        ],
+        "rate_limits": [
+            "per_address_per_hour": Setting { raw, c, _ in c.rateLimits.perAddressPerHour = try raw.int(0...10_000) },
+            "per_address_per_day": Setting { raw, c, _ in c.rateLimits.perAddressPerDay = try raw.int(0...100_000) },
+            "global_per_hour": Setting { raw, c, _ in c.rateLimits.globalPerHour = try raw.int(0...1_000_000) },
+            "information_requests_per_ticket_per_day": Setting { raw, c, _ in
+                c.rateLimits.informationRequestsPerTicketPerDay = try raw.int(0...100)
+            },
+        ],
+        "password_reset": [
+            "url": Setting { raw, c, _ in
+                let url = try raw.string()
+                guard url.isEmpty || url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                    throw SettingError(message: "must be an http(s) URL or empty", fix: "e.g. https://proctor.example.edu/reset")
+                }
+                c.passwordResetURL = url
+            }
+        ],
+        "profile": [
+            "required": Setting { raw, c, _ in
+                let known = Set(IncidentField.defaultRequired.map(\.key) + ["browser", "os"])
+                    .union(c.profile.customFields.map(\.field.key))
+                var fields: [IncidentField] = []
+                for name in try raw.strings() {
+                    guard known.contains(name) || name.allSatisfy({ $0.isLetter || $0 == "_" }) else {
+                        throw SettingError(message: "\"\(name)\" is not a field", fix: "known: " + known.sorted().joined(separator: ", "))
+                    }
+                    fields.append(IncidentField(name))
+                }
+                c.profile.required = fields
+            },
+            "description_min_length": Setting { raw, c, _ in c.profile.descriptionMinLength = try raw.int(0...10_000) },
+            "known_servers": Setting { raw, c, _ in c.profile.knownServers = try raw.strings() },
+            "min_screenshot_width": Setting { raw, c, _ in c.profile.minScreenshotWidth = try raw.int(1...100_000) },
+            "min_screenshot_height": Setting { raw, c, _ in c.profile.minScreenshotHeight = try raw.int(1...100_000) },
+            "fields": Setting { raw, c, _ in c.profile.customFields = try customFields(raw) },
+        ],
+        "retention": ["days": Setting { raw, c, _ in c.retentionDays = try raw.int(1...36_500) }],
+        "metrics": ["listen": Setting { raw, c, _ in c.metricsListen = try raw.string() }],
+        "log": [
+            "level": Setting { raw, c, _ in
+                let level = try raw.string().lowercased()
+                guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                    throw SettingError(message: "\"\(level)\" is not a log level", fix: "debug, info, notice, warning or error")
+                }
+                c.logLevel = level
+            },
+            "format": Setting { raw, c, _ in
+                let format = try raw.string().lowercased()
+                guard format == "text" || format == "json" else {
+                    throw SettingError(message: "\"\(format)\" is not a log format", fix: "text or json")
+                }
+                c.logFormat = format
+            },
+        ],
+    ]
+
+    /// "imap_password_file" → ("imap", "password_file"), choosing the longest known section name.
+    static func split(_ path: String) -> (String, String)? {
+        for section in sections.keys.sorted(by: { $0.count > $1.count }) where path.hasPrefix(section + "_") {
+            return (section, String(path.dropFirst(section.count + 1)))
+        }
+        return nil
+    }
+
+    /// Checks that need several keys at once.
+    static func crossChecks(_ c: HelpdeskConfiguration, file: String, locator: LineLocator) -> [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        if let problem = c.serviceLevel.calendar.problem {
+            problems.append(
+                ConfigurationProblem(
+                    file: file, line: locator.line(section: "support_hours", key: nil), key: "support_hours",
+                    message: problem, fix: "e.g. days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"], start = \"08:00\", end = \"16:00\""))
+        }
+        if c.rateLimits.perAddressPerDay < c.rateLimits.perAddressPerHour {
+            problems.append(
+                ConfigurationProblem(
+                    file: file, line: locator.line(section: "rate_limits", key: "per_address_per_day"),
+                    key: "rate_limits.per_address_per_day", message: "is lower than per_address_per_hour",
+                    fix: "raise it to at least \(c.rateLimits.perAddressPerHour)"))
+        }
+        return problems
+    }
+
+    static func isAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
+    }
+
+    static func folder(_ raw: RawSetting) throws -> String {
+        let name = try raw.string()
+        guard !name.isEmpty, !name.contains(where: { $0.isNewline || $0 == "\"" || $0 == "*" || $0 == "%" }) else {
+            throw SettingError(message: "\"\(name)\" is not a usable folder name", fix: "e.g. Processed")
+        }
+        return name
+    }
+
+    static func utcOffset(_ zone: String) -> Int? {
+        let upper = zone.uppercased()
+        if upper == "UTC" || upper == "GMT" || upper == "Z" { return 0 }
+        var text = Substring(upper)
+        if text.hasPrefix("UTC") { text = text.dropFirst(3) }
+        guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
+        let digits = text.dropFirst().split(separator: ":")
+        guard (1...2).contains(digits.count), let hours = Int(digits[0]), hours <= 14 else { return nil }
+        let minutes = digits.count == 2 ? Int(digits[1]) ?? 99 : 0
+        guard minutes < 60 else { return nil }
+        return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+    }
+
+    static func minuteOfDay(_ raw: RawSetting, allowMidnightEnd: Bool = false) throws -> Int {
+        let text = try raw.string()
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), minute < 60,
+            hour < 24 || (allowMidnightEnd && hour == 24 && minute == 0)
+        else { throw SettingError(message: "\"\(text)\" is not a time of day", fix: "write HH:MM, e.g. \"08:00\"") }
+        return hour * 60 + minute
+    }
+
+    static func customFields(_ raw: RawSetting) throws -> [IncidentProfile.CustomField] {
+        guard case .toml(let value) = raw, let array = value.array else {
+            throw SettingError(message: "must be a list of [[profile.fields]] tables", fix: "see Samples/helpdeskd.toml")
+        }
+        return try array.map { element in
+            guard let table = element.table, let name = table["name"]?.string, !name.isEmpty,
+                let labels = table["labels"]?.array?.compactMap({ $0.string }), !labels.isEmpty
+            else {
+                throw SettingError(message: "each field needs a name and labels", fix: "name = \"course_id\", labels = [\"Course\"]")
+            }
+            let pattern = table["pattern"]?.string
+            if let pattern, (try? Regex(pattern)) == nil {
+                throw SettingError(message: "pattern \"\(pattern)\" is not a valid regular expression", fix: "")
+            }
+            return IncidentProfile.CustomField(
+                field: IncidentField(name), labels: labels, pattern: pattern, prompt: table["prompt"]?.string ?? name)
+        }
+    }
+}

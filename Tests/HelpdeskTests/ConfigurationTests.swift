@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import Helpdesk
+
+@Suite struct ConfigurationTests {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Samples/helpdeskd.toml")
+
+    @Test func theSampleConfigurationIsValidAndMatchesTheDefaults() throws {
+        let text = try String(contentsOf: Self.sample, encoding: .utf8)
+        let (configuration, problems) = ConfigurationLoader.parse(text, file: "helpdeskd.toml")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(configuration.identity.address == "helpdesk@example.com")
+        #expect(configuration.imap.pollInterval == 30)
+        #expect(configuration.imap.maxMessageSize == 25 * 1024 * 1024)
+        #expect(configuration.serviceLevel.calendar.workingDays == [1, 2, 3, 4, 5])
+        #expect(configuration.serviceLevel.calendar.startMinute == 480)
+        #expect(configuration.serviceLevel.calendar.holidays.count == 2)
+        #expect(configuration.serviceLevel.criticalSolution == 8 * 3600)
+        #expect(configuration.profile.required.map(\.key).count == 6)
+    }
+
+    @Test func unknownKeysAndSectionsAreReportedWithLineAndSuggestion() {
+        let text = "[helpdesk]\naddress = \"a@example.org\"\nadress = \"typo\"\n\n[imapp]\nurl = \"x\"\n"
+        let (_, problems) = ConfigurationLoader.parse(text, file: "h.toml")
+        #expect(problems.count == 2)
+        #expect(problems[0].line == 3 && problems[0].key == "helpdesk.adress")
+        #expect(problems[0].fix.contains("helpdesk.address"))
+        #expect(problems[1].line == 5 && problems[1].message.contains("[imapp]"))
+    }
+
+    @Test func wrongTypesAndValuesAreReported() {
+        let text = """
+            [imap]
+            poll_interval = 30
+            max_message_size = "lots"
+            allow_plaintext = "yes"
+            [smtp]
+            tls = "ssl"
+            [support_hours]
+            days = ["mon", "funday"]
+            """
+        let (_, problems) = ConfigurationLoader.parse(text, file: "h.toml")
+        #expect(problems.map(\.key).sorted() == [
+            "imap.allow_plaintext", "imap.max_message_size", "imap.poll_interval", "smtp.tls", "support_hours.days",
+        ])
+        #expect(problems.allSatisfy { $0.line != nil && !$0.description.isEmpty })
+    }
+
+    @Test func impossibleSupportHoursAreRejected() {
+        let (_, problems) = ConfigurationLoader.parse("[support_hours]\nstart = \"16:00\"\nend = \"08:00\"\n", file: "h")
+        #expect(problems.contains { $0.key == "support_hours" && $0.message.contains("start before") })
+    }
+
+    @Test func invalidTOMLGivesTheLine() {
+        let (_, problems) = ConfigurationLoader.parse("[helpdesk]\naddress = \"unterminated\n", file: "h")
+        #expect(problems.count == 1 && problems[0].line == 2)
+    }
+
+    @Test func environmentOverridesAndCredentialsDirectory() {
+        let environment = [
+            "HELPDESKD_IMAP_URL": "imaps://other.example.org/INBOX", "HELPDESKD_RATE_LIMITS_GLOBAL_PER_HOUR": "7",
+            "CREDENTIALS_DIRECTORY": "/run/credentials/helpdeskd.service",
+        ]
+        let text = "[imap]\npassword_file = \"${CREDENTIALS_DIRECTORY}/imap\"\n"
+        let (configuration, problems) = ConfigurationLoader.parse(text, file: "h", environment: environment)
+        #expect(problems.isEmpty)
+        #expect(configuration.imap.url == "imaps://other.example.org/INBOX")
+        #expect(configuration.rateLimits.globalPerHour == 7)
+        #expect(configuration.imap.passwordFile == "/run/credentials/helpdeskd.service/imap")
+        let (_, unset) = ConfigurationLoader.parse(text, file: "h", environment: [:])
+        #expect(unset.first?.message.contains("CREDENTIALS_DIRECTORY") == true)
+    }
+
+    @Test func customFieldsAreRead() {
+        let text = """
+            [[profile.fields]]
+            name = "course_id"
+            labels = ["Course", "Course ID"]
+            pattern = "[A-Z]{2,4}-\\\\d{3}"
+            prompt = "the course ID (for example CS-101)"
+            """
+        let (configuration, problems) = ConfigurationLoader.parse(text, file: "h")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(configuration.profile.customFields.first?.field.key == "course_id")
+        let (_, bad) = ConfigurationLoader.parse("[[profile.fields]]\nname = \"x\"\nlabels = [\"X\"]\npattern = \"[\"\n", file: "h")
+        #expect(bad.first?.message.contains("regular expression") == true)
+    }
+}
