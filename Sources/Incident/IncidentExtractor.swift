@@ -51,6 +51,7 @@ public struct IncidentExtractor: Sendable {
         var values: [IncidentField: String] = [:]
         var usedLines = Set<Int>()
         var detectedAt: Int64? = nil
+        var labelled: Set<IncidentField> = []
         for match in found {
             // A labelled line is a field line even when its value is unusable ("N/A").
             if match.field != .description { usedLines.formUnion(match.lines) }
@@ -66,6 +67,7 @@ public struct IncidentExtractor: Sendable {
                 if detectedAt == nil {
                     let reference = match.lines.first.map { lineDates[$0] } ?? envelope.date
                     detectedAt = DetectionTime.parse(match.value, reference: reference)
+                    if detectedAt != nil { labelled.insert(.detectedAt) }
                 }
             case .sessionID, .userID:
                 let value = LabelledLines.withoutRemark(match.value)
@@ -79,6 +81,7 @@ public struct IncidentExtractor: Sendable {
             guard values[match.field] == nil, let value = customValue(match) else { continue }
             values[match.field] = value
         }
+        labelled.formUnion(values.keys)
 
         let newText = lines.joined(separator: "\n")
         let candidates = ServerAddress.candidates(in: newText).filter(isCandidateServer)
@@ -108,6 +111,7 @@ public struct IncidentExtractor: Sendable {
             automated: automated, category: category, severity: severity, values: values, detectedAt: detectedAt,
             screenshots: screenshots, missing: [])
         report.missing = profile.required.filter { !report.has($0) }
+        report.labelled = labelled
         return report
     }
 

@@ -40,6 +40,9 @@ public struct IncidentReport: Sendable {
     public var screenshots: [Screenshot]
     /// Required fields that are missing, in the profile's order.
     public var missing: [IncidentField]
+    /// Fields the reporter labelled ("Session ID: …"), as opposed to values inferred from URLs, file
+    /// names or prose. A reply's labelled value corrects the ticket; an inferred one only fills a gap.
+    public var labelled: Set<IncidentField> = []
 
     /// Whether every required field is present.
     public var isComplete: Bool { missing.isEmpty }

@@ -39,12 +39,40 @@ public struct TicketRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     public var missingFields: [String] { missing.isEmpty ? [] : missing.split(separator: ",").map(String.init) }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public init(
+        id: Int64? = nil, number: Int64, ref: String, status: TicketStatus, severity: String, category: String,
+        reporterAddress: String, reporterName: String? = nil, copiedAddresses: String, subject: String, missing: String,
+        createdAt: Int64, updatedAt: Int64, slaStartedAt: Int64? = nil, slaConsumed: Int64, dueAt: Int64? = nil,
+        answersSent: Int64
+    ) {
+        self.id = id
+        self.number = number
+        self.ref = ref
+        self.status = status
+        self.severity = severity
+        self.category = category
+        self.reporterAddress = reporterAddress
+        self.reporterName = reporterName
+        self.copiedAddresses = copiedAddresses
+        self.subject = subject
+        self.missing = missing
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.slaStartedAt = slaStartedAt
+        self.slaConsumed = slaConsumed
+        self.dueAt = dueAt
+        self.answersSent = answersSent
+    }
 }
 
 /// An email, received or sent, with its raw bytes.
 public struct MessageRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "message"
-    public enum Direction: String, Codable, Sendable { case inbound = "in", outbound = "out" }
+    public enum Direction: String, Codable, Sendable {
+        case inbound = "in"
+        case outbound = "out"
+    }
     public var id: Int64?
     public var ticketId: Int64?
     public var direction: Direction
@@ -64,6 +92,31 @@ public struct MessageRecord: Codable, Sendable, FetchableRecord, MutablePersista
     public var receivedAt: Int64
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public init(
+        id: Int64? = nil, ticketId: Int64? = nil, direction: Direction, messageID: String? = nil, inReplyTo: String,
+        referenceIDs: String, fromAddress: String, subject: String, automated: String? = nil,
+        sourceMailbox: String? = nil, sourceUIDValidity: Int64? = nil, sourceUID: Int64? = nil,
+        sourcePath: String? = nil, sha256: String, raw: Data, defects: String, receivedAt: Int64
+    ) {
+        self.id = id
+        self.ticketId = ticketId
+        self.direction = direction
+        self.messageID = messageID
+        self.inReplyTo = inReplyTo
+        self.referenceIDs = referenceIDs
+        self.fromAddress = fromAddress
+        self.subject = subject
+        self.automated = automated
+        self.sourceMailbox = sourceMailbox
+        self.sourceUIDValidity = sourceUIDValidity
+        self.sourceUID = sourceUID
+        self.sourcePath = sourcePath
+        self.sha256 = sha256
+        self.raw = raw
+        self.defects = defects
+        self.receivedAt = receivedAt
+    }
 }
 
 /// Attachment content, stored once per SHA-256.
@@ -73,6 +126,15 @@ public struct AttachmentRecord: Codable, Sendable, FetchableRecord, PersistableR
     public var contentType: String
     public var size: Int64
     public var bytes: Data
+
+    public init(
+        sha256: String, contentType: String, size: Int64, bytes: Data
+    ) {
+        self.sha256 = sha256
+        self.contentType = contentType
+        self.size = size
+        self.bytes = bytes
+    }
 }
 
 /// Which message carried which attachment, under what name.
@@ -89,6 +151,21 @@ public struct MessageAttachmentRecord: Codable, Sendable, FetchableRecord, Mutab
     public var height: Int64?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public init(
+        id: Int64? = nil, messageId: Int64, sha256: String, part: String, filename: String? = nil, declaredType: String,
+        isScreenshot: Bool, width: Int64? = nil, height: Int64? = nil
+    ) {
+        self.id = id
+        self.messageId = messageId
+        self.sha256 = sha256
+        self.part = part
+        self.filename = filename
+        self.declaredType = declaredType
+        self.isScreenshot = isScreenshot
+        self.width = width
+        self.height = height
+    }
 }
 
 /// A field value with its provenance; `current` marks the value in force.
@@ -103,6 +180,19 @@ public struct FieldValueRecord: Codable, Sendable, FetchableRecord, MutablePersi
     public var current: Bool
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public init(
+        id: Int64? = nil, ticketId: Int64, messageId: Int64? = nil, field: String, value: String, recordedAt: Int64,
+        current: Bool
+    ) {
+        self.id = id
+        self.ticketId = ticketId
+        self.messageId = messageId
+        self.field = field
+        self.value = value
+        self.recordedAt = recordedAt
+        self.current = current
+    }
 }
 
 /// One entry of a ticket's audit trail.
@@ -116,6 +206,17 @@ public struct EventRecord: Codable, Sendable, FetchableRecord, MutablePersistabl
     public var detail: String
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public init(
+        id: Int64? = nil, ticketId: Int64? = nil, messageId: Int64? = nil, at: Int64, kind: String, detail: String
+    ) {
+        self.id = id
+        self.ticketId = ticketId
+        self.messageId = messageId
+        self.at = at
+        self.kind = kind
+        self.detail = detail
+    }
 }
 
 /// Outbox states.
@@ -141,6 +242,26 @@ public struct OutboxRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     public var sentAt: Int64?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public init(
+        id: Int64? = nil, ticketId: Int64? = nil, kind: String, recipient: String, subject: String, messageID: String,
+        raw: Data, status: OutboxStatus, attempts: Int64, nextAttemptAt: Int64, lastError: String? = nil,
+        createdAt: Int64, sentAt: Int64? = nil
+    ) {
+        self.id = id
+        self.ticketId = ticketId
+        self.kind = kind
+        self.recipient = recipient
+        self.subject = subject
+        self.messageID = messageID
+        self.raw = raw
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+    }
 }
 
 /// IMAP state of one mailbox.
@@ -151,4 +272,14 @@ public struct MailboxStateRecord: Codable, Sendable, FetchableRecord, Persistabl
     public var highestUID: Int64
     public var lastPollAt: Int64?
     public var lastError: String?
+
+    public init(
+        mailbox: String, uidValidity: Int64, highestUID: Int64, lastPollAt: Int64? = nil, lastError: String? = nil
+    ) {
+        self.mailbox = mailbox
+        self.uidValidity = uidValidity
+        self.highestUID = highestUID
+        self.lastPollAt = lastPollAt
+        self.lastError = lastError
+    }
 }

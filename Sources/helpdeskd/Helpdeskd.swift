@@ -11,6 +11,8 @@ struct Helpdeskd: AsyncParsableCommand {
             checks the report's required fields, stores a ticket in SQLite and answers the sender.
             """,
         version: HelpdeskVersion.current,
-        subcommands: [ParseCommand.self, ExtractCommand.self]
+        subcommands: [
+            ParseCommand.self, ExtractCommand.self, IngestCommand.self, TicketsCommand.self, OutboxCommand.self,
+        ]
     )
 }

@@ -52,6 +52,15 @@ public struct MessageIDSigner: Sendable {
     /// The ticket and answer number named by `messageID` (with or without angle brackets) when it is one
     /// of ours with a valid HMAC; nil for anything else: another domain or prefix, a non-canonical
     /// ticket or number, a wrong length, a forged or truncated HMAC, junk.
+    /// Whether an id has the shape of ours (our domain, a ticket reference first), signed or not:
+    /// such an id that fails `verify` is a forgery, not a customer's own Message-ID.
+    public func looksLikeOurs(_ messageID: String) -> Bool {
+        let id = messageID.trimmingCharacters(in: ["<", ">"])
+        let sides = id.split(separator: "@", omittingEmptySubsequences: false)
+        guard sides.count == 2, Self.lowercasedASCII(sides[1]) == domain else { return false }
+        return sides[0].uppercased().hasPrefix(prefix + "-")
+    }
+
     public func verify(_ messageID: String) -> (ticket: TicketReference, sequence: Int)? {
         var id = Substring(messageID)
         guard id.utf8.count <= 255 else { return nil }

@@ -42,13 +42,14 @@ public enum SecretMasker {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The secret after a keyword, in bytes: a separator (':', '=', '-', a dash, "is") then one token.
+    /// The secret after a keyword, in bytes: a separator (':' or '=') then one token.
     private static func valueRange(in text: [UInt8], after start: Int) -> Range<Int>? {
         var i = start
         func skipBlanks() { while i < text.count, text[i] == 0x20 || text[i] == 0x09 { i += 1 } }
         skipBlanks()
         guard i < text.count else { return nil }
-        let separators: [[UInt8]] = [[0x3A], [0x3D], [0x2D], Array("–".utf8), Array("—".utf8), Array("：".utf8), Array("is ".utf8)]
+        // Only ':' and '=' introduce a value: "password – can't log in" is prose, not a secret.
+        let separators: [[UInt8]] = [[0x3A], [0x3D], Array("：".utf8)]
         guard let separator = separators.first(where: { text[i...].starts(with: $0) }) else { return nil }
         i += separator.count
         skipBlanks()
@@ -108,15 +109,8 @@ public enum SecretMasker {
         var i = start
         while i < text.count, text[i] == " " || text[i] == "\t" { i += 1 }
         guard i < text.count else { return nil }
-        if text[i] == ":" || text[i] == "=" || text[i] == "：" || text[i] == "-" || text[i] == "–" {
-            i += 1
-        } else if i + 2 < text.count, text[i] == "i", text[i + 1] == "s", text[i + 2] == " " {
-            i += 2
-        } else if i + 1 < text.count, text[i] == "—" {
-            i += 1
-        } else {
-            return nil
-        }
+        guard text[i] == ":" || text[i] == "=" || text[i] == "：" else { return nil }
+        i += 1
         while i < text.count, text[i] == " " || text[i] == "\t" { i += 1 }
         let valueStart = i
         while i < text.count, !text[i].isWhitespace, text[i] != "&", text[i] != "<", text[i] != ">" { i += 1 }

@@ -1,0 +1,390 @@
+import Digest
+import Foundation
+import GRDB
+import Incident
+import MIME
+public import TicketStore
+
+/// Where an email came from: the duplicate check and the audit trail need to know.
+public enum MessageSource: Sendable, Equatable {
+    case imap(mailbox: String, uidValidity: Int64, uid: Int64)
+    case file(path: String)
+}
+
+/// What the pipeline did with one email.
+public enum IngestOutcome: Sendable, Equatable {
+    /// Already stored (same IMAP position, or same Message-ID with the same bytes): nothing changed.
+    case duplicate
+    /// A new ticket was opened.
+    case created(ref: String, status: TicketStatus)
+    /// An existing ticket was updated by its reporter's reply.
+    case updated(ref: String, status: TicketStatus)
+    /// Machine mail: stored (on the ticket it refers to, if any) and never answered.
+    case automated(reason: String, ref: String?)
+}
+
+/// The intake pipeline: one email in, one transaction out.
+///
+/// Parsing and extraction happen before the transaction (they are pure); then, atomically: the
+/// duplicate check, the message and its attachments, threading, the ticket's new state, its field
+/// values and events, and the queued answer. A crash at any instant leaves the email either fully
+/// recorded, answer included, or not recorded at all, so a retry neither loses nor duplicates it.
+public final class IntakePipeline: Sendable {
+    let store: TicketStore
+    let configuration: HelpdeskConfiguration
+    let extractor: IncidentExtractor
+    let answers: AnswerComposer
+    let signer: MessageIDSigner
+    let parser: MIMEParser
+    /// Tests only: called at named points inside the transaction; throwing there simulates a crash.
+    let checkpoint: @Sendable (String) throws -> Void
+
+    public convenience init(store: TicketStore, configuration: HelpdeskConfiguration, answers: AnswerComposer,
+                            signer: MessageIDSigner)
+    {
+        self.init(store: store, configuration: configuration, answers: answers, signer: signer, checkpoint: { _ in })
+    }
+
+    init(store: TicketStore, configuration: HelpdeskConfiguration, answers: AnswerComposer, signer: MessageIDSigner,
+         checkpoint: @escaping @Sendable (String) throws -> Void)
+    {
+        self.store = store
+        self.configuration = configuration
+        self.extractor = IncidentExtractor(profile: configuration.profile)
+        self.answers = answers
+        self.signer = signer
+        self.parser = MIMEParser(limits: configuration.parserLimits)
+        self.checkpoint = checkpoint
+    }
+
+    /// Ingests one raw email received at `now` (seconds since 1970).
+    public func ingest(_ raw: [UInt8], source: MessageSource, receivedAt now: Int64) throws -> IngestOutcome {
+        let message = parser.parse(raw)
+        let content = MessageContent(message)
+        let report = extractor.extract(message, content: content)
+        let email = IncomingEmail(raw: raw, sha256: SHA256.hex(raw), message: message, content: content, report: report)
+        return try store.write { db in
+            try Transaction(pipeline: self, db: db, email: email, source: source, now: now).run()
+        }
+    }
+}
+
+/// An email after the pure steps: parsed, decoded and read as an incident report.
+struct IncomingEmail: Sendable {
+    let raw: [UInt8]
+    let sha256: String
+    let message: MIMEMessage
+    let content: MessageContent
+    let report: IncidentReport
+
+    var sender: String { report.reporter?.address.lowercased() ?? "" }
+    var messageID: String? { content.envelope.messageID }
+}
+
+/// The work of one ingest transaction.
+private struct Transaction {
+    let pipeline: IntakePipeline
+    let db: Database
+    let email: IncomingEmail
+    let source: MessageSource
+    let now: Int64
+
+    var configuration: HelpdeskConfiguration { pipeline.configuration }
+    var report: IncidentReport { email.report }
+
+    func run() throws -> IngestOutcome {
+        if case .imap(let mailbox, let uidValidity, let uid) = source,
+            try MessageRecord.exists(mailbox: mailbox, uidValidity: uidValidity, uid: uid, db)
+        {
+            return .duplicate
+        }
+        if try MessageRecord.exists(messageID: email.messageID, sha256: email.sha256, db) {
+            return .duplicate
+        }
+        var stored = try storeMessage()
+        try pipeline.checkpoint("message-stored")
+        let thread = try findThread()
+
+        if let reason = report.automated {
+            // Machine mail is kept with the ticket it refers to, and never answered.
+            let ticket = thread.ticket
+            if let ticket {
+                stored.ticketId = ticket.id
+                try stored.update(db)
+            }
+            try EventRecord.record(
+                "automated-mail-received", detail: reason.rawValue, ticketID: ticket?.id, messageID: stored.id, at: now, db)
+            return .automated(reason: reason.rawValue, ref: ticket?.ref)
+        }
+
+        if let ticket = thread.ticket {
+            if ticket.accepts(email.sender), ticket.status != .closed {
+                return try update(ticket, with: &stored)
+            }
+            let created = try createTicket(for: &stored)
+            if ticket.accepts(email.sender) {
+                try EventRecord.record(
+                    "follow-up", detail: "follow-up to closed \(ticket.ref)", ticketID: created.ticket.id, at: now, db)
+            } else {
+                // Someone else quoting a ticket reference cannot read or change that ticket.
+                try EventRecord.record(
+                    "reply-from-stranger", detail: "\(email.sender) replied; opened \(created.ticket.ref) instead",
+                    ticketID: ticket.id, messageID: stored.id, at: now, db)
+                try EventRecord.record(
+                    "opened-instead-of-update", detail: "\(ticket.ref) belongs to another reporter",
+                    ticketID: created.ticket.id, messageID: stored.id, at: now, db)
+            }
+            return created.outcome
+        }
+        let created = try createTicket(for: &stored)
+        if thread.forged {
+            try EventRecord.record(
+                "forged-reference", detail: "references a helpdesk Message-ID whose signature does not verify",
+                ticketID: created.ticket.id, messageID: stored.id, at: now, db)
+        }
+        return created.outcome
+    }
+
+    // MARK: Message
+
+    func storeMessage() throws -> MessageRecord {
+        let envelope = email.content.envelope
+        var record = MessageRecord(
+            id: nil, ticketId: nil, direction: .inbound, messageID: envelope.messageID,
+            inReplyTo: envelope.inReplyTo.joined(separator: " "), referenceIDs: envelope.references.joined(separator: " "),
+            fromAddress: email.sender, subject: report.subject ?? "", automated: report.automated?.rawValue,
+            sourceMailbox: nil, sourceUIDValidity: nil, sourceUID: nil, sourcePath: nil, sha256: email.sha256,
+            raw: Data(email.raw), defects: email.content.defects.map(\.description).joined(separator: "\n"),
+            receivedAt: now)
+        switch source {
+        case .imap(let mailbox, let uidValidity, let uid):
+            record.sourceMailbox = mailbox
+            record.sourceUIDValidity = uidValidity
+            record.sourceUID = uid
+        case .file(let path):
+            record.sourcePath = path
+        }
+        try record.insert(db)
+        let screenshots = Dictionary(report.screenshots.map { ($0.part, $0) }, uniquingKeysWith: { first, _ in first })
+        for attachment in email.content.attachments {
+            let sha = SHA256.hex(attachment.bytes)
+            let shot = screenshots[attachment.part]
+            try AttachmentRecord.storeOnce(
+                sha256: sha, contentType: attachment.detectedType ?? attachment.contentType, bytes: attachment.bytes, db)
+            var link = MessageAttachmentRecord(
+                id: nil, messageId: record.id!, sha256: sha, part: attachment.path, filename: attachment.filename,
+                declaredType: attachment.contentType, isScreenshot: shot != nil, width: shot.map { Int64($0.width) },
+                height: shot.map { Int64($0.height) })
+            try link.insert(db)
+        }
+        return record
+    }
+
+    // MARK: Threading
+
+    struct Thread {
+        var ticket: TicketRecord?
+        /// A reference looked like one of ours but its signature did not verify.
+        var forged: Bool
+    }
+
+    /// The ticket this email belongs to: our signed Message-IDs in In-Reply-To/References first, then
+    /// stored messages it refers to, then the reference in the subject.
+    func findThread() throws -> Thread {
+        let envelope = email.content.envelope
+        let referenced = (envelope.inReplyTo + envelope.references.reversed())
+        var forged = false
+        for id in referenced {
+            if let verified = pipeline.signer.verify(id) {
+                if let ticket = try TicketRecord.find(ref: verified.ticket.description, db) {
+                    return Thread(ticket: ticket, forged: false)
+                }
+            } else if pipeline.signer.looksLikeOurs(id) {
+                forged = true
+            }
+        }
+        if !forged, let ticketID = try MessageRecord.ticketID(forAnyOf: referenced, db),
+            let ticket = try TicketRecord.find(id: ticketID, db)
+        {
+            return Thread(ticket: ticket, forged: false)
+        }
+        if let reference = report.ticketReference, let ticket = try TicketRecord.find(ref: reference.description, db) {
+            return Thread(ticket: ticket, forged: forged)
+        }
+        return Thread(ticket: nil, forged: forged)
+    }
+
+    // MARK: New tickets
+
+    func createTicket(for stored: inout MessageRecord) throws -> (ticket: TicketRecord, outcome: IngestOutcome) {
+        let number = try TicketRecord.nextNumber(db)
+        let reference = TicketReference(prefix: configuration.identity.ticketPrefix, number: Int(number))!
+        let isPasswordReset = report.category == "password-reset" && !configuration.passwordResetURL.isEmpty
+        let status: TicketStatus = isPasswordReset ? .redirected : (report.isComplete ? .open : .suspended)
+        let envelope = email.content.envelope
+        let copied = (envelope.to + envelope.cc).map { $0.address.lowercased() }
+            .filter { !configuration.profile.ownAddresses.contains($0) && $0 != email.sender }
+        var ticket = TicketRecord(
+            id: nil, number: number, ref: reference.description, status: status, severity: report.severity.rawValue,
+            category: report.category, reporterAddress: email.sender, reporterName: report.reporter?.name,
+            copiedAddresses: copied.joined(separator: " "), subject: String((report.subject ?? "").prefix(500)),
+            missing: isPasswordReset ? "" : report.missing.map(\.key).joined(separator: ","), createdAt: now,
+            updatedAt: now, slaStartedAt: nil, slaConsumed: 0, dueAt: nil, answersSent: 0)
+        if status == .open {
+            ticket.slaStartedAt = now
+            ticket.dueAt = configuration.serviceLevel.due(severity: report.severity, clockStartedAt: now)
+        }
+        try ticket.insert(db)
+        try pipeline.checkpoint("ticket-created")
+        stored.ticketId = ticket.id
+        try stored.update(db)
+        try recordFields(of: ticket, messageID: stored.id)
+        try pipeline.checkpoint("fields-recorded")
+        try EventRecord.record(
+            "created", detail: "\(report.severity.rawValue), \(report.category)", ticketID: ticket.id,
+            messageID: stored.id, at: now, db)
+        switch status {
+        case .redirected:
+            try EventRecord.record("redirected", detail: "password reset", ticketID: ticket.id, at: now, db)
+            try queueAnswer(.passwordReset, for: &ticket)
+        case .open:
+            try queueAnswer(.acknowledgement, for: &ticket)
+        default:
+            try EventRecord.record("suspended", detail: ticket.missing, ticketID: ticket.id, at: now, db)
+            try queueAnswer(.informationRequest, for: &ticket)
+        }
+        return (ticket, .created(ref: ticket.ref, status: ticket.status))
+    }
+
+    /// Stores the values the report supplies, with this message as its provenance, and returns the
+    /// fields whose value changed. On a reply (`isReply`) a labelled value corrects the ticket, while an
+    /// inferred one (a screenshot's time, a URL in prose) and the description only fill gaps: the
+    /// reporter's answer "here is the session ID" must not replace their problem description.
+    @discardableResult
+    func recordFields(of ticket: TicketRecord, messageID: Int64?, isReply: Bool = false) throws -> [String] {
+        var changed: [String] = []
+        var values = report.values.map { ($0.key, $0.value) }
+        if let detected = report.detectedAt {
+            values.append((IncidentField.detectedAt, MessageDate(secondsSince1970: detected, utcOffsetSeconds: 0).iso8601))
+        }
+        let existing = isReply ? try FieldValueRecord.current(ticketID: ticket.id!, db) : [:]
+        for (key, value) in values.sorted(by: { $0.0.key < $1.0.key }) {
+            let field = key.key
+            if isReply, existing[field] != nil, key == .description || !report.labelled.contains(key) { continue }
+            let result = try FieldValueRecord.set(field, to: value, ticketID: ticket.id!, messageID: messageID, at: now, db)
+            if result.changed {
+                changed.append(field)
+                if result.previous != nil {
+                    try EventRecord.record(
+                        "field-changed", detail: field, ticketID: ticket.id, messageID: messageID, at: now, db)
+                }
+            }
+        }
+        if !report.screenshots.isEmpty {
+            // Screenshots accumulate: a later one adds to, never replaces, what was sent before.
+            let previous = try FieldValueRecord.current(ticketID: ticket.id!, db)[IncidentField.screenshots.key]?.value
+            var hashes = previous.map { $0.split(separator: " ").map(String.init) } ?? []
+            for shot in report.screenshots where !hashes.contains(shot.sha256) { hashes.append(shot.sha256) }
+            let result = try FieldValueRecord.set(
+                IncidentField.screenshots.key, to: hashes.joined(separator: " "), ticketID: ticket.id!,
+                messageID: messageID, at: now, db)
+            if result.changed { changed.append(IncidentField.screenshots.key) }
+        }
+        return changed
+    }
+
+    // MARK: Replies
+
+    func update(_ existing: TicketRecord, with stored: inout MessageRecord) throws -> IngestOutcome {
+        var ticket = existing
+        stored.ticketId = ticket.id
+        try stored.update(db)
+        let changed = try recordFields(of: ticket, messageID: stored.id, isReply: true)
+        let current = try FieldValueRecord.current(ticketID: ticket.id!, db)
+        let missing = configuration.profile.required.filter { current[$0.key] == nil }
+        ticket.missing = missing.map(\.key).joined(separator: ",")
+        ticket.updatedAt = now
+        try EventRecord.record(
+            "information-received", detail: changed.joined(separator: ","), ticketID: ticket.id, messageID: stored.id,
+            at: now, db)
+        let severity = Severity(rawValue: ticket.severity) ?? .normal
+        switch ticket.status {
+        case .suspended where missing.isEmpty:
+            ticket.status = .open
+            ticket.slaStartedAt = now
+            ticket.dueAt = configuration.serviceLevel.due(
+                severity: severity, clockStartedAt: now, consumed: ticket.slaConsumed)
+            try EventRecord.record("resumed", ticketID: ticket.id, at: now, db)
+            try ticket.update(db)
+            try queueAnswer(.resumed, for: &ticket)
+        case .suspended:
+            try ticket.update(db)
+            try queueAnswer(.informationRequest, for: &ticket)
+        case .resolved:
+            ticket.status = .open
+            ticket.slaStartedAt = now
+            ticket.dueAt = configuration.serviceLevel.due(severity: severity, clockStartedAt: now)
+            try EventRecord.record("reopened", ticketID: ticket.id, at: now, db)
+            try ticket.update(db)
+        default:
+            if report.severity == .critical, severity == .normal, ticket.status == .open {
+                // The reporter now says they cannot work at all: the critical target applies from here.
+                ticket.severity = Severity.critical.rawValue
+                ticket.dueAt = configuration.serviceLevel.due(severity: .critical, clockStartedAt: now)
+                try EventRecord.record("escalated", detail: "critical", ticketID: ticket.id, at: now, db)
+            }
+            try ticket.update(db)
+        }
+        return .updated(ref: ticket.ref, status: ticket.status)
+    }
+
+    // MARK: Answers
+
+    /// Composes and queues an answer, or records why it is suppressed (rate caps, our own address).
+    func queueAnswer(_ kind: AnswerKind, for ticket: inout TicketRecord) throws {
+        let recipient = email.sender
+        let limits = configuration.rateLimits
+        var suppressedBecause: String? = nil
+        if recipient.isEmpty || configuration.profile.ownAddresses.contains(recipient) {
+            suppressedBecause = "recipient is the helpdesk itself"
+        } else if try OutboxRecord.answersCount(to: recipient, since: now - 3600, db) >= limits.perAddressPerHour {
+            suppressedBecause = "more than \(limits.perAddressPerHour) answers to \(recipient) in an hour"
+        } else if try OutboxRecord.answersCount(to: recipient, since: now - 86_400, db) >= limits.perAddressPerDay {
+            suppressedBecause = "more than \(limits.perAddressPerDay) answers to \(recipient) in a day"
+        } else if try OutboxRecord.answersCount(since: now - 3600, db) >= limits.globalPerHour {
+            suppressedBecause = "more than \(limits.globalPerHour) answers in an hour"
+        } else if kind == .informationRequest,
+            try OutboxRecord.count(kind: kind.rawValue, ticketID: ticket.id!, since: now - 86_400, db)
+                >= limits.informationRequestsPerTicketPerDay
+        {
+            suppressedBecause = "an information request was already sent in the last 24 hours"
+        }
+        ticket.answersSent += 1
+        try ticket.update(db)
+        let envelope = email.content.envelope
+        var prompts: [IncidentField: String] = [:]
+        for custom in configuration.profile.customFields { prompts[custom.field] = custom.prompt }
+        let composed = try pipeline.answers.compose(
+            AnswerRequest(
+                kind: kind,
+                ticket: TicketReference(parsing: Substring(ticket.ref), prefix: configuration.identity.ticketPrefix)!,
+                subject: ticket.subject, recipient: MailAddress(name: ticket.reporterName, address: recipient),
+                inReplyTo: envelope.messageID, references: envelope.references, sequence: Int(ticket.answersSent),
+                now: now, due: ticket.dueAt, severity: Severity(rawValue: ticket.severity) ?? .normal,
+                missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
+                passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
+                sizeLimit: Int64(configuration.imap.maxMessageSize)))
+        try pipeline.checkpoint("answer-composed")
+        var row = OutboxRecord(
+            id: nil, ticketId: ticket.id, kind: kind.rawValue, recipient: recipient, subject: composed.subject,
+            messageID: composed.messageID, raw: Data(composed.raw), status: suppressedBecause == nil ? .queued : .suppressed,
+            attempts: 0, nextAttemptAt: now, lastError: suppressedBecause, createdAt: now, sentAt: nil)
+        try row.insert(db)
+        try pipeline.checkpoint("answer-queued")
+        if let suppressedBecause {
+            try EventRecord.record("answer-suppressed", detail: "\(kind.rawValue): \(suppressedBecause)", ticketID: ticket.id, at: now, db)
+        } else {
+            try EventRecord.record("answer-queued", detail: kind.rawValue, ticketID: ticket.id, at: now, db)
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+import MIME
+public import TicketStore
+
+/// What support staff see and do: ticket lists, one ticket in full, the outbox, and resolving or
+/// closing. The JSON forms are a documented contract (README, "Support staff").
+public struct TicketViews: Sendable {
+    let store: TicketStore
+
+    public init(store: TicketStore) { self.store = store }
+
+    /// Why a staff command could not be carried out.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    // MARK: Lists
+
+    public func tickets(status: TicketStatus? = nil, severity: String? = nil) throws -> [TicketRecord] {
+        try store.read { db in
+            var request = TicketRecord.all()
+            if let status { request = request.filter(Column("status") == status) }
+            if let severity { request = request.filter(Column("severity") == severity) }
+            return try request.order(Column("number")).fetchAll(db)
+        }
+    }
+
+    public static func listJSON(_ tickets: [TicketRecord]) -> JSONValue {
+        .array(tickets.map(summary))
+    }
+
+    static func summary(_ ticket: TicketRecord) -> JSONValue {
+        .object([
+            ("ref", .string(ticket.ref)),
+            ("status", .string(ticket.status.rawValue)),
+            ("severity", .string(ticket.severity)),
+            ("category", .string(ticket.category)),
+            ("reporter", .string(ticket.reporterAddress)),
+            ("subject", .string(ticket.subject)),
+            ("created_at", .string(iso(ticket.createdAt))),
+            ("due_at", .string(ticket.dueAt.map(iso))),
+            ("missing", .array(ticket.missingFields.map { .string($0) })),
+        ])
+    }
+
+    /// A readable table for a terminal.
+    public static func table(_ tickets: [TicketRecord]) -> String {
+        let header = ["REF", "STATUS", "SEVERITY", "CATEGORY", "REPORTER", "SUBJECT", "DUE", "MISSING"]
+        let rows = tickets.map { ticket in
+            [
+                ticket.ref, ticket.status.rawValue, ticket.severity, ticket.category, ticket.reporterAddress,
+                String(ticket.subject.prefix(40)), ticket.dueAt.map(shortTime) ?? "-",
+                ticket.missingFields.isEmpty ? "-" : ticket.missingFields.joined(separator: ","),
+            ]
+        }
+        return TextTable.render(header: header, rows: rows)
+    }
+
+    // MARK: One ticket
+
+    public func show(_ ref: String) throws -> JSONValue {
+        try store.read { db in
+            guard let ticket = try TicketRecord.find(ref: ref, db) else { throw Failure(description: "no ticket \(ref)") }
+            let id = ticket.id!
+            let values = try FieldValueRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
+            let messages = try MessageRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
+            let messageIDs = messages.compactMap(\.id)
+            let links = try MessageAttachmentRecord.filter(messageIDs.contains(Column("messageId"))).order(Column("id"))
+                .fetchAll(db)
+            let sizes = try Dictionary(
+                AttachmentRecord.select(Column("sha256"), Column("size"))
+                    .filter(links.map(\.sha256).contains(Column("sha256"))).asRequest(of: Row.self).fetchAll(db)
+                    .map { (row: Row) -> (String, Int64) in (row["sha256"], row["size"]) },
+                uniquingKeysWith: { first, _ in first })
+            let events = try EventRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
+            let outbox = try OutboxRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
+            guard case .object(var members) = Self.summary(ticket) else { return .null }
+            members.append(("fields", .object(Self.currentFields(values, messages: messages))))
+            members.append(("field_history", .array(values.map { value in
+                .object([
+                    ("field", .string(value.field)), ("value", .string(value.value)), ("current", .bool(value.current)),
+                    ("recorded_at", .string(Self.iso(value.recordedAt))),
+                    ("message_id", .string(messages.first { $0.id == value.messageId }?.messageID)),
+                ])
+            })))
+            members.append(("messages", .array(messages.map { message in
+                .object([
+                    ("direction", .string(message.direction.rawValue)), ("message_id", .string(message.messageID)),
+                    ("from", .string(message.fromAddress)), ("subject", .string(message.subject)),
+                    ("received_at", .string(Self.iso(message.receivedAt))), ("automated", .string(message.automated)),
+                    ("sha256", .string(message.sha256)), ("size", .int(message.raw.count)),
+                ])
+            })))
+            members.append(("attachments", .array(links.map { link in
+                .object([
+                    ("message_id", .string(messages.first { $0.id == link.messageId }?.messageID)),
+                    ("part", .string(link.part)), ("filename", .string(link.filename)),
+                    ("content_type", .string(link.declaredType)), ("screenshot", .bool(link.isScreenshot)),
+                    ("width", link.width.map { .int($0) } ?? .null), ("height", link.height.map { .int($0) } ?? .null),
+                    ("size", sizes[link.sha256].map { .int($0) } ?? .null), ("sha256", .string(link.sha256)),
+                ])
+            })))
+            members.append(("events", .array(events.map { event in
+                .object([
+                    ("at", .string(Self.iso(event.at))), ("kind", .string(event.kind)), ("detail", .string(event.detail)),
+                ])
+            })))
+            members.append(("outbox", .array(outbox.map(Self.outboxEntry))))
+            return .object(members)
+        }
+    }
+
+    /// The value in force for each field, with the message that supplied it.
+    static func currentFields(_ values: [FieldValueRecord], messages: [MessageRecord]) -> [(String, JSONValue)] {
+        values.filter(\.current).sorted { $0.field < $1.field }.map { value in
+            (value.field, .object([
+                ("value", .string(value.value)),
+                ("from_message", .string(messages.first { $0.id == value.messageId }?.messageID)),
+                ("recorded_at", .string(iso(value.recordedAt))),
+            ]))
+        }
+    }
+
+    /// `tickets show` for a terminal.
+    public static func text(_ shown: JSONValue) -> String {
+        guard case .object(let members) = shown else { return "" }
+        var lines: [String] = []
+        func string(_ value: JSONValue?) -> String {
+            if case .string(let text) = value { return text }
+            if case .int(let number) = value { return String(number) }
+            return "-"
+        }
+        let lookup = Dictionary(members, uniquingKeysWith: { first, _ in first })
+        lines.append("\(string(lookup["ref"]))  \(string(lookup["status"]))  \(string(lookup["severity"]))  \(string(lookup["category"]))")
+        lines.append("Reporter: \(string(lookup["reporter"]))")
+        lines.append("Subject:  \(string(lookup["subject"]))")
+        lines.append("Created:  \(string(lookup["created_at"]))   Due: \(string(lookup["due_at"]))")
+        if case .array(let missing) = lookup["missing"], !missing.isEmpty {
+            lines.append("Missing:  " + missing.map { string($0) }.joined(separator: ", "))
+        }
+        if case .object(let fields) = lookup["fields"] {
+            lines.append("")
+            lines.append("Fields")
+            for (name, value) in fields {
+                guard case .object(let detail) = value else { continue }
+                let map = Dictionary(detail, uniquingKeysWith: { first, _ in first })
+                let shown = string(map["value"]).split(separator: "\n").joined(separator: " ")
+                lines.append("  \(name): \(shown.prefix(100))   (from \(string(map["from_message"])))")
+            }
+        }
+        for (title, key, columns) in [
+            ("Messages", "messages", ["received_at", "direction", "from", "subject"]),
+            ("Attachments", "attachments", ["filename", "content_type", "size", "screenshot"]),
+            ("Events", "events", ["at", "kind", "detail"]),
+            ("Outbox", "outbox", ["kind", "to", "status", "attempts", "subject"]),
+        ] {
+            guard case .array(let items) = lookup[key], !items.isEmpty else { continue }
+            lines.append("")
+            lines.append(title)
+            for item in items {
+                guard case .object(let detail) = item else { continue }
+                let map = Dictionary(detail, uniquingKeysWith: { first, _ in first })
+                lines.append("  " + columns.map { column -> String in
+                    if case .bool(let flag) = map[column] { return flag ? "screenshot" : "" }
+                    return string(map[column])
+                }.joined(separator: "  "))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Outbox
+
+    public func outbox() throws -> [OutboxRecord] {
+        try store.read { db in try OutboxRecord.order(Column("id")).fetchAll(db) }
+    }
+
+    public func outboxJSON(_ rows: [OutboxRecord]) throws -> JSONValue {
+        let refs = try store.read { db in
+            try Dictionary(
+                TicketRecord.select(Column("id"), Column("ref")).asRequest(of: Row.self).fetchAll(db)
+                    .map { (row: Row) -> (Int64, String) in (row["id"], row["ref"]) },
+                uniquingKeysWith: { first, _ in first })
+        }
+        return .array(rows.map { row in
+            guard case .object(var members) = Self.outboxEntry(row) else { return .null }
+            members.insert(("ticket_ref", .string(row.ticketId.flatMap { refs[$0] })), at: 0)
+            return .object(members)
+        })
+    }
+
+    static func outboxEntry(_ row: OutboxRecord) -> JSONValue {
+        .object([
+            ("kind", .string(row.kind)), ("to", .string(row.recipient)), ("subject", .string(row.subject)),
+            ("message_id", .string(row.messageID)), ("status", .string(row.status.rawValue)),
+            ("attempts", .int(row.attempts)),
+        ])
+    }
+
+    // MARK: Actions
+
+    /// Marks a ticket resolved or closed, stopping its SLA clock and recording who did it.
+    public func set(_ ref: String, to status: TicketStatus, at now: Int64, by actor: String) throws -> TicketRecord {
+        try store.write { db in
+            guard var ticket = try TicketRecord.find(ref: ref, db) else { throw Failure(description: "no ticket \(ref)") }
+            guard ticket.status != status else { return ticket }
+            if ticket.status == .closed { throw Failure(description: "\(ticket.ref) is closed; it cannot change") }
+            ticket.status = status
+            ticket.updatedAt = now
+            ticket.slaStartedAt = nil
+            try ticket.update(db)
+            try EventRecord.record(status.rawValue, detail: "by \(actor)", ticketID: ticket.id, at: now, db)
+            return ticket
+        }
+    }
+
+    static func iso(_ seconds: Int64) -> String { MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601 }
+
+    static func shortTime(_ seconds: Int64) -> String {
+        let text = iso(seconds)
+        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+}
+
+/// Plain-text columns for terminals.
+public enum TextTable {
+    public static func render(header: [String], rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}
