@@ -94,7 +94,7 @@ enum Schema {
                 t.autoIncrementedPrimaryKey("id")
                 t.belongsTo("ticket", onDelete: .cascade)
                 t.column("kind", .text).notNull()
-                t.column("recipient", .text).notNull().indexed()
+                t.column("recipient", .text).notNull()
                 t.column("subject", .text).notNull()
                 t.column("messageID", .text).notNull().unique()
                 t.column("raw", .blob).notNull()
@@ -106,6 +106,10 @@ enum Schema {
                 t.column("sentAt", .integer)
             }
             try db.create(index: "outbox_due", on: "outbox", columns: ["status", "nextAttemptAt"])
+            // The answer caps count recent rows per recipient and overall on every ingest.
+            try db.create(index: "outbox_recipient_created", on: "outbox", columns: ["recipient", "createdAt"])
+            try db.create(index: "outbox_created", on: "outbox", columns: ["createdAt"])
+            try db.create(index: "outbox_ticket_kind", on: "outbox", columns: ["ticketId", "kind", "createdAt"])
 
             // IMAP state per mailbox: what UIDVALIDITY we saw and the highest UID fully handled.
             try db.create(table: "mailboxState") { t in

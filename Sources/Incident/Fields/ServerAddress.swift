@@ -44,7 +44,15 @@ enum ServerAddress {
     /// never candidates.
     static func candidates(in text: String) -> [String] {
         var found: [String] = []
-        for token in text.split(whereSeparator: { $0.isWhitespace || urlTerminators.contains($0) || $0 == "," }) {
+        // Split on ASCII separators over the bytes: most words have no dot and are skipped at once.
+        let separators: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0x3C, 0x3E, 0x22, 0x27, 0x7C, 0x2C]
+        let tokens = text.utf8.split(whereSeparator: { separators.contains($0) })
+        for bytes in tokens where bytes.contains(0x2E) {
+            let token = Substring(bytes)
+            if token.contains(where: { $0 == "«" || $0 == "»" || $0.isWhitespace }) {
+                found += candidates(in: token.split(whereSeparator: { $0 == "«" || $0 == "»" || $0.isWhitespace }).joined(separator: " "))
+                continue
+            }
             let lower = token.lowercased()
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
                 let url = trimmedURL(token.drop { $0 == "(" })
