@@ -34,4 +34,16 @@ else:
 
 done
 echo
+state="$(mktemp -d)"
+trap 'rm -rf "$state"' EXIT
+printf '[helpdesk]\naddress = "helpdesk@example.com"\nname = "Example Helpdesk"\nstate_directory = "%s"\n[password_reset]\nurl = "https://proctor.example.edu/reset-password"\n' "$state" > "$state/helpdeskd.toml"
+echo "== Ingesting the samples into a fresh ticket store ($state)"
+"$bin" ingest --config "$state/helpdeskd.toml" "$here"/*.eml
+echo
+echo "== helpdeskd tickets list"
+"$bin" tickets list --config "$state/helpdeskd.toml"
+echo
+echo "== helpdeskd outbox list (answers waiting for the SMTP relay)"
+"$bin" outbox list --config "$state/helpdeskd.toml"
+echo
 echo "Try: helpdeskd extract --pretty Samples/02-missing-session-and-screenshot.eml  (binary: $bin)"
