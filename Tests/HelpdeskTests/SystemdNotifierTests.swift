@@ -1,0 +1,65 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import Helpdesk
+
+/// A datagram socket standing in for systemd's notification socket.
+final class NotifySocket {
+    let fd: Int32
+    let name: String
+
+    /// Binds a path socket, or an abstract one when `abstract` (its name then starts with '@').
+    init(abstract: Bool) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        let unique = "helpdeskd-notify-\(getpid())-\(UUID().uuidString.prefix(8))"
+        name = abstract ? "@" + unique : NSTemporaryDirectory() + unique
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        var path = Array(name.utf8)
+        if abstract { path[0] = 0 }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count + (abstract ? 0 : 1))
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        try #require(result == 0)
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func receive() -> String? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : nil
+    }
+
+    deinit {
+        close(fd)
+        if !name.hasPrefix("@") { unlink(name) }
+    }
+}
+
+@Suite struct SystemdNotifierTests {
+    @Test(arguments: [false, true])
+    func deliversStatesToTheNotifySocket(abstract: Bool) throws {
+        let socket = try NotifySocket(abstract: abstract)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.name])
+        #expect(notifier.notify("READY=1\nSTATUS=Polling imaps://imap.example.com"))
+        #expect(socket.receive() == "READY=1\nSTATUS=Polling imaps://imap.example.com")
+        #expect(notifier.notify("WATCHDOG=1"))
+        #expect(socket.receive() == "WATCHDOG=1")
+    }
+
+    @Test func withoutSystemdNothingIsSent() {
+        let notifier = SystemdNotifier(environment: [:])
+        #expect(!notifier.isEnabled)
+        #expect(!notifier.notify("READY=1"))
+    }
+
+    @Test func watchdogIntervalIsHalfOfWhatSystemdAsksFor() {
+        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000"]) == .seconds(15))
+        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"], pid: 2) == nil)
+        #expect(SystemdNotifier.watchdogInterval(environment: [:]) == nil)
+    }
+}
