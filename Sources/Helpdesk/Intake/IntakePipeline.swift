@@ -69,6 +69,65 @@ public final class IntakePipeline: Sendable {
     }
 }
 
+extension IntakePipeline {
+    /// Records an email the pipeline could not take (the reason goes to the store and the log), so
+    /// nothing is lost and the poller can move it to the quarantine folder. Raw bytes over
+    /// `maxStoredBytes` are cut to their header section.
+    public func quarantine(_ raw: [UInt8], source: MessageSource, reason: String, receivedAt now: Int64) throws {
+        let kept = raw.count > Self.maxStoredBytes ? Array(Self.headerSection(of: raw)) : raw
+        try store.write { db in
+            var record = MessageRecord(
+                direction: .inbound, messageID: nil, inReplyTo: "", referenceIDs: "", fromAddress: "", subject: "",
+                automated: nil, sha256: SHA256.hex(kept), raw: Data(kept), defects: "quarantined: \(reason)",
+                receivedAt: now)
+            if case .imap(let mailbox, let uidValidity, let uid) = source {
+                record.sourceMailbox = mailbox
+                record.sourceUIDValidity = uidValidity
+                record.sourceUID = uid
+            }
+            if case .file(let path) = source { record.sourcePath = path }
+            try record.insert(db, onConflict: .ignore)
+            try EventRecord.record("quarantined", detail: reason, ticketID: nil, messageID: record.id, at: now, db)
+        }
+    }
+
+    /// An email larger than the limit: its header section is stored on a new (suspended) ticket and the
+    /// sender is told the limit, unless it is machine mail. A smaller resend then threads into the ticket.
+    public func ingestTooLarge(header: [UInt8], size: Int, source: MessageSource, receivedAt now: Int64) throws
+        -> IngestOutcome
+    {
+        var raw = Array(Self.headerSection(of: header))
+        raw += Array("\r\n[helpdeskd: body of \(size) bytes not fetched: over the \(configuration.imap.maxMessageSize)-byte limit]\r\n".utf8)
+        let message = parser.parse(raw)
+        let content = MessageContent(message)
+        var report = extractor.extract(message, content: content)
+        report.missing = configuration.profile.required
+        report.values = [:]
+        report.screenshots = []
+        let email = IncomingEmail(raw: raw, sha256: SHA256.hex(raw), message: message, content: content, report: report)
+        return try store.write { db in
+            try Transaction(pipeline: self, db: db, email: email, source: source, now: now, tooLarge: size).run()
+        }
+    }
+
+    /// Raw messages kept in the store are capped (the IMAP limit applies before anything is fetched).
+    static let maxStoredBytes = 64 << 20
+
+    /// The header section: up to and including the first empty line.
+    static func headerSection(of raw: [UInt8]) -> ArraySlice<UInt8> {
+        var index = 0
+        while index < raw.count {
+            if raw[index] == 0x0A {
+                let next = index + 1
+                if next < raw.count, raw[next] == 0x0A { return raw[...next] }
+                if next + 1 < raw.count, raw[next] == 0x0D, raw[next + 1] == 0x0A { return raw[...(next + 1)] }
+            }
+            index += 1
+        }
+        return raw[...]
+    }
+}
+
 /// An email after the pure steps: parsed, decoded and read as an incident report.
 struct IncomingEmail: Sendable {
     let raw: [UInt8]
@@ -88,6 +147,8 @@ private struct Transaction {
     let email: IncomingEmail
     let source: MessageSource
     let now: Int64
+    /// Set when the email was over the size limit: only its header section is here.
+    var tooLarge: Int? = nil
 
     var configuration: HelpdeskConfiguration { pipeline.configuration }
     var report: IncidentReport { email.report }
@@ -118,6 +179,16 @@ private struct Transaction {
         }
 
         if let ticket = thread.ticket {
+            if let size = tooLarge, ticket.accepts(email.sender), ticket.status != .closed {
+                var current = ticket
+                stored.ticketId = ticket.id
+                try stored.update(db)
+                try EventRecord.record(
+                    "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)", ticketID: ticket.id,
+                    messageID: stored.id, at: now, db)
+                try queueAnswer(.tooLarge, for: &current)
+                return .updated(ref: current.ref, status: current.status)
+            }
             if ticket.accepts(email.sender), ticket.status != .closed {
                 return try update(ticket, with: &stored)
             }
@@ -243,6 +314,12 @@ private struct Transaction {
         try EventRecord.record(
             "created", detail: "\(report.severity.rawValue), \(report.category)", ticketID: ticket.id,
             messageID: stored.id, at: now, db)
+        if let size = tooLarge {
+            try EventRecord.record(
+                "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)", ticketID: ticket.id, at: now, db)
+            if report.automated == nil { try queueAnswer(.tooLarge, for: &ticket) }
+            return (ticket, .created(ref: ticket.ref, status: ticket.status))
+        }
         switch status {
         case .redirected:
             try EventRecord.record("redirected", detail: "password reset", ticketID: ticket.id, at: now, db)
@@ -364,8 +441,9 @@ private struct Transaction {
         let envelope = email.content.envelope
         var prompts: [IncidentField: String] = [:]
         for custom in configuration.profile.customFields { prompts[custom.field] = custom.prompt }
-        let composed = try pipeline.answers.compose(
-            AnswerRequest(
+        let composed: ComposedAnswer
+        do {
+            composed = try pipeline.answers.compose(AnswerRequest(
                 kind: kind,
                 ticket: TicketReference(parsing: Substring(ticket.ref), prefix: configuration.identity.ticketPrefix)!,
                 subject: ticket.subject, recipient: MailAddress(name: ticket.reporterName, address: recipient),
@@ -374,6 +452,13 @@ private struct Transaction {
                 missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
                 passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
                 sizeLimit: Int64(configuration.imap.maxMessageSize)))
+        } catch {
+            // An address we cannot write a header for (or a similar refusal) means no answer, recorded;
+            // the ticket itself is kept.
+            try EventRecord.record(
+                "answer-suppressed", detail: "\(kind.rawValue): cannot compose: \(error)", ticketID: ticket.id, at: now, db)
+            return
+        }
         try pipeline.checkpoint("answer-composed")
         var row = OutboxRecord(
             id: nil, ticketId: ticket.id, kind: kind.rawValue, recipient: recipient, subject: composed.subject,

@@ -1,0 +1,57 @@
+import MIME
+import Synchronization
+
+/// What the daemon's loops report about themselves: read by the watchdog (is the poller alive?),
+/// the systemd STATUS line and the logs. Thread-safe: the loops run on their own threads.
+public final class DaemonHealth: Sendable {
+    public struct Snapshot: Sendable, Equatable {
+        /// When the poller last made progress (finished a poll, a message, or a wait step).
+        public var pollerHeartbeat: ContinuousClock.Instant?
+        /// When the relay last made progress.
+        public var relayHeartbeat: ContinuousClock.Instant?
+        /// Wall-clock seconds of the last completed poll.
+        public var lastPollAt: Int64?
+        public var lastError: String?
+        public var ingestedSinceStart = 0
+        public var sentSinceStart = 0
+        public var backlog = 0
+        /// Whether the store refused writes (disk full, I/O error): mail is left in the mailbox.
+        public var storeUnavailable = false
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    func update(_ change: (inout Snapshot) -> Void) {
+        state.withLock { change(&$0) }
+    }
+
+    func pollerAlive() { update { $0.pollerHeartbeat = .now } }
+    func relayAlive() { update { $0.relayHeartbeat = .now } }
+
+    /// The one-line summary systemd shows in `systemctl status`.
+    public var statusLine: String {
+        let now = snapshot
+        var parts: [String] = []
+        if let last = now.lastPollAt {
+            parts.append("last poll \(JSONDate.iso(last))")
+        } else {
+            parts.append("not polled yet")
+        }
+        parts.append("\(now.ingestedSinceStart) ingested, \(now.sentSinceStart) answers sent since start")
+        parts.append("outbox backlog \(now.backlog)")
+        if now.storeUnavailable { parts.append("STORE UNAVAILABLE, mail left in the mailbox") }
+        if let error = now.lastError { parts.append("last error: \(error.prefix(120))") }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// ISO 8601 for log and status lines.
+enum JSONDate {
+    static func iso(_ seconds: Int64) -> String {
+        MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601
+    }
+}

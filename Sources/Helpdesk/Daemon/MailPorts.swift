@@ -1,0 +1,55 @@
+import Dispatch
+
+/// The mailbox as the poller needs it. `IMAPMailbox` is the real one; tests may use others.
+public protocol IncomingMailbox: AnyObject {
+    /// Selects the mailbox; returns its UIDVALIDITY.
+    func openMailbox() throws -> UInt32
+    /// Every UID in the mailbox at or above `from`, ascending.
+    func listUIDs(from: UInt32) throws -> [UInt32]
+    /// The message's size in bytes, or nil when the message is gone.
+    func messageSize(uid: UInt32) throws -> Int?
+    /// The whole message.
+    func fetchMessage(uid: UInt32) throws -> [UInt8]
+    /// The header section only (for messages too large to fetch).
+    func fetchHeader(uid: UInt32) throws -> [UInt8]
+    /// Moves the message out of the mailbox (after it was stored).
+    func moveMessage(uid: UInt32, to folder: String) throws
+    /// Adds a keyword instead of moving (`imap.mark_only`).
+    func markMessage(uid: UInt32, keyword: String) throws
+    func closeMailbox()
+}
+
+/// The SMTP side as the relay needs it. `SMTPSender` is the real one.
+public protocol OutgoingMail: AnyObject {
+    /// Sends one message to one recipient; throws `DeliveryFailure`.
+    func deliver(raw: [UInt8], to recipient: String) throws
+    func closeConnection()
+}
+
+/// Why a delivery failed, as the relay decides what to do next.
+public struct DeliveryFailure: Error, Sendable, CustomStringConvertible {
+    /// True for 4xx replies and connection problems: try again later. False for 5xx: give up.
+    public var isTemporary: Bool
+    public var description: String
+
+    public init(isTemporary: Bool, description: String) {
+        self.isTemporary = isTemporary
+        self.description = description
+    }
+}
+
+/// Runs blocking work (libcurl, SQLite with fsync) on a thread of its own, so the cooperative pool
+/// that runs every async task is never blocked by the network or the disk.
+final class BlockingQueue: Sendable {
+    private let queue: DispatchQueue
+
+    init(label: String) { queue = DispatchQueue(label: label) }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import GRDB
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+import TicketStore
+
+/// Watches the helpdesk mailbox: every message is fetched, ingested in one transaction and only
+/// then moved out of the inbox (or marked), so a crash at any point leaves it either still in the
+/// inbox (and the duplicate check makes the retry harmless) or fully recorded.
+///
+/// One connection, one login, many operations. Connection problems back off exponentially with
+/// jitter up to a cap and are logged once per change of state, not once per attempt. A message
+/// the pipeline cannot take goes to the quarantine folder with its reason; the next ones go on.
+/// When the store refuses writes (disk full), polling stops taking mail, which stays in the
+/// mailbox, and resumes by itself when writes work again.
+public struct MailboxPoller: Service {
+    public typealias Connect = @Sendable () throws -> any IncomingMailbox
+
+    let context: HelpdeskContext
+    let connect: Connect
+    let logger: Logger
+    let health: DaemonHealth
+    let wakeRelay: @Sendable () -> Void
+    /// Drain the mailbox once, then return (`helpdeskd run --once`).
+    let once: Bool
+    let clock: @Sendable () -> Int64
+    private let queue = BlockingQueue(label: "helpdeskd.poller")
+    private let stopping = StopFlag()
+
+    public init(context: HelpdeskContext, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
+                wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
+                clock: @escaping @Sendable () -> Int64 = WallClock.seconds)
+    {
+        self.context = context
+        self.connect = connect
+        self.logger = logger
+        self.health = health
+        self.wakeRelay = wakeRelay
+        self.once = once
+        self.clock = clock
+    }
+
+    /// Longest wait between attempts after repeated connection failures.
+    static let maxBackoff: Duration = .seconds(300)
+
+    public func run() async throws {
+        let session = Session(poller: self)
+        var failures = 0
+        var lastProblem: String? = nil
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled {
+                health.pollerAlive()
+                do {
+                    let drained = try await queue.run { try session.cycle() }
+                    if lastProblem != nil {
+                        logger.notice("mailbox reachable again", metadata: ["after_failures": "\(failures)"])
+                    }
+                    failures = 0
+                    lastProblem = nil
+                    health.update {
+                        $0.lastPollAt = clock()
+                        $0.storeUnavailable = false
+                    }
+                    if once, drained { break }
+                    if stopping.isSet { break }
+                    try? await sleep(.seconds(context.configuration.imap.pollInterval))
+                } catch {
+                    failures += 1
+                    let problem = Self.describe(error)
+                    if problem != lastProblem {
+                        // Once per change of state, not once per attempt.
+                        logger.error("mailbox poll failed; will retry", metadata: ["error": "\(problem)"])
+                        lastProblem = problem
+                    }
+                    health.update {
+                        $0.lastError = problem
+                        $0.storeUnavailable = error is DatabaseError || error is StoreUnavailable
+                    }
+                    session.disconnect()
+                    if once, failures >= 3 { break }
+                    try? await sleep(Self.backoff(failures: failures))
+                }
+                if stopping.isSet { break }
+            }
+        } onGracefulShutdown: {
+            // Finish the email in hand (the cycle checks this flag between messages), then stop.
+            stopping.set()
+        }
+        session.disconnect()
+    }
+
+    /// A cancellable sleep that also ends early on graceful shutdown.
+    private func sleep(_ duration: Duration) async throws {
+        let step: Duration = .milliseconds(250)
+        var left = duration
+        while left > .zero, !stopping.isSet {
+            health.pollerAlive()
+            try await Task.sleep(for: min(step, left))
+            left -= step
+        }
+    }
+
+    /// 1 s, 2 s, 4 s … capped, with ±25 % jitter so many daemons do not retry in step.
+    static func backoff(failures: Int) -> Duration {
+        let base = min(Double(1 << min(failures - 1, 20)), Double(maxBackoff.components.seconds))
+        return .milliseconds(Int64(base * 1000 * Double.random(in: 0.75...1.25)))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return "store: \(error.message ?? "\(error.resultCode)")" }
+        return "\(error)"
+    }
+
+    var isStopping: Bool { stopping.isSet }
+}
+
+/// A flag one thread sets and others read.
+final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+    var isSet: Bool { flag.withLock { $0 } }
+    func set() { flag.withLock { $0 = true } }
+}
+
+/// The wall clock, in whole seconds since 1970.
+public enum WallClock {
+    @Sendable public static func seconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}
+
+/// The storage refused a write: the message stays in the mailbox.
+struct StoreUnavailable: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// One connection and what it is working on; used from the poller's own thread only.
+private final class Session: @unchecked Sendable {
+    let poller: MailboxPoller
+    private var mailbox: (any IncomingMailbox)?
+
+    init(poller: MailboxPoller) { self.poller = poller }
+
+    var context: HelpdeskContext { poller.context }
+    var imap: HelpdeskConfiguration.IMAP { context.configuration.imap }
+
+    func disconnect() {
+        mailbox?.closeMailbox()
+        mailbox = nil
+    }
+
+    /// One poll: every message in the inbox. Returns true when the inbox was drained.
+    func cycle() throws -> Bool {
+        let mailbox = try self.mailbox ?? poller.connect()
+        self.mailbox = mailbox
+        let uidValidity = Int64(try mailbox.openMailbox())
+        let name = imap.url
+        var state = try context.store.read { db in try MailboxStateRecord.fetchOne(db, key: name) }
+        if let known = state, known.uidValidity != uidValidity {
+            // The server renumbered the mailbox: rescan everything; the duplicate check makes it harmless.
+            poller.logger.warning(
+                "UIDVALIDITY changed; rescanning the mailbox",
+                metadata: ["old": "\(known.uidValidity)", "new": "\(uidValidity)"])
+            state = nil
+        }
+        var highest = state?.highestUID ?? 0
+        // Processed mail leaves the inbox, so everything there is new; in mark-only mode mail stays,
+        // and only UIDs above the highest handled one are new.
+        let from = imap.markOnly.isEmpty ? 1 : UInt32(clamping: highest + 1)
+        let uids = try mailbox.listUIDs(from: from)
+        for uid in uids {
+            if poller.isStopping { return false }
+            poller.health.pollerAlive()
+            try handle(uid: uid, uidValidity: uidValidity, mailbox: mailbox)
+            highest = max(highest, Int64(uid))
+            try context.store.write { db in
+                try MailboxStateRecord(mailbox: name, uidValidity: uidValidity, highestUID: highest,
+                                       lastPollAt: poller.clock(), lastError: nil).save(db)
+            }
+        }
+        try context.store.write { db in
+            try MailboxStateRecord(mailbox: name, uidValidity: uidValidity, highestUID: highest,
+                                   lastPollAt: poller.clock(), lastError: nil).save(db)
+        }
+        return true
+    }
+
+    func handle(uid: UInt32, uidValidity: Int64, mailbox: any IncomingMailbox) throws {
+        let source = MessageSource.imap(mailbox: imap.url, uidValidity: uidValidity, uid: Int64(uid))
+        var logger = poller.logger
+        logger[metadataKey: "uid"] = "\(uid)"
+        guard let size = try mailbox.messageSize(uid: uid) else { return }  // expunged meanwhile
+        let now = poller.clock()
+        if size > imap.maxMessageSize {
+            let header = try mailbox.fetchHeader(uid: uid)
+            let outcome = try storing { try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now) }
+            logger.notice("message over the size limit: recorded and quarantined", metadata: [
+                "size": "\(size)", "limit": "\(imap.maxMessageSize)", "outcome": "\(outcome)",
+            ])
+            try dispose(uid: uid, quarantine: true, mailbox: mailbox)
+            poller.wakeRelay()
+            return
+        }
+        let raw = try mailbox.fetchMessage(uid: uid)
+        let outcome: IngestOutcome
+        do {
+            outcome = try storing { try context.pipeline.ingest(raw, source: source, receivedAt: now) }
+        } catch let error as StoreUnavailable {
+            throw error
+        } catch {
+            // Not a storage problem: the pipeline could not take this message. Keep it, say why, go on.
+            let reason = "\(error)"
+            try storing { try context.pipeline.quarantine(raw, source: source, reason: reason, receivedAt: now) }
+            logger.error("message quarantined", metadata: ["reason": "\(reason)"])
+            try dispose(uid: uid, quarantine: true, mailbox: mailbox)
+            return
+        }
+        switch outcome {
+        case .created(let ref, let status), .updated(let ref, let status):
+            logger.info("ingested", metadata: ["ticket": "\(ref)", "status": "\(status.rawValue)"])
+        case .automated(let reason, let ref):
+            logger.info("machine mail stored, not answered", metadata: ["reason": "\(reason)", "ticket": "\(ref ?? "-")"])
+        case .duplicate:
+            logger.info("already ingested; moving it out of the inbox")
+        }
+        poller.health.update { $0.ingestedSinceStart += 1 }
+        // Only now, after the commit, does the message leave the inbox.
+        try dispose(uid: uid, quarantine: false, mailbox: mailbox)
+        poller.wakeRelay()
+    }
+
+    /// Runs a store write; SQLite errors mean the store cannot take mail now (disk full, I/O).
+    func storing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreUnavailable(description: "store refused the write: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    func dispose(uid: UInt32, quarantine: Bool, mailbox: any IncomingMailbox) throws {
+        if !imap.markOnly.isEmpty {
+            try mailbox.markMessage(uid: uid, keyword: quarantine ? "$Quarantined" : imap.markOnly)
+        } else {
+            try mailbox.moveMessage(uid: uid, to: quarantine ? imap.quarantineFolder : imap.processedFolder)
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import GRDB
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+import TicketStore
+
+/// Delivers queued answers over SMTP.
+///
+/// Each attempt is counted in the store before the message goes out and marked sent after: a crash
+/// between the two resends the same message (same Message-ID) once on restart, never more than once
+/// per crash. 4xx replies and connection failures retry after 1 min, 5 min, 15 min, 1 h, then
+/// doubling, until 48 h have passed; a 5xx reply fails the answer for good and records it on the
+/// ticket. The relay wakes as soon as the poller queues an answer, so acknowledgements leave within
+/// a second of the message being read.
+public struct OutboxRelay: Service {
+    public typealias Connect = @Sendable () throws -> any OutgoingMail
+
+    let context: HelpdeskContext
+    let connect: Connect
+    let logger: Logger
+    let health: DaemonHealth
+    let wakeups: Wakeups
+    let once: Bool
+    let clock: @Sendable () -> Int64
+    private let queue = BlockingQueue(label: "helpdeskd.relay")
+
+    public init(context: HelpdeskContext, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
+                wakeups: Wakeups, once: Bool = false, clock: @escaping @Sendable () -> Int64 = WallClock.seconds)
+    {
+        self.context = context
+        self.connect = connect
+        self.logger = logger
+        self.health = health
+        self.wakeups = wakeups
+        self.once = once
+        self.clock = clock
+    }
+
+    /// Retry delays after the n-th temporary failure; after the last, the delay doubles.
+    static let retryDelays: [Int64] = [60, 300, 900, 3600]
+    /// How long an answer may keep failing temporarily before it is given up.
+    static let giveUpAfter: Int64 = 48 * 3600
+
+    public func run() async throws {
+        let courier = Courier(relay: self)
+        let stopping = StopFlag()
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled, !stopping.isSet {
+                health.relayAlive()
+                let result = try? await queue.run { try courier.deliverDue() }
+                if once, let result, result.remaining == 0, wakeups.pollerFinished { break }
+                // Sleep until woken by a new answer, the next retry is due, or a short tick passes.
+                let wait = result?.nextDueIn.map { min(max($0, 1), 30) } ?? 30
+                await wakeups.wait(upTo: .seconds(once ? min(wait, 1) : wait), stopping: stopping)
+            }
+        } onGracefulShutdown: {
+            // A send in progress finishes (it runs on the relay's own thread); no new one starts.
+            stopping.set()
+            wakeups.wake()
+        }
+        courier.disconnect()
+    }
+
+    static func nextAttempt(after attempts: Int64, now: Int64) -> Int64 {
+        let index = Int(max(0, attempts - 1))
+        if index < retryDelays.count { return now + retryDelays[index] }
+        let doublings = min(index - retryDelays.count + 1, 10)
+        return now + retryDelays.last! << Int64(doublings)
+    }
+}
+
+/// Wakes the relay when answers are queued, and tells it when the poller is done (for `--once`).
+public final class Wakeups: Sendable {
+    private let state = Mutex<(pending: Bool, waiter: CheckedContinuation<Void, Never>?, pollerDone: Bool)>(
+        (false, nil, false))
+
+    public init() {}
+
+    public func wake() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            let waiter = state.waiter
+            state.waiter = nil
+            state.pending = waiter == nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    public func markPollerFinished() {
+        state.withLock { $0.pollerDone = true }
+        wake()
+    }
+
+    var pollerFinished: Bool { state.withLock { $0.pollerDone } }
+
+    /// Waits for `wake()` or the timeout, whichever comes first.
+    func wait(upTo timeout: Duration, stopping: StopFlag) async {
+        if stopping.isSet { return }
+        let alreadyPending = state.withLock { state -> Bool in
+            let pending = state.pending
+            state.pending = false
+            return pending
+        }
+        if alreadyPending { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = self.state.withLock { state -> Bool in
+                        if state.pending {
+                            state.pending = false
+                            return true
+                        }
+                        state.waiter = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                self.wake()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        // A timeout's wake() may have found no waiter: drop that stale signal.
+        state.withLock { $0.pending = false }
+    }
+}
+
+/// Does the sending on the relay's own thread.
+private final class Courier: @unchecked Sendable {
+    let relay: OutboxRelay
+    private var mail: (any OutgoingMail)?
+    private var lastProblem: String?
+
+    init(relay: OutboxRelay) { self.relay = relay }
+
+    var store: TicketStore { relay.context.store }
+
+    func disconnect() {
+        mail?.closeConnection()
+        mail = nil
+    }
+
+    struct Pass {
+        var remaining: Int
+        var nextDueIn: Int64?
+    }
+
+    /// Sends every answer that is due; returns what is left.
+    func deliverDue() throws -> Pass {
+        var now = relay.clock()
+        while true {
+            let due = try store.read { db in try OutboxRecord.due(at: now, limit: 20, db) }
+            if due.isEmpty { break }
+            for row in due {
+                relay.health.relayAlive()
+                deliver(row, now: now)
+            }
+            now = relay.clock()
+        }
+        let (remaining, next) = try store.read { db -> (Int, Int64?) in
+            let queued = OutboxRecord.filter(Column("status") == OutboxStatus.queued)
+            return (try queued.fetchCount(db), try Int64.fetchOne(db, queued.select(min(Column("nextAttemptAt")))))
+        }
+        relay.health.update { $0.backlog = remaining }
+        return Pass(remaining: remaining, nextDueIn: next.map { $0 - relay.clock() })
+    }
+
+    func deliver(_ row: OutboxRecord, now: Int64) {
+        var logger = relay.logger
+        logger[metadataKey: "message_id"] = "\(row.messageID)"
+        logger[metadataKey: "kind"] = "\(row.kind)"
+        do {
+            // Count the attempt before sending: a crash after this point resends once, never more.
+            try store.write { db in
+                try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [row.id])
+            }
+            let sender = try mail ?? relay.connect()
+            mail = sender
+            try sender.deliver(raw: [UInt8](row.raw), to: row.recipient)
+            try store.write { db in
+                try db.execute(
+                    sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?",
+                    arguments: [relay.clock(), row.id])
+                try EventRecord.record("answer-sent", detail: row.kind, ticketID: row.ticketId, at: relay.clock(), db)
+            }
+            relay.health.update { $0.sentSinceStart += 1 }
+            if lastProblem != nil { logger.notice("SMTP delivery works again") }
+            lastProblem = nil
+            logger.info("answer sent", metadata: ["to": "\(row.recipient)"])
+        } catch let failure as DeliveryFailure {
+            disconnect()
+            record(failure: failure, row: row, now: now, logger: logger)
+        } catch {
+            disconnect()
+            record(failure: DeliveryFailure(isTemporary: true, description: "\(error)"), row: row, now: now, logger: logger)
+        }
+    }
+
+    func record(failure: DeliveryFailure, row: OutboxRecord, now: Int64, logger: Logger) {
+        let attempts = row.attempts + 1
+        let givingUp = !failure.isTemporary || now - row.createdAt >= OutboxRelay.giveUpAfter
+        if failure.description != lastProblem {
+            logger.error(givingUp ? "answer failed permanently" : "answer delivery failed; will retry",
+                         metadata: ["error": "\(failure.description)", "attempts": "\(attempts)"])
+            lastProblem = failure.description
+        }
+        relay.health.update { $0.lastError = "smtp: \(failure.description)" }
+        try? store.write { db in
+            if givingUp {
+                try db.execute(
+                    sql: "UPDATE outbox SET status = 'failed', lastError = ? WHERE id = ?",
+                    arguments: [failure.description, row.id])
+                try EventRecord.record(
+                    "answer-failed", detail: "\(row.kind): \(failure.description)", ticketID: row.ticketId, at: now, db)
+            } else {
+                try db.execute(
+                    sql: "UPDATE outbox SET nextAttemptAt = ?, lastError = ? WHERE id = ?",
+                    arguments: [OutboxRelay.nextAttempt(after: attempts, now: now), failure.description, row.id])
+                if attempts == 1 {
+                    try EventRecord.record(
+                        "answer-retrying", detail: "\(row.kind): \(failure.description)", ticketID: row.ticketId,
+                        at: now, db)
+                }
+            }
+        }
+    }
+}
