@@ -63,3 +63,56 @@ final class NotifySocket {
         #expect(SystemdNotifier.watchdogInterval(environment: [:]) == nil)
     }
 }
+
+@Suite struct SystemdServiceTests {
+    /// Reads every datagram that arrives within `seconds`, without blocking a cooperative thread.
+    func collect(_ socket: NotifySocket, for seconds: Double) async -> [String] {
+        var received: [String] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            let count = recv(socket.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count > 0 {
+                received.append(String(decoding: buffer[..<count], as: UTF8.self))
+            } else {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return received
+    }
+
+    @Test func readyStatusAndWatchdogWhileThePollerIsAlive() async throws {
+        let socket = try NotifySocket(abstract: false)
+        let health = DaemonHealth()
+        health.update { $0.lastPollAt = 1_731_319_200 }
+        let service = SystemdService(
+            notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.name]), health: health,
+            watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .milliseconds(300))
+        let task = Task { try await service.run() }
+        // Keep the poller "alive" while we listen.
+        let beat = Task { while !Task.isCancelled { health.pollerAlive(); try? await Task.sleep(for: .milliseconds(20)) } }
+        let messages = await collect(socket, for: 0.8)
+        task.cancel()
+        beat.cancel()
+        #expect(messages.first?.hasPrefix("READY=1\nSTATUS=last poll 2024-11-11T10:00:00Z") == true)
+        #expect(messages.filter { $0 == "WATCHDOG=1" }.count >= 3)
+        #expect(messages.contains { $0.hasPrefix("STATUS=") })
+    }
+
+    @Test func watchdogPingsStopWhenThePollerIsStuck() async throws {
+        let socket = try NotifySocket(abstract: true)
+        let health = DaemonHealth()
+        health.update { $0.lastError = "connection refused" }
+        health.pollerAlive()
+        let service = SystemdService(
+            notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.name]), health: health,
+            watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .seconds(60))
+        let task = Task { try await service.run() }
+        // The poller stops beating: after two intervals no more pings arrive.
+        let early = await collect(socket, for: 0.15)
+        let late = await collect(socket, for: 0.6)
+        task.cancel()
+        #expect(early.first?.hasPrefix("READY=1") == true)
+        #expect(!late.contains("WATCHDOG=1"))
+    }
+}

@@ -153,12 +153,15 @@ private final class Courier: @unchecked Sendable {
     func deliverDue() throws -> Pass {
         var now = relay.clock()
         while true {
-            let due = try store.read { db in try OutboxRecord.due(at: now, limit: 20, db) }
+            let due = try store.read { db in try OutboxRecord.due(at: now, limit: 100, db) }
             if due.isEmpty { break }
+            var progressed = false
             for row in due {
                 relay.health.relayAlive()
-                deliver(row, now: now)
+                progressed = deliver(row, now: now) || progressed
             }
+            // When the store cannot even record attempts (disk full), stop and let the loop wait.
+            if !progressed { break }
             now = relay.clock()
         }
         let (remaining, next) = try store.read { db -> (Int, Int64?) in
@@ -169,14 +172,21 @@ private final class Courier: @unchecked Sendable {
         return Pass(remaining: remaining, nextDueIn: next.map { $0 - relay.clock() })
     }
 
-    func deliver(_ row: OutboxRecord, now: Int64) {
+    /// Tries one answer; returns false when the store could not record anything about it.
+    @discardableResult
+    func deliver(_ row: OutboxRecord, now: Int64) -> Bool {
         var logger = relay.logger
         logger[metadataKey: "message_id"] = "\(row.messageID)"
         logger[metadataKey: "kind"] = "\(row.kind)"
         do {
             // Count the attempt before sending: a crash after this point resends once, never more.
-            try store.write { db in
-                try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [row.id])
+            do {
+                try store.write { db in
+                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [row.id])
+                }
+            } catch {
+                relay.health.update { $0.lastError = "store: \(error)" }
+                return false
             }
             let sender = try mail ?? relay.connect()
             mail = sender
@@ -198,6 +208,7 @@ private final class Courier: @unchecked Sendable {
             disconnect()
             record(failure: DeliveryFailure(isTemporary: true, description: "\(error)"), row: row, now: now, logger: logger)
         }
+        return true
     }
 
     func record(failure: DeliveryFailure, row: OutboxRecord, now: Int64, logger: Logger) {
