@@ -1,0 +1,94 @@
+import GRDB
+import MIME
+public import TicketStore
+
+/// `helpdeskd status`: the health of the intake as the store records it, readable without the daemon.
+public enum StoreStatus {
+    public static func report(store: TicketStore, now: Int64) throws -> JSONValue {
+        try store.read { db in
+            let mailboxes = try MailboxStateRecord.fetchAll(db)
+            var byStatus: [(String, JSONValue)] = []
+            for status in TicketStatus.allCases {
+                byStatus.append((status.rawValue, .int(try TicketRecord.filter(Column("status") == status).fetchCount(db))))
+            }
+            var outbox: [(String, JSONValue)] = []
+            for status in ["queued", "sent", "failed", "suppressed"] {
+                outbox.append((status, .int(try OutboxRecord.filter(Column("status") == status).fetchCount(db))))
+            }
+            let oldestQueued = try OutboxRecord.filter(Column("status") == OutboxStatus.queued)
+                .order(Column("createdAt")).fetchOne(db)
+            let breaches = try TicketRecord.filter(Column("status") == TicketStatus.open && Column("dueAt") < now)
+                .order(Column("dueAt")).fetchAll(db)
+            let quarantined = try EventRecord.filter(Column("kind") == "quarantined").fetchCount(db)
+            return .object([
+                ("mailboxes", .array(mailboxes.map { state in
+                    .object([
+                        ("mailbox", .string(state.mailbox)),
+                        ("last_poll", .string(state.lastPollAt.map(iso))),
+                        ("seconds_since_poll", state.lastPollAt.map { .int(now - $0) } ?? .null),
+                        ("uid_validity", .int(state.uidValidity)), ("highest_uid", .int(state.highestUID)),
+                        ("last_error", .string(state.lastError)),
+                    ])
+                })),
+                ("tickets", .object(byStatus)),
+                ("outbox", .object(outbox)),
+                ("oldest_unanswered", oldestQueued.map { row in
+                    .object([
+                        ("message_id", .string(row.messageID)), ("to", .string(row.recipient)),
+                        ("queued_at", .string(iso(row.createdAt))), ("attempts", .int(row.attempts)),
+                        ("last_error", .string(row.lastError)),
+                    ])
+                } ?? .null),
+                ("sla_breaches", .array(breaches.map { ticket in
+                    .object([("ref", .string(ticket.ref)), ("due_at", .string(ticket.dueAt.map(iso))),
+                             ("severity", .string(ticket.severity))])
+                })),
+                ("quarantined", .int(quarantined)),
+            ])
+        }
+    }
+
+    /// The same for a terminal.
+    public static func text(_ report: JSONValue) -> String {
+        guard case .object(let members) = report else { return "" }
+        let map = Dictionary(members, uniquingKeysWith: { first, _ in first })
+        var lines: [String] = []
+        func value(_ v: JSONValue?) -> String {
+            switch v {
+            case .string(let s): return s
+            case .int(let n): return String(n)
+            case .null, .none: return "-"
+            default: return v!.serialized()
+            }
+        }
+        if case .array(let boxes) = map["mailboxes"], !boxes.isEmpty {
+            for box in boxes {
+                guard case .object(let fields) = box else { continue }
+                let f = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+                lines.append("Mailbox \(value(f["mailbox"])): last poll \(value(f["last_poll"])) (\(value(f["seconds_since_poll"])) s ago), last error \(value(f["last_error"]))")
+            }
+        } else {
+            lines.append("Mailbox: never polled")
+        }
+        for key in ["tickets", "outbox"] {
+            guard case .object(let counts) = map[key] else { continue }
+            lines.append(key.capitalized + ": " + counts.map { "\($0.0) \(value($0.1))" }.joined(separator: ", "))
+        }
+        if case .object(let oldest) = map["oldest_unanswered"] {
+            let f = Dictionary(oldest, uniquingKeysWith: { a, _ in a })
+            lines.append("Oldest unanswered: \(value(f["message_id"])) to \(value(f["to"])) queued \(value(f["queued_at"])), \(value(f["attempts"])) attempt(s), last error \(value(f["last_error"]))")
+        }
+        if case .array(let breaches) = map["sla_breaches"] {
+            lines.append("SLA breaches: \(breaches.count)")
+            for breach in breaches.prefix(20) {
+                guard case .object(let f) = breach else { continue }
+                let d = Dictionary(f, uniquingKeysWith: { a, _ in a })
+                lines.append("  \(value(d["ref"])) \(value(d["severity"])) due \(value(d["due_at"]))")
+            }
+        }
+        lines.append("Quarantined: \(value(map["quarantined"]))")
+        return lines.joined(separator: "\n")
+    }
+
+    static func iso(_ seconds: Int64) -> String { MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601 }
+}

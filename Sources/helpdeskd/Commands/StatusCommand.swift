@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Helpdesk
+
+/// `helpdeskd status`: poll health, queues, tickets by status, oldest unanswered, SLA breaches.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the health of the intake as recorded in the store.")
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let report = try StoreStatus.report(store: try store.context().store, now: currentTime())
+        print(json ? report.serialized(pretty: true) : StoreStatus.text(report))
+    }
+}
+
+/// `helpdeskd check-config`: validates everything before a deployment or a reload.
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration: keys, types, secrets, templates, support hours.",
+        discussion: "Prints each problem with file, line and a fix; exits 1 when there is any.")
+
+    @Option(help: "The configuration file.") var config = StoreOptions.defaultConfigPath
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let data = FileManager.default.contents(atPath: config) else {
+            print("\(config): cannot read the configuration file")
+            throw ExitCode(1)
+        }
+        let (configuration, problems) = ConfigurationLoader.parse(
+            String(decoding: data, as: UTF8.self), file: config, environment: environment)
+        let all = problems + ConfigurationCheck.problems(configuration, file: config)
+        for problem in all { print(problem.description) }
+        if all.isEmpty {
+            print("\(config): OK")
+        } else {
+            throw ExitCode(1)
+        }
+    }
+}
