@@ -6,10 +6,12 @@ DESTDIR    ?=
 BINDIR     := $(PREFIX)/bin
 SHAREDIR   := $(PREFIX)/share/helpdeskd
 UNITDIR    ?= /etc/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 CONFDIR    ?= /etc/helpdeskd
 
 # Debian packages the build, the tests and the demo need.
-DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev pkg-config dovecot-imapd python3-aiosmtpd
+DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev pkg-config dovecot-imapd python3-aiosmtpd \
+                openssl systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release test demo lint install clean fuzz bench-parse
@@ -45,12 +47,21 @@ demo: deps
 lint:
 	$(SWIFT) format lint -r Sources Tests Package.swift
 
+## Installs the binary, the systemd unit and sysusers entry, the sample configuration (kept if present),
+## the templates, and placeholder credential files (created only when missing, mode 0600).
 install: release
 	install -D -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/helpdeskd" "$(DESTDIR)$(BINDIR)/helpdeskd"
 	install -D -m 0644 systemd/helpdeskd.service "$(DESTDIR)$(UNITDIR)/helpdeskd.service"
-	install -D -m 0640 Samples/helpdeskd.toml "$(DESTDIR)$(CONFDIR)/helpdeskd.toml"
+	install -D -m 0644 systemd/helpdeskd.sysusers "$(DESTDIR)$(SYSUSERSDIR)/helpdeskd.conf"
+	install -d -m 0750 "$(DESTDIR)$(CONFDIR)"
+	[ -e "$(DESTDIR)$(CONFDIR)/helpdeskd.toml" ] || install -m 0640 Samples/helpdeskd.toml "$(DESTDIR)$(CONFDIR)/helpdeskd.toml"
+	for secret in imap.secret smtp.secret imap.token; do \
+	  [ -e "$(DESTDIR)$(CONFDIR)/$$secret" ] || install -m 0600 /dev/null "$(DESTDIR)$(CONFDIR)/$$secret"; \
+	done
+	[ -e "$(DESTDIR)$(CONFDIR)/hmac.key" ] || (umask 077 && head -c 32 /dev/urandom > "$(DESTDIR)$(CONFDIR)/hmac.key")
 	install -d -m 0755 "$(DESTDIR)$(SHAREDIR)/templates"
-	for f in Samples/templates/*.mustache; do [ -e "$$f" ] && install -m 0644 "$$f" "$(DESTDIR)$(SHAREDIR)/templates/"; done; true
+	install -m 0644 Samples/templates/*.mustache "$(DESTDIR)$(SHAREDIR)/templates/"
+	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/helpdeskd/README.md"
 
 ## Parse benchmark: helpdeskd parse --stats next to GMime, Python's email and fast-mail-parser (bench/README.md).
 bench-parse: deps

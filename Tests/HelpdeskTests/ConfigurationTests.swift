@@ -69,8 +69,10 @@ import Testing
         #expect(configuration.imap.url == "imaps://other.example.org/INBOX")
         #expect(configuration.rateLimits.globalPerHour == 7)
         #expect(configuration.imap.passwordFile == "/run/credentials/helpdeskd.service/imap")
-        let (_, unset) = ConfigurationLoader.parse(text, file: "h", environment: [:])
-        #expect(unset.first?.message.contains("CREDENTIALS_DIRECTORY") == true)
+        let (outside, none) = ConfigurationLoader.parse(text, file: "h", environment: [:])
+        #expect(none.isEmpty && outside.imap.passwordFile == "/etc/helpdeskd/imap")
+        let (_, unset) = ConfigurationLoader.parse("[imap]\nca_file = \"${NO_SUCH_VARIABLE}/ca.pem\"\n", file: "h")
+        #expect(unset.first?.message.contains("NO_SUCH_VARIABLE") == true)
     }
 
     @Test func customFieldsAreRead() {

@@ -110,7 +110,9 @@ enum RawSetting {
         var text = try string()
         while let start = text.range(of: "${"), let end = text.range(of: "}", range: start.upperBound..<text.endIndex) {
             let name = String(text[start.upperBound..<end.lowerBound])
-            guard let value = environment[name] else {
+            // Outside systemd the credentials are the files LoadCredential= would have copied.
+            let fallback = name == "CREDENTIALS_DIRECTORY" ? "/etc/helpdeskd" : nil
+            guard let value = environment[name] ?? fallback else {
                 throw SettingError(
                     message: "${\(name)} is not set", fix: "run under systemd with LoadCredential=, or set \(name)")
             }
