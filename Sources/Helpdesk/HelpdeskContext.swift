@@ -10,9 +10,14 @@ public struct HelpdeskContext: Sendable {
 
     /// Opens the store (at `databasePath`, else in the state directory) and prepares the pipeline.
     public init(configuration: HelpdeskConfiguration, databasePath: String? = nil) throws {
-        self.configuration = configuration
         let path = databasePath ?? configuration.databasePath
-        store = try TicketStore(path: path)
+        try self.init(configuration: configuration, store: TicketStore(path: path), databasePath: path)
+    }
+
+    /// A context over an already open store (a reload keeps the store and rebuilds the rest).
+    public init(configuration: HelpdeskConfiguration, store: TicketStore, databasePath path: String) throws {
+        self.configuration = configuration
+        self.store = store
         let directory = (path as NSString).deletingLastPathComponent
         let key = try Self.signingKey(configuration: configuration, stateDirectory: directory.isEmpty ? "." : directory)
         let signer = MessageIDSigner(

@@ -15,9 +15,9 @@ import TicketStore
 /// When the store refuses writes (disk full), polling stops taking mail, which stays in the
 /// mailbox, and resumes by itself when writes work again.
 public struct MailboxPoller: Service {
-    public typealias Connect = @Sendable () throws -> any IncomingMailbox
+    public typealias Connect = @Sendable (HelpdeskConfiguration) throws -> any IncomingMailbox
 
-    let context: HelpdeskContext
+    let contexts: ContextHolder
     let connect: Connect
     let logger: Logger
     let health: DaemonHealth
@@ -28,11 +28,11 @@ public struct MailboxPoller: Service {
     private let queue = BlockingQueue(label: "helpdeskd.poller")
     private let stopping = StopFlag()
 
-    public init(context: HelpdeskContext, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
+    public init(contexts: ContextHolder, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
                 wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
                 clock: @escaping @Sendable () -> Int64 = WallClock.seconds)
     {
-        self.context = context
+        self.contexts = contexts
         self.connect = connect
         self.logger = logger
         self.health = health
@@ -64,7 +64,7 @@ public struct MailboxPoller: Service {
                     }
                     if once, drained { break }
                     if stopping.isSet { break }
-                    try? await sleep(.seconds(context.configuration.imap.pollInterval))
+                    try? await sleep(.seconds(contexts.current.configuration.imap.pollInterval))
                 } catch {
                     failures += 1
                     let problem = Self.describe(error)
@@ -137,9 +137,13 @@ private final class Session: @unchecked Sendable {
     let poller: MailboxPoller
     private var mailbox: (any IncomingMailbox)?
 
-    init(poller: MailboxPoller) { self.poller = poller }
+    init(poller: MailboxPoller) {
+        self.poller = poller
+        context = poller.contexts.current
+    }
 
-    var context: HelpdeskContext { poller.context }
+    /// The context for the cycle in progress (a reload takes effect at the next cycle).
+    private var context: HelpdeskContext
     var imap: HelpdeskConfiguration.IMAP { context.configuration.imap }
 
     func disconnect() {
@@ -149,7 +153,10 @@ private final class Session: @unchecked Sendable {
 
     /// One poll: every message in the inbox. Returns true when the inbox was drained.
     func cycle() throws -> Bool {
-        let mailbox = try self.mailbox ?? poller.connect()
+        let latest = poller.contexts.current
+        if latest.configuration.imap != context.configuration.imap { disconnect() }
+        context = latest
+        let mailbox = try self.mailbox ?? poller.connect(context.configuration)
         self.mailbox = mailbox
         let uidValidity = Int64(try mailbox.openMailbox())
         let name = imap.url

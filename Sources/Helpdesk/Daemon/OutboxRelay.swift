@@ -14,9 +14,9 @@ import TicketStore
 /// ticket. The relay wakes as soon as the poller queues an answer, so acknowledgements leave within
 /// a second of the message being read.
 public struct OutboxRelay: Service {
-    public typealias Connect = @Sendable () throws -> any OutgoingMail
+    public typealias Connect = @Sendable (HelpdeskConfiguration) throws -> any OutgoingMail
 
-    let context: HelpdeskContext
+    let contexts: ContextHolder
     let connect: Connect
     let logger: Logger
     let health: DaemonHealth
@@ -25,10 +25,10 @@ public struct OutboxRelay: Service {
     let clock: @Sendable () -> Int64
     private let queue = BlockingQueue(label: "helpdeskd.relay")
 
-    public init(context: HelpdeskContext, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
+    public init(contexts: ContextHolder, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
                 wakeups: Wakeups, once: Bool = false, clock: @escaping @Sendable () -> Int64 = WallClock.seconds)
     {
-        self.context = context
+        self.contexts = contexts
         self.connect = connect
         self.logger = logger
         self.health = health
@@ -137,7 +137,7 @@ private final class Courier: @unchecked Sendable {
 
     init(relay: OutboxRelay) { self.relay = relay }
 
-    var store: TicketStore { relay.context.store }
+    var store: TicketStore { relay.contexts.current.store }
 
     func disconnect() {
         mail?.closeConnection()
@@ -188,7 +188,7 @@ private final class Courier: @unchecked Sendable {
                 relay.health.update { $0.lastError = "store: \(error)" }
                 return false
             }
-            let sender = try mail ?? relay.connect()
+            let sender = try mail ?? relay.connect(relay.contexts.current.configuration)
             mail = sender
             try sender.deliver(raw: [UInt8](row.raw), to: row.recipient)
             try store.write { db in
