@@ -7,6 +7,8 @@ public struct HelpdeskContext: Sendable {
     public let configuration: HelpdeskConfiguration
     public let store: TicketStore
     public let pipeline: IntakePipeline
+    /// Where the store lives (a reload reuses it).
+    public let databasePath: String
 
     /// Opens the store (at `databasePath`, else in the state directory) and prepares the pipeline.
     public init(configuration: HelpdeskConfiguration, databasePath: String? = nil) throws {
@@ -18,6 +20,7 @@ public struct HelpdeskContext: Sendable {
     public init(configuration: HelpdeskConfiguration, store: TicketStore, databasePath path: String) throws {
         self.configuration = configuration
         self.store = store
+        self.databasePath = path
         let directory = (path as NSString).deletingLastPathComponent
         let key = try Self.signingKey(configuration: configuration, stateDirectory: directory.isEmpty ? "." : directory)
         let signer = MessageIDSigner(
