@@ -9,7 +9,7 @@ UNITDIR    ?= /etc/systemd/system
 CONFDIR    ?= /etc/helpdeskd
 
 # Debian packages the build, the tests and the demo need.
-DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev pkg-config dovecot-imapd python3-aiosmtpd
+DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev pkg-config dovecot-imapd python3-aiosmtpd openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release test demo lint install clean fuzz bench-parse
