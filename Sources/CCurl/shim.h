@@ -53,6 +53,11 @@ static inline CURLcode hd_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_
     return curl_easy_getinfo(handle, info, value);
 }
 
+/// CURL_GLOBAL_DEFAULT combines other macros, which Swift does not import.
+static inline CURLcode hd_curl_global_init(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 /// CURLVERSION_NOW is a macro Swift cannot import.
 static inline curl_version_info_data *hd_curl_version_info(void) {
     return curl_version_info(CURLVERSION_NOW);
