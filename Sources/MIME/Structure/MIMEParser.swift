@@ -6,7 +6,8 @@ import Glibc
 /// instead of recursion: nesting depth costs no stack, every byte is looked at a bounded number of
 /// times, and a boundary of any enclosing multipart closes whatever is open inside it (so a missing
 /// closing boundary never swallows the rest of the message). Body lines are skipped with `memchr`
-/// and only lines starting with "--" are compared against the open boundaries.
+/// and only lines starting with "--" are looked up among the open boundaries, by their text, so a
+/// line costs its length whatever the nesting depth.
 ///
 /// Parsing never fails: malformed input yields a structure plus defects saying what was repaired.
 public struct MIMEParser: Sendable {
@@ -47,6 +48,12 @@ private struct StructureScanner {
     /// Defects by entity; paths are only known once an entity's headers are read, so they are resolved at the end.
     var defects: [(entity: Int, reason: String)] = []
     var frames: [Frame] = []
+    /// Indices into `frames` by the hash of their boundary, innermost last. Comparing a "--" line with
+    /// every open boundary cost O(depth) per line: a hostile message nested to the depth ceiling and then
+    /// flooded with "--x" lines paid ~1,000 comparisons for each. A lookup costs the line's length.
+    var framesByHash: [Int: [Int]] = [:]
+    /// The longest boundary opened so far: longer lines cannot be delimiters and are not looked up.
+    var longestBoundary = 0
     /// Entities not yet closed, outermost first.
     var open: [Int] = []
     var mode: Mode = .content
@@ -90,7 +97,7 @@ private struct StructureScanner {
         }
         // End of input: whatever is still open ends here.
         for frame in frames.reversed() { defect(frame.entity, "multipart ended without its closing boundary") }
-        frames.removeAll()
+        dropFrames(from: 0)
         while let entity = open.popLast() { close(entity, at: n) }
     }
 
@@ -117,7 +124,8 @@ private struct StructureScanner {
         return n
     }
 
-    /// Which open multipart (innermost first) this line is a delimiter of, and whether it closes it.
+    /// Which open multipart this line is a delimiter of, and whether it closes it. When the line reads
+    /// both ways ("--a--" with "a" and "a--" open), the innermost multipart wins.
     func matchBoundary(_ buffer: UnsafeBufferPointer<UInt8>, _ lineStart: Int, _ contentEnd: Int)
         -> (Int, Bool)?
     {
@@ -127,18 +135,55 @@ private struct StructureScanner {
             end -= 1
         }
         let length = end - lineStart - 2
-        let base = buffer.baseAddress! + lineStart + 2
-        for index in frames.indices.reversed() {
-            let boundary = frames[index].boundary
-            let count = boundary.count
-            if length == count || (length == count + 2 && buffer[end - 1] == UInt8(ascii: "-")
-                && buffer[end - 2] == UInt8(ascii: "-"))
-            {
-                let equal = boundary.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, count) == 0 }
-                if equal { return (index, length == count + 2) }
+        guard length <= longestBoundary + 2 else { return nil }
+        let text = UnsafeBufferPointer(rebasing: buffer[(lineStart + 2)..<end])
+        var match = innermostFrame(withBoundary: text).map { ($0, false) }
+        if length > 2, text[length - 1] == UInt8(ascii: "-"), text[length - 2] == UInt8(ascii: "-"),
+            let frame = innermostFrame(withBoundary: UnsafeBufferPointer(rebasing: text[..<(length - 2)])),
+            frame > (match?.0 ?? -1)
+        {
+            match = (frame, true)
+        }
+        return match
+    }
+
+    /// The innermost open frame whose boundary is exactly `text`.
+    func innermostFrame(withBoundary text: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let candidates = framesByHash[Self.hash(text)] else { return nil }
+        // Candidates share the hash: nearly always the same boundary, opened at several depths.
+        for index in candidates.reversed() where frames[index].boundary.count == text.count {
+            let equal = frames[index].boundary.withUnsafeBufferPointer {
+                memcmp(text.baseAddress!, $0.baseAddress!, text.count) == 0
             }
+            if equal { return index }
         }
         return nil
+    }
+
+    /// `Hasher` is seeded per process, so no input can be crafted to make boundaries collide.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        return hasher.finalize()
+    }
+
+    /// Opens a frame for a multipart whose boundary is now being looked for.
+    mutating func pushFrame(boundary: [UInt8], entity: Int) {
+        frames.append(Frame(boundary: boundary, entity: entity))
+        framesByHash[boundary.withUnsafeBufferPointer(Self.hash), default: []].append(frames.count - 1)
+        longestBoundary = max(longestBoundary, boundary.count)
+    }
+
+    /// Closes the frames from `index` on, innermost first, keeping `framesByHash` in step.
+    mutating func dropFrames(from index: Int) {
+        while frames.count > index {
+            let hash = frames.removeLast().boundary.withUnsafeBufferPointer(Self.hash)
+            // The frame removed is the innermost of all: the last index in its list.
+            if var list = framesByHash.removeValue(forKey: hash) {
+                list.removeLast()
+                if !list.isEmpty { framesByHash[hash] = list }
+            }
+        }
     }
 
     // MARK: Entities
@@ -241,7 +286,7 @@ private struct StructureScanner {
                 setLeafType(entity, "application/octet-stream")
             } else {
                 parts[entity].kind = .multipart
-                frames.append(Frame(boundary: boundary, entity: entity))
+                pushFrame(boundary: boundary, entity: entity)
             }
         } else if type == "message/rfc822" || type == "message/global" {
             if !["7bit", "8bit", "binary"].contains(part.transferEncoding) {
@@ -308,10 +353,10 @@ private struct StructureScanner {
             for inner in frames[(frame + 1)...] {
                 defect(inner.entity, "multipart ended without its closing boundary")
             }
-            frames.removeSubrange((frame + 1)...)
+            dropFrames(from: frame + 1)
         }
         if isClose {
-            frames.removeLast()
+            dropFrames(from: frame)
             mode = .content
             return
         }
