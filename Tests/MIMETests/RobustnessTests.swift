@@ -608,6 +608,29 @@ struct FailureLog {
         }
     }
 
+    /// Boundaries are opaque tokens compared byte for byte: one that looks like an RFC 2047 word or holds
+    /// control bytes is matched exactly as written, never decoded first.
+    @Test(arguments: ["=?utf-8?q?abc?=", "=?utf-8?B?YWJj?=", "tab\there", "bell\u{7}"])
+    func boundaryIsMatchedAsWritten(boundary: String) {
+        var m = MessageBytes()
+        m.line("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        m.line()
+        m.line("--\(boundary)")
+        m.line()
+        m.line("one")
+        // The decoded form must not be taken for a delimiter.
+        m.line("--abc")
+        m.line("--\(boundary)")
+        m.line()
+        m.line("two")
+        m.line("--\(boundary)--")
+        let result = parseHostile(m.bytes)
+        expectInvariants(result)
+        #expect(result.message.parts.map(\.path) == ["", "1", "2"])
+        #expect(result.message.body(1) == "one\r\n--abc")
+        #expect(result.defectReasons.isEmpty)
+    }
+
     // MARK: Truncation, random bytes, mutation
 
     /// The message cut after every byte, as a dropped connection or a full disk would leave it.
@@ -844,8 +867,8 @@ struct FailureLog {
 
     // MARK: Odd bytes and line breaks
 
-    /// NUL bytes after every byte, in place of every 7th byte, and as the whole input.
-    @Test(arguments: ["interleaved", "every 7th", "only NULs"])
+    /// NUL bytes after every byte, in place of every 7th byte, inside a boundary, and as the whole input.
+    @Test(arguments: ["interleaved", "every 7th", "in the boundary", "only NULs"])
     func nulBytesEverywhere(placement: String) {
         let original = threePartMessage
         var input: [UInt8] = []
@@ -855,12 +878,32 @@ struct FailureLog {
         case "every 7th":
             input = original
             for index in stride(from: 6, to: input.count, by: 7) { input[index] = 0 }
+        case "in the boundary":
+            var m = MessageBytes()
+            m.raw("Content-Type: multipart/mixed; boundary=\"a")
+            m.bytes.append(0)
+            m.line("b\"")
+            m.line()
+            for index in 0..<2 {
+                m.raw("--a")
+                m.bytes.append(0)
+                m.line("b")
+                m.line()
+                m.line("part \(index)")
+            }
+            m.raw("--a")
+            m.bytes.append(0)
+            m.line("b--")
+            input = m.bytes
         default:
             input = [UInt8](repeating: 0, count: 1 << 20)
         }
         let result = parseHostile(input)
         expectInvariants(result)
         switch placement {
+        case "in the boundary":
+            #expect(result.message.parts.map(\.path) == ["", "1", "2"])
+            #expect(result.content.text == "part 0\npart 1")
         case "interleaved", "only NULs":
             #expect(!result.defectReasons.isEmpty)
         default:
