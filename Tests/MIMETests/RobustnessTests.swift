@@ -911,6 +911,34 @@ struct FailureLog {
         }
     }
 
+    /// Classic Mac OS line breaks (CR alone). They are not line breaks to the parser — RFC 5322 allows
+    /// CR only before LF — but the damage must be reported, not silently produce a garbled header.
+    @Test(arguments: ["single part", "multipart"])
+    func carriageReturnOnlyLineBreaks(kind: String) {
+        var m = MessageBytes()
+        m.lineBreak = [13]
+        m.line("From: student@example.edu")
+        m.line("Subject: old mac")
+        if kind == "multipart" {
+            m.line("Content-Type: multipart/mixed; boundary=b")
+            m.line()
+            m.line("--b")
+            m.line()
+            m.line("first")
+            m.line("--b")
+            m.line("Content-Type: text/html")
+            m.line()
+            m.line("<p>second</p>")
+            m.line("--b--")
+        } else {
+            m.line()
+            m.line("body line 1")
+            m.line("body line 2")
+        }
+        let result = parseHostile(m.bytes)
+        expectInvariants(result)
+        #expect(result.defectReasons.contains("bare CR in the header section; only CRLF and LF end a line"))
+    }
 }
 
 // MARK: - Inputs found by fuzzing

@@ -59,6 +59,8 @@ private struct StructureScanner {
     var mode: Mode = .content
     /// Header lines read for the entity in `.headers` mode.
     var headerLines = 0
+    /// Whether the entity in `.headers` mode already has its bare-CR defect.
+    var reportedBareCR = false
     var reportedPartLimit = false
 
     init(bytes: [UInt8], limits: ParserLimits) {
@@ -195,6 +197,7 @@ private struct StructureScanner {
         if let parent { parts[parent].children.append(index) }
         open.append(index)
         headerLines = 0
+        reportedBareCR = false
         return index
     }
 
@@ -215,6 +218,13 @@ private struct StructureScanner {
             return endHeaders(entity, headerEnd: lineStart, bodyStart: next)
         }
         headerLines += 1
+        // A CR inside a line: CR-only line breaks (classic Mac OS) or a stray CR. RFC 5322 allows CR only
+        // before LF, so it does not end the line here; but without a defect a header section written with
+        // CR alone silently reads as one long field (and the whole message as headers without a body).
+        if !reportedBareCR, memchr(buffer.baseAddress! + lineStart, 0x0D, contentEnd - lineStart) != nil {
+            reportedBareCR = true
+            defect(entity, "bare CR in the header section; only CRLF and LF end a line")
+        }
         let overLimit = headerLines > limits.maxHeaderLines
         if overLimit, headerLines == limits.maxHeaderLines + 1 {
             defect(entity, "more than \(limits.maxHeaderLines) header lines; the rest were skipped")
