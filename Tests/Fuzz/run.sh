@@ -6,8 +6,9 @@
 # Everything it writes is under .build-fuzz/ (git-ignored):
 #   corpus/     the working corpus: seeded from Tests/Fuzz/Seeds and, when present, the shared public
 #               corpora (*.eml, *.msg), then grown by libFuzzer. Kept between runs, so runs add up.
-#   artifacts/  inputs that crashed, hung (> 10 s), or used more than 2 GB; see Tests/MIMETests/Regressions
-#               for what to do with one.
+#   artifacts/  inputs that crashed, hung (> 10 s), or used more than 2 GB. For each: fix the bug in
+#               Sources/MIME, then copy the input to Tests/MIMETests/Regressions/, where
+#               FuzzRegressionTests replays every file.
 #   fuzz.log    libFuzzer's output of the last run.
 # Exits non-zero when the run produced a finding.
 set -euo pipefail
@@ -17,8 +18,14 @@ cd "$(dirname "$0")/../.."
 scratch=.build-fuzz
 corpus="$scratch/corpus"
 artifacts="$scratch/artifacts"
-# Read-only public corpora (see their README); copied, never modified.
-shared_corpora="${SHARED_CORPORA:-/work/shared/corpora}"
+# Read-only public corpora (see their README): copied into the working corpus, never modified. They sit
+# in shared/ beside the checkout (CI) or the worktrees; SHARED_CORPORA overrides.
+shared_corpora="${SHARED_CORPORA:-}"
+if [ -z "$shared_corpora" ]; then
+    for candidate in ../shared/corpora /work/shared/corpora; do
+        if [ -d "$candidate" ]; then shared_corpora="$candidate"; break; fi
+    done
+fi
 
 # The exact spelling matters: without both flags the target links without coverage, or not at all.
 swift build -c debug --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address \
@@ -34,7 +41,7 @@ seed() {
     [ -e "$corpus/$hash" ] || cp "$file" "$corpus/$hash"
 }
 for file in Tests/Fuzz/Seeds/*; do seed "$file"; done
-if [ -d "$shared_corpora" ]; then
+if [ -n "$shared_corpora" ] && [ -d "$shared_corpora" ]; then
     while IFS= read -r -d '' file; do seed "$file"; done \
         < <(find "$shared_corpora" -type f \( -name '*.eml' -o -name '*.msg' \) -print0)
 fi
