@@ -60,6 +60,14 @@ struct MessageBytes {
     /// Appends `text` without a line break.
     mutating func raw(_ text: String) { bytes += text.utf8 }
 
+    /// Starts a multipart with `boundary` and its first part: the Content-Type line, the blank line
+    /// ending the header section, and the first delimiter. The part's own headers follow.
+    mutating func openMultipart(boundary: String) {
+        line("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        line()
+        line("--\(boundary)")
+    }
+
     /// Appends `text` and a line break `count` times.
     mutating func repeatLine(_ text: String, _ count: Int) {
         var line = Array(text.utf8)
@@ -321,9 +329,7 @@ struct FailureLog {
         let levels = 10_000
         var m = MessageBytes()
         for level in 0..<levels {
-            m.line("Content-Type: multipart/mixed; boundary=b\(level)")
-            m.line()
-            m.line("--b\(level)")
+            m.openMultipart(boundary: "b\(level)")
         }
         m.line("Content-Type: text/plain")
         m.line()
@@ -366,9 +372,7 @@ struct FailureLog {
     @Test func boundaryRepeatedInNestedParts() {
         var shallow = MessageBytes()
         for _ in 0..<3 {
-            shallow.line("Content-Type: multipart/mixed; boundary=same")
-            shallow.line()
-            shallow.line("--same")
+            shallow.openMultipart(boundary: "same")
         }
         shallow.line()
         shallow.line("inner")
@@ -381,9 +385,7 @@ struct FailureLog {
 
         var deep = MessageBytes()
         for _ in 0..<10_000 {
-            deep.line("Content-Type: multipart/mixed; boundary=same")
-            deep.line()
-            deep.line("--same")
+            deep.openMultipart(boundary: "same")
         }
         deep.line()
         deep.line("bottom")
@@ -423,9 +425,7 @@ struct FailureLog {
         let count = 500_000
         var m = MessageBytes()
         if kind == "in a part" {
-            m.line("Content-Type: multipart/mixed; boundary=b")
-            m.line()
-            m.line("--b")
+            m.openMultipart(boundary: "b")
         }
         switch kind {
         case "folded":
@@ -462,9 +462,7 @@ struct FailureLog {
         let data = random.bytes(3 << 18)  // 768 KiB → 1 MiB of base64
         let encoded = Base64.encode(data)
         var m = MessageBytes()
-        m.line("Content-Type: multipart/mixed; boundary=b")
-        m.line()
-        m.line("--b")
+        m.openMultipart(boundary: "b")
         m.line("Content-Type: application/octet-stream")
         m.line("Content-Transfer-Encoding: base64")
         m.line()
@@ -488,9 +486,7 @@ struct FailureLog {
         let blockText = Array(Base64.encode(block).utf8)  // 64 characters, no padding
         let repeats = (20 << 20) / blockText.count
         var m = MessageBytes()
-        m.line("Content-Type: multipart/mixed; boundary=b")
-        m.line()
-        m.line("--b")
+        m.openMultipart(boundary: "b")
         m.line("Content-Type: application/octet-stream")
         m.line("Content-Transfer-Encoding: base64")
         m.line()
@@ -519,9 +515,7 @@ struct FailureLog {
         var m = MessageBytes()
         func boundary(_ level: Int) -> String { String(repeating: "a", count: level + 1) }
         for level in 0..<levels {
-            m.line("Content-Type: multipart/mixed; boundary=\"\(boundary(level))\"")
-            m.line()
-            m.line("--\(boundary(level))")
+            m.openMultipart(boundary: boundary(level))
             m.line()
             m.line("before \(level)")
             m.line("--\(boundary(level))-")
@@ -586,13 +580,9 @@ struct FailureLog {
         let outer = limits.maxDepth - 5
         var m = MessageBytes()
         for level in 0..<outer {
-            m.line("Content-Type: multipart/mixed; boundary=x\(level)")
-            m.line()
-            m.line("--x\(level)")
+            m.openMultipart(boundary: "x\(level)")
         }
-        m.line("Content-Type: multipart/mixed; boundary=\(innermostBoundary)")
-        m.line()
-        m.line("--\(innermostBoundary)")
+        m.openMultipart(boundary: innermostBoundary)
         m.line()
         for _ in 0..<100_000 {
             m.line("--")
@@ -613,9 +603,7 @@ struct FailureLog {
     @Test(arguments: ["=?utf-8?q?abc?=", "=?utf-8?B?YWJj?=", "tab\there", "bell\u{7}"])
     func boundaryIsMatchedAsWritten(boundary: String) {
         var m = MessageBytes()
-        m.line("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
-        m.line()
-        m.line("--\(boundary)")
+        m.openMultipart(boundary: boundary)
         m.line()
         m.line("one")
         // The decoded form must not be taken for a delimiter.
@@ -790,9 +778,7 @@ struct FailureLog {
         m.raw("Subject: ")
         m.bytes += value
         m.line()
-        m.line("Content-Type: multipart/mixed; boundary=b")
-        m.line()
-        m.line("--b")
+        m.openMultipart(boundary: "b")
         m.raw("Content-Disposition: attachment; filename=\"")
         m.bytes += value
         m.line("\"")
@@ -818,9 +804,7 @@ struct FailureLog {
         if order == "reversed" { indices.reverse() }
         if order == "gaps" { indices = indices.filter { $0 % 3 != 1 } }
         var m = MessageBytes()
-        m.line("Content-Type: multipart/mixed; boundary=b")
-        m.line()
-        m.line("--b")
+        m.openMultipart(boundary: "b")
         m.line("Content-Type: application/octet-stream;")
         for index in indices { m.line(" name*\(index)*=%41;") }
         m.line()
@@ -920,9 +904,7 @@ struct FailureLog {
         m.line("From: student@example.edu")
         m.line("Subject: old mac")
         if kind == "multipart" {
-            m.line("Content-Type: multipart/mixed; boundary=b")
-            m.line()
-            m.line("--b")
+            m.openMultipart(boundary: "b")
             m.line()
             m.line("first")
             m.line("--b")
