@@ -73,7 +73,11 @@ public struct ParameterizedValue: Sendable, Hashable {
                 if extended[base] == nil { extended[base] = [:] }
                 if extended[base]![index] == nil { extended[base]![index] = (valueBytes, encoded) }
             } else if simple[name] == nil {
-                simple[name] = decodeSimple(valueBytes, defects: &defects)
+                // A boundary is matched byte for byte against delimiter lines, so it is kept as written:
+                // RFC 2047-decoding or sanitising it (a valid boundary may read "=?a?q?b?=", and a hostile
+                // one may hold control bytes) made every delimiter miss.
+                simple[name] = name == "boundary"
+                    ? String(decoding: valueBytes, as: UTF8.self) : decodeSimple(valueBytes, defects: &defects)
             } else {
                 defects.append("duplicate parameter \"\(String.sanitisedForDefect(name.utf8))\"; the first was kept")
             }

@@ -10,8 +10,8 @@ public struct ParserLimits: Sendable, Equatable {
     /// How long one header field may be, folded lines included; longer fields are cut.
     public var maxHeaderLineLength: Int
 
-    /// The hard ceiling on `maxDepth`, whatever the configuration says: nesting is walked with
-    /// recursion-free code, but each level costs boundary comparisons on every candidate line.
+    /// The hard ceiling on `maxDepth`, whatever the configuration says: nesting is parsed with
+    /// recursion-free code, but every level lengthens part numbers and the walks over the finished tree.
     public static let depthCeiling = 1_000
 
     public init(maxDepth: Int = 64, maxParts: Int = 10_000, maxHeaderLines: Int = 10_000,

@@ -6,7 +6,8 @@ import Glibc
 /// instead of recursion: nesting depth costs no stack, every byte is looked at a bounded number of
 /// times, and a boundary of any enclosing multipart closes whatever is open inside it (so a missing
 /// closing boundary never swallows the rest of the message). Body lines are skipped with `memchr`
-/// and only lines starting with "--" are compared against the open boundaries.
+/// and only lines starting with "--" are looked up among the open boundaries, by their text, so a
+/// line costs its length whatever the nesting depth.
 ///
 /// Parsing never fails: malformed input yields a structure plus defects saying what was repaired.
 public struct MIMEParser: Sendable {
@@ -50,11 +51,19 @@ private struct StructureScanner {
     /// Defects by entity; paths are only known once an entity's headers are read, so they are resolved at the end.
     var defects: [(entity: Int, reason: String)] = []
     var frames: [Frame] = []
+    /// Indices into `frames` by the hash of their boundary, innermost last. Comparing a "--" line with
+    /// every open boundary cost O(depth) per line: a hostile message nested to the depth ceiling and then
+    /// flooded with "--x" lines paid ~1,000 comparisons for each. A lookup costs the line's length.
+    var framesByHash: [Int: [Int]] = [:]
+    /// The longest boundary opened so far: longer lines cannot be delimiters and are not looked up.
+    var longestBoundary = 0
     /// Entities not yet closed, outermost first.
     var open: [Int] = []
     var mode: Mode = .content
     /// Header lines read for the entity in `.headers` mode.
     var headerLines = 0
+    /// Whether the entity in `.headers` mode already has its bare-CR defect.
+    var reportedBareCR = false
     var reportedPartLimit = false
 
     init(bytes: [UInt8], limits: ParserLimits) {
@@ -104,7 +113,7 @@ private struct StructureScanner {
         }
         // Whatever is still open ends here.
         for frame in frames.reversed() { defect(frame.entity, "multipart ended without its closing boundary") }
-        frames.removeAll()
+        dropFrames(from: 0)
         while let entity = open.popLast() { close(entity, at: n) }
     }
 
@@ -131,7 +140,8 @@ private struct StructureScanner {
         return n
     }
 
-    /// Which open multipart (innermost first) this line is a delimiter of, and whether it closes it.
+    /// Which open multipart this line is a delimiter of, and whether it closes it. When the line reads
+    /// both ways ("--a--" with "a" and "a--" open), the innermost multipart wins.
     func matchBoundary(_ buffer: UnsafeBufferPointer<UInt8>, _ lineStart: Int, _ contentEnd: Int)
         -> (Int, Bool)?
     {
@@ -142,6 +152,18 @@ private struct StructureScanner {
         }
         let length = end - lineStart - 2
         let base = buffer.baseAddress! + lineStart + 2
+        // Exact delimiters first, found by hash whatever the nesting depth (the innermost wins).
+        if length <= longestBoundary + 2 {
+            let text = UnsafeBufferPointer(start: base, count: length)
+            var match = innermostFrame(withBoundary: text).map { ($0, false) }
+            if length > 2, text[length - 1] == UInt8(ascii: "-"), text[length - 2] == UInt8(ascii: "-"),
+                let frame = innermostFrame(withBoundary: UnsafeBufferPointer(start: base, count: length - 2)),
+                frame > (match?.0 ?? -1)
+            {
+                match = (frame, true)
+            }
+            if let match { return match }
+        }
         func startsWith(_ boundary: [UInt8]) -> Bool {
             boundary.count <= length
                 && boundary.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, boundary.count) == 0 }
@@ -149,14 +171,12 @@ private struct StructureScanner {
         func dashes(at offset: Int) -> Bool {
             length >= offset + 2 && base[offset] == UInt8(ascii: "-") && base[offset + 1] == UInt8(ascii: "-")
         }
-        for index in frames.indices.reversed() {
-            let frame = frames[index]
-            let count = frame.boundary.count
-            if length == count || (length == count + 2 && dashes(at: count)), startsWith(frame.boundary) {
-                return (index, length == count + 2)
-            }
+        // The lenient readings below look at the innermost few multiparts only: junk after a delimiter
+        // belongs to the part being written, and a bound keeps hostile nesting from costing per line.
+        let lenient = frames.indices.reversed().prefix(Self.lenientDepth)
+        for index in lenient {
             // The close delimiter of a boundary declared with trailing white space may keep it before the "--".
-            if let declared = frame.declared, length == declared.count + 2, dashes(at: declared.count),
+            if let declared = frames[index].declared, length == declared.count + 2, dashes(at: declared.count),
                 startsWith(declared)
             {
                 return (index, true)
@@ -164,19 +184,63 @@ private struct StructureScanner {
         }
         // RFC 2046 §5.1.1: "an exact match of the entire candidate line is not required; it is sufficient that
         // the boundary appear in its entirety following the CRLF". So a delimiter followed by junk ("--b junk",
-        // "--b--junk") still counts, innermost first, but only when no open boundary matches the line exactly
-        // and the boundary visibly ends there: white space or "--" must follow it. "--ab" is not a delimiter of
-        // "a" (it may be the delimiter of an "ab" whose multipart is not open, or not yet: a header section
-        // that declares "ab" and runs into its first delimiter without a blank line).
-        for index in frames.indices.reversed() {
+        // "--b-- junk") still counts, innermost first, but only when the boundary visibly ends there: white
+        // space, or "--" and then white space, must follow it. "--ab" is not a delimiter of "a".
+        for index in lenient {
             let frame = frames[index]
             guard length > frame.boundary.count, startsWith(frame.boundary) else { continue }
             var after = frame.boundary.count
             if let declared = frame.declared, length > declared.count, startsWith(declared) { after = declared.count }
-            if dashes(at: after) { return (index, true) }
-            if base[after] == UInt8(ascii: " ") || base[after] == UInt8(ascii: "\t") { return (index, false) }
+            func blank(at offset: Int) -> Bool {
+                offset >= length || base[offset] == UInt8(ascii: " ") || base[offset] == UInt8(ascii: "\t")
+            }
+            // "--b-- junk" closes; "--b---x" is text (it may be a delimiter of "b-" or plain prose).
+            if dashes(at: after), blank(at: after + 2) { return (index, true) }
+            if blank(at: after) { return (index, false) }
         }
         return nil
+    }
+
+    /// How many of the innermost multiparts the lenient delimiter readings consider.
+    static let lenientDepth = 8
+
+    /// The innermost open frame whose boundary is exactly `text`.
+    func innermostFrame(withBoundary text: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let candidates = framesByHash[Self.hash(text)] else { return nil }
+        // Candidates share the hash: nearly always the same boundary, opened at several depths.
+        for index in candidates.reversed() where frames[index].boundary.count == text.count {
+            let equal = frames[index].boundary.withUnsafeBufferPointer {
+                memcmp(text.baseAddress!, $0.baseAddress!, text.count) == 0
+            }
+            if equal { return index }
+        }
+        return nil
+    }
+
+    /// `Hasher` is seeded per process, so no input can be crafted to make boundaries collide.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        return hasher.finalize()
+    }
+
+    /// Opens a frame for a multipart whose boundary is now being looked for.
+    mutating func pushFrame(boundary: [UInt8], declared: [UInt8]? = nil, entity: Int) {
+        frames.append(Frame(boundary: boundary, declared: declared, entity: entity))
+        framesByHash[boundary.withUnsafeBufferPointer(Self.hash), default: []].append(frames.count - 1)
+        longestBoundary = max(longestBoundary, boundary.count)
+    }
+
+    /// Closes the frames from `index` on, innermost first, keeping `framesByHash` in step.
+    mutating func dropFrames(from index: Int) {
+        while frames.count > index {
+            let hash = frames.removeLast().boundary.withUnsafeBufferPointer(Self.hash)
+            // The frame removed is the innermost of all: the last index in its list.
+            if var list = framesByHash.removeValue(forKey: hash) {
+                list.removeLast()
+                if !list.isEmpty { framesByHash[hash] = list }
+            }
+        }
     }
 
     // MARK: Entities
@@ -188,6 +252,7 @@ private struct StructureScanner {
         if let parent { parts[parent].children.append(index) }
         open.append(index)
         headerLines = 0
+        reportedBareCR = false
         return index
     }
 
@@ -208,6 +273,13 @@ private struct StructureScanner {
             return endHeaders(entity, headerEnd: lineStart, bodyStart: next)
         }
         headerLines += 1
+        // A CR inside a line: CR-only line breaks (classic Mac OS) or a stray CR. RFC 5322 allows CR only
+        // before LF, so it does not end the line here; but without a defect a header section written with
+        // CR alone silently reads as one long field (and the whole message as headers without a body).
+        if !reportedBareCR, memchr(buffer.baseAddress! + lineStart, 0x0D, contentEnd - lineStart) != nil {
+            reportedBareCR = true
+            defect(entity, "bare CR in the header section; only CRLF and LF end a line")
+        }
         let overLimit = headerLines > limits.maxHeaderLines
         if overLimit, headerLines == limits.maxHeaderLines + 1 {
             defect(entity, "more than \(limits.maxHeaderLines) header lines; the rest were skipped")
@@ -288,7 +360,7 @@ private struct StructureScanner {
             } else {
                 parts[entity].kind = .multipart
                 let padded = declared.count == boundary.count ? nil : declared
-                frames.append(Frame(boundary: boundary, declared: padded, entity: entity))
+                pushFrame(boundary: boundary, declared: padded, entity: entity)
             }
         } else if type == "message/rfc822" || type == "message/global" {
             if !["7bit", "8bit", "binary"].contains(part.transferEncoding) {
@@ -355,10 +427,10 @@ private struct StructureScanner {
             for inner in frames[(frame + 1)...] {
                 defect(inner.entity, "multipart ended without its closing boundary")
             }
-            frames.removeSubrange((frame + 1)...)
+            dropFrames(from: frame + 1)
         }
         if isClose {
-            frames.removeLast()
+            dropFrames(from: frame)
             mode = .content
             return
         }
