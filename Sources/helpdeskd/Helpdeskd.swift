@@ -13,6 +13,7 @@ struct Helpdeskd: AsyncParsableCommand {
         version: HelpdeskVersion.current,
         subcommands: [
             ParseCommand.self, ExtractCommand.self, IngestCommand.self, TicketsCommand.self, OutboxCommand.self,
+            SubjectCommand.self, PurgeCommand.self,
         ]
     )
 }
