@@ -5,9 +5,12 @@ public import GRDB
 /// transaction, so a crash leaves each email either fully recorded or not at all.
 public final class TicketStore: Sendable {
     let pool: DatabasePool
+    /// The SQLite file.
+    public let path: String
 
     /// Opens (creating and migrating) the store at `path`.
     public init(path: String) throws {
+        self.path = path
         pool = try StoreDatabase.open(path: path)
         try Schema.migrator.migrate(pool)
     }
@@ -15,6 +18,19 @@ public final class TicketStore: Sendable {
     /// Runs `body` in a write transaction; everything it does commits together or not at all.
     public func write<T: Sendable>(_ body: (Database) throws -> T) throws -> T {
         try pool.write(body)
+    }
+
+    /// Runs `body` in a write transaction that is always rolled back: a dry run takes exactly the
+    /// path of the real run, sees what it would do, and changes nothing.
+    public func rehearse<T: Sendable>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .rollback
+            }
+            return result!
+        }
     }
 
     /// Runs `body` on a consistent snapshot.
@@ -25,5 +41,34 @@ public final class TicketStore: Sendable {
     /// `PRAGMA integrity_check`'s verdict ("ok" when healthy).
     public func integrityCheck() throws -> String {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// Rebuilds the file without free pages (`VACUUM`), then empties the write-ahead log, so nothing
+    /// deleted survives in either file. Returns false when another process kept the log busy (it is
+    /// emptied at its next checkpoint; `secure_delete` has zeroed the deleted content already).
+    @discardableResult
+    public func reclaimFreeSpace() throws -> Bool {
+        try pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "VACUUM")
+            return try Self.truncateLog(db)
+        }
+    }
+
+    /// Copies the write-ahead log into the database and truncates it to zero bytes: old page images
+    /// (the content before a deletion) otherwise stay in the `-wal` file until they are overwritten.
+    /// Returns false when another process kept the log busy.
+    @discardableResult
+    public func truncateLog() throws -> Bool {
+        try pool.barrierWriteWithoutTransaction { db in try Self.truncateLog(db) }
+    }
+
+    private static func truncateLog(_ db: Database) throws -> Bool {
+        do {
+            try db.checkpoint(.truncate)
+            return true
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+        {
+            return false
+        }
     }
 }

@@ -65,12 +65,13 @@ final class NotifySocket {
 }
 
 @Suite struct SystemdServiceTests {
-    /// Reads every datagram that arrives within `seconds`, without blocking a cooperative thread.
-    func collect(_ socket: NotifySocket, for seconds: Double) async -> [String] {
+    /// Reads datagrams until `done` says enough arrived or `timeout` passes, without blocking a
+    /// cooperative thread (other tests may be holding the rest of the pool).
+    func collect(_ socket: NotifySocket, timeout: Double, until done: ([String]) -> Bool) async -> [String] {
         var received: [String] = []
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < deadline {
+        while Date() < deadline, !done(received) {
             let count = recv(socket.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
             if count > 0 {
                 received.append(String(decoding: buffer[..<count], as: UTF8.self))
@@ -88,31 +89,37 @@ final class NotifySocket {
         let service = SystemdService(
             notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.name]), health: health,
             watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .milliseconds(300))
-        let task = Task { try await service.run() }
-        // Keep the poller "alive" while we listen.
         let beat = Task { while !Task.isCancelled { health.pollerAlive(); try? await Task.sleep(for: .milliseconds(20)) } }
-        let messages = await collect(socket, for: 0.8)
+        let task = Task { try await service.run() }
+        let messages = await collect(socket, timeout: 60) { received in
+            received.filter { $0 == "WATCHDOG=1" }.count >= 3 && received.dropFirst().contains { $0.hasPrefix("STATUS=") }
+        }
         task.cancel()
         beat.cancel()
         #expect(messages.first?.hasPrefix("READY=1\nSTATUS=last poll 2024-11-11T10:00:00Z") == true)
         #expect(messages.filter { $0 == "WATCHDOG=1" }.count >= 3)
-        #expect(messages.contains { $0.hasPrefix("STATUS=") })
+        #expect(messages.dropFirst().contains { $0.hasPrefix("STATUS=") })
     }
 
     @Test func watchdogPingsStopWhenThePollerIsStuck() async throws {
         let socket = try NotifySocket(abstract: true)
         let health = DaemonHealth()
         health.update { $0.lastError = "connection refused" }
-        health.pollerAlive()
         let service = SystemdService(
             notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.name]), health: health,
             watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .seconds(60))
+        let beat = Task { while !Task.isCancelled { health.pollerAlive(); try? await Task.sleep(for: .milliseconds(20)) } }
         let task = Task { try await service.run() }
-        // The poller stops beating: after two intervals no more pings arrive.
-        let early = await collect(socket, for: 0.15)
-        let late = await collect(socket, for: 0.6)
+        // While the poller beats, pings come.
+        let alive = await collect(socket, timeout: 60) { $0.contains("WATCHDOG=1") }
+        #expect(alive.first?.hasPrefix("READY=1") == true)
+        #expect(alive.contains("WATCHDOG=1"))
+        // The poller hangs: once its last beat is two intervals old, the pings stop.
+        beat.cancel()
+        try await Task.sleep(for: .milliseconds(400))
+        _ = await collect(socket, timeout: 0.05) { _ in false }
+        let stuck = await collect(socket, timeout: 0.6) { _ in false }
         task.cancel()
-        #expect(early.first?.hasPrefix("READY=1") == true)
-        #expect(!late.contains("WATCHDOG=1"))
+        #expect(!stuck.contains("WATCHDOG=1"))
     }
 }

@@ -198,8 +198,9 @@ private struct Transaction {
                     "follow-up", detail: "follow-up to closed \(ticket.ref)", ticketID: created.ticket.id, at: now, db)
             } else {
                 // Someone else quoting a ticket reference cannot read or change that ticket.
+                // The detail names no address: the linked message says who it was, and goes when they are erased.
                 try EventRecord.record(
-                    "reply-from-stranger", detail: "\(email.sender) replied; opened \(created.ticket.ref) instead",
+                    "reply-from-stranger", detail: "someone not on this ticket replied; opened \(created.ticket.ref) instead",
                     ticketID: ticket.id, messageID: stored.id, at: now, db)
                 try EventRecord.record(
                     "opened-instead-of-update", detail: "\(ticket.ref) belongs to another reporter",
@@ -425,9 +426,9 @@ private struct Transaction {
         if recipient.isEmpty || configuration.profile.ownAddresses.contains(recipient) {
             suppressedBecause = "recipient is the helpdesk itself"
         } else if try OutboxRecord.answersCount(to: recipient, since: now - 3600, db) >= limits.perAddressPerHour {
-            suppressedBecause = "more than \(limits.perAddressPerHour) answers to \(recipient) in an hour"
+            suppressedBecause = "more than \(limits.perAddressPerHour) answers to this address in an hour"
         } else if try OutboxRecord.answersCount(to: recipient, since: now - 86_400, db) >= limits.perAddressPerDay {
-            suppressedBecause = "more than \(limits.perAddressPerDay) answers to \(recipient) in a day"
+            suppressedBecause = "more than \(limits.perAddressPerDay) answers to this address in a day"
         } else if try OutboxRecord.answersCount(since: now - 3600, db) >= limits.globalPerHour {
             suppressedBecause = "more than \(limits.globalPerHour) answers in an hour"
         } else if kind == .informationRequest,

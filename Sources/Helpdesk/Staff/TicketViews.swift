@@ -215,7 +215,8 @@ public struct TicketViews: Sendable {
         }
     }
 
-    static func iso(_ seconds: Int64) -> String { MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601 }
+    /// Seconds since 1970 as ISO 8601 UTC.
+    public static func iso(_ seconds: Int64) -> String { MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601 }
 
     static func shortTime(_ seconds: Int64) -> String {
         let text = iso(seconds)

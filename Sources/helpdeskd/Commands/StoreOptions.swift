@@ -29,9 +29,15 @@ struct StoreOptions: ParsableArguments {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         } catch {
-            throw ValidationError("cannot open the store: \(error)")
+            // Not a usage error: say why the store was refused, without the usage text.
+            throw StoreRefused(description: "cannot open the store: \(error)")
         }
     }
+}
+
+/// The store could not be opened (or safely): the message says why and what to run.
+struct StoreRefused: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// Seconds since 1970, now.

@@ -1,0 +1,482 @@
+import Foundation
+import GRDB
+public import TicketStore
+
+/// Answers an erasure request: deletes what is tied to one address and takes the address out of
+/// what is kept for others, in one transaction, then rebuilds the file so no deleted byte lingers.
+///
+/// Deleted: the tickets they reported (with every message, attachment link, field value, event and
+/// answer on them); the messages they sent anywhere else, the field values those supplied (the
+/// previous value of the field comes back into force) and the events filed on no ticket about them;
+/// the answers addressed to them; attachment content no remaining message refers to (content another
+/// person also sent stays).
+///
+/// Scrubbed, on what is kept for other people: their address leaves the copied addresses of others'
+/// tickets; in the header section of messages kept for others their mailbox becomes `erased@invalid`
+/// and their display name `Erased` (`HeaderScrubber`); our own answers to others and every text value
+/// (subjects, event details, field values…) have the address replaced by `erased@invalid`.
+///
+/// Kept: the bodies of other people's messages and the attachments they sent, byte for byte. Those
+/// are the other person's words (and often transfer-encoded, so an edit could corrupt them); the
+/// report counts the ones that still mention the address so the request can be answered honestly.
+///
+/// Recorded: one `subject-erased` event (on no ticket) that says what went, in numbers, with the
+/// SHA-256 of the lower-cased address, never the address; a `subject-scrubbed` event on each other
+/// ticket that changed. Then `VACUUM` and a truncating WAL checkpoint; `secure_delete` is on for
+/// every connection, so the deleted content was overwritten with zeros already.
+public struct SubjectErasure: Sendable {
+    let store: TicketStore
+    /// The profile's required fields, in order, to recompute a ticket's missing fields when values go.
+    let requiredFields: [String]
+
+    public init(store: TicketStore, requiredFields: [String]) {
+        self.store = store
+        self.requiredFields = requiredFields
+    }
+
+    /// Erases `subject` (or, with `dryRun`, does the same in a transaction that is rolled back and
+    /// reports what would go). `actor` is who asked, for the audit event.
+    public func run(_ subject: SubjectAddress, now: Int64, actor: String, dryRun: Bool = false) throws -> ErasureReport
+    {
+        // The full scan reads every message once; it runs on a snapshot so the daemon is not blocked.
+        let scan = try store.read { db in try MentionScan.run(db, for: subject) }
+        let body = { (db: Database) throws -> ErasureReport in
+            try ErasureTransaction(
+                db: db, subject: subject, scan: scan, requiredFields: requiredFields, now: now,
+                actor: actor, dryRun: dryRun
+            ).run()
+        }
+        var report = dryRun ? try store.rehearse(body) : try store.write(body)
+        guard !dryRun else { return report }
+        report.spaceReclaimed = try store.reclaimFreeSpace()
+        report.traces = try store.read { db in try TraceScan.run(db, for: subject) }
+        return report
+    }
+}
+
+/// What an erasure did, or would do.
+public struct ErasureReport: Sendable {
+    public var subject: String
+    public var subjectDigest: String
+    public var dryRun: Bool
+    /// Their tickets, deleted.
+    public var tickets: [String] = []
+    /// Messages deleted: everything on their tickets, and what they sent elsewhere.
+    public var messages = 0
+    /// Of `messages`, those they sent that were filed elsewhere (others' tickets, no ticket).
+    public var messagesElsewhere = 0
+    public var attachments = 0
+    /// Attachment content they sent that stays because someone else's message carries it too.
+    public var sharedAttachmentsKept = 0
+    public var fieldValues = 0
+    public var events = 0
+    public var outboxRows = 0
+    /// Other people's tickets their address was taken out of.
+    public var scrubbedTickets: [String] = []
+    /// Messages kept for others whose header section was rewritten.
+    public var scrubbedHeaders = 0
+    /// Answers to others whose text mentioned them.
+    public var scrubbedAnswers = 0
+    /// Other text values (subjects, details, field values…) where the address was replaced.
+    public var scrubbedValues = 0
+    /// Messages kept for others whose body mentions the address (kept unchanged: their words).
+    public var bodiesKept = 0
+    /// `VACUUM` ran and the WAL file was truncated (false: another process held it; see `TicketStore`).
+    public var spaceReclaimed = false
+    /// Where the address is still found after the erasure (real runs only).
+    public var traces: [Trace] = []
+    /// The audit event's detail.
+    public var auditDetail = ""
+
+    /// Traces that the rules do not explain (anything but other people's message bodies and attachments).
+    public var unexpectedTraces: [Trace] { traces.filter { !$0.isOthersContent } }
+
+    /// A readable account, one item per line.
+    public var lines: [String] {
+        var lines: [String] = []
+        let verb = dryRun ? "would be" : "were"
+        lines.append(dryRun ? "Erasure of \(subject) (dry run: nothing was changed)" : "Erasure of \(subject)")
+        lines.append("  tickets \(verb) deleted:      \(tickets.isEmpty ? "none" : tickets.joined(separator: ", "))")
+        lines.append(
+            "  messages \(verb) deleted:     \(messages) (\(messagesElsewhere) of them sent by them on other tickets or on none)"
+        )
+        lines.append(
+            "  attachments \(verb) deleted:  \(attachments)\(sharedAttachmentsKept > 0 ? "; \(sharedAttachmentsKept) kept: also sent by someone else" : "")"
+        )
+        lines.append("  field values \(verb) deleted: \(fieldValues)")
+        lines.append("  events \(verb) deleted:       \(events)")
+        lines.append("  outbox rows \(verb) deleted:  \(outboxRows)")
+        lines.append(
+            "  address taken out of other tickets: \(scrubbedTickets.isEmpty ? "none" : scrubbedTickets.joined(separator: ", "))"
+        )
+        lines.append(
+            "    message headers: \(scrubbedHeaders), answers: \(scrubbedAnswers), other values: \(scrubbedValues)")
+        if bodiesKept > 0 {
+            lines.append(
+                "  kept: the address appears in the body of \(bodiesKept) message(s) other people sent (their words, not changed)"
+            )
+        }
+        if !dryRun {
+            lines.append("  audit event: subject-erased, \(auditDetail)")
+            lines.append(
+                spaceReclaimed
+                    ? "  database rebuilt (VACUUM) and write-ahead log truncated: no deleted bytes remain in free pages"
+                    : "  VACUUM done, but another process held the write-ahead log: it is emptied at the next checkpoint"
+            )
+            for trace in unexpectedTraces { lines.append("  STILL FOUND: \(trace)") }
+        }
+        return lines
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("subject", .string(subject)), ("subject_sha256", .string(subjectDigest)), ("dry_run", .bool(dryRun)),
+            ("tickets", .array(tickets.map { .string($0) })), ("messages", .int(messages)),
+            ("messages_elsewhere", .int(messagesElsewhere)), ("attachments", .int(attachments)),
+            ("shared_attachments_kept", .int(sharedAttachmentsKept)), ("field_values", .int(fieldValues)),
+            ("events", .int(events)), ("outbox_rows", .int(outboxRows)),
+            ("scrubbed_tickets", .array(scrubbedTickets.map { .string($0) })),
+            ("scrubbed_headers", .int(scrubbedHeaders)),
+            ("scrubbed_answers", .int(scrubbedAnswers)), ("scrubbed_values", .int(scrubbedValues)),
+            ("bodies_kept", .int(bodiesKept)), ("space_reclaimed", .bool(spaceReclaimed)),
+            ("unexpected_traces", .array(unexpectedTraces.map { .string($0.description) })),
+            ("audit_detail", .string(auditDetail)),
+        ])
+    }
+}
+
+/// The erasure's one transaction.
+private struct ErasureTransaction {
+    let db: Database
+    let subject: SubjectAddress
+    let scan: MentionScan
+    let requiredFields: [String]
+    let now: Int64
+    let actor: String
+    let dryRun: Bool
+
+    func run() throws -> ErasureReport {
+        var report = ErasureReport(subject: subject.value, subjectDigest: subject.digest, dryRun: dryRun)
+        let scope = try SubjectScope.collect(db, subject: subject, scan: scan)
+        let scrubber = HeaderScrubber(address: subject, names: scope.names)
+        let own = scope.ownTicketIDs
+        let ownList = sqlList(own)
+        report.tickets = scope.ownTickets.map(\.ref)
+
+        // What goes.
+        let onOwn = Set(try Int64.fetchAll(db, sql: "SELECT id FROM message WHERE ticketId IN (\(ownList))"))
+        let elsewhere = Set(
+            try Int64.fetchAll(
+                db,
+                sql:
+                    "SELECT id FROM message WHERE lower(fromAddress) = ? AND (ticketId IS NULL OR ticketId NOT IN (\(ownList)))",
+                arguments: [subject.value]))
+        let doomed = onOwn.union(elsewhere)
+        report.messages = doomed.count
+        report.messagesElsewhere = elsewhere.count
+        let doomedList = sqlList(doomed)
+        let elsewhereList = sqlList(elsewhere)
+        let shas = try String.fetchAll(
+            db, sql: "SELECT DISTINCT sha256 FROM messageAttachment WHERE messageId IN (\(doomedList))")
+        let shared = try String.fetchSet(
+            db,
+            sql:
+                "SELECT DISTINCT sha256 FROM messageAttachment WHERE messageId NOT IN (\(doomedList)) AND sha256 IN (SELECT value FROM json_each(?))",
+            arguments: [jsonArray(shas)])
+        report.attachments = shas.count - shared.count
+        report.sharedAttachmentsKept = shared.count
+        report.events = try count(
+            "SELECT COUNT(*) FROM event WHERE ticketId IN (\(ownList)) OR (ticketId IS NULL AND messageId IN (\(doomedList)))"
+        )
+        report.outboxRows = try count(
+            "SELECT COUNT(*) FROM outbox WHERE ticketId IN (\(ownList)) OR lower(recipient) = ?", [subject.value])
+        let suppliedElsewhere = try FieldValueRecord.fetchAll(
+            db, sql: "SELECT * FROM fieldValue WHERE messageId IN (\(elsewhereList)) AND ticketId NOT IN (\(ownList))")
+        report.fieldValues =
+            try count("SELECT COUNT(*) FROM fieldValue WHERE ticketId IN (\(ownList))") + suppliedElsewhere.count
+        report.bodiesKept = scope.namedInBody.subtracting(doomed).count
+
+        var changes: [Int64: TicketChanges] = [:]
+        for message in try MessageRecord.fetchAll(db, sql: "SELECT * FROM message WHERE id IN (\(elsewhereList))") {
+            if let ticket = message.ticketId { changes[ticket, default: TicketChanges()].messagesRemoved += 1 }
+        }
+
+        // Field values their messages supplied to other tickets; the previous value comes back.
+        try db.execute(sql: "DELETE FROM fieldValue WHERE id IN (\(sqlList(suppliedElsewhere.compactMap(\.id))))")
+        for value in suppliedElsewhere {
+            changes[value.ticketId, default: TicketChanges()].fieldValuesRemoved += 1
+            guard value.current else { continue }
+            try db.execute(
+                sql: """
+                    UPDATE fieldValue SET current = 1 WHERE id = (
+                        SELECT MAX(id) FROM fieldValue WHERE ticketId = ? AND field = ?)
+                    """,
+                arguments: [value.ticketId, value.field])
+            changes[value.ticketId, default: TicketChanges()].fieldsChanged.insert(value.field)
+        }
+        try db.execute(sql: "DELETE FROM event WHERE ticketId IS NULL AND messageId IN (\(doomedList))")
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT ticketId FROM outbox WHERE lower(recipient) = ? AND ticketId IS NOT NULL AND ticketId NOT IN (\(ownList))",
+            arguments: [subject.value])
+        {
+            changes[row["ticketId"], default: TicketChanges()].answersRemoved += 1
+        }
+        try db.execute(
+            sql: "DELETE FROM outbox WHERE lower(recipient) = ? AND (ticketId IS NULL OR ticketId NOT IN (\(ownList)))",
+            arguments: [subject.value])
+        try db.execute(sql: "DELETE FROM message WHERE id IN (\(elsewhereList))")
+        try db.execute(sql: "DELETE FROM ticket WHERE id IN (\(ownList))")
+        try db.execute(
+            sql: """
+                DELETE FROM attachment WHERE sha256 IN (SELECT value FROM json_each(?))
+                AND NOT EXISTS (SELECT 1 FROM messageAttachment WHERE messageAttachment.sha256 = attachment.sha256)
+                """,
+            arguments: [jsonArray(shas)])
+
+        // What is kept for others: take the address out.
+        for ticket in scope.otherTickets {
+            var updated = ticket
+            let copied = ticket.copiedAddresses.split(separator: " ").filter { $0.lowercased() != subject.value }
+            guard copied.count != ticket.copiedAddresses.split(separator: " ").count else { continue }
+            updated.copiedAddresses = copied.joined(separator: " ")
+            try updated.update(db)
+            changes[ticket.id!, default: TicketChanges()].uncopied = true
+        }
+        // Their own messages are all deleted: what remains of the scope's messages names them in the headers.
+        for message in scope.messages where !doomed.contains(message.id!) && scope.namedInHeaders.contains(message.id!)
+        {
+            var updated = try MessageRecord.fetchOne(db, key: message.id!) ?? message
+            var touched = false
+            if let raw = scrubber.scrub([UInt8](updated.raw)) {
+                updated.raw = Data(raw)
+                touched = true
+                report.scrubbedHeaders += 1
+            }
+            if let subjectLine = scrubber.scrubText(updated.subject) {
+                updated.subject = subjectLine
+                touched = true
+            }
+            guard touched else { continue }
+            try updated.update(db)
+            if let ticketID = updated.ticketId {
+                changes[ticketID, default: TicketChanges()].headersScrubbed += 1
+                if var ticket = try TicketRecord.fetchOne(db, key: ticketID),
+                    let line = scrubber.scrubText(ticket.subject)
+                {
+                    ticket.subject = line
+                    try ticket.update(db)
+                }
+            }
+        }
+        // Our answers: those that spell out the address, and those on tickets whose messages named
+        // them (they repeat the ticket's subject, which may carry their name).
+        let namedTickets = Set(changes.filter { $0.value.headersScrubbed > 0 }.keys)
+        let onNamedTickets = try Int64.fetchAll(
+            db, sql: "SELECT id FROM outbox WHERE ticketId IN (\(sqlList(namedTickets)))")
+        for id in scope.answersMentioning.union(onNamedTickets).sorted() {
+            guard var answer = try OutboxRecord.fetchOne(db, key: id),
+                let raw = scrubber.scrubAnswer([UInt8](answer.raw))
+            else { continue }
+            answer.raw = Data(raw)
+            if let line = scrubber.scrubText(answer.subject) { answer.subject = line }
+            try answer.update(db)
+            report.scrubbedAnswers += 1
+            if let ticketID = answer.ticketId { changes[ticketID, default: TicketChanges()].answersScrubbed += 1 }
+        }
+        report.scrubbedValues = try scrubTextColumns()
+
+        // Tickets that lost a field value may lack a required field again: say so.
+        for (ticketID, change) in changes where !change.fieldsChanged.isEmpty {
+            guard var ticket = try TicketRecord.fetchOne(db, key: ticketID), ticket.status != .redirected else {
+                continue
+            }
+            let current = try FieldValueRecord.current(ticketID: ticketID, db)
+            let missing = requiredFields.filter { current[$0] == nil }.joined(separator: ",")
+            if missing != ticket.missing {
+                ticket.missing = missing
+                try ticket.update(db)
+                changes[ticketID]!.nowMissing = ticket.missingFields.filter { change.fieldsChanged.contains($0) }
+            }
+        }
+
+        // The audit trail: what went, in numbers; the address never.
+        for (ticketID, change) in changes.sorted(by: { $0.key < $1.key }) {
+            guard let ticket = try TicketRecord.fetchOne(db, key: ticketID) else { continue }
+            report.scrubbedTickets.append(ticket.ref)
+            try EventRecord.record(
+                "subject-scrubbed", detail: "a participant's data was erased on request: " + change.description,
+                ticketID: ticketID, at: now, db)
+        }
+        report.auditDetail = [
+            [
+                counted(report.tickets.count, "ticket"), counted(report.messages, "message"),
+                counted(report.attachments, "attachment"), counted(report.outboxRows, "outbox row"),
+                counted(report.fieldValues, "field value"), counted(report.events, "event"),
+            ].joined(separator: ", "),
+            "scrubbed from \(counted(report.scrubbedTickets.count, "other ticket")) ("
+                + "\(counted(report.scrubbedHeaders, "message header")), \(counted(report.scrubbedAnswers, "answer")), "
+                + "\(counted(report.scrubbedValues, "other value")))",
+            "by \(actor)",
+            "subject sha256 \(subject.digest)",
+        ].joined(separator: "; ")
+        try EventRecord.record("subject-erased", detail: report.auditDetail, ticketID: nil, at: now, db)
+        return report
+    }
+
+    /// Replaces the address in every text value of every table (blobs are handled above).
+    private func scrubTextColumns() throws -> Int {
+        var changed = 0
+        let placeholder = [(subject.pattern, Array(HeaderScrubber.placeholder.utf8))]
+        for table in try TraceScan.tables(db) {
+            for column in try TraceScan.columns(of: table, db) {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT rowid AS rid, \(column.quotedDatabaseIdentifier) AS value FROM \(table.quotedDatabaseIdentifier) "
+                        + "WHERE typeof(\(column.quotedDatabaseIdentifier)) = 'text' AND instr(lower(\(column.quotedDatabaseIdentifier)), ?) > 0",
+                    arguments: [subject.value])
+                for row in rows {
+                    let text: String = row["value"]
+                    guard let clean = ByteScrub.replacing(placeholder, in: text) else { continue }
+                    try db.execute(
+                        sql:
+                            "UPDATE \(table.quotedDatabaseIdentifier) SET \(column.quotedDatabaseIdentifier) = ? WHERE rowid = ?",
+                        arguments: [clean, row["rid"] as Int64])
+                    changed += 1
+                }
+            }
+        }
+        return changed
+    }
+
+    private func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+        try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+    }
+
+    private func jsonArray(_ strings: [String]) -> String {
+        JSONValue.array(strings.map { .string($0) }).serialized()
+    }
+}
+
+/// What an erasure changed on one ticket kept for someone else.
+private struct TicketChanges {
+    var uncopied = false
+    var messagesRemoved = 0
+    var answersRemoved = 0
+    var fieldValuesRemoved = 0
+    var fieldsChanged: Set<String> = []
+    var nowMissing: [String] = []
+    var headersScrubbed = 0
+    var answersScrubbed = 0
+
+    var description: String {
+        var parts: [String] = []
+        if uncopied { parts.append("removed from the copied addresses") }
+        if messagesRemoved > 0 { parts.append("\(messagesRemoved) message(s) they sent removed") }
+        if fieldValuesRemoved > 0 {
+            parts.append("\(fieldValuesRemoved) field value(s) their messages supplied removed")
+        }
+        if !nowMissing.isEmpty { parts.append("now missing: \(nowMissing.joined(separator: ","))") }
+        if answersRemoved > 0 { parts.append("\(answersRemoved) answer(s) to them removed") }
+        if headersScrubbed > 0 {
+            parts.append("their address replaced in the headers of \(headersScrubbed) message(s)")
+        }
+        if answersScrubbed > 0 { parts.append("their address replaced in \(answersScrubbed) answer(s)") }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// A place in the store where an address was found.
+public struct Trace: Sendable, Equatable, CustomStringConvertible {
+    public enum Place: String, Sendable {
+        /// The top-level header section of a raw message.
+        case header
+        /// A raw message after its header section.
+        case body
+        /// Attachment content.
+        case attachment
+        /// Any other value.
+        case value
+    }
+    public var table: String
+    public var column: String
+    public var rowID: Int64
+    public var place: Place
+
+    /// Other people's message bodies and attachment content: kept unchanged by design.
+    public var isOthersContent: Bool { place == .body || place == .attachment }
+
+    public var description: String { "\(table).\(column) row \(rowID) (\(place.rawValue))" }
+}
+
+/// Looks for an address in every value of every table: text, and blobs as bytes.
+public enum TraceScan {
+    /// Every place in `store` where `subject`'s address is found.
+    public static func run(in store: TicketStore, for subject: SubjectAddress) throws -> [Trace] {
+        try store.read { db in try run(db, for: subject) }
+    }
+
+    static func run(_ db: Database, for subject: SubjectAddress) throws -> [Trace] {
+        var traces: [Trace] = []
+        for table in try tables(db) {
+            for column in try columns(of: table, db) {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql:
+                        "SELECT rowid AS rid, \(column.quotedDatabaseIdentifier) AS value FROM \(table.quotedDatabaseIdentifier)"
+                )
+                while let row = try rows.next() {
+                    let rowID: Int64 = row["rid"]
+                    let value: DatabaseValue = row["value"]
+                    switch value.storage {
+                    case .string(let text):
+                        if subject.pattern.occurs(in: ByteCase.loweredText(text)) {
+                            traces.append(Trace(table: table, column: column, rowID: rowID, place: .value))
+                        }
+                    case .blob(let data):
+                        let bytes = [UInt8](data)
+                        let hits = subject.pattern.ranges(in: ByteCase.lowered(bytes))
+                        guard !hits.isEmpty else { continue }
+                        if table == "message", column == "raw" {
+                            let headerEnd = HeaderScrubber.headerEnd(of: bytes)
+                            if hits.contains(where: { $0.lowerBound < headerEnd }) {
+                                traces.append(Trace(table: table, column: column, rowID: rowID, place: .header))
+                            }
+                            if hits.contains(where: { $0.lowerBound >= headerEnd }) {
+                                traces.append(Trace(table: table, column: column, rowID: rowID, place: .body))
+                            }
+                        } else {
+                            traces.append(
+                                Trace(
+                                    table: table, column: column, rowID: rowID,
+                                    place: table == "attachment" ? .attachment : .value))
+                        }
+                    default:
+                        continue
+                    }
+                }
+            }
+        }
+        return traces
+    }
+
+    /// The store's tables (SQLite's and the migrator's bookkeeping aside).
+    static func tables(_ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql:
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations' ORDER BY name"
+        )
+    }
+
+    static func columns(of table: String, _ db: Database) throws -> [String] {
+        try db.columns(in: table).map(\.name)
+    }
+}
+
+/// "1 ticket", "3 tickets".
+func counted(_ count: Int, _ singular: String) -> String {
+    "\(count) \(singular)\(count == 1 ? "" : "s")"
+}
