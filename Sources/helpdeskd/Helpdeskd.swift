@@ -13,7 +13,7 @@ struct Helpdeskd: AsyncParsableCommand {
         version: HelpdeskVersion.current,
         subcommands: [
             ParseCommand.self, ExtractCommand.self, IngestCommand.self, TicketsCommand.self, OutboxCommand.self,
-            StatusCommand.self, CheckConfigCommand.self, SubjectCommand.self, PurgeCommand.self,
+            StatusCommand.self, CheckConfigCommand.self, SubjectCommand.self, PurgeCommand.self, RunCommand.self,
         ]
     )
 }

@@ -130,6 +130,18 @@ public final class IMAPMailbox {
         return response.body
     }
 
+    /// The message's header section only (`;SECTION=HEADER`), for a message too large to fetch whole:
+    /// enough to thread it and to tell the sender. Capped at 1 MiB.
+    public func header(uid: UInt32) throws(MailError) -> [UInt8] {
+        guard uid > 0 else { throw MailError(.invalidArgument, "UIDs start at 1") }
+        let request = CurlHandle.Request(url: mailboxURL() + "/;UID=\(uid)/;SECTION=HEADER", bodyLimit: 1 << 20)
+        let response = try perform(request, idempotent: true)
+        guard response.succeeded || response.bodyOverflowed else {
+            throw error(for: response, operation: "fetching the header of UID \(uid)")
+        }
+        return response.body
+    }
+
     /// Files the message in `folder`, creating the folder when missing: UID MOVE when the server has
     /// MOVE, otherwise UID COPY + STORE \Deleted + UID EXPUNGE. Returns the message's UID in `folder`
     /// when the server says (UIDPLUS). A UID that no longer exists fails with `notFound`.

@@ -1,0 +1,64 @@
+import Foundation
+public import Mail
+
+/// The real mailbox: libcurl IMAP.
+extension IMAPMailbox: IncomingMailbox {
+    public func openMailbox() throws -> UInt32 { try open().uidValidity }
+    public func listUIDs(from: UInt32) throws -> [UInt32] { try allUIDs(from: max(1, from)) }
+    public func messageSize(uid: UInt32) throws -> Int? { try size(uid: uid) }
+    public func fetchMessage(uid: UInt32) throws -> [UInt8] { try fetch(uid: uid) }
+    public func fetchHeader(uid: UInt32) throws -> [UInt8] { try header(uid: uid) }
+    public func moveMessage(uid: UInt32, to folder: String) throws { _ = try move(uid: uid, to: folder) }
+    public func markMessage(uid: UInt32, keyword: String) throws { try addKeyword(uid: uid, keyword: keyword) }
+    public func closeMailbox() { close() }
+}
+
+/// The real relay: libcurl SMTP.
+extension SMTPSender: OutgoingMail {
+    public func deliver(raw: [UInt8], to recipient: String) throws {
+        do {
+            try send(raw: raw, to: recipient)
+        } catch {
+            throw DeliveryFailure(isTemporary: error.isTransient, description: error.description)
+        }
+    }
+
+    public func closeConnection() { close() }
+}
+
+/// Builds the libcurl clients from the configuration, reading secrets at connect time (so a rotated
+/// OAuth token or password is picked up on the next login).
+public enum MailConnections {
+    public static func imap(_ configuration: HelpdeskConfiguration) throws -> IMAPMailbox {
+        let imap = configuration.imap
+        let user = imap.user.isEmpty ? configuration.identity.address : imap.user
+        let credential: MailCredential
+        if !imap.oauth2TokenFile.isEmpty, let token = try? ConfigurationLoader.readSecret(imap.oauth2TokenFile),
+            !token.isEmpty
+        {
+            credential = .xoauth2(user: user, bearerToken: Secret(token))
+        } else {
+            credential = .password(user: user, password: Secret(try ConfigurationLoader.readSecret(imap.passwordFile)))
+        }
+        return try IMAPMailbox(configuration: IMAPConfiguration(
+            url: imap.url, credential: credential, caFile: imap.caFile.isEmpty ? nil : imap.caFile,
+            allowPlaintext: imap.allowPlaintext, maxMessageBytes: imap.maxMessageSize))
+    }
+
+    public static func smtp(_ configuration: HelpdeskConfiguration) throws -> SMTPSender {
+        let smtp = configuration.smtp
+        var credential: MailCredential? = nil
+        if !smtp.user.isEmpty {
+            credential = .password(user: smtp.user, password: Secret(try ConfigurationLoader.readSecret(smtp.passwordFile)))
+        }
+        let security: SMTPConfiguration.Security
+        switch smtp.tls {
+        case .starttls: security = .starttls
+        case .implicit: security = .implicit
+        case .none: security = .none
+        }
+        return try SMTPSender(configuration: SMTPConfiguration(
+            url: smtp.url, security: security, credential: credential, caFile: smtp.caFile.isEmpty ? nil : smtp.caFile,
+            envelopeSender: smtp.envelopeSender, maxMessageBytes: 64 << 20))
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Helpdesk
+import Logging
+import ServiceLifecycle
+
+/// `helpdeskd run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: poll the mailbox, ingest every email, deliver the answers.",
+        discussion: """
+            Runs until SIGTERM (finishing the email in hand and the send in progress). SIGHUP re-reads the
+            configuration and templates. With --once it drains the mailbox and the outbox, then exits.
+            """
+    )
+
+    @Option(help: "The configuration file.") var config = StoreOptions.defaultConfigPath
+    @Option(help: "The SQLite store (default: in the configured state directory).") var db: String?
+    @Flag(help: "Drain the mailbox and the outbox, then exit (for cron-style use and tests).") var once = false
+    @Option(help: "text (journald) or json; overrides log.format.") var logFormat: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: HelpdeskConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: config, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("helpdeskd: invalid configuration:\n\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let format = JournalLogHandler.Format(rawValue: logFormat ?? configuration.logFormat) ?? .text
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, format: format) }
+        let logger = Logger(label: "helpdeskd")
+
+        let context: HelpdeskContext
+        do {
+            context = try HelpdeskContext(configuration: configuration, databasePath: db)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        logger.notice("starting", metadata: [
+            "version": "\(HelpdeskVersion.current)", "mailbox": "\(configuration.imap.url)",
+            "store": "\(context.databasePath)",
+        ])
+        let contexts = ContextHolder(context)
+        let health = DaemonHealth()
+        let wakeups = Wakeups()
+        let notifier = SystemdNotifier(environment: environment)
+        let poller = MailboxPoller(
+            contexts: contexts, connect: { try MailConnections.imap($0) }, logger: logger, health: health,
+            wakeRelay: { wakeups.wake() }, once: once)
+        let relay = OutboxRelay(
+            contexts: contexts, connect: { try MailConnections.smtp($0) }, logger: logger, health: health,
+            wakeups: wakeups, once: once)
+
+        if once {
+            try await poller.run()
+            wakeups.markPollerFinished()
+            try await relay.run()
+            logger.notice("done", metadata: ["status": "\(health.statusLine)"])
+            return
+        }
+        let systemd = SystemdService(
+            notifier: notifier, health: health, watchdog: SystemdNotifier.watchdogInterval(environment: environment),
+            logger: logger)
+        let reloader = ConfigurationReloader(path: config, contexts: contexts, notifier: notifier, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: ([poller, relay, systemd, reloader, RetentionService(contexts: contexts, logger: logger)] as [any Service]).map {
+                    .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                          failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        notifier.notify("STOPPING=1")
+        logger.notice("stopped")
+    }
+}
