@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(name: "TicketStoreTests", dependencies: ["TicketStore"], swiftSettings: strictSettings),
         .testTarget(name: "HelpdeskTests", dependencies: ["Helpdesk", "Incident", "MIME"], swiftSettings: strictSettings),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "CCurl"], swiftSettings: strictSettings),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "CCurl", "Helpdesk", "TicketStore"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

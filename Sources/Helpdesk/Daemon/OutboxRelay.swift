@@ -49,7 +49,10 @@ public struct OutboxRelay: Service {
             while !Task.isCancelled, !stopping.isSet {
                 health.relayAlive()
                 let result = try? await queue.run { try courier.deliverDue() }
-                if once, let result, result.remaining == 0, wakeups.pollerFinished { break }
+                // `--once`: after the poller is done, leave retries that are not yet due for the next run.
+                if once, wakeups.pollerFinished, result.map({ $0.remaining == 0 || ($0.nextDueIn ?? 0) > 0 }) ?? true {
+                    break
+                }
                 // Sleep until woken by a new answer, the next retry is due, or a short tick passes.
                 let wait = result?.nextDueIn.map { min(max($0, 1), 30) } ?? 30
                 await wakeups.wait(upTo: .seconds(once ? min(wait, 1) : wait), stopping: stopping)

@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import Helpdesk
+import Logging
+import Mail
+import Testing
+import TicketStore
+
+/// The daemon against a real Dovecot and a real SMTP sink: mail in, tickets stored, answers out.
+@Suite(.serialized) struct DaemonIntegrationTests {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Samples")
+
+    static func sampleEmails() throws -> [[UInt8]] {
+        try FileManager.default.contentsOfDirectory(atPath: samples.path).filter { $0.hasSuffix(".eml") }.sorted()
+            .map { [UInt8](try Data(contentsOf: samples.appendingPathComponent($0))) }
+    }
+
+    /// A configured helpdesk pointed at the test servers.
+    struct Rig {
+        let dovecot: Dovecot
+        let sink: SMTPSink
+        let contexts: ContextHolder
+        var context: HelpdeskContext { contexts.current }
+
+        init(dovecot: Dovecot, sink: SMTPSink, configure: (inout HelpdeskConfiguration) -> Void = { _ in }) throws {
+            self.dovecot = dovecot
+            self.sink = sink
+            let directory = try TestSupport.temporaryDirectory("daemon")
+            let secret = directory + "/imap.secret"
+            _ = FileManager.default.createFile(atPath: secret, contents: Data(dovecot.password.utf8))
+            var configuration = HelpdeskConfiguration()
+            configuration.identity.stateDirectory = directory + "/state"
+            configuration.imap.url = dovecot.url(tls: false)
+            configuration.imap.user = dovecot.user
+            configuration.imap.passwordFile = secret
+            configuration.imap.allowPlaintext = true
+            configuration.imap.pollInterval = 1
+            configuration.smtp.url = "smtp://127.0.0.1:\(sink.port)"
+            configuration.smtp.tls = .none
+            configuration.passwordResetURL = "https://proctor.example.edu/reset-password"
+            configure(&configuration)
+            contexts = ContextHolder(try HelpdeskContext(configuration: configuration))
+        }
+
+        /// `helpdeskd run --once`: drain the mailbox, then the outbox.
+        func runOnce() async throws {
+            let logger = Logger(label: "test")
+            let health = DaemonHealth()
+            let wakeups = Wakeups()
+            let poller = MailboxPoller(
+                contexts: contexts, connect: { try MailConnections.imap($0) }, logger: logger, health: health,
+                wakeRelay: { wakeups.wake() }, once: true)
+            try await poller.run()
+            wakeups.markPollerFinished()
+            let relay = OutboxRelay(
+                contexts: contexts, connect: { try MailConnections.smtp($0) }, logger: logger, health: health,
+                wakeups: wakeups, once: true)
+            try await relay.run()
+        }
+
+        func outbox() throws -> [OutboxRecord] {
+            try context.store.read { db in try OutboxRecord.order(Column("id")).fetchAll(db) }
+        }
+
+        func count(_ table: String) throws -> Int {
+            try context.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        }
+    }
+
+    @Test func samplesAreIngestedOnceMovedAndAnswered() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink)
+        _ = try dovecot.seed(messages: try Self.sampleEmails())
+        try await rig.runOnce()
+
+        // Every sample ingested once and moved out of the inbox.
+        #expect(dovecot.messages().isEmpty)
+        #expect(dovecot.messages(in: "Processed").count == 10)
+        #expect(try rig.count("message") == 10)
+        #expect(try rig.count("ticket") == 7)
+        // Answers: one per human email that needs one; none to the auto-reply or the bounce.
+        let received = sink.received.map { String(decoding: $0, as: UTF8.self) }
+        #expect(received.count == 8)
+        #expect(try rig.outbox().allSatisfy { $0.status == .sent })
+        for answer in received {
+            #expect(answer.contains("Auto-Submitted: auto-replied"))
+            #expect(answer.contains("X-Auto-Response-Suppress: All"))
+            #expect(answer.contains("In-Reply-To: <"))
+        }
+        #expect(!received.contains { $0.contains("To: <k.schneider") || $0.contains("MAILER-DAEMON") })
+        let request = try #require(received.first { $0.contains("[HD-000002]") })
+        #expect(request.lowercased().contains("session"))
+        // The reply in the mailbox resumed HD-000002.
+        let ticket = try rig.context.store.read { db in try TicketRecord.find(ref: "HD-000002", db) }
+        #expect(ticket?.status == .open)
+        // Null envelope sender for automatic replies (RFC 3834).
+        #expect(sink.envelopes.allSatisfy { $0.mailFrom.isEmpty || $0.mailFrom == "<>" })
+
+        // A second run ingests nothing new.
+        try await rig.runOnce()
+        #expect(try rig.count("message") == 10)
+        #expect(sink.received.count == 8)
+    }
+
+    @Test func uidValidityChangeCreatesNoDuplicates() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink) { $0.imap.markOnly = "$Helpdesk" }
+        let emails = try Self.sampleEmails()
+        _ = try dovecot.seed(messages: Array(emails.prefix(3)))
+        try await rig.runOnce()
+        #expect(try rig.count("message") == 3)
+        // The server renumbers the mailbox: the poller rescans everything it sees again.
+        try rig.context.store.write { db in
+            try db.execute(sql: "UPDATE mailboxState SET uidValidity = uidValidity + 1")
+        }
+        try await rig.runOnce()
+        #expect(try rig.count("message") == 3)
+        #expect(try rig.count("ticket") == 3)
+        #expect(sink.received.count == 3)
+    }
+
+    @Test func smtpOutageThenRecoveryDeliversEveryAnswerExactlyOnce() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink)
+        _ = try dovecot.seed(messages: Array(try Self.sampleEmails().prefix(3)))
+        try sink.fail(at: "DATA", with: "451 4.3.0 try again later")
+        try await rig.runOnce()
+        #expect(sink.received.isEmpty)
+        #expect(try rig.outbox().allSatisfy { $0.status == .queued && $0.attempts == 1 && $0.lastError != nil })
+        // Recovered: make the retries due now and run again.
+        sink.recover()
+        try rig.context.store.write { db in try db.execute(sql: "UPDATE outbox SET nextAttemptAt = 0") }
+        try await rig.runOnce()
+        let ids = sink.received.compactMap { message -> String? in
+            String(decoding: message, as: UTF8.self).split(separator: "\r\n").first { $0.hasPrefix("Message-ID:") }
+                .map(String.init)
+        }
+        #expect(ids.count == 3 && Set(ids).count == 3)
+        #expect(try rig.outbox().allSatisfy { $0.status == .sent })
+    }
+
+    @Test func permanentRejectionFailsTheAnswerAndRecordsIt() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink)
+        _ = try dovecot.seed(messages: Array(try Self.sampleEmails().prefix(1)))
+        try sink.fail(at: "RCPT", with: "550 5.1.1 no such user")
+        try await rig.runOnce()
+        #expect(try rig.outbox().map(\.status) == [.failed])
+        let events = try rig.context.store.read { db in try EventRecord.filter(Column("kind") == "answer-failed").fetchCount(db) }
+        #expect(events == 1)
+    }
+
+    @Test func imapDownThenUpRecoversByItself() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        // A poller pointed at a closed port fails cleanly and keeps going; then at the real server, it works.
+        let rig = try Rig(dovecot: dovecot, sink: sink) { $0.imap.url = "imap://127.0.0.1:1/INBOX" }
+        try await rig.runOnce()
+        #expect(try rig.count("message") == 0)
+        var configuration = rig.context.configuration
+        configuration.imap.url = dovecot.url(tls: false)
+        rig.contexts.replace(with: try HelpdeskContext(
+            configuration: configuration, store: rig.context.store, databasePath: rig.context.databasePath))
+        _ = try dovecot.seed(messages: Array(try Self.sampleEmails().prefix(2)))
+        try await rig.runOnce()
+        #expect(try rig.count("message") == 2)
+    }
+}
