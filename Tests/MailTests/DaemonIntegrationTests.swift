@@ -180,4 +180,106 @@ import TicketStore
         try await rig.runOnce()
         #expect(try rig.count("message") == 2)
     }
+
+    /// The production transport: IMAPS and SMTP with STARTTLS and AUTH, certificates verified against
+    /// the servers' generated CA file.
+    static func tlsRig(dovecot: Dovecot, sink: SMTPSink, smtpPassword: String? = nil) throws -> Rig {
+        let secrets = try TestSupport.temporaryDirectory("secrets")
+        let smtpSecret = secrets + "/smtp.secret"
+        _ = FileManager.default.createFile(
+            atPath: smtpSecret, contents: Data((smtpPassword ?? sink.password ?? "").utf8),
+            attributes: [.posixPermissions: 0o600])
+        return try Rig(dovecot: dovecot, sink: sink) { configuration in
+            configuration.imap.url = dovecot.url(tls: true)
+            configuration.imap.caFile = dovecot.certificatePath ?? ""
+            configuration.imap.allowPlaintext = false
+            configuration.smtp.url = sink.url(host: "localhost")
+            configuration.smtp.tls = .starttls
+            configuration.smtp.caFile = sink.certificatePath ?? ""
+            configuration.smtp.user = sink.user ?? ""
+            configuration.smtp.passwordFile = smtpSecret
+        }
+    }
+
+    @Test func imapsAndStarttlsWithAuthCarryTheWholeJob() async throws {
+        let dovecot = try Dovecot.start(tls: true)
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start(auth: true, security: .starttls)
+        defer { sink.stop() }
+        let rig = try Self.tlsRig(dovecot: dovecot, sink: sink)
+        _ = try dovecot.seed(messages: try Self.sampleEmails())
+        try await rig.runOnce()
+        #expect(dovecot.messages().isEmpty)
+        #expect(try rig.count("message") == 10)
+        #expect(sink.received.count == 8)
+        #expect(sink.envelopes.allSatisfy { $0.tls && $0.authLogin == sink.user })
+    }
+
+    @Test func checkConfigConnectReportsWhatTheServersAnnounce() async throws {
+        let dovecot = try Dovecot.start(tls: true)
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start(auth: true, security: .starttls)
+        defer { sink.stop() }
+        let rig = try Self.tlsRig(dovecot: dovecot, sink: sink)
+        let imap = ServerProbe.imap(rig.context.configuration)
+        #expect(imap.error == nil)
+        #expect(imap.lines.contains { $0.contains("INBOX holds 0 message(s)") })
+        #expect(imap.lines.contains { $0.hasPrefix("capabilities:") && $0.contains("IDLE") && $0.contains("MOVE") })
+        let smtp = ServerProbe.smtp(rig.context.configuration)
+        #expect(smtp.error == nil)
+        #expect(smtp.lines.contains { $0.contains("logged in as \(sink.user ?? "")") })
+        #expect(smtp.lines.contains { $0.hasPrefix("extensions:") && $0.contains("AUTH") })
+        // Nothing was sent or filed.
+        #expect(sink.received.isEmpty)
+
+        // A wrong SMTP password is a failure with the server's reason, and the password is not in it.
+        let wrong = try Self.tlsRig(dovecot: dovecot, sink: sink, smtpPassword: "not-the-password")
+        let refused = ServerProbe.smtp(wrong.context.configuration)
+        let error = try #require(refused.error)
+        #expect(error.contains("refused the login") || error.lowercased().contains("auth"))
+        #expect(!error.contains("not-the-password"))
+    }
+
+    /// Forged senders flood the mailbox (an outage, or an attacker using the helpdesk as a spam
+    /// cannon): every email becomes a ticket, but answers stop at the caps and each suppressed answer
+    /// is recorded. `make torture` runs the 10,000-message version.
+    @Test func forgedFloodStaysWithinTheAnswerCaps() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink) { configuration in
+            configuration.rateLimits.globalPerHour = 40
+            configuration.rateLimits.perAddressPerHour = 3
+        }
+        let template = String(decoding: try Self.sampleEmails()[1], as: UTF8.self)
+        // The samples have CRLF line ends (a Swift Character, so split on the string, not on "\n").
+        func forged(_ index: Int, from sender: String) -> [UInt8] {
+            let lines = template.components(separatedBy: "\r\n").map { line in
+                if line.hasPrefix("From:") { return "From: Student \(index) <\(sender)>" }
+                if line.hasPrefix("Message-ID:") { return "Message-ID: <flood-\(index)@forged.example>" }
+                return line
+            }
+            return Array(lines.joined(separator: "\r\n").utf8)
+        }
+        // 20 emails from one victim address, then 180 from distinct forged addresses.
+        let flood = (0..<200).map { index in
+            forged(index, from: index < 20 ? "victim@forged.example" : "student\(index)@forged\(index).example")
+        }
+        _ = try dovecot.seed(messages: flood)
+        try await rig.runOnce()
+
+        #expect(dovecot.messages().isEmpty)
+        #expect(try rig.count("ticket") == 200)
+        let outbox = try rig.outbox()
+        #expect(outbox.filter { $0.status == .sent }.count == 40)
+        #expect(sink.received.count == 40)
+        #expect(outbox.filter { $0.status == .suppressed }.count == 160)
+        let toVictim = sink.envelopes.filter { $0.rcptTos == ["victim@forged.example"] }.count
+        #expect(toVictim == 3)
+        let recorded = try rig.context.store.read { db in
+            try EventRecord.filter(Column("kind") == "answer-suppressed").fetchCount(db)
+        }
+        #expect(recorded == 160)
+    }
 }

@@ -108,6 +108,37 @@ public final class SMTPSender {
         guard response.succeeded else { throw error(for: response, recipient: rcpt) }
     }
 
+    /// Connects, negotiates TLS and logs in as a send would, then says NOOP instead of sending, and
+    /// returns the extensions the server announced in its EHLO answer ("SIZE 35882577", "8BITMIME", …).
+    /// For `helpdeskd check-config --connect`: proves the settings work without sending mail.
+    public func verify() throws(MailError) -> [String] {
+        close()  // a fresh connection, so the EHLO answer is part of this response
+        let request = CurlHandle.Request(url: server.base, customRequest: "NOOP", bodyLimit: 1 << 16)
+        let response = try connection().perform(request)
+        guard response.succeeded else { throw error(for: response, recipient: "(none)") }
+        return Self.extensions(in: response.lines)
+    }
+
+    /// The EHLO extensions in a response's lines: the last multi-line `250` reply (after STARTTLS the
+    /// client says EHLO twice; the second answer is the one that counts) without its first line,
+    /// which is the server's greeting to us.
+    static func extensions(in lines: [String]) -> [String] {
+        var reply: [String] = []
+        var lastMultiline: [String] = []
+        for line in lines {
+            guard line.hasPrefix("250-") || line.hasPrefix("250 ") else {
+                reply = []
+                continue
+            }
+            reply.append(String(line.dropFirst(4)))
+            if line.hasPrefix("250 ") {
+                if reply.count > 1 { lastMultiline = reply }
+                reply = []
+            }
+        }
+        return Array(lastMultiline.dropFirst())
+    }
+
     /// Says QUIT and closes the connection; the next send connects again.
     public func close() {
         closedConnections += handle?.connectionsOpened ?? 0

@@ -20,9 +20,14 @@ struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
         abstract: "Validate the configuration: keys, types, secrets, templates, support hours.",
-        discussion: "Prints each problem with file, line and a fix; exits 1 when there is any.")
+        discussion: """
+            Prints each problem with file, line and a fix; exits 1 when there is any. With --connect it \
+            also logs in to the IMAP and SMTP servers, as the daemon would, and prints what they announce \
+            (nothing is fetched, moved or sent).
+            """)
 
     @Option(help: "The configuration file.") var config = StoreOptions.defaultConfigPath
+    @Flag(help: "Also log in to the IMAP and SMTP servers and report what they announce.") var connect = false
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -34,10 +39,17 @@ struct CheckConfigCommand: ParsableCommand {
             String(decoding: data, as: UTF8.self), file: config, environment: environment)
         let all = problems + ConfigurationCheck.problems(configuration, file: config)
         for problem in all { print(problem.description) }
-        if all.isEmpty {
-            print("\(config): OK")
-        } else {
-            throw ExitCode(1)
+        var failed = !all.isEmpty
+        if connect {
+            for outcome in [ServerProbe.imap(configuration), ServerProbe.smtp(configuration)] {
+                for line in outcome.lines { print("\(outcome.service) \(outcome.url): \(line)") }
+                if let error = outcome.error {
+                    print("\(outcome.service) \(outcome.url): FAILED: \(error)")
+                    failed = true
+                }
+            }
         }
+        if failed { throw ExitCode(1) }
+        print("\(config): OK")
     }
 }
