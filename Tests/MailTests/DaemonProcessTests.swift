@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import Glibc
+import Testing
+
+/// The `helpdeskd` executable as systemd runs it — a separate process, stopped and reloaded with
+/// signals — against a real Dovecot and a real SMTP sink.
+@Suite(.serialized) struct DaemonProcessTests {
+    /// The executable `swift build --build-tests` put next to this test binary.
+    static let executable: String = {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("helpdeskd").path
+    }()
+
+    /// A configuration directory and state directory for one daemon.
+    struct Installation {
+        let directory: String
+        var configPath: String { directory + "/helpdeskd.toml" }
+        var databasePath: String { directory + "/state/helpdeskd.sqlite" }
+        var logPath: String { directory + "/daemon.log" }
+        let dovecot: Dovecot
+        let sink: SMTPSink
+
+        init(dovecot: Dovecot, sink: SMTPSink) throws {
+            self.dovecot = dovecot
+            self.sink = sink
+            directory = try TestSupport.temporaryDirectory("daemon-process")
+            try TestSupport.writeFile(directory + "/imap.secret", Array(dovecot.password.utf8))
+            chmod(directory + "/imap.secret", 0o600)
+            try writeConfiguration(name: "Example Helpdesk")
+        }
+
+        func writeConfiguration(name: String) throws {
+            try writeConfiguration(text: """
+                [helpdesk]
+                address = "helpdesk@example.com"
+                name = "\(name)"
+                state_directory = "\(directory)/state"
+                hmac_key_file = ""
+                [imap]
+                url = "\(dovecot.url(tls: false))"
+                user = "\(dovecot.user)"
+                password_file = "\(directory)/imap.secret"
+                allow_plaintext = true
+                poll_interval = "1s"
+                [smtp]
+                url = "smtp://127.0.0.1:\(sink.port)"
+                tls = "none"
+                [rate_limits]
+                global_per_hour = 100000
+                """)
+        }
+
+        func writeConfiguration(text: String) throws {
+            // Replaced in one rename, as an admin's editor or a config manager would.
+            try TestSupport.writeFile(configPath + ".new", Array(text.utf8))
+            rename(configPath + ".new", configPath)
+        }
+
+        func start(_ arguments: [String] = []) throws -> ChildProcess {
+            guard FileManager.default.isExecutableFile(atPath: DaemonProcessTests.executable) else {
+                throw TestServerError("\(DaemonProcessTests.executable) is missing: build it with swift build --build-tests")
+            }
+            return try ChildProcess(
+                DaemonProcessTests.executable, ["run", "--config", configPath] + arguments, log: logPath)
+        }
+
+        var log: String { String(decoding: TestSupport.readFile(logPath) ?? [], as: UTF8.self) }
+
+        /// A read-only look at the daemon's store while it runs (WAL lets readers in beside the writer).
+        func query<T>(_ body: (Database) throws -> T) throws -> T {
+            var configuration = Configuration()
+            configuration.readonly = true
+            return try DatabaseQueue(path: databasePath, configuration: configuration).read(body)
+        }
+
+        func count(_ table: String) -> Int {
+            guard FileManager.default.fileExists(atPath: databasePath) else { return 0 }
+            return (try? query { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }) ?? 0
+        }
+
+        /// Waits until `condition` holds, up to `timeout`.
+        func wait(_ timeout: Duration = .seconds(60), until condition: () -> Bool) -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if condition() { return true }
+                usleep(50_000)
+            }
+            return condition()
+        }
+    }
+
+    /// `count` new reports from distinct senders (sample 2, which asks for missing data).
+    static func reports(_ count: Int, tag: String) throws -> [[UInt8]] {
+        let template = String(decoding: try DaemonIntegrationTests.sampleEmails()[1], as: UTF8.self)
+        return (0..<count).map { index in
+            let lines = template.components(separatedBy: "\r\n").map { line in
+                if line.hasPrefix("From:") { return "From: Student \(index) <student\(index)@\(tag).example>" }
+                if line.hasPrefix("Message-ID:") { return "Message-ID: <\(tag)-\(index)@example.org>" }
+                return line
+            }
+            return Array(lines.joined(separator: "\r\n").utf8)
+        }
+    }
+
+    @Test func sigtermDuringIngestFinishesTheEmailInHandAndLeavesNothingHalfDone() throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let installation = try Installation(dovecot: dovecot, sink: sink)
+        let total = 300
+        _ = try dovecot.seed(messages: try Self.reports(total, tag: "term"))
+
+        let daemon = try installation.start()
+        #expect(installation.wait { installation.count("message") >= 10 }, "\(installation.log)")
+        daemon.signal(SIGTERM)
+        daemon.wait(timeout: .seconds(30))
+        #expect(daemon.wait() == 0, "\(installation.log)")
+        #expect(installation.log.contains("stopped"))
+
+        // Stopped in the middle of the mailbox, and every email is either fully handled (stored, its
+        // ticket and answer recorded, the message filed) or untouched in the inbox.
+        let stored = installation.count("message")
+        #expect(stored < total, "the daemon finished before the signal; the test proves nothing")
+        #expect(dovecot.messages(in: "Processed").count == stored)
+        #expect(dovecot.messages().count == total - stored)
+        #expect(installation.count("ticket") == stored)
+        #expect(installation.count("outbox") == stored)
+        #expect(try installation.query { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
+        // Answers not yet sent stay queued, none half-sent.
+        let sentBeforeStop = sink.received.count
+        #expect(try installation.query { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+        } == sentBeforeStop)
+
+        // The next start picks up where the last one stopped: nothing lost, nothing twice.
+        let rest = try installation.start(["--once"])
+        rest.wait(timeout: .seconds(120))
+        #expect(rest.wait() == 0, "\(installation.log)")
+        #expect(installation.count("message") == total)
+        #expect(installation.count("ticket") == total)
+        #expect(dovecot.messages().isEmpty)
+        let ids = sink.received.compactMap { message in
+            String(decoding: message.prefix(4096), as: UTF8.self).components(separatedBy: "\r\n")
+                .first { $0.hasPrefix("Message-ID:") }
+        }
+        #expect(ids.count == total && Set(ids).count == total)
+    }
+
+    @Test func sighupWithABrokenConfigurationKeepsTheOldOneAndJSONLogsStayParseable() throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let installation = try Installation(dovecot: dovecot, sink: sink)
+        let mail = try Self.reports(3, tag: "hup")
+
+        let daemon = try installation.start(["--log-format", "json"])
+        defer { daemon.wait(timeout: .seconds(30)) }
+        _ = try dovecot.seed(messages: [mail[0]])
+        #expect(installation.wait { sink.received.count == 1 }, "\(installation.log)")
+
+        // A typo in the new file: refused, the daemon keeps working with what it had.
+        try installation.writeConfiguration(text: "[imap]\nurl = 42\npoll_interval = \"soon\"\n")
+        daemon.signal(SIGHUP)
+        #expect(installation.wait { installation.log.contains("configuration reload refused") }, "\(installation.log)")
+        #expect(daemon.isRunning)
+        _ = try dovecot.seed(messages: [mail[1]])
+        #expect(installation.wait { sink.received.count == 2 }, "\(installation.log)")
+
+        // A good file is taken on the next SIGHUP: the answers now carry the new name.
+        try installation.writeConfiguration(name: "Reloaded Helpdesk")
+        daemon.signal(SIGHUP)
+        #expect(installation.wait { installation.log.contains("configuration reloaded") }, "\(installation.log)")
+        _ = try dovecot.seed(messages: [mail[2]])
+        #expect(installation.wait { sink.received.count == 3 }, "\(installation.log)")
+        let answers = sink.received.map { String(decoding: $0, as: UTF8.self) }
+        #expect(answers.prefix(2).allSatisfy { $0.contains("From: \"Example Helpdesk\" <helpdesk@example.com>") })
+        #expect(answers.last?.contains("From: \"Reloaded Helpdesk\" <helpdesk@example.com>") == true)
+
+        daemon.signal(SIGTERM)
+        daemon.wait(timeout: .seconds(30))
+        #expect(daemon.wait() == 0)
+        // --log-format json: every line is one JSON object with a level and a message.
+        let lines = installation.log.split(separator: "\n")
+        #expect(lines.count >= 5)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] is String && object?["message"] is String, "not a JSON log line: \(line)")
+        }
+        #expect(lines.contains { $0.contains("\"problems\"") && $0.contains("url") })
+    }
+}
