@@ -30,7 +30,7 @@ import Testing
             try writeConfiguration(name: "Example Helpdesk")
         }
 
-        func writeConfiguration(name: String) throws {
+        func writeConfiguration(name: String, extra: String = "") throws {
             try writeConfiguration(text: """
                 [helpdesk]
                 address = "helpdesk@example.com"
@@ -48,6 +48,7 @@ import Testing
                 tls = "none"
                 [rate_limits]
                 global_per_hour = 100000
+                \(extra)
                 """)
         }
 
@@ -190,5 +191,59 @@ import Testing
             #expect(object?["level"] is String && object?["message"] is String, "not a JSON log line: \(line)")
         }
         #expect(lines.contains { $0.contains("\"problems\"") && $0.contains("url") })
+    }
+
+    /// An HTTP GET over a plain socket: the status line and the body.
+    static func get(port: Int, path: String) -> (status: String, body: String)? {
+        guard let fd = TestSupport.connect(port: port) else { return nil }
+        defer { close(fd) }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        guard write(fd, request, request.count) == request.count else { return nil }
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fd, &chunk, chunk.count)
+            guard count > 0 else { break }
+            response += chunk[0..<count]
+        }
+        let text = String(decoding: response, as: UTF8.self)
+        guard let split = text.range(of: "\r\n\r\n") else { return nil }
+        let status = text[..<split.lowerBound].components(separatedBy: "\r\n").first ?? ""
+        return (status, String(text[split.upperBound...]))
+    }
+
+    @Test func metricsEndpointServesCountersAndStoreGauges() throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let installation = try Installation(dovecot: dovecot, sink: sink)
+        let port = try TestSupport.freePort()
+        try installation.writeConfiguration(name: "Example Helpdesk", extra: "[metrics]\nlisten = \"127.0.0.1:\(port)\"")
+        _ = try dovecot.seed(messages: try Self.reports(2, tag: "metrics"))
+
+        let daemon = try installation.start()
+        defer { daemon.wait(timeout: .seconds(30)) }
+        #expect(installation.wait { sink.received.count == 2 }, "\(installation.log)")
+        // The relay counts a send right after recording it, so allow it a moment.
+        var scrape: (status: String, body: String)?
+        _ = installation.wait(.seconds(10)) {
+            scrape = Self.get(port: port, path: "/metrics")
+            return scrape?.body.contains("helpdeskd_answers_total{result=\"sent\"} 2") == true
+        }
+        let metrics = try #require(scrape, "\(installation.log)")
+        #expect(metrics.status == "HTTP/1.1 200 OK")
+        #expect(metrics.body.contains("helpdeskd_emails_ingested_total{outcome=\"created\"} 2"))
+        #expect(metrics.body.contains("helpdeskd_answers_total{result=\"sent\"} 2"))
+        #expect(metrics.body.contains("helpdeskd_tickets{status=\"suspended\"} 2"))
+        #expect(metrics.body.contains("helpdeskd_outbox_answers{status=\"sent\"} 2"))
+        #expect(metrics.body.contains("helpdeskd_store_unavailable 0"))
+        #expect(metrics.body.contains("helpdeskd_poll_duration_seconds_count"))
+        #expect(Self.get(port: port, path: "/")?.status == "HTTP/1.1 404 Not Found")
+
+        daemon.signal(SIGTERM)
+        daemon.wait(timeout: .seconds(30))
+        #expect(daemon.wait() == 0, "\(installation.log)")
+        #expect(!TestSupport.portIsOpen(port))
     }
 }

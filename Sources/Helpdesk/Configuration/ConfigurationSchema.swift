@@ -277,7 +277,20 @@ enum ConfigurationSchema {
             "fields": Setting { raw, c, _ in c.profile.customFields = try customFields(raw) },
         ],
         "retention": ["days": Setting { raw, c, _ in c.retentionDays = try raw.int(1...36_500) }],
-        "metrics": ["listen": Setting { raw, c, _ in c.metricsListen = try raw.string() }],
+        "metrics": ["listen": Setting { raw, c, _ in
+            let text = try raw.string()
+            if !text.isEmpty {
+                guard let address = try? MetricsEndpoint.Address(text) else {
+                    throw SettingError(message: "must be host:port", fix: "for example \"127.0.0.1:9464\"")
+                }
+                // The endpoint has no TLS and no login: the ticket counts are for this host only.
+                guard address.isLoopback else {
+                    throw SettingError(
+                        message: "must be a loopback address", fix: "use 127.0.0.1 or [::1]; scrape remotely through a proxy")
+                }
+            }
+            c.metricsListen = text
+        }],
         "log": [
             "level": Setting { raw, c, _ in
                 let level = try raw.string().lowercased()

@@ -38,6 +38,9 @@ public struct ConfigurationReloader: Service {
             if configuration.identity.stateDirectory != current.configuration.identity.stateDirectory {
                 logger.warning("state_directory changes take effect at the next restart")
             }
+            if configuration.metricsListen != current.configuration.metricsListen {
+                logger.warning("metrics.listen changes take effect at the next restart")
+            }
             let next = try HelpdeskContext(
                 configuration: configuration, store: current.store, databasePath: current.databasePath)
             contexts.replace(with: next)

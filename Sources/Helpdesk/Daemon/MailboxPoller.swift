@@ -52,7 +52,9 @@ public struct MailboxPoller: Service {
             while !Task.isCancelled {
                 health.pollerAlive()
                 do {
+                    let started = ContinuousClock.now
                     let drained = try await queue.run { try session.cycle() }
+                    health.metrics.pollDuration.record(ContinuousClock.now - started)
                     if lastProblem != nil {
                         logger.notice("mailbox reachable again", metadata: ["after_failures": "\(failures)"])
                     }
@@ -67,6 +69,7 @@ public struct MailboxPoller: Service {
                     try? await sleep(.seconds(contexts.current.configuration.imap.pollInterval))
                 } catch {
                     failures += 1
+                    health.metrics.pollFailures.increment()
                     let problem = Self.describe(error)
                     if problem != lastProblem {
                         // Once per change of state, not once per attempt.
@@ -203,6 +206,7 @@ private final class Session: @unchecked Sendable {
                 "size": "\(size)", "limit": "\(imap.maxMessageSize)", "outcome": "\(outcome)",
             ])
             try dispose(uid: uid, quarantine: true, mailbox: mailbox)
+            poller.health.metrics.quarantined(tooLarge: true)
             poller.wakeRelay()
             return
         }
@@ -218,6 +222,7 @@ private final class Session: @unchecked Sendable {
             try storing { try context.pipeline.quarantine(raw, source: source, reason: reason, receivedAt: now) }
             logger.error("message quarantined", metadata: ["reason": "\(reason)"])
             try dispose(uid: uid, quarantine: true, mailbox: mailbox)
+            poller.health.metrics.quarantined(tooLarge: false)
             return
         }
         switch outcome {
@@ -229,6 +234,7 @@ private final class Session: @unchecked Sendable {
             logger.info("already ingested; moving it out of the inbox")
         }
         poller.health.update { $0.ingestedSinceStart += 1 }
+        poller.health.metrics.ingested(outcome)
         // Only now, after the commit, does the message leave the inbox.
         try dispose(uid: uid, quarantine: false, mailbox: mailbox)
         poller.wakeRelay()

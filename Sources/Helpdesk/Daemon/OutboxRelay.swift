@@ -201,6 +201,7 @@ private final class Courier: @unchecked Sendable {
                 try EventRecord.record("answer-sent", detail: row.kind, ticketID: row.ticketId, at: relay.clock(), db)
             }
             relay.health.update { $0.sentSinceStart += 1 }
+            relay.health.metrics.answer(sent: true)
             if lastProblem != nil { logger.notice("SMTP delivery works again") }
             lastProblem = nil
             logger.info("answer sent", metadata: ["to": "\(row.recipient)"])
@@ -223,6 +224,7 @@ private final class Courier: @unchecked Sendable {
             lastProblem = failure.description
         }
         relay.health.update { $0.lastError = "smtp: \(failure.description)" }
+        relay.health.metrics.answer(sent: false, givingUp: givingUp)
         try? store.write { db in
             if givingUp {
                 try db.execute(

@@ -67,9 +67,18 @@ struct RunCommand: AsyncParsableCommand {
             notifier: notifier, health: health, watchdog: SystemdNotifier.watchdogInterval(environment: environment),
             logger: logger)
         let reloader = ConfigurationReloader(path: config, contexts: contexts, notifier: notifier, logger: logger)
+        var services: [any Service] = [
+            poller, relay, systemd, reloader, RetentionService(contexts: contexts, logger: logger),
+        ]
+        if !configuration.metricsListen.isEmpty {
+            // Validated when the configuration was loaded; changes take effect at the next restart.
+            let address = try MetricsEndpoint.Address(configuration.metricsListen)
+            services.append(MetricsEndpoint(
+                address: address, metrics: health.metrics, health: health, contexts: contexts, logger: logger))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: ([poller, relay, systemd, reloader, RetentionService(contexts: contexts, logger: logger)] as [any Service]).map {
+                services: services.map {
                     .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                           failureTerminationBehavior: .gracefullyShutdownGroup)
                 },

@@ -20,6 +20,8 @@ public final class DaemonHealth: Sendable {
     }
 
     private let state = Mutex(Snapshot())
+    /// The counters and gauges `[metrics] listen` exposes.
+    public let metrics = DaemonMetrics()
 
     public init() {}
 

@@ -1,0 +1,112 @@
+import GRDB
+public import Prometheus
+public import TicketStore
+
+/// The daemon's Prometheus metrics: counters the loops bump as they work, and gauges read from the
+/// store at every scrape (so they are right even for work a previous process did).
+///
+/// Always collected (a counter bump is an atomic add); exposed only when `[metrics] listen` is set.
+public final class DaemonMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+
+    private let ingested: [String: Counter]
+    private let quarantined: [String: Counter]
+    private let answers: [String: Counter]
+    let pollFailures: Counter
+    let pollDuration: DurationHistogram
+    private let tickets: [String: Gauge]
+    private let outbox: [String: Gauge]
+    private let oldestQueuedAge: Gauge
+    private let slaBreaches: Gauge
+    private let storeUnavailable: Gauge
+    private let lastPoll: Gauge
+
+    public init() {
+        let registry = registry
+        /// `helpdeskd_NAME[_UNIT]`.
+        func name(_ name: String, _ help: String) -> MetricNameDescriptor {
+            var parts = name.split(separator: "_").map(String.init)
+            let unit = ["total", "seconds"].contains(parts.last ?? "") ? parts.removeLast() : ""
+            return MetricNameDescriptor(
+                namespace: "helpdeskd", metricName: parts.joined(separator: "_"), unitName: unit, helpText: help)
+        }
+        func counter(_ metric: String, _ help: String) -> Counter {
+            registry.makeCounter(descriptor: name(metric, help))
+        }
+        func gauge(_ metric: String, _ help: String) -> Gauge { registry.makeGauge(descriptor: name(metric, help)) }
+        func counters(_ metric: String, _ label: String, _ values: [String], _ help: String) -> [String: Counter] {
+            Dictionary(uniqueKeysWithValues: values.map { value in
+                (value, registry.makeCounter(descriptor: name(metric, help), labels: [(label, value)]))
+            })
+        }
+        func gauges(_ metric: String, _ label: String, _ values: [String], _ help: String) -> [String: Gauge] {
+            Dictionary(uniqueKeysWithValues: values.map { value in
+                (value, registry.makeGauge(descriptor: name(metric, help), labels: [(label, value)]))
+            })
+        }
+        ingested = counters(
+            "emails_ingested_total", "outcome", ["created", "updated", "automated", "duplicate"],
+            "Emails taken from the mailbox and committed to the store, by what they did to the tickets.")
+        quarantined = counters(
+            "emails_quarantined_total", "reason", ["too_large", "rejected"],
+            "Emails moved to the quarantine folder instead of being ingested.")
+        answers = counters(
+            "answers_total", "result", ["sent", "deferred", "failed"],
+            "Delivery attempts of automatic answers: sent, deferred for a retry, failed for good.")
+        pollFailures = counter("poll_failures_total", "Mailbox polls that failed (connection, login, store).")
+        pollDuration = registry.makeDurationHistogram(
+            descriptor: name("poll_duration_seconds", "Time of one mailbox poll, new mail included."),
+            buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
+                      .seconds(5), .seconds(30), .seconds(120)])
+        tickets = gauges(
+            "tickets", "status", TicketStatus.allCases.map(\.rawValue), "Tickets in the store by status.")
+        outbox = gauges(
+            "outbox_answers", "status", ["queued", "sent", "failed", "suppressed"],
+            "Automatic answers in the outbox by status.")
+        oldestQueuedAge = gauge("outbox_oldest_queued_age_seconds", "Age of the oldest answer still waiting to be sent; 0 when none waits.")
+        slaBreaches = gauge("sla_breaches", "Open tickets past their due time.")
+        storeUnavailable = gauge("store_unavailable", "1 while the store refuses writes (disk full, I/O error) and mail is left in the mailbox.")
+        lastPoll = gauge("last_poll_timestamp_seconds", "Wall-clock time of the last completed poll.")
+    }
+
+    func ingested(_ outcome: IngestOutcome) {
+        let key: String
+        switch outcome {
+        case .created: key = "created"
+        case .updated: key = "updated"
+        case .automated: key = "automated"
+        case .duplicate: key = "duplicate"
+        }
+        ingested[key]?.increment()
+    }
+
+    func quarantined(tooLarge: Bool) { quarantined[tooLarge ? "too_large" : "rejected"]?.increment() }
+
+    func answer(sent: Bool, givingUp: Bool = false) {
+        answers[sent ? "sent" : (givingUp ? "failed" : "deferred")]?.increment()
+    }
+
+    /// The Prometheus text exposition, after refreshing the gauges from the store and `health`.
+    public func exposition(store: TicketStore, health: DaemonHealth, now: Int64) -> [UInt8] {
+        let snapshot = health.snapshot
+        storeUnavailable.set(snapshot.storeUnavailable ? 1.0 : 0.0)
+        lastPoll.set(Double(snapshot.lastPollAt ?? 0))
+        // A store that cannot be read leaves the last values: the counters and the flag above still tell.
+        try? store.read { db in
+            for (status, gauge) in tickets {
+                gauge.set(Double(try TicketRecord.filter(Column("status") == status).fetchCount(db)))
+            }
+            for (status, gauge) in outbox {
+                gauge.set(Double(try OutboxRecord.filter(Column("status") == status).fetchCount(db)))
+            }
+            let oldest = try Int64.fetchOne(
+                db, sql: "SELECT MIN(createdAt) FROM outbox WHERE status = 'queued'")
+            oldestQueuedAge.set(Double(oldest.map { max(0, now - $0) } ?? 0))
+            slaBreaches.set(Double(try TicketRecord.filter(
+                Column("status") == TicketStatus.open && Column("dueAt") < now).fetchCount(db)))
+        }
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
