@@ -63,9 +63,14 @@ install: release
 	install -m 0644 Samples/templates/*.mustache "$(DESTDIR)$(SHAREDIR)/templates/"
 	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/helpdeskd/README.md"
 
+## libFuzzer with AddressSanitizer on the MIME parser for FUZZ_SECONDS; corpus and findings in .build-fuzz/.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	Tests/Fuzz/run.sh $(FUZZ_SECONDS)
+
 ## Parse benchmark: helpdeskd parse --stats next to GMime, Python's email and fast-mail-parser (bench/README.md).
 bench-parse: deps
 	SWIFT=$(SWIFT) bench/parse.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-bench
