@@ -66,21 +66,27 @@ final class NotifySocket {
 
 @Suite struct SystemdServiceTests {
     /// Reads datagrams until `done` says enough arrived or `timeout` passes, without blocking a
-    /// cooperative thread (other tests may be holding the rest of the pool).
+    /// cooperative thread. What arrived by the deadline is always read, even when this task only got
+    /// a thread after it (CPU-heavy suites can hold the whole pool for a minute on 2 cores).
     func collect(_ socket: NotifySocket, timeout: Double, until done: ([String]) -> Bool) async -> [String] {
         var received: [String] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < deadline, !done(received) {
+        while !done(received) {
             let count = recv(socket.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
             if count > 0 {
                 received.append(String(decoding: buffer[..<count], as: UTF8.self))
-            } else {
+            } else if Date() < deadline {
                 try? await Task.sleep(for: .milliseconds(10))
+            } else {
+                break
             }
         }
         return received
     }
+
+    /// Long enough to outlast a starved thread pool; `until` ends the wait as soon as the service spoke.
+    static let patience = 600.0
 
     @Test func readyStatusAndWatchdogWhileThePollerIsAlive() async throws {
         let socket = try NotifySocket(abstract: false)
@@ -91,7 +97,7 @@ final class NotifySocket {
             watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .milliseconds(300))
         let beat = Task { while !Task.isCancelled { health.pollerAlive(); try? await Task.sleep(for: .milliseconds(20)) } }
         let task = Task { try await service.run() }
-        let messages = await collect(socket, timeout: 60) { received in
+        let messages = await collect(socket, timeout: Self.patience) { received in
             received.filter { $0 == "WATCHDOG=1" }.count >= 3 && received.dropFirst().contains { $0.hasPrefix("STATUS=") }
         }
         task.cancel()
@@ -111,7 +117,7 @@ final class NotifySocket {
         let beat = Task { while !Task.isCancelled { health.pollerAlive(); try? await Task.sleep(for: .milliseconds(20)) } }
         let task = Task { try await service.run() }
         // While the poller beats, pings come.
-        let alive = await collect(socket, timeout: 60) { $0.contains("WATCHDOG=1") }
+        let alive = await collect(socket, timeout: Self.patience) { $0.contains("WATCHDOG=1") }
         #expect(alive.first?.hasPrefix("READY=1") == true)
         #expect(alive.contains("WATCHDOG=1"))
         // The poller hangs: once its last beat is two intervals old, the pings stop.

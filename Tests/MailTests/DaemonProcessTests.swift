@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Glibc
+import Synchronization
 import Testing
 
 /// The `helpdeskd` executable as systemd runs it — a separate process, stopped and reloaded with
@@ -30,7 +31,7 @@ import Testing
             try writeConfiguration(name: "Example Helpdesk")
         }
 
-        func writeConfiguration(name: String, extra: String = "") throws {
+        func writeConfiguration(name: String, pollInterval: String = "1s", extra: String = "") throws {
             try writeConfiguration(text: """
                 [helpdesk]
                 address = "helpdesk@example.com"
@@ -42,7 +43,7 @@ import Testing
                 user = "\(dovecot.user)"
                 password_file = "\(directory)/imap.secret"
                 allow_plaintext = true
-                poll_interval = "1s"
+                poll_interval = "\(pollInterval)"
                 [smtp]
                 url = "smtp://127.0.0.1:\(sink.port)"
                 tls = "none"
@@ -68,6 +69,13 @@ import Testing
 
         var log: String { String(decoding: TestSupport.readFile(logPath) ?? [], as: UTF8.self) }
 
+        /// Removes the configuration, store and log (kept with HELPDESKD_KEEP_TEST_SERVERS=1).
+        func remove() {
+            if ProcessInfo.processInfo.environment["HELPDESKD_KEEP_TEST_SERVERS"] == nil {
+                TestSupport.removeDirectory(directory)
+            }
+        }
+
         /// A read-only look at the daemon's store while it runs (WAL lets readers in beside the writer).
         func query<T>(_ body: (Database) throws -> T) throws -> T {
             var configuration = Configuration()
@@ -75,19 +83,33 @@ import Testing
             return try DatabaseQueue(path: databasePath, configuration: configuration).read(body)
         }
 
-        func count(_ table: String) -> Int {
+        func count(_ table: String) -> Int { Self.count(table, in: databasePath) }
+
+        static func count(_ table: String, in databasePath: String) -> Int {
             guard FileManager.default.fileExists(atPath: databasePath) else { return 0 }
-            return (try? query { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }) ?? 0
+            var configuration = Configuration()
+            configuration.readonly = true
+            return (try? DatabaseQueue(path: databasePath, configuration: configuration).read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }) ?? 0
         }
 
-        /// Waits until `condition` holds, up to `timeout`.
-        func wait(_ timeout: Duration = .seconds(60), until condition: () -> Bool) -> Bool {
+        /// Waits until `condition` holds, up to `timeout`. Sleeps, never blocks: tests share a small
+        /// cooperative thread pool with other suites' async tests (2 threads on 2 cores).
+        func wait(_ timeout: Duration = .seconds(60), until condition: () -> Bool) async -> Bool {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 if condition() { return true }
-                usleep(50_000)
+                try? await Task.sleep(for: .milliseconds(50))
             }
             return condition()
+        }
+
+        /// Waits for the daemon to exit (SIGKILL after `timeout`); its exit status.
+        func exitStatus(of daemon: ChildProcess, within timeout: Duration = .seconds(30)) async -> Int32 {
+            _ = await wait(timeout) { !daemon.isRunning }
+            if daemon.isRunning { daemon.signal(SIGKILL) }
+            return daemon.wait()
         }
     }
 
@@ -104,20 +126,34 @@ import Testing
         }
     }
 
-    @Test func sigtermDuringIngestFinishesTheEmailInHandAndLeavesNothingHalfDone() throws {
+    @Test func sigtermDuringIngestFinishesTheEmailInHandAndLeavesNothingHalfDone() async throws {
         let dovecot = try Dovecot.start()
         defer { dovecot.stop() }
         let sink = try SMTPSink.start()
         defer { sink.stop() }
         let installation = try Installation(dovecot: dovecot, sink: sink)
+        defer { installation.remove() }
         let total = 300
         _ = try dovecot.seed(messages: try Self.reports(total, tag: "term"))
 
         let daemon = try installation.start()
-        #expect(installation.wait { installation.count("message") >= 10 }, "\(installation.log)")
-        daemon.signal(SIGTERM)
-        daemon.wait(timeout: .seconds(30))
-        #expect(daemon.wait() == 0, "\(installation.log)")
+        // The signal must land mid-mailbox whatever else the machine is doing, so a thread of its own
+        // (not this task, which may wait long for a turn on the shared pool) watches and sends it.
+        let databasePath = installation.databasePath
+        let pid = daemon.pid
+        let reaped = Mutex(false)  // once the test has reaped the daemon, its PID may be reused
+        let watcher = Thread {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline, !reaped.withLock({ $0 }) {
+                if Installation.count("message", in: databasePath) >= 10 { break }
+                usleep(20_000)
+            }
+            reaped.withLock { done in if !done { kill(pid, SIGTERM) } }
+        }
+        watcher.start()
+        let status = await installation.exitStatus(of: daemon, within: .seconds(180))
+        reaped.withLock { $0 = true }
+        #expect(status == 0, "\(installation.log)")
         #expect(installation.log.contains("stopped"))
 
         // Stopped in the middle of the mailbox, and every email is either fully handled (stored, its
@@ -137,8 +173,7 @@ import Testing
 
         // The next start picks up where the last one stopped: nothing lost, nothing twice.
         let rest = try installation.start(["--once"])
-        rest.wait(timeout: .seconds(120))
-        #expect(rest.wait() == 0, "\(installation.log)")
+        #expect(await installation.exitStatus(of: rest, within: .seconds(120)) == 0, "\(installation.log)")
         #expect(installation.count("message") == total)
         #expect(installation.count("ticket") == total)
         #expect(dovecot.messages().isEmpty)
@@ -149,40 +184,43 @@ import Testing
         #expect(ids.count == total && Set(ids).count == total)
     }
 
-    @Test func sighupWithABrokenConfigurationKeepsTheOldOneAndJSONLogsStayParseable() throws {
+    @Test func sighupWithABrokenConfigurationKeepsTheOldOneAndJSONLogsStayParseable() async throws {
         let dovecot = try Dovecot.start()
         defer { dovecot.stop() }
         let sink = try SMTPSink.start()
         defer { sink.stop() }
         let installation = try Installation(dovecot: dovecot, sink: sink)
+        defer { installation.remove() }
         let mail = try Self.reports(3, tag: "hup")
 
         let daemon = try installation.start(["--log-format", "json"])
-        defer { daemon.wait(timeout: .seconds(30)) }
+        defer {  // only matters when an expectation threw before the test stopped it
+            daemon.signal(SIGTERM)
+            daemon.wait(timeout: .seconds(5))
+        }
         _ = try dovecot.seed(messages: [mail[0]])
-        #expect(installation.wait { sink.received.count == 1 }, "\(installation.log)")
+        #expect(await installation.wait { sink.received.count == 1 }, "\(installation.log)")
 
         // A typo in the new file: refused, the daemon keeps working with what it had.
         try installation.writeConfiguration(text: "[imap]\nurl = 42\npoll_interval = \"soon\"\n")
         daemon.signal(SIGHUP)
-        #expect(installation.wait { installation.log.contains("configuration reload refused") }, "\(installation.log)")
+        #expect(await installation.wait { installation.log.contains("configuration reload refused") }, "\(installation.log)")
         #expect(daemon.isRunning)
         _ = try dovecot.seed(messages: [mail[1]])
-        #expect(installation.wait { sink.received.count == 2 }, "\(installation.log)")
+        #expect(await installation.wait { sink.received.count == 2 }, "\(installation.log)")
 
         // A good file is taken on the next SIGHUP: the answers now carry the new name.
         try installation.writeConfiguration(name: "Reloaded Helpdesk")
         daemon.signal(SIGHUP)
-        #expect(installation.wait { installation.log.contains("configuration reloaded") }, "\(installation.log)")
+        #expect(await installation.wait { installation.log.contains("configuration reloaded") }, "\(installation.log)")
         _ = try dovecot.seed(messages: [mail[2]])
-        #expect(installation.wait { sink.received.count == 3 }, "\(installation.log)")
+        #expect(await installation.wait { sink.received.count == 3 }, "\(installation.log)")
         let answers = sink.received.map { String(decoding: $0, as: UTF8.self) }
         #expect(answers.prefix(2).allSatisfy { $0.contains("From: \"Example Helpdesk\" <helpdesk@example.com>") })
         #expect(answers.last?.contains("From: \"Reloaded Helpdesk\" <helpdesk@example.com>") == true)
 
         daemon.signal(SIGTERM)
-        daemon.wait(timeout: .seconds(30))
-        #expect(daemon.wait() == 0)
+        #expect(await installation.exitStatus(of: daemon) == 0)
         // --log-format json: every line is one JSON object with a level and a message.
         let lines = installation.log.split(separator: "\n")
         #expect(lines.count >= 5)
@@ -212,22 +250,26 @@ import Testing
         return (status, String(text[split.upperBound...]))
     }
 
-    @Test func metricsEndpointServesCountersAndStoreGauges() throws {
+    @Test func metricsEndpointServesCountersAndStoreGauges() async throws {
         let dovecot = try Dovecot.start()
         defer { dovecot.stop() }
         let sink = try SMTPSink.start()
         defer { sink.stop() }
         let installation = try Installation(dovecot: dovecot, sink: sink)
+        defer { installation.remove() }
         let port = try TestSupport.freePort()
         try installation.writeConfiguration(name: "Example Helpdesk", extra: "[metrics]\nlisten = \"127.0.0.1:\(port)\"")
         _ = try dovecot.seed(messages: try Self.reports(2, tag: "metrics"))
 
         let daemon = try installation.start()
-        defer { daemon.wait(timeout: .seconds(30)) }
-        #expect(installation.wait { sink.received.count == 2 }, "\(installation.log)")
+        defer {  // only matters when an expectation threw before the test stopped it
+            daemon.signal(SIGTERM)
+            daemon.wait(timeout: .seconds(5))
+        }
+        #expect(await installation.wait { sink.received.count == 2 }, "\(installation.log)")
         // The relay counts a send right after recording it, so allow it a moment.
         var scrape: (status: String, body: String)?
-        _ = installation.wait(.seconds(10)) {
+        _ = await installation.wait(.seconds(10)) {
             scrape = Self.get(port: port, path: "/metrics")
             return scrape?.body.contains("helpdeskd_answers_total{result=\"sent\"} 2") == true
         }
@@ -242,8 +284,34 @@ import Testing
         #expect(Self.get(port: port, path: "/")?.status == "HTTP/1.1 404 Not Found")
 
         daemon.signal(SIGTERM)
-        daemon.wait(timeout: .seconds(30))
-        #expect(daemon.wait() == 0, "\(installation.log)")
+        #expect(await installation.exitStatus(of: daemon) == 0, "\(installation.log)")
         #expect(!TestSupport.portIsOpen(port))
+    }
+
+    /// With IDLE, mail is taken seconds after it lands, not at the next poll (10 minutes away here).
+    @Test func idleTakesNewMailWithoutWaitingForThePoll() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let installation = try Installation(dovecot: dovecot, sink: sink)
+        defer { installation.remove() }
+        try installation.writeConfiguration(name: "Example Helpdesk", pollInterval: "10m")
+        let mail = try Self.reports(2, tag: "idle")
+
+        let daemon = try installation.start()
+        defer {  // only matters when an expectation threw before the test stopped it
+            daemon.signal(SIGTERM)
+            daemon.wait(timeout: .seconds(5))
+        }
+        // The first poll finds an empty mailbox; from then on the daemon waits in IDLE.
+        #expect(await installation.wait { installation.log.contains("starting") && installation.count("mailboxState") == 1 })
+        for (index, message) in mail.enumerated() {
+            _ = try dovecot.seed(messages: [message])
+            #expect(await installation.wait(.seconds(20)) { sink.received.count == index + 1 }, "\(installation.log)")
+        }
+        #expect(installation.count("ticket") == 2)
+        daemon.signal(SIGTERM)
+        #expect(await installation.exitStatus(of: daemon) == 0, "\(installation.log)")
     }
 }

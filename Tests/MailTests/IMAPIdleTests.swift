@@ -46,6 +46,8 @@ import Testing
             let started = ContinuousClock.now
             #expect(try idle.wait(timeout: .seconds(20), knownUIDNext: status.uidNext) == .newMail)
             #expect(ContinuousClock.now - started < .seconds(5))
+            // "Look now" means open() and list: the open refreshes the server's view of the mailbox.
+            _ = try mailbox.open()
             #expect(try mailbox.uids(from: status.uidNext) == [1])
         }
     }

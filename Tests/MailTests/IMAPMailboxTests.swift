@@ -35,6 +35,23 @@ import Testing
         }
     }
 
+    /// The connection stays open between polls; mail delivered meanwhile must show up at the next
+    /// open(), not one poll later (the server's view of a selected mailbox is refreshed by a command).
+    @Test func mailDeliveredWhileConnectedIsSeenByTheNextOpen() throws {
+        try Dovecot.with { dovecot in
+            let mailbox = try IMAPMailbox(configuration: dovecot.configuration())
+            try dovecot.seed(messages: [TestMail.message(1)])
+            _ = try mailbox.open()
+            #expect(try mailbox.allUIDs() == [1])
+            try mailbox.move(uid: 1, to: "Processed")
+            try dovecot.seed(messages: [TestMail.message(2)])
+            let status = try mailbox.open()
+            #expect(status.uidNext == 3 && status.messages == 1)
+            #expect(try mailbox.allUIDs() == [2])
+            #expect(mailbox.connectionsOpened == 1)
+        }
+    }
+
     @Test func listsThreeHundredUIDsAcrossWindows() throws {
         try Dovecot.with { dovecot in
             try dovecot.seed(messages: (1...300).map { TestMail.message($0) })

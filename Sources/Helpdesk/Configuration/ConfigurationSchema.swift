@@ -169,6 +169,7 @@ enum ConfigurationSchema {
             "quarantine_folder": Setting { raw, c, _ in c.imap.quarantineFolder = try folder(raw) },
             "mark_only": Setting { raw, c, _ in c.imap.markOnly = try raw.string() },
             "poll_interval": Setting { raw, c, _ in c.imap.pollInterval = try raw.duration(1...86_400) },
+            "idle": Setting { raw, c, _ in c.imap.idle = try raw.bool() },
             "max_message_size": Setting { raw, c, _ in c.imap.maxMessageSize = try raw.size(1024...(1 << 30)) },
         ],
         "smtp": [

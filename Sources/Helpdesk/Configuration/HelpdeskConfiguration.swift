@@ -32,6 +32,8 @@ public struct HelpdeskConfiguration: Sendable {
         public var quarantineFolder = "Quarantine"
         public var markOnly = ""
         public var pollInterval: Int64 = 30
+        /// Between polls, wait with IMAP IDLE so that new mail is taken within seconds.
+        public var idle = true
         public var maxMessageSize = 25 * 1024 * 1024
         public init() {}
     }

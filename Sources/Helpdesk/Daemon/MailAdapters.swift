@@ -3,7 +3,10 @@ public import Mail
 
 /// The real mailbox: libcurl IMAP.
 extension IMAPMailbox: IncomingMailbox {
-    public func openMailbox() throws -> UInt32 { try open().uidValidity }
+    public func openMailbox() throws -> (uidValidity: UInt32, uidNext: UInt32) {
+        let status = try open()
+        return (status.uidValidity, status.uidNext)
+    }
     public func listUIDs(from: UInt32) throws -> [UInt32] { try allUIDs(from: max(1, from)) }
     public func messageSize(uid: UInt32) throws -> Int? { try size(uid: uid) }
     public func fetchMessage(uid: UInt32) throws -> [UInt8] { try fetch(uid: uid) }
@@ -11,6 +14,15 @@ extension IMAPMailbox: IncomingMailbox {
     public func moveMessage(uid: UInt32, to folder: String) throws { _ = try move(uid: uid, to: folder) }
     public func markMessage(uid: UInt32, keyword: String) throws { try addKeyword(uid: uid, keyword: keyword) }
     public func closeMailbox() { close() }
+}
+
+/// The real watcher: IMAP IDLE on a connection of its own.
+extension IMAPIdle: MailboxWatcher {
+    public func waitForNewMail(timeout: Duration, knownUIDNext: UInt32?) throws -> Bool {
+        try wait(timeout: timeout, knownUIDNext: knownUIDNext) == .newMail
+    }
+
+    public func closeWatcher() { close() }
 }
 
 /// The real relay: libcurl SMTP.
@@ -30,6 +42,15 @@ extension SMTPSender: OutgoingMail {
 /// OAuth token or password is picked up on the next login).
 public enum MailConnections {
     public static func imap(_ configuration: HelpdeskConfiguration) throws -> IMAPMailbox {
+        try IMAPMailbox(configuration: imapConfiguration(configuration))
+    }
+
+    /// The IDLE watcher for the same mailbox, with the same login.
+    public static func imapIdle(_ configuration: HelpdeskConfiguration) throws -> IMAPIdle {
+        try IMAPIdle(configuration: imapConfiguration(configuration))
+    }
+
+    static func imapConfiguration(_ configuration: HelpdeskConfiguration) throws -> IMAPConfiguration {
         let imap = configuration.imap
         let user = imap.user.isEmpty ? configuration.identity.address : imap.user
         let credential: MailCredential
@@ -40,9 +61,9 @@ public enum MailConnections {
         } else {
             credential = .password(user: user, password: Secret(try ConfigurationLoader.readSecret(imap.passwordFile)))
         }
-        return try IMAPMailbox(configuration: IMAPConfiguration(
+        return IMAPConfiguration(
             url: imap.url, credential: credential, caFile: imap.caFile.isEmpty ? nil : imap.caFile,
-            allowPlaintext: imap.allowPlaintext, maxMessageBytes: imap.maxMessageSize))
+            allowPlaintext: imap.allowPlaintext, maxMessageBytes: imap.maxMessageSize)
     }
 
     public static func smtp(_ configuration: HelpdeskConfiguration) throws -> SMTPSender {

@@ -2,8 +2,8 @@ import Dispatch
 
 /// The mailbox as the poller needs it. `IMAPMailbox` is the real one; tests may use others.
 public protocol IncomingMailbox: AnyObject {
-    /// Selects the mailbox; returns its UIDVALIDITY.
-    func openMailbox() throws -> UInt32
+    /// Selects the mailbox; returns its UIDVALIDITY and the UID the next message will get.
+    func openMailbox() throws -> (uidValidity: UInt32, uidNext: UInt32)
     /// Every UID in the mailbox at or above `from`, ascending.
     func listUIDs(from: UInt32) throws -> [UInt32]
     /// The message's size in bytes, or nil when the message is gone.
@@ -17,6 +17,14 @@ public protocol IncomingMailbox: AnyObject {
     /// Adds a keyword instead of moving (`imap.mark_only`).
     func markMessage(uid: UInt32, keyword: String) throws
     func closeMailbox()
+}
+
+/// Says when new mail arrives (IMAP IDLE), so the poller need not wait out its interval.
+public protocol MailboxWatcher: AnyObject {
+    /// Blocks up to `timeout`; true when mail newer than `knownUIDNext` (from the last
+    /// `openMailbox()`) arrived, or arrives meanwhile.
+    func waitForNewMail(timeout: Duration, knownUIDNext: UInt32?) throws -> Bool
+    func closeWatcher()
 }
 
 /// The SMTP side as the relay needs it. `SMTPSender` is the real one.

@@ -14,11 +14,17 @@ import TicketStore
 /// the pipeline cannot take goes to the quarantine folder with its reason; the next ones go on.
 /// When the store refuses writes (disk full), polling stops taking mail, which stays in the
 /// mailbox, and resumes by itself when writes work again.
+///
+/// Between polls it waits with IMAP IDLE when it has a watcher and `imap.idle` is on: new mail is
+/// taken seconds after it lands instead of at the next poll. IDLE is only a hint to look now; the
+/// regular polls stay the source of truth, and a server without IDLE is simply polled.
 public struct MailboxPoller: Service {
     public typealias Connect = @Sendable (HelpdeskConfiguration) throws -> any IncomingMailbox
+    public typealias Watch = @Sendable (HelpdeskConfiguration) throws -> any MailboxWatcher
 
     let contexts: ContextHolder
     let connect: Connect
+    let watch: Watch?
     let logger: Logger
     let health: DaemonHealth
     let wakeRelay: @Sendable () -> Void
@@ -28,18 +34,24 @@ public struct MailboxPoller: Service {
     private let queue = BlockingQueue(label: "helpdeskd.poller")
     private let stopping = StopFlag()
 
-    public init(contexts: ContextHolder, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
-                wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
+    public init(contexts: ContextHolder, connect: @escaping Connect, watch: Watch? = nil, logger: Logger,
+                health: DaemonHealth, wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
                 clock: @escaping @Sendable () -> Int64 = WallClock.seconds)
     {
         self.contexts = contexts
         self.connect = connect
+        self.watch = watch
         self.logger = logger
         self.health = health
         self.wakeRelay = wakeRelay
         self.once = once
         self.clock = clock
     }
+
+    /// One IDLE wait at most this long, so a shutdown is noticed within it (IDLE blocks a thread).
+    static let idleStep: Duration = .seconds(5)
+    /// After IDLE failed, poll plainly this long before trying IDLE again.
+    static let idlePause: Duration = .seconds(600)
 
     /// Longest wait between attempts after repeated connection failures.
     static let maxBackoff: Duration = .seconds(300)
@@ -66,7 +78,7 @@ public struct MailboxPoller: Service {
                     }
                     if once, drained { break }
                     if stopping.isSet { break }
-                    try? await sleep(.seconds(contexts.current.configuration.imap.pollInterval))
+                    await waitForNextPoll(session)
                 } catch {
                     failures += 1
                     health.metrics.pollFailures.increment()
@@ -91,6 +103,35 @@ public struct MailboxPoller: Service {
             stopping.set()
         }
         session.disconnect()
+        session.stopWatching()
+    }
+
+    /// Until the poll interval has passed, or — with IDLE — until the server announces new mail.
+    private func waitForNextPoll(_ session: Session) async {
+        let imap = contexts.current.configuration.imap
+        let interval = Duration.seconds(imap.pollInterval)
+        guard imap.idle, watch != nil, !session.idlePaused else {
+            try? await sleep(interval)
+            return
+        }
+        let deadline = ContinuousClock.now + interval
+        while !stopping.isSet, !Task.isCancelled {
+            let left = deadline - ContinuousClock.now
+            if left <= .zero { return }
+            health.pollerAlive()
+            do {
+                let step = min(left, Self.idleStep)
+                if try await queue.run({ try session.waitForMail(timeout: step) }) { return }
+            } catch {
+                // Only a hint failed: poll on the interval for a while, then try IDLE again.
+                logger.warning(
+                    "IMAP IDLE failed; polling every poll_interval for now",
+                    metadata: ["error": "\(Self.describe(error))"])
+                session.pauseIdle(for: Self.idlePause)
+                try? await sleep(left)
+                return
+            }
+        }
     }
 
     /// A cancellable sleep that also ends early on graceful shutdown.
@@ -139,6 +180,10 @@ struct StoreUnavailable: Error, CustomStringConvertible {
 private final class Session: @unchecked Sendable {
     let poller: MailboxPoller
     private var mailbox: (any IncomingMailbox)?
+    private var watcher: (any MailboxWatcher)?
+    /// UIDNEXT at the last poll: IDLE reports mail newer than this at once.
+    private var lastUIDNext: UInt32?
+    private var idlePausedUntil: ContinuousClock.Instant?
 
     init(poller: MailboxPoller) {
         self.poller = poller
@@ -154,14 +199,39 @@ private final class Session: @unchecked Sendable {
         mailbox = nil
     }
 
+    var idlePaused: Bool { idlePausedUntil.map { ContinuousClock.now < $0 } ?? false }
+
+    func pauseIdle(for duration: Duration) {
+        stopWatching()
+        idlePausedUntil = .now + duration
+    }
+
+    func stopWatching() {
+        watcher?.closeWatcher()
+        watcher = nil
+    }
+
+    /// One IDLE wait on the watcher's own connection; true when new mail arrived.
+    func waitForMail(timeout: Duration) throws -> Bool {
+        guard let watch = poller.watch else { return false }
+        let watcher = try self.watcher ?? watch(context.configuration)
+        self.watcher = watcher
+        return try watcher.waitForNewMail(timeout: timeout, knownUIDNext: lastUIDNext)
+    }
+
     /// One poll: every message in the inbox. Returns true when the inbox was drained.
     func cycle() throws -> Bool {
         let latest = poller.contexts.current
-        if latest.configuration.imap != context.configuration.imap { disconnect() }
+        if latest.configuration.imap != context.configuration.imap {
+            disconnect()
+            stopWatching()
+        }
         context = latest
         let mailbox = try self.mailbox ?? poller.connect(context.configuration)
         self.mailbox = mailbox
-        let uidValidity = Int64(try mailbox.openMailbox())
+        let status = try mailbox.openMailbox()
+        let uidValidity = Int64(status.uidValidity)
+        lastUIDNext = status.uidNext
         let name = imap.url
         var state = try context.store.read { db in try MailboxStateRecord.fetchOne(db, key: name) }
         if let known = state, known.uidValidity != uidValidity {

@@ -32,13 +32,22 @@ public final class IMAPMailbox {
     /// Connections opened so far (1 after any number of operations on a healthy connection).
     public var connectionsOpened: Int { closedConnections + (handle?.connectionsOpened ?? 0) }
 
-    /// Logs in (if not yet) and reads the mailbox's UIDVALIDITY, UIDNEXT and message count.
+    /// Logs in (if not yet) and reads the mailbox's UIDVALIDITY, UIDNEXT and message count. Call it
+    /// at the start of every poll: it also brings the server's view of the mailbox up to date, so the
+    /// listing that follows includes mail delivered since the last call.
     ///
     /// The UIDVALIDITY read here guards every later operation: when the server's UIDVALIDITY changes
     /// (the mailbox was deleted and recreated, or renumbered), they fail with `uidValidityChanged`
     /// until `open()` is called again — compare its answer with the UIDVALIDITY your stored UIDs
     /// belong to.
     public func open() throws(MailError) -> MailboxStatus {
+        // A server updates the selected mailbox's view only at command boundaries, and STATUS on the
+        // selected mailbox may answer from that stale view (RFC 3501 6.3.10): with a connection kept
+        // from the last poll, mail delivered since would go unseen until a later command. NOOP in the
+        // mailbox makes the server catch up first (libcurl SELECTs it when it is not selected). This
+        // call learns the UIDVALIDITY anew, so the NOOP must not be refused for the old one.
+        uidValidity = nil
+        _ = try run("NOOP", in: mailbox)
         let response = try run(
             "STATUS \(try IMAPSyntax.quotedMailbox(mailbox)) (UIDVALIDITY UIDNEXT MESSAGES)", in: nil)
         guard let values = IMAPSyntax.status(in: Self.untaggedLines(response)),

@@ -50,7 +50,8 @@ struct RunCommand: AsyncParsableCommand {
         let wakeups = Wakeups()
         let notifier = SystemdNotifier(environment: environment)
         let poller = MailboxPoller(
-            contexts: contexts, connect: { try MailConnections.imap($0) }, logger: logger, health: health,
+            contexts: contexts, connect: { try MailConnections.imap($0) }, watch: { try MailConnections.imapIdle($0) },
+            logger: logger, health: health,
             wakeRelay: { wakeups.wake() }, once: once)
         let relay = OutboxRelay(
             contexts: contexts, connect: { try MailConnections.smtp($0) }, logger: logger, health: health,
