@@ -89,4 +89,14 @@ import Testing
         let (_, bad) = ConfigurationLoader.parse("[[profile.fields]]\nname = \"x\"\nlabels = [\"X\"]\npattern = \"[\"\n", file: "h")
         #expect(bad.first?.message.contains("regular expression") == true)
     }
+
+    @Test func serverURLsCarryNoSecrets() {
+        let text = "[imap]\nurl = \"imaps://bot:hunter2@imap.example.com/INBOX\"\n[smtp]\nurl = \"smtp://a@b@smtp.example.com\"\n"
+        let (_, problems) = ConfigurationLoader.parse(text, file: "h")
+        #expect(problems.filter { $0.message.contains("must not contain a user or password") }.map(\.key).sorted()
+            == ["imap.url", "smtp.url"])
+        #expect(!problems.contains { $0.description.contains("hunter2") })
+        let (_, scheme) = ConfigurationLoader.parse("[imap]\nurl = \"https://imap.example.com\"\n", file: "h")
+        #expect(scheme.contains { $0.key == "imap.url" && $0.message.contains("imaps://") })
+    }
 }

@@ -4,11 +4,15 @@ import Testing
 
 struct MetricsTests {
     @Test func listenAddressesAreHostAndPort() throws {
-        #expect(try MetricsEndpoint.Address("127.0.0.1:9464") == .init("127.0.0.1:9464"))
+        let v4 = try MetricsEndpoint.Address("127.0.0.1:9464")
+        #expect(v4.host == "127.0.0.1" && v4.port == 9464 && v4.isLoopback)
         let v6 = try MetricsEndpoint.Address("[::1]:9464")
         #expect(v6.host == "::1" && v6.port == 9464 && v6.isLoopback)
         #expect(try MetricsEndpoint.Address("localhost:1").isLoopback)
         #expect(try !MetricsEndpoint.Address("0.0.0.0:9464").isLoopback)
+        // A name that looks like a loopback address could resolve anywhere.
+        #expect(try !MetricsEndpoint.Address("127.evil.example:9464").isLoopback)
+        #expect(try !MetricsEndpoint.Address("127.0.0.1.evil.example:9464").isLoopback)
         for bad in ["9464", "127.0.0.1", "127.0.0.1:", ":9464", "127.0.0.1:0", "127.0.0.1:70000", "[::1]9464"] {
             #expect(throws: MetricsAddressError.self, "\(bad)") { try MetricsEndpoint.Address(bad) }
         }
@@ -27,6 +31,7 @@ struct MetricsTests {
         func route(_ text: String) -> MetricsEndpoint.Route { MetricsEndpoint.route(Array(text.utf8)) }
         #expect(route("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n") == .metrics)
         #expect(route("GET /metrics?x=1 HTTP/1.0\r\n\r\n") == .metrics)
+        #expect(route("HEAD /metrics HTTP/1.1\r\n\r\n") == .metricsHead)
         #expect(route("GET / HTTP/1.1\r\n\r\n") == .notFound)
         #expect(route("POST /metrics HTTP/1.1\r\n\r\n") == .badRequest)
         #expect(route("GET /metrics HTTP/1.1\r\n") == .badRequest)  // headers never ended

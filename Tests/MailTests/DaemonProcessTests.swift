@@ -235,6 +235,9 @@ import Testing
     static func get(port: Int, path: String) -> (status: String, body: String)? {
         guard let fd = TestSupport.connect(port: port) else { return nil }
         defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)  // a hung endpoint fails the test, not hangs it
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         guard write(fd, request, request.count) == request.count else { return nil }
         var response: [UInt8] = []
@@ -282,6 +285,10 @@ import Testing
         #expect(metrics.body.contains("helpdeskd_store_unavailable 0"))
         #expect(metrics.body.contains("helpdeskd_poll_duration_seconds_count"))
         #expect(Self.get(port: port, path: "/")?.status == "HTTP/1.1 404 Not Found")
+        // A client that connects and says nothing is dropped after its budget; scrapes go on.
+        let silent = try #require(TestSupport.connect(port: port))
+        defer { close(silent) }
+        #expect(Self.get(port: port, path: "/metrics")?.status == "HTTP/1.1 200 OK")
 
         daemon.signal(SIGTERM)
         #expect(await installation.exitStatus(of: daemon) == 0, "\(installation.log)")

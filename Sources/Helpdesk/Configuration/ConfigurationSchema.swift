@@ -154,11 +154,7 @@ enum ConfigurationSchema {
         ],
         "imap": [
             "url": Setting { raw, c, _ in
-                let url = try raw.string()
-                guard url.hasPrefix("imaps://") || url.hasPrefix("imap://") else {
-                    throw SettingError(message: "must start with imaps:// or imap://", fix: "e.g. imaps://imap.example.com/INBOX")
-                }
-                c.imap.url = url
+                c.imap.url = try serverURL(raw, schemes: ["imaps", "imap"], example: "imaps://imap.example.com/INBOX")
             },
             "user": Setting { raw, c, _ in c.imap.user = try raw.string() },
             "password_file": Setting { raw, c, env in c.imap.passwordFile = try raw.path(env) },
@@ -174,11 +170,7 @@ enum ConfigurationSchema {
         ],
         "smtp": [
             "url": Setting { raw, c, _ in
-                let url = try raw.string()
-                guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
-                    throw SettingError(message: "must start with smtp:// or smtps://", fix: "e.g. smtp://smtp.example.com:587")
-                }
-                c.smtp.url = url
+                c.smtp.url = try serverURL(raw, schemes: ["smtp", "smtps"], example: "smtp://smtp.example.com:587")
             },
             "tls": Setting { raw, c, _ in
                 let mode = try raw.string().lowercased()
@@ -391,4 +383,19 @@ enum ConfigurationSchema {
                 field: IncidentField(name), labels: labels, pattern: pattern, prompt: table["prompt"]?.string ?? name)
         }
     }
+}
+
+/// A mail server URL: one of `schemes`, and no user or password in it (secrets belong in the
+/// *_file settings; a URL is printed in logs and by check-config).
+private func serverURL(_ raw: RawSetting, schemes: [String], example: String) throws -> String {
+    let url = try raw.string()
+    guard let separator = url.range(of: "://"), schemes.contains(String(url[..<separator.lowerBound]).lowercased())
+    else {
+        throw SettingError(message: "must start with \(schemes.map { $0 + "://" }.joined(separator: " or "))", fix: "e.g. \(example)")
+    }
+    let authority = url[separator.upperBound...].prefix { $0 != "/" }
+    guard !authority.contains("@") else {
+        throw SettingError(message: "must not contain a user or password", fix: "set user and password_file instead")
+    }
+    return url
 }

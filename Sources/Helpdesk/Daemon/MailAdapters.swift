@@ -7,7 +7,9 @@ extension IMAPMailbox: IncomingMailbox {
         let status = try open()
         return (status.uidValidity, status.uidNext)
     }
-    public func listUIDs(from: UInt32) throws -> [UInt32] { try allUIDs(from: max(1, from)) }
+    public func listUIDs(from: UInt32, below uidNext: UInt32) throws -> [UInt32] {
+        try allUIDs(from: max(1, from), below: uidNext)
+    }
     public func messageSize(uid: UInt32) throws -> Int? { try size(uid: uid) }
     public func fetchMessage(uid: UInt32) throws -> [UInt8] { try fetch(uid: uid) }
     public func fetchHeader(uid: UInt32) throws -> [UInt8] { try header(uid: uid) }
@@ -19,7 +21,11 @@ extension IMAPMailbox: IncomingMailbox {
 /// The real watcher: IMAP IDLE on a connection of its own.
 extension IMAPIdle: MailboxWatcher {
     public func waitForNewMail(timeout: Duration, knownUIDNext: UInt32?) throws -> Bool {
-        try wait(timeout: timeout, knownUIDNext: knownUIDNext) == .newMail
+        do {
+            return try wait(timeout: timeout, knownUIDNext: knownUIDNext) == .newMail
+        } catch where error.code == .protocol {
+            throw WatchUnsupported()  // the server answered IDLE with BAD or NO
+        }
     }
 
     public func closeWatcher() { close() }

@@ -4,8 +4,8 @@ import Dispatch
 public protocol IncomingMailbox: AnyObject {
     /// Selects the mailbox; returns its UIDVALIDITY and the UID the next message will get.
     func openMailbox() throws -> (uidValidity: UInt32, uidNext: UInt32)
-    /// Every UID in the mailbox at or above `from`, ascending.
-    func listUIDs(from: UInt32) throws -> [UInt32]
+    /// Every UID in the mailbox from `from` up to (excluding) `uidNext`, ascending.
+    func listUIDs(from: UInt32, below uidNext: UInt32) throws -> [UInt32]
     /// The message's size in bytes, or nil when the message is gone.
     func messageSize(uid: UInt32) throws -> Int?
     /// The whole message.
@@ -25,6 +25,11 @@ public protocol MailboxWatcher: AnyObject {
     /// `openMailbox()`) arrived, or arrives meanwhile.
     func waitForNewMail(timeout: Duration, knownUIDNext: UInt32?) throws -> Bool
     func closeWatcher()
+}
+
+/// Thrown by a `MailboxWatcher` whose server refuses to watch (no IDLE): poll instead.
+public struct WatchUnsupported: Error {
+    public init() {}
 }
 
 /// The SMTP side as the relay needs it. `SMTPSender` is the real one.

@@ -48,10 +48,11 @@ public struct MailboxPoller: Service {
         self.clock = clock
     }
 
-    /// One IDLE wait at most this long, so a shutdown is noticed within it (IDLE blocks a thread).
-    static let idleStep: Duration = .seconds(5)
-    /// After IDLE failed, poll plainly this long before trying IDLE again.
-    static let idlePause: Duration = .seconds(600)
+    /// One IDLE wait at most this long: IDLE blocks the poller's thread, so this bounds how late a
+    /// shutdown is noticed (systemd allows 60 s) and how long the watchdog goes without a beat.
+    static let idleStep: Duration = .seconds(15)
+    /// After IDLE failed (a dropped connection), poll plainly this long before trying it again.
+    static let idlePause: Duration = .seconds(60)
 
     /// Longest wait between attempts after repeated connection failures.
     static let maxBackoff: Duration = .seconds(300)
@@ -92,7 +93,7 @@ public struct MailboxPoller: Service {
                         $0.lastError = problem
                         $0.storeUnavailable = error is DatabaseError || error is StoreUnavailable
                     }
-                    session.disconnect()
+                    try? await queue.run { session.disconnect() }  // LOGOUT is network I/O: not on the pool
                     if once, failures >= 3 { break }
                     try? await sleep(Self.backoff(failures: failures))
                 }
@@ -102,8 +103,10 @@ public struct MailboxPoller: Service {
             // Finish the email in hand (the cycle checks this flag between messages), then stop.
             stopping.set()
         }
-        session.disconnect()
-        session.stopWatching()
+        try? await queue.run {
+            session.disconnect()
+            session.stopWatching()
+        }
     }
 
     /// Until the poll interval has passed, or — with IDLE — until the server announces new mail.
@@ -122,13 +125,18 @@ public struct MailboxPoller: Service {
             do {
                 let step = min(left, Self.idleStep)
                 if try await queue.run({ try session.waitForMail(timeout: step) }) { return }
+            } catch is WatchUnsupported {
+                logger.notice("the IMAP server does not offer IDLE; polling every poll_interval")
+                try? await queue.run { session.disableIdle() }
+                try? await sleep(deadline - ContinuousClock.now)
+                return
             } catch {
                 // Only a hint failed: poll on the interval for a while, then try IDLE again.
                 logger.warning(
                     "IMAP IDLE failed; polling every poll_interval for now",
                     metadata: ["error": "\(Self.describe(error))"])
-                session.pauseIdle(for: Self.idlePause)
-                try? await sleep(left)
+                try? await queue.run { session.pauseIdle(for: Self.idlePause) }
+                try? await sleep(deadline - ContinuousClock.now)
                 return
             }
         }
@@ -199,7 +207,15 @@ private final class Session: @unchecked Sendable {
         mailbox = nil
     }
 
-    var idlePaused: Bool { idlePausedUntil.map { ContinuousClock.now < $0 } ?? false }
+    /// IDLE is off for this session: paused after a failure, or unsupported by the server (until the
+    /// IMAP settings change).
+    var idlePaused: Bool { idleUnsupported || (idlePausedUntil.map { ContinuousClock.now < $0 } ?? false) }
+    private var idleUnsupported = false
+
+    func disableIdle() {
+        stopWatching()
+        idleUnsupported = true
+    }
 
     func pauseIdle(for duration: Duration) {
         stopWatching()
@@ -225,6 +241,7 @@ private final class Session: @unchecked Sendable {
         if latest.configuration.imap != context.configuration.imap {
             disconnect()
             stopWatching()
+            idleUnsupported = false
         }
         context = latest
         let mailbox = try self.mailbox ?? poller.connect(context.configuration)
@@ -245,7 +262,7 @@ private final class Session: @unchecked Sendable {
         // Processed mail leaves the inbox, so everything there is new; in mark-only mode mail stays,
         // and only UIDs above the highest handled one are new.
         let from = imap.markOnly.isEmpty ? 1 : UInt32(clamping: highest + 1)
-        let uids = try mailbox.listUIDs(from: from)
+        let uids = try mailbox.listUIDs(from: from, below: status.uidNext)
         for uid in uids {
             if poller.isStopping { return false }
             poller.health.pollerAlive()

@@ -46,9 +46,17 @@ public enum ServerProbe {
             let sender = try MailConnections.smtp(configuration)
             defer { sender.close() }
             let extensions = try sender.verify()
-            let login = sender.configuration.credential.map { "logged in as \($0.user)" } ?? "no login configured"
-            outcome.lines.append("connected (\(configuration.smtp.tls.rawValue)), \(login)")
             outcome.lines.append("extensions: \(extensions.isEmpty ? "(none)" : extensions.joined(separator: ", "))")
+            if let credential = sender.configuration.credential {
+                // libcurl skips AUTH silently when the server offers none: say so instead of "logged in".
+                guard extensions.contains(where: { $0.uppercased().hasPrefix("AUTH") }) else {
+                    outcome.error = "the server offers no AUTH, so the configured login as \(credential.user) was not used"
+                    return outcome
+                }
+                outcome.lines.insert("connected (\(configuration.smtp.tls.rawValue)), logged in as \(credential.user)", at: 0)
+            } else {
+                outcome.lines.insert("connected (\(configuration.smtp.tls.rawValue)), no login configured", at: 0)
+            }
         } catch {
             outcome.error = "\(error)"
         }

@@ -32,7 +32,13 @@ public struct MetricsEndpoint: Service {
             self.port = number
         }
 
-        public var isLoopback: Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" }
+        /// "localhost" or a numeric loopback address (127.0.0.0/8, ::1). Names other than localhost
+        /// are refused: a name like "127.example.org" could resolve anywhere.
+        public var isLoopback: Bool {
+            if host == "localhost" || host == "::1" { return true }
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        }
     }
 
     let address: Address
@@ -66,20 +72,29 @@ public struct MetricsEndpoint: Service {
         }
         logger.notice("metrics endpoint listening", metadata: ["listen": "\(address.host):\(address.port)"])
         let stopping = StopFlag()
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                let thread = Thread { [self] in
-                    serve(listener: listener, until: stopping)
-                    close(listener)
-                    done.resume()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    let thread = Thread { [self] in
+                        serve(listener: listener, until: stopping)
+                        close(listener)
+                        done.resume()
+                    }
+                    thread.name = "metrics"
+                    thread.start()
                 }
-                thread.name = "metrics"
-                thread.start()
+            } onGracefulShutdown: {
+                stopping.set()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             stopping.set()
         }
     }
+
+    /// All the time one client gets, request and response together: a slow or stuck client cannot
+    /// hold the (single) serving thread, nor delay a shutdown, for longer.
+    static let clientBudget: Duration = .seconds(2)
+    static let requestLimit = 8192
 
     /// Accepts with a short poll timeout so that a shutdown is noticed within a quarter second.
     private func serve(listener: Int32, until stopping: StopFlag) {
@@ -87,28 +102,55 @@ public struct MetricsEndpoint: Service {
             var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&ready, 1, 250) > 0 else { continue }
             let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
-            answer(client)
+            guard client >= 0, Self.makeNonBlocking(client) else {
+                if client >= 0 { close(client) }
+                // EMFILE and the like: the listener stays readable, so do not spin on it.
+                if errno != EAGAIN, errno != EINTR { usleep(100_000) }
+                continue
+            }
+            answer(client, until: ContinuousClock.now + Self.clientBudget, stopping: stopping)
             close(client)
         }
     }
 
-    private func answer(_ client: Int32) {
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    /// Non-blocking and close-on-exec (accept4 is not visible from Swift's Glibc module).
+    static func makeNonBlocking(_ fd: Int32) -> Bool {
+        let flags = fcntl(fd, F_GETFL)
+        return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0
+    }
+
+    /// Waits until `client` is ready for `events`, the deadline passes or a shutdown starts.
+    private static func ready(
+        _ client: Int32, for events: Int32, until deadline: ContinuousClock.Instant, stopping: StopFlag
+    ) -> Bool {
+        while !stopping.isSet {
+            let left = deadline - ContinuousClock.now
+            if left <= .zero { return false }
+            var entry = pollfd(fd: client, events: Int16(events), revents: 0)
+            let milliseconds = Int32(min(250, max(1, left / .milliseconds(1))))
+            if poll(&entry, 1, milliseconds) > 0 { return true }
+        }
+        return false
+    }
+
+    private func answer(_ client: Int32, until deadline: ContinuousClock.Instant, stopping: StopFlag) {
         var request: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
-        while request.count < 8192, !Self.headerComplete(request) {
+        while request.count < Self.requestLimit, !Self.headerComplete(request) {
+            guard Self.ready(client, for: POLLIN, until: deadline, stopping: stopping) else { return }
             let count = read(client, &chunk, chunk.count)
+            if count < 0, errno == EAGAIN || errno == EINTR { continue }
             guard count > 0 else { break }
             request += chunk[0..<count]
         }
+        let route = Self.route(request)
         let response: [UInt8]
-        switch Self.route(request) {
-        case .metrics:
+        switch route {
+        case .metrics, .metricsHead:
             let body = metrics.exposition(store: contexts.current.store, health: health, now: clock())
-            response = Self.response("200 OK", contentType: "text/plain; version=0.0.4; charset=utf-8", body: body)
+            response = Self.response(
+                "200 OK", contentType: "text/plain; version=0.0.4; charset=utf-8", body: body,
+                includeBody: route == .metrics)
         case .notFound:
             response = Self.response("404 Not Found", contentType: "text/plain", body: Array("try /metrics\n".utf8))
         case .badRequest:
@@ -116,13 +158,15 @@ public struct MetricsEndpoint: Service {
         }
         var sent = 0
         while sent < response.count {
+            guard Self.ready(client, for: POLLOUT, until: deadline, stopping: stopping) else { return }
             let count = response[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count < 0, errno == EAGAIN || errno == EINTR { continue }
             guard count > 0 else { return }
             sent += count
         }
     }
 
-    enum Route: Equatable { case metrics, notFound, badRequest }
+    enum Route: Equatable { case metrics, metricsHead, notFound, badRequest }
 
     /// What a request asks for, from its request line.
     static func route(_ request: [UInt8]) -> Route {
@@ -131,7 +175,8 @@ public struct MetricsEndpoint: Service {
         guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else { return .badRequest }
         guard parts[0] == "GET" || parts[0] == "HEAD" else { return .badRequest }
         let path = parts[1].split(separator: "?", maxSplits: 1).first ?? ""
-        return path == "/metrics" ? .metrics : .notFound
+        guard path == "/metrics" else { return .notFound }
+        return parts[0] == "GET" ? .metrics : .metricsHead
     }
 
     static func headerComplete(_ request: [UInt8]) -> Bool {
@@ -140,8 +185,10 @@ public struct MetricsEndpoint: Service {
         }
     }
 
-    static func response(_ status: String, contentType: String, body: [UInt8]) -> [UInt8] {
-        Array("HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8) + body
+    static func response(_ status: String, contentType: String, body: [UInt8], includeBody: Bool = true) -> [UInt8] {
+        let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
+            + "Connection: close\r\n\r\n"
+        return Array(head.utf8) + (includeBody ? body : [])
     }
 
     /// A listening TCP socket on the address (numeric or "localhost"), SO_REUSEADDR so a restart
@@ -149,7 +196,8 @@ public struct MetricsEndpoint: Service {
     static func listen(on address: Address) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICSERV
+        // Numeric addresses only (no DNS), except the one name every host resolves locally.
+        hints.ai_flags = AI_NUMERICSERV | (address.host == "localhost" ? 0 : AI_NUMERICHOST)
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(address.host, String(address.port), &hints, &list)
         guard status == 0, let first = list else {
@@ -160,6 +208,8 @@ public struct MetricsEndpoint: Service {
         guard fd >= 0 else { throw POSIXErrorText.current("socket") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        // A connection that is reset between poll() and accept() must not block the serving thread.
+        _ = makeNonBlocking(fd)
         guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             let error = POSIXErrorText.current("bind")
             close(fd)

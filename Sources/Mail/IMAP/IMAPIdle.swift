@@ -48,7 +48,10 @@ public final class IMAPIdle {
         do {
             return try waitOnce(timeout: min(timeout, Self.longestWait), knownUIDNext: knownUIDNext)
         } catch {
-            close()  // whatever state the connection is in, the next wait starts afresh
+            // Whatever state the connection is in, the next wait starts afresh. Shut the socket first:
+            // libcurl's cleanup says LOGOUT, which must not wait on a peer that is gone.
+            if let socket = handle?.activeSocket { shutdown(socket, Int32(SHUT_RDWR)) }
+            close()
             throw error.redacting(configuration.credential.secrets)
         }
     }
@@ -92,7 +95,10 @@ public final class IMAPIdle {
             }
         }
         try send("DONE\r\n", on: handle)
-        try readUntilTagged(tag, from: handle)
+        // The answer to DONE may carry news too (an EXPUNGE after the poller filed mail, or new mail).
+        for line in try readUntilTagged(tag, from: handle) where try notices(line) {
+            outcome = .newMail
+        }
         return outcome
     }
 
@@ -138,10 +144,13 @@ public final class IMAPIdle {
         return count > exists
     }
 
+    /// The untagged lines before `tag`'s completion. SELECT and DONE are answered at once by a live
+    /// server, so the wait is the connect timeout, not the long one for transfers: a half-open
+    /// connection must not hold the caller (and the watchdog) for minutes.
     @discardableResult
     private func readUntilTagged(_ tag: String, from handle: CurlHandle) throws(MailError) -> [String] {
         var lines: [String] = []
-        let deadline = ContinuousClock.now + (configuration.timeouts.operation ?? .seconds(60))
+        let deadline = ContinuousClock.now + configuration.timeouts.connect
         while true {
             guard let line = try readLine(from: handle, until: deadline) else {
                 throw MailError(.timeout, "the server did not complete \(tag)")

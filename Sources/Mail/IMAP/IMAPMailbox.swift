@@ -45,8 +45,11 @@ public final class IMAPMailbox {
         // selected mailbox may answer from that stale view (RFC 3501 6.3.10): with a connection kept
         // from the last poll, mail delivered since would go unseen until a later command. NOOP in the
         // mailbox makes the server catch up first (libcurl SELECTs it when it is not selected). This
-        // call learns the UIDVALIDITY anew, so the NOOP must not be refused for the old one.
+        // call learns the UIDVALIDITY anew, so the NOOP must not be refused for the old one; should
+        // the call fail, the guard stays as it was.
+        let previous = uidValidity
         uidValidity = nil
+        defer { if uidValidity == nil { uidValidity = previous } }
         _ = try run("NOOP", in: mailbox)
         let response = try run(
             "STATUS \(try IMAPSyntax.quotedMailbox(mailbox)) (UIDVALIDITY UIDNEXT MESSAGES)", in: nil)
@@ -83,9 +86,13 @@ public final class IMAPMailbox {
         return IMAPSyntax.search(in: Self.untaggedLines(response)).filter { $0 >= from && $0 <= last }.sorted()
     }
 
-    /// Every UID from `from` on, window by window, up to the mailbox's current UIDNEXT.
-    public func allUIDs(from: UInt32 = 1, window: Int = 1000) throws(MailError) -> [UInt32] {
-        let next = try open().uidNext
+    /// Every UID from `from` on, window by window, up to `uidNext` (from the `open()` that started
+    /// this poll), or when nil up to the UIDNEXT a new `open()` reads.
+    public func allUIDs(from: UInt32 = 1, below uidNext: UInt32? = nil, window: Int = 1000) throws(MailError)
+        -> [UInt32]
+    {
+        let next: UInt32
+        if let uidNext { next = uidNext } else { next = try open().uidNext }
         var result: [UInt32] = []
         var start = UInt64(max(from, 1))
         let step = UInt64(min(max(window, 1), Self.maximumWindow))

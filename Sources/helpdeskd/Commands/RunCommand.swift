@@ -21,6 +21,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "text (journald) or json; overrides log.format.") var logFormat: String?
 
     func run() async throws {
+        // A peer that hangs up must be an error from send(), not a signal that kills the daemon
+        // (libcurl runs with CURLOPT_NOSIGNAL and so leaves SIGPIPE alone; OpenSSL may still write).
+        signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         let configuration: HelpdeskConfiguration
         do {
@@ -68,22 +71,26 @@ struct RunCommand: AsyncParsableCommand {
             notifier: notifier, health: health, watchdog: SystemdNotifier.watchdogInterval(environment: environment),
             logger: logger)
         let reloader = ConfigurationReloader(path: config, contexts: contexts, notifier: notifier, logger: logger)
-        var services: [any Service] = [
-            poller, relay, systemd, reloader, RetentionService(contexts: contexts, logger: logger),
-        ]
+        // The group stops services in reverse order: first the poller (no new mail is taken; the email
+        // in hand is finished), then the relay (the send in progress is finished, and it is recorded),
+        // and systemd's notifier last, so the watchdog is answered until the end.
+        var services: [any Service] = [systemd, reloader, RetentionService(contexts: contexts, logger: logger)]
         if !configuration.metricsListen.isEmpty {
             // Validated when the configuration was loaded; changes take effect at the next restart.
             let address = try MetricsEndpoint.Address(configuration.metricsListen)
             services.append(MetricsEndpoint(
                 address: address, metrics: health.metrics, health: health, contexts: contexts, logger: logger))
         }
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services.map {
-                    .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
-                          failureTerminationBehavior: .gracefullyShutdownGroup)
-                },
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        services += [relay, poller]
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map {
+                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Below systemd's TimeoutStopSec=60s: a stuck service is cancelled before systemd kills us all.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(45)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
         notifier.notify("STOPPING=1")
         logger.notice("stopped")
