@@ -173,22 +173,34 @@ private final class Session: @unchecked Sendable {
         // and only UIDs above the highest handled one are new.
         let from = imap.markOnly.isEmpty ? 1 : UInt32(clamping: highest + 1)
         let uids = try mailbox.listUIDs(from: from)
-        for uid in uids {
-            if poller.isStopping { return false }
-            poller.health.pollerAlive()
-            try handle(uid: uid, uidValidity: uidValidity, mailbox: mailbox)
-            highest = max(highest, Int64(uid))
+        // The position is saved every `positionInterval` messages and when the cycle ends, not after every
+        // message: each save is a transaction of its own (an fsync). After a crash the messages since the last
+        // save are read again, and the duplicate check (same IMAP position) makes that harmless.
+        var unsaved = 0
+        func savePosition() throws {
             try context.store.write { db in
                 try MailboxStateRecord(mailbox: name, uidValidity: uidValidity, highestUID: highest,
                                        lastPollAt: poller.clock(), lastError: nil).save(db)
             }
+            unsaved = 0
         }
-        try context.store.write { db in
-            try MailboxStateRecord(mailbox: name, uidValidity: uidValidity, highestUID: highest,
-                                   lastPollAt: poller.clock(), lastError: nil).save(db)
+        for uid in uids {
+            if poller.isStopping {
+                if unsaved > 0 { try savePosition() }
+                return false
+            }
+            poller.health.pollerAlive()
+            try handle(uid: uid, uidValidity: uidValidity, mailbox: mailbox)
+            highest = max(highest, Int64(uid))
+            unsaved += 1
+            if unsaved >= Self.positionInterval { try savePosition() }
         }
+        try savePosition()
         return true
     }
+
+    /// How many handled messages may go by before the mailbox position is saved (besides at the end of a cycle).
+    static let positionInterval = 100
 
     func handle(uid: UInt32, uidValidity: Int64, mailbox: any IncomingMailbox) throws {
         let source = MessageSource.imap(mailbox: imap.url, uidValidity: uidValidity, uid: Int64(uid))
