@@ -169,10 +169,7 @@ private struct Transaction {
         if let reason = report.automated {
             // Machine mail is kept with the ticket it refers to, and never answered.
             let ticket = thread.ticket
-            if let ticket {
-                stored.ticketId = ticket.id
-                try stored.update(db)
-            }
+            if let ticket { try file(&stored, on: ticket) }
             try EventRecord.record(
                 "automated-mail-received", detail: reason.rawValue, ticketID: ticket?.id, messageID: stored.id, at: now, db)
             return .automated(reason: reason.rawValue, ref: ticket?.ref)
@@ -181,8 +178,7 @@ private struct Transaction {
         if let ticket = thread.ticket {
             if let size = tooLarge, ticket.accepts(email.sender), ticket.status != .closed {
                 var current = ticket
-                stored.ticketId = ticket.id
-                try stored.update(db)
+                try file(&stored, on: ticket)
                 try EventRecord.record(
                     "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)", ticketID: ticket.id,
                     messageID: stored.id, at: now, db)
@@ -252,6 +248,13 @@ private struct Transaction {
         return record
     }
 
+    /// Files the stored message on `ticket`. Only the ticket column is written: updating the whole row would
+    /// write the raw email, attachments and all, into the database a second time.
+    func file(_ stored: inout MessageRecord, on ticket: TicketRecord) throws {
+        stored.ticketId = ticket.id
+        try stored.update(db, columns: [Column("ticketId")])
+    }
+
     // MARK: Threading
 
     struct Thread {
@@ -308,8 +311,7 @@ private struct Transaction {
         }
         try ticket.insert(db)
         try pipeline.checkpoint("ticket-created")
-        stored.ticketId = ticket.id
-        try stored.update(db)
+        try file(&stored, on: ticket)
         try recordFields(of: ticket, messageID: stored.id)
         try pipeline.checkpoint("fields-recorded")
         try EventRecord.record(
@@ -375,8 +377,7 @@ private struct Transaction {
 
     func update(_ existing: TicketRecord, with stored: inout MessageRecord) throws -> IngestOutcome {
         var ticket = existing
-        stored.ticketId = ticket.id
-        try stored.update(db)
+        try file(&stored, on: ticket)
         let changed = try recordFields(of: ticket, messageID: stored.id, isReply: true)
         let current = try FieldValueRecord.current(ticketID: ticket.id!, db)
         let missing = configuration.profile.required.filter { current[$0.key] == nil }
