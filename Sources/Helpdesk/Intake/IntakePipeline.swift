@@ -222,7 +222,7 @@ private struct Transaction {
             inReplyTo: envelope.inReplyTo.joined(separator: " "), referenceIDs: envelope.references.joined(separator: " "),
             fromAddress: email.sender, subject: report.subject ?? "", automated: report.automated?.rawValue,
             sourceMailbox: nil, sourceUIDValidity: nil, sourceUID: nil, sourcePath: nil, sha256: email.sha256,
-            raw: Data(email.raw), defects: email.content.defects.map(\.description).joined(separator: "\n"),
+            raw: Data(), defects: email.content.defects.map(\.description).joined(separator: "\n"),
             receivedAt: now)
         switch source {
         case .imap(let mailbox, let uidValidity, let uid):
@@ -233,6 +233,8 @@ private struct Transaction {
             record.sourcePath = path
         }
         try record.insert(db)
+        // The raw email goes in by itself, without copies of it (a large email would otherwise need three).
+        try MessageRecord.storeRaw(email.raw, messageID: record.id!, db)
         let screenshots = Dictionary(report.screenshots.map { ($0.part, $0) }, uniquingKeysWith: { first, _ in first })
         for attachment in email.content.attachments {
             let sha = SHA256.hex(attachment.bytes)
