@@ -37,8 +37,8 @@ rm -f "$OUT/system-results.json"
 if [[ ",$ONLY," == *",parse,"* ]]; then
   say "== Parse benchmark (bench/parse.sh)"
   HELPDESKD=$HD bench/parse.sh
-else
-  rm -f "$OUT/parse-results.jsonl"
+elif [ -f "$OUT/parse-results.jsonl" ]; then
+  say "== Parse benchmark skipped: the table repeats the last run's rows ($OUT/parse-results.jsonl)"
 fi
 system_only=$(printf '%s' "$ONLY" | tr ',' '\n' | grep -v '^parse$' | paste -sd, || true)
 if [ -n "$system_only" ]; then

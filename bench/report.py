@@ -127,12 +127,18 @@ def details(system):
                    f"{kinds}")
     ing = system.get("ingest")
     if ing:
-        out.append(f"- ingest: {ing['seconds']} s in batches of 1,000 files (one process each); tickets "
+        cpu = ""
+        if "cpu_ms_per_email" in ing:
+            cpu = (f"; CPU (user + system) {ing['cpu_ms_per_email']} ms per email, first 1,000 "
+                   f"{ing['first_batch_cpu_ms']} ms, last 1,000 {ing['last_batch_cpu_ms']} ms")
+        out.append(f"- ingest: {ing['seconds']} s in batches of 1,000 files (one process each){cpu}; tickets "
                    f"{ing['tickets']}; outbox {ing['outbox']}")
     for key, name in (("e2e_helpdeskd", "helpdeskd run --once"), ("e2e_python", "python_helpdesk.py --once")):
         e = system.get(key)
         if e:
             extra = f"; outbox {e['outbox']}" if "outbox" in e else ""
+            if "cpu_ms_per_email" in e:
+                extra += f"; its CPU (user + system) {e['cpu_ms_per_email']} ms per email"
             out.append(f"- end to end, {name}: {e['seconds']} s, {e['answers_delivered']:,} answers in the sink, "
                        f"{e['inbox_left']} left in INBOX{extra}; store {e['db_mb']} MB")
     for key, name in (("ack_helpdeskd", "helpdeskd run"), ("ack_python", "python_helpdesk.py --poll 1")):
@@ -177,6 +183,9 @@ def main():
             "- bench configuration: `poll_interval = \"1s\"`, answer caps raised to their maximum (per address 10,000 per "
             "hour and 100,000 per day, 1,000,000 in all per hour, 100 information requests per ticket per day) so that "
             "no answer is suppressed by a cap; everything else as shipped"]
+    if args.parse and os.path.exists(args.parse):
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(args.parse)))
+        meta.append(f"- parse rows: bench/parse.sh as recorded in bench/results-parse.md, run finished {when}")
     body = "\n".join(meta) + "\n\n" + "\n".join(build(system, args.parse)) + "\n\n" + "\n".join(details(system)) + "\n"
     print(f"### {heading}\n\n{body}")
     if args.results_md:

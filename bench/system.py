@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -203,19 +204,27 @@ def ticket_status(path):
 
 # --- benchmarks -----------------------------------------------------------------------------------
 
+def children_cpu():
+    """CPU seconds (user + system) used so far by finished child processes: a measure contention does not inflate."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bench_ingest(hd, files, batch=1000):
     """helpdeskd ingest, in batches of 1,000 files (one process each) into one growing store."""
     config = write_config("ingest")
     db = db_path("ingest")
     log = open(os.path.join(WORK, "ingest", "ingest.log"), "w")
-    batches = []
+    batches, cpu = [], []
     load = [loadavg()]
     for start in range(0, len(files), batch):
         chunk = files[start:start + batch]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), children_cpu()
         subprocess.run([hd, "ingest", "--config", config] + chunk, check=True, stdout=log, stderr=log)
         batches.append(time.perf_counter() - t0)
-        say(f"  ingest {start + len(chunk)}/{len(files)}: {len(chunk) / batches[-1]:.0f} emails/s")
+        cpu.append(children_cpu() - c0)
+        say(f"  ingest {start + len(chunk)}/{len(files)}: {len(chunk) / batches[-1]:.0f} emails/s, "
+            f"{cpu[-1] * 1000 / len(chunk):.1f} ms CPU per email")
     load.append(loadavg())
     total = sum(batches)
     mb = sum(os.path.getsize(f) for f in files) / 1e6
@@ -223,6 +232,8 @@ def bench_ingest(hd, files, batch=1000):
         "emails": len(files), "seconds": round(total, 2), "emails_per_s": round(len(files) / total, 1),
         "mb_per_s": round(mb / total, 1), "input_mb": round(mb, 1),
         "first_batch_per_s": round(batch / batches[0], 1), "last_batch_per_s": round(len(files[-batch:]) / batches[-1], 1),
+        "cpu_ms_per_email": round(sum(cpu) * 1000 / len(files), 2),
+        "first_batch_cpu_ms": round(cpu[0] * 1000 / batch, 2), "last_batch_cpu_ms": round(cpu[-1] * 1000 / batch, 2),
         "db_mb": round(db_size(db) / 1e6, 1), "tickets": ticket_status(db), "outbox": outbox_status(db),
         "loadavg": load,
     }
@@ -235,9 +246,10 @@ def bench_e2e_helpdeskd(hd, files):
         config = write_config("e2e-helpdeskd", servers)
         log = open(os.path.join(servers.dir, "helpdeskd.log"), "w")
         load = [loadavg()]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), children_cpu()
         subprocess.run([hd, "run", "--once", "--config", config], check=True, stdout=log, stderr=log)
         seconds = time.perf_counter() - t0
+        cpu = children_cpu() - c0
         load.append(loadavg())
         db = db_path("e2e-helpdeskd")
         outbox = outbox_status(db)
@@ -246,6 +258,7 @@ def bench_e2e_helpdeskd(hd, files):
             "emails": len(files), "seconds": round(seconds, 2), "emails_per_s": round(len(files) / seconds, 1),
             "answers_delivered": answers, "outbox": outbox, "inbox_left": servers.inbox_left(),
             "all_answers_delivered": outbox.get("queued", 0) == 0 and answers == outbox.get("sent", 0),
+            "cpu_ms_per_email": round(cpu * 1000 / len(files), 2),
             "db_mb": round(db_size(db) / 1e6, 1), "loadavg": load,
         }
     finally:
@@ -259,14 +272,16 @@ def bench_e2e_python(files):
         db = os.path.join(servers.dir, "peer.sqlite")
         log = open(os.path.join(servers.dir, "peer.log"), "w")
         load = [loadavg()]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), children_cpu()
         subprocess.run([SYSTEM_PYTHON, PEER, "--imap-port", str(servers.imap_port), "--smtp-port",
                         str(servers.smtp_port), "--db", db, "--once"], check=True, stdout=log, stderr=log)
         seconds = time.perf_counter() - t0
+        cpu = children_cpu() - c0
         load.append(loadavg())
         return {
             "emails": len(files), "seconds": round(seconds, 2), "emails_per_s": round(len(files) / seconds, 1),
             "answers_delivered": len(servers.answers()), "inbox_left": servers.inbox_left(),
+            "cpu_ms_per_email": round(cpu * 1000 / len(files), 2),
             "db_mb": round(db_size(db) / 1e6, 1), "loadavg": load,
         }
     finally:
