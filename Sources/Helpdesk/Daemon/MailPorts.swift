@@ -14,9 +14,18 @@ public protocol IncomingMailbox: AnyObject {
     func fetchHeader(uid: UInt32) throws -> [UInt8]
     /// Moves the message out of the mailbox (after it was stored).
     func moveMessage(uid: UInt32, to folder: String) throws
+    /// Moves several messages out of the mailbox with one command (after they were all stored).
+    func moveMessages(uids: [UInt32], to folder: String) throws
     /// Adds a keyword instead of moving (`imap.mark_only`).
     func markMessage(uid: UInt32, keyword: String) throws
     func closeMailbox()
+}
+
+extension IncomingMailbox {
+    /// One command per message, for mailboxes that have no batch command.
+    public func moveMessages(uids: [UInt32], to folder: String) throws {
+        for uid in uids { try moveMessage(uid: uid, to: folder) }
+    }
 }
 
 /// The SMTP side as the relay needs it. `SMTPSender` is the real one.
