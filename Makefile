@@ -14,7 +14,7 @@ DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev pkg-c
                 openssl systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo lint install clean fuzz bench-parse
+.PHONY: all deps build release test demo lint install clean fuzz bench-parse bench
 
 all: build
 
@@ -71,6 +71,10 @@ fuzz: deps
 ## Parse benchmark: helpdeskd parse --stats next to GMime, Python's email and fast-mail-parser (bench/README.md).
 bench-parse: deps
 	SWIFT=$(SWIFT) bench/parse.sh
+
+## Every benchmark (parse, ingest, end to end with ack delay, memory) into bench/results.md (bench/README.md).
+bench: deps
+	SWIFT=$(SWIFT) bench/bench.sh
 
 clean:
 	rm -rf .build .build-fuzz .build-bench

@@ -1,5 +1,6 @@
 import Foundation
 public import GRDB
+import GRDBSQLite
 
 extension TicketRecord {
     /// The next ticket number (numbers are never reused, even after erasure: the sequence lives in SQLite).
@@ -36,6 +37,31 @@ extension MessageRecord {
         var request = MessageRecord.filter(Column("sha256") == sha256 && Column("direction") == "in")
         if let messageID { request = request.filter(Column("messageID") == messageID) }
         return try request.fetchCount(db) > 0
+    }
+
+    /// Writes the raw email of a message inserted with an empty `raw`, binding `bytes` in place.
+    ///
+    /// Through a `Data` value the bytes would be copied twice more before SQLite builds the row (into the
+    /// `Data`, then by GRDB's transient binding): for a 50 MB email that is 100 MB more peak memory. Here SQLite
+    /// reads the caller's buffer directly (`SQLITE_STATIC`), which stays valid until the statement has run.
+    public static func storeRaw(_ bytes: [UInt8], messageID: Int64, _ db: Database) throws {
+        let statement = try db.makeStatement(sql: "UPDATE message SET raw = ? WHERE id = ?")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        let code = bytes.withUnsafeBytes { buffer -> CInt in
+            var code = buffer.isEmpty
+                ? sqlite3_bind_zeroblob(handle, 1, 0)
+                : sqlite3_bind_blob(handle, 1, buffer.baseAddress, CInt(buffer.count), nil /* SQLITE_STATIC */)
+            if code == SQLITE_OK { code = sqlite3_bind_int64(handle, 2, messageID) }
+            if code == SQLITE_OK { code = sqlite3_step(handle) }
+            sqlite3_clear_bindings(handle)
+            return code
+        }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                sql: "UPDATE message SET raw = ? WHERE id = ?")
+        }
     }
 
     /// The ticket of the newest stored message among `messageIDs` (ours or the customer's).

@@ -120,6 +120,13 @@ enum Schema {
                 t.column("lastError", .text)
             }
         }
+        migrator.registerMigration("v2-outbox-status-created") { db in
+            // The overall answer cap counts the answers of the last hour (status queued, sent or failed) on every
+            // ingest. SQLite answered it through outbox_due, reading the row of every such answer ever made, so
+            // intake slowed down as the outbox grew; with (status, createdAt) the count reads only the last
+            // hour's index entries.
+            try db.create(index: "outbox_status_created", on: "outbox", columns: ["status", "createdAt"])
+        }
         return migrator
     }
 }

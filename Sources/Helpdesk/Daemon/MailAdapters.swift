@@ -14,6 +14,7 @@ extension IMAPMailbox: IncomingMailbox {
     public func fetchMessage(uid: UInt32) throws -> [UInt8] { try fetch(uid: uid) }
     public func fetchHeader(uid: UInt32) throws -> [UInt8] { try header(uid: uid) }
     public func moveMessage(uid: UInt32, to folder: String) throws { _ = try move(uid: uid, to: folder) }
+    public func moveMessages(uids: [UInt32], to folder: String) throws { try move(uids: uids, to: folder) }
     public func markMessage(uid: UInt32, keyword: String) throws { try addKeyword(uid: uid, keyword: keyword) }
     public func closeMailbox() { close() }
 }

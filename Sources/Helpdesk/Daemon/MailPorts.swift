@@ -14,6 +14,8 @@ public protocol IncomingMailbox: AnyObject {
     func fetchHeader(uid: UInt32) throws -> [UInt8]
     /// Moves the message out of the mailbox (after it was stored).
     func moveMessage(uid: UInt32, to folder: String) throws
+    /// Moves several messages out of the mailbox with one command (after they were all stored).
+    func moveMessages(uids: [UInt32], to folder: String) throws
     /// Adds a keyword instead of moving (`imap.mark_only`).
     func markMessage(uid: UInt32, keyword: String) throws
     func closeMailbox()
@@ -30,6 +32,13 @@ public protocol MailboxWatcher: AnyObject {
 /// Thrown by a `MailboxWatcher` whose server refuses to watch (no IDLE): poll instead.
 public struct WatchUnsupported: Error {
     public init() {}
+}
+
+extension IncomingMailbox {
+    /// One command per message, for mailboxes that have no batch command.
+    public func moveMessages(uids: [UInt32], to folder: String) throws {
+        for uid in uids { try moveMessage(uid: uid, to: folder) }
+    }
 }
 
 /// The SMTP side as the relay needs it. `SMTPSender` is the real one.

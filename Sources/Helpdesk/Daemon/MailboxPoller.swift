@@ -263,22 +263,51 @@ private final class Session: @unchecked Sendable {
         // and only UIDs above the highest handled one are new.
         let from = imap.markOnly.isEmpty ? 1 : UInt32(clamping: highest + 1)
         let uids = try mailbox.listUIDs(from: from, below: status.uidNext)
-        for uid in uids {
-            if poller.isStopping { return false }
-            poller.health.pollerAlive()
-            try handle(uid: uid, uidValidity: uidValidity, mailbox: mailbox)
-            highest = max(highest, Int64(uid))
+        // The position is saved every `positionInterval` messages and when the cycle ends, not after every
+        // message: each save is a transaction of its own (an fsync). After a crash the messages since the last
+        // save are read again, and the duplicate check (same IMAP position) makes that harmless.
+        var unsaved = 0
+        func savePosition() throws {
             try context.store.write { db in
                 try MailboxStateRecord(mailbox: name, uidValidity: uidValidity, highestUID: highest,
                                        lastPollAt: poller.clock(), lastError: nil).save(db)
             }
+            unsaved = 0
         }
-        try context.store.write { db in
-            try MailboxStateRecord(mailbox: name, uidValidity: uidValidity, highestUID: highest,
-                                   lastPollAt: poller.clock(), lastError: nil).save(db)
+        stored = []
+        for uid in uids {
+            if poller.isStopping {
+                try moveStored(mailbox: mailbox)
+                if unsaved > 0 { try savePosition() }
+                return false
+            }
+            poller.health.pollerAlive()
+            try handle(uid: uid, uidValidity: uidValidity, mailbox: mailbox)
+            highest = max(highest, Int64(uid))
+            unsaved += 1
+            if stored.count >= Self.moveBatch { try moveStored(mailbox: mailbox) }
+            if unsaved >= Self.positionInterval { try savePosition() }
         }
+        try moveStored(mailbox: mailbox)
+        try savePosition()
         return true
     }
+
+    /// Messages whose ingest has committed and that still wait in the inbox to be moved to the processed folder.
+    private var stored: [UInt32] = []
+
+    /// Moves the stored messages out of the inbox with one command. Until then a crash leaves them in the
+    /// inbox, and the duplicate check recognises them on the next poll (commit, then move, as before).
+    func moveStored(mailbox: any IncomingMailbox) throws {
+        guard !stored.isEmpty else { return }
+        try mailbox.moveMessages(uids: stored, to: imap.processedFolder)
+        stored = []
+    }
+
+    /// How many handled messages may go by before the mailbox position is saved (besides at the end of a cycle).
+    static let positionInterval = 100
+    /// How many stored messages are moved out of the inbox with one command.
+    static let moveBatch = 100
 
     func handle(uid: UInt32, uidValidity: Int64, mailbox: any IncomingMailbox) throws {
         let source = MessageSource.imap(mailbox: imap.url, uidValidity: uidValidity, uid: Int64(uid))
@@ -322,8 +351,13 @@ private final class Session: @unchecked Sendable {
         }
         poller.health.update { $0.ingestedSinceStart += 1 }
         poller.health.metrics.ingested(outcome)
-        // Only now, after the commit, does the message leave the inbox.
-        try dispose(uid: uid, quarantine: false, mailbox: mailbox)
+        // Only now, after the commit, does the message leave the inbox: marked at once, or moved with the
+        // next batch (one command per `moveBatch` messages: the server's cost per command grows with the inbox).
+        if imap.markOnly.isEmpty {
+            stored.append(uid)
+        } else {
+            try dispose(uid: uid, quarantine: false, mailbox: mailbox)
+        }
         poller.wakeRelay()
     }
 

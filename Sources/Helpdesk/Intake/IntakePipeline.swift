@@ -169,10 +169,7 @@ private struct Transaction {
         if let reason = report.automated {
             // Machine mail is kept with the ticket it refers to, and never answered.
             let ticket = thread.ticket
-            if let ticket {
-                stored.ticketId = ticket.id
-                try stored.update(db)
-            }
+            if let ticket { try file(&stored, on: ticket) }
             try EventRecord.record(
                 "automated-mail-received", detail: reason.rawValue, ticketID: ticket?.id, messageID: stored.id, at: now, db)
             return .automated(reason: reason.rawValue, ref: ticket?.ref)
@@ -181,8 +178,7 @@ private struct Transaction {
         if let ticket = thread.ticket {
             if let size = tooLarge, ticket.accepts(email.sender), ticket.status != .closed {
                 var current = ticket
-                stored.ticketId = ticket.id
-                try stored.update(db)
+                try file(&stored, on: ticket)
                 try EventRecord.record(
                     "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)", ticketID: ticket.id,
                     messageID: stored.id, at: now, db)
@@ -226,7 +222,7 @@ private struct Transaction {
             inReplyTo: envelope.inReplyTo.joined(separator: " "), referenceIDs: envelope.references.joined(separator: " "),
             fromAddress: email.sender, subject: report.subject ?? "", automated: report.automated?.rawValue,
             sourceMailbox: nil, sourceUIDValidity: nil, sourceUID: nil, sourcePath: nil, sha256: email.sha256,
-            raw: Data(email.raw), defects: email.content.defects.map(\.description).joined(separator: "\n"),
+            raw: Data(), defects: email.content.defects.map(\.description).joined(separator: "\n"),
             receivedAt: now)
         switch source {
         case .imap(let mailbox, let uidValidity, let uid):
@@ -237,6 +233,8 @@ private struct Transaction {
             record.sourcePath = path
         }
         try record.insert(db)
+        // The raw email goes in by itself, without copies of it (a large email would otherwise need three).
+        try MessageRecord.storeRaw(email.raw, messageID: record.id!, db)
         let screenshots = Dictionary(report.screenshots.map { ($0.part, $0) }, uniquingKeysWith: { first, _ in first })
         for attachment in email.content.attachments {
             let sha = SHA256.hex(attachment.bytes)
@@ -250,6 +248,13 @@ private struct Transaction {
             try link.insert(db)
         }
         return record
+    }
+
+    /// Files the stored message on `ticket`. Only the ticket column is written: updating the whole row would
+    /// write the raw email, attachments and all, into the database a second time.
+    func file(_ stored: inout MessageRecord, on ticket: TicketRecord) throws {
+        stored.ticketId = ticket.id
+        try stored.update(db, columns: [Column("ticketId")])
     }
 
     // MARK: Threading
@@ -308,8 +313,7 @@ private struct Transaction {
         }
         try ticket.insert(db)
         try pipeline.checkpoint("ticket-created")
-        stored.ticketId = ticket.id
-        try stored.update(db)
+        try file(&stored, on: ticket)
         try recordFields(of: ticket, messageID: stored.id)
         try pipeline.checkpoint("fields-recorded")
         try EventRecord.record(
@@ -375,8 +379,7 @@ private struct Transaction {
 
     func update(_ existing: TicketRecord, with stored: inout MessageRecord) throws -> IngestOutcome {
         var ticket = existing
-        stored.ticketId = ticket.id
-        try stored.update(db)
+        try file(&stored, on: ticket)
         let changed = try recordFields(of: ticket, messageID: stored.id, isReply: true)
         let current = try FieldValueRecord.current(ticketID: ticket.id!, db)
         let missing = configuration.profile.required.filter { current[$0.key] == nil }

@@ -182,6 +182,25 @@ public final class IMAPMailbox {
         return copied
     }
 
+    /// Files several messages in `folder` with one command (UID MOVE of a UID set, or UID COPY + STORE
+    /// \Deleted + UID EXPUNGE), creating the folder when missing. A server does per command work that grows
+    /// with the mailbox (Dovecot rewrites its Maildir index), so moving one message at a time costs more
+    /// the fuller the inbox is. UIDs that no longer exist are skipped by the server.
+    public func move(uids: [UInt32], to folder: String) throws(MailError) {
+        guard !uids.isEmpty else { return }
+        let target = try IMAPSyntax.quotedMailbox(folder)
+        try ensureFolder(folder)
+        let capabilities = try capabilities()
+        let useMove = configuration.moveStrategy == .automatic && capabilities.contains("MOVE")
+        let set = uids.map(String.init).joined(separator: ",")
+        _ = try run(useMove ? "UID MOVE \(set) \(target)" : "UID COPY \(set) \(target)", in: mailbox, idempotent: false)
+        if !useMove {
+            _ = try run("UID STORE \(set) +FLAGS.SILENT (\\Deleted)", in: mailbox)
+            _ = try run(
+                capabilities.contains("UIDPLUS") ? "UID EXPUNGE \(set)" : "EXPUNGE", in: mailbox, idempotent: false)
+        }
+    }
+
     /// Adds a keyword (user flag such as "$Ticketed") to the message.
     public func addKeyword(uid: UInt32, keyword: String) throws(MailError) {
         _ = try run("UID STORE \(uid) +FLAGS.SILENT (\(try IMAPSyntax.keyword(keyword)))", in: mailbox)
