@@ -12,8 +12,8 @@
 #               FuzzRegressionTests replays every file.
 #   fuzz.log    libFuzzer's output of the last run.
 # IncidentFuzzer keeps its own corpus-IncidentFuzzer/, artifacts-IncidentFuzzer/ and fuzz-IncidentFuzzer.log
-# (seeded also with the extraction fixtures and the samples); fix its findings in Sources/Incident and copy
-# them to Tests/IncidentTests/Regressions/, which IncidentFuzzRegressionTests replays.
+# (seeded also with the extraction fixtures and the samples); fix its findings in Sources/Incident and keep
+# each input as a regression test in Tests/IncidentTests (a replay like MIMETests' FuzzRegressionTests).
 # Exits non-zero when the run produced a finding.
 set -euo pipefail
 
