@@ -199,7 +199,11 @@ class Sink:
 class Rig:
     """A work directory with a Dovecot, an SMTP sink, a configuration and a state directory."""
 
+    opened = []  # every rig, so one whose case raised is still stopped (no daemon or server left behind)
+
     def __init__(self, binary, name, keep=False, servers=True, toml_extra=""):
+        Rig.opened.append(self)
+        self.closed = False
         self.binary = binary
         self.keep = keep
         self.work = tempfile.mkdtemp(prefix="helpdeskd-torture-%s-" % name)
@@ -312,6 +316,9 @@ url = "https://proctor.example.edu/reset-password"
                 proc.wait()
 
     def close(self, failed=False):
+        if self.closed:
+            return
+        self.closed = True
         self.stop_daemons()
         self.sink.stop()
         self.dovecot.stop()
@@ -486,6 +493,8 @@ def outage_suite(args, result):
             rig = body()
         except Exception as error:  # a harness problem is a failure of the case, not of the run
             result.check(False, "%s: %r" % (name, error))
+            for opened in Rig.opened:
+                opened.close(failed=True)
         finally:
             if rig is not None:
                 rss = 0
@@ -945,6 +954,9 @@ def main():
             SUITES[name](args, result)
         except Exception as error:
             result.check(False, "%s: harness error %r" % (name, error))
+        finally:
+            for rig in Rig.opened:
+                rig.close(failed=True)
         results.append(result)
     text = table(results, args, time.time() - started)
     print()
