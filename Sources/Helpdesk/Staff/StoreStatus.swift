@@ -30,8 +30,9 @@ public enum StoreStatus {
     public static func report(store: TicketStore, now: Int64, databasePath: String?) throws -> JSONValue {
         let report = try report(store: store, now: now)
         guard let databasePath, case .object(var members) = report else { return report }
-        let directory = (databasePath as NSString).deletingLastPathComponent
-        members.append(space(directory: directory.isEmpty ? "." : directory, freeBytes: freeBytes(at: directory.isEmpty ? "." : directory)))
+        let parent = (databasePath as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        members.append(space(directory: directory, freeBytes: freeBytes(at: directory)))
         return .object(members)
     }
 
