@@ -38,6 +38,7 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	Tests/Torture/torture.py --short --bin "$$($(SWIFT) build --show-bin-path)/helpdeskd"
 
 ## Runs what exists of the main job on the samples (see README).
 demo: deps
@@ -78,3 +79,8 @@ bench: deps
 
 clean:
 	rm -rf .build .build-fuzz .build-bench
+
+## Reliability suites (Tests/Torture/README.md): crash, outages, hostile input, abuse; under 30 minutes, as root.
+.PHONY: torture
+torture: release
+	Tests/Torture/torture.py --bin "$$($(SWIFT) build -c release --show-bin-path)/helpdeskd"

@@ -1,9 +1,41 @@
+import Foundation
 import GRDB
 import MIME
 public import TicketStore
 
 /// `helpdeskd status`: the health of the intake as the store records it, readable without the daemon.
 public enum StoreStatus {
+    /// Below this much free space in the state directory the store is reported full. SQLite needs room for
+    /// the write-ahead log as well as the email; when a write fails the daemon leaves mail in the mailbox,
+    /// and a full disk records nothing in the store, so `status` looks at the file system itself (issue #8).
+    public static let lowSpaceBytes: Int64 = 1 << 20
+
+    /// Free bytes (for an unprivileged user) on the file system holding `path`, or nil if unknown.
+    public static func freeBytes(at path: String) -> Int64? {
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return nil }
+        return Int64(stats.f_bavail) * Int64(stats.f_frsize)
+    }
+
+    /// The state directory's free space as a status member; `full` when below `lowSpaceBytes`.
+    public static func space(directory: String, freeBytes: Int64?) -> (String, JSONValue) {
+        ("state_directory", .object([
+            ("path", .string(directory)),
+            ("free_bytes", freeBytes.map { .int($0) } ?? .null),
+            ("full", .bool(freeBytes.map { $0 < lowSpaceBytes } ?? false)),
+        ]))
+    }
+
+    /// The report, with the free space of the store's directory when `databasePath` is given.
+    public static func report(store: TicketStore, now: Int64, databasePath: String?) throws -> JSONValue {
+        let report = try report(store: store, now: now)
+        guard let databasePath, case .object(var members) = report else { return report }
+        let parent = (databasePath as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        members.append(space(directory: directory, freeBytes: freeBytes(at: directory)))
+        return .object(members)
+    }
+
     public static func report(store: TicketStore, now: Int64) throws -> JSONValue {
         try store.read { db in
             let mailboxes = try MailboxStateRecord.fetchAll(db)
@@ -87,6 +119,14 @@ public enum StoreStatus {
             }
         }
         lines.append("Quarantined: \(value(map["quarantined"]))")
+        if case .object(let space) = map["state_directory"] {
+            let f = Dictionary(space, uniquingKeysWith: { a, _ in a })
+            var line = "State directory \(value(f["path"])): \(value(f["free_bytes"])) bytes free"
+            if case .bool(true) = f["full"] {
+                line += " - FULL: the daemon cannot store new mail and leaves it in the mailbox until space returns"
+            }
+            lines.append(line)
+        }
         return lines.joined(separator: "\n")
     }
 

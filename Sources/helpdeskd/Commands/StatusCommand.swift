@@ -10,7 +10,8 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let report = try StoreStatus.report(store: try store.context().store, now: currentTime())
+        let context = try store.context()
+        let report = try StoreStatus.report(store: context.store, now: currentTime(), databasePath: context.databasePath)
         print(json ? report.serialized(pretty: true) : StoreStatus.text(report))
     }
 }
