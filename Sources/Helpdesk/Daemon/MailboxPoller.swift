@@ -282,7 +282,15 @@ private final class Session: @unchecked Sendable {
                 return false
             }
             poller.health.pollerAlive()
-            try handle(uid: uid, uidValidity: uidValidity, mailbox: mailbox)
+            do {
+                try handle(uid: uid, uidValidity: uidValidity, mailbox: mailbox)
+            } catch {
+                // This message could not be taken (the store is full, the server went away): the ones
+                // already committed still leave the inbox if the server lets them, so that they are not
+                // read again and again while the problem lasts.
+                try? moveStored(mailbox: mailbox)
+                throw error
+            }
             highest = max(highest, Int64(uid))
             unsaved += 1
             if stored.count >= Self.moveBatch { try moveStored(mailbox: mailbox) }
