@@ -325,14 +325,25 @@ enum Corpora {
     static func locate(sourceLocation: SourceLocation = #_sourceLocation) -> URL? {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let corpora = repo.deletingLastPathComponent().appendingPathComponent("shared/corpora").standardizedFileURL
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: corpora.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return corpora
+        // Beside the checkout (worktrees, CI), or where the project's machines keep them (as Tests/Fuzz/run.sh
+        // looks too); HELPDESKD_CORPORA overrides.
+        var candidates = [
+            repo.deletingLastPathComponent().appendingPathComponent("shared/corpora").standardizedFileURL,
+            URL(fileURLWithPath: "/work/shared/corpora"),
+        ]
+        if let chosen = ProcessInfo.processInfo.environment["HELPDESKD_CORPORA"] {
+            candidates = [URL(fileURLWithPath: chosen)]
+        }
+        for corpora in candidates {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: corpora.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                return corpora
+            }
         }
         if ProcessInfo.processInfo.environment["HELPDESKD_NO_CORPORA"] != "1" {
+            let places = candidates.map(\.path).joined(separator: " or ")
             Issue.record(
-                "MIME corpora not found at \(corpora.path); set HELPDESKD_NO_CORPORA=1 to run without them",
+                "MIME corpora not found at \(places); set HELPDESKD_CORPORA=DIR, or HELPDESKD_NO_CORPORA=1 to run without them",
                 sourceLocation: sourceLocation)
         }
         return nil
