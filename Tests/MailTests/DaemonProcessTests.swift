@@ -22,7 +22,24 @@ import Testing
         let dovecot: Dovecot
         let sink: SMTPSink
 
-        init(dovecot: Dovecot, sink: SMTPSink) throws {
+        /// Starts a fresh Dovecot and SMTP sink and writes a configuration for them; `remove()` undoes it all.
+        static func start() throws -> Installation {
+            let dovecot = try Dovecot.start()
+            do {
+                let sink = try SMTPSink.start()
+                do {
+                    return try Installation(dovecot: dovecot, sink: sink)
+                } catch {
+                    sink.stop()
+                    throw error
+                }
+            } catch {
+                dovecot.stop()
+                throw error
+            }
+        }
+
+        private init(dovecot: Dovecot, sink: SMTPSink) throws {
             self.dovecot = dovecot
             self.sink = sink
             directory = try TestSupport.temporaryDirectory("daemon-process")
@@ -69,8 +86,11 @@ import Testing
 
         var log: String { String(decoding: TestSupport.readFile(logPath) ?? [], as: UTF8.self) }
 
-        /// Removes the configuration, store and log (kept with HELPDESKD_KEEP_TEST_SERVERS=1).
+        /// Stops the servers and removes the configuration, store and log (kept with
+        /// HELPDESKD_KEEP_TEST_SERVERS=1).
         func remove() {
+            sink.stop()
+            dovecot.stop()
             if ProcessInfo.processInfo.environment["HELPDESKD_KEEP_TEST_SERVERS"] == nil {
                 TestSupport.removeDirectory(directory)
             }
@@ -127,12 +147,9 @@ import Testing
     }
 
     @Test func sigtermDuringIngestFinishesTheEmailInHandAndLeavesNothingHalfDone() async throws {
-        let dovecot = try Dovecot.start()
-        defer { dovecot.stop() }
-        let sink = try SMTPSink.start()
-        defer { sink.stop() }
-        let installation = try Installation(dovecot: dovecot, sink: sink)
+        let installation = try Installation.start()
         defer { installation.remove() }
+        let (dovecot, sink) = (installation.dovecot, installation.sink)
         let total = 300
         _ = try dovecot.seed(messages: try Self.reports(total, tag: "term"))
 
@@ -185,12 +202,9 @@ import Testing
     }
 
     @Test func sighupWithABrokenConfigurationKeepsTheOldOneAndJSONLogsStayParseable() async throws {
-        let dovecot = try Dovecot.start()
-        defer { dovecot.stop() }
-        let sink = try SMTPSink.start()
-        defer { sink.stop() }
-        let installation = try Installation(dovecot: dovecot, sink: sink)
+        let installation = try Installation.start()
         defer { installation.remove() }
+        let (dovecot, sink) = (installation.dovecot, installation.sink)
         let mail = try Self.reports(3, tag: "hup")
 
         let daemon = try installation.start(["--log-format", "json"])
@@ -254,12 +268,9 @@ import Testing
     }
 
     @Test func metricsEndpointServesCountersAndStoreGauges() async throws {
-        let dovecot = try Dovecot.start()
-        defer { dovecot.stop() }
-        let sink = try SMTPSink.start()
-        defer { sink.stop() }
-        let installation = try Installation(dovecot: dovecot, sink: sink)
+        let installation = try Installation.start()
         defer { installation.remove() }
+        let (dovecot, sink) = (installation.dovecot, installation.sink)
         let port = try TestSupport.freePort()
         try installation.writeConfiguration(name: "Example Helpdesk", extra: "[metrics]\nlisten = \"127.0.0.1:\(port)\"")
         _ = try dovecot.seed(messages: try Self.reports(2, tag: "metrics"))
@@ -297,12 +308,9 @@ import Testing
 
     /// With IDLE, mail is taken seconds after it lands, not at the next poll (10 minutes away here).
     @Test func idleTakesNewMailWithoutWaitingForThePoll() async throws {
-        let dovecot = try Dovecot.start()
-        defer { dovecot.stop() }
-        let sink = try SMTPSink.start()
-        defer { sink.stop() }
-        let installation = try Installation(dovecot: dovecot, sink: sink)
+        let installation = try Installation.start()
         defer { installation.remove() }
+        let (dovecot, sink) = (installation.dovecot, installation.sink)
         try installation.writeConfiguration(name: "Example Helpdesk", pollInterval: "10m")
         let mail = try Self.reports(2, tag: "idle")
 
