@@ -88,8 +88,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "TicketStoreTests", dependencies: ["TicketStore"], swiftSettings: strictSettings),
-        .testTarget(name: "HelpdeskTests", dependencies: ["Helpdesk", "Incident", "MIME"], swiftSettings: strictSettings),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "CCurl", "Helpdesk", "TicketStore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HelpdeskTests", dependencies: ["Helpdesk", "Incident", "MIME"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MailTests", dependencies: ["Mail", "CCurl", "Helpdesk", "TicketStore"], swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,9 +31,10 @@ public enum HMACSHA256 {
         key.withUnsafeBufferPointer { key in
             message.withUnsafeBufferPointer { message in
                 code.withUnsafeMutableBufferPointer { output in
-                    let ok = hd_hmac_sha256(key.baseAddress, Int32(clamping: key.count),
-                                            message.baseAddress, message.count,
-                                            output.baseAddress)
+                    let ok = hd_hmac_sha256(
+                        key.baseAddress, Int32(clamping: key.count),
+                        message.baseAddress, message.count,
+                        output.baseAddress)
                     precondition(ok == 1, "HMAC-SHA-256 failed")
                 }
             }

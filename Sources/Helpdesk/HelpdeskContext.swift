@@ -47,21 +47,24 @@ public struct HelpdeskContext: Sendable {
                 key: key, domain: configuration.identity.domain, prefix: configuration.identity.ticketPrefix)
             {
                 throw ConfigurationError(problems: [
-                    ConfigurationProblem(file: path, line: nil, key: "helpdesk.hmac_key_file", message: problem,
-                                         fix: "head -c 32 /dev/urandom > \(path); chmod 600 \(path)")
+                    ConfigurationProblem(
+                        file: path, line: nil, key: "helpdesk.hmac_key_file", message: problem,
+                        fix: "head -c 32 /dev/urandom > \(path); chmod 600 \(path)")
                 ])
             }
             return key
         }
         guard configured.isEmpty else {
             throw ConfigurationError(problems: [
-                ConfigurationProblem(file: path, line: nil, key: "helpdesk.hmac_key_file", message: "cannot read the key",
-                                     fix: "head -c 32 /dev/urandom > \(path); chmod 600 \(path)")
+                ConfigurationProblem(
+                    file: path, line: nil, key: "helpdesk.hmac_key_file", message: "cannot read the key",
+                    fix: "head -c 32 /dev/urandom > \(path); chmod 600 \(path)")
             ])
         }
         guard let random = FileHandle(forReadingAtPath: "/dev/urandom") else {
             throw ConfigurationError(problems: [
-                ConfigurationProblem(file: "/dev/urandom", line: nil, key: "", message: "cannot read random bytes", fix: "")
+                ConfigurationProblem(
+                    file: "/dev/urandom", line: nil, key: "", message: "cannot read random bytes", fix: "")
             ])
         }
         let key = [UInt8](random.readData(ofLength: 32))
@@ -69,8 +72,9 @@ public struct HelpdeskContext: Sendable {
         guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600])
         else {
             throw ConfigurationError(problems: [
-                ConfigurationProblem(file: path, line: nil, key: "helpdesk.hmac_key_file", message: "cannot create the key",
-                                     fix: "check that the state directory is writable")
+                ConfigurationProblem(
+                    file: path, line: nil, key: "helpdesk.hmac_key_file", message: "cannot create the key",
+                    fix: "check that the state directory is writable")
             ])
         }
         return key

@@ -102,7 +102,8 @@ public struct IncidentExtractor: Sendable {
         // Triage reads what the reporter says in their own words: never labels, quotes or signatures.
         let searchable = TriageText(subject: subject, description: description)
         let automated = AutomatedMailDetector.reason(for: message, envelope: envelope, profile: profile)
-        let category = profile.categories.first { rule in rule.phrases.contains(where: searchable.contains) }?
+        let category =
+            profile.categories.first { rule in rule.phrases.contains(where: searchable.contains) }?
             .category ?? "other"
         let severity: Severity = isCritical(searchable) ? .critical : .normal
 
@@ -148,9 +149,10 @@ public struct IncidentExtractor: Sendable {
             }
             var text = trimmed
             let decoration = LabelledLines.strippingDecoration(line)
-            if let rest = profile.labels[.description]?.lazy.compactMap({ LabelledLines.rest(of: decoration, after: $0) })
-                .first, let value = LabelledLines.value(afterSeparatorIn: rest)
-            {
+            if let rest = profile.labels[.description]?.lazy.compactMap({
+                LabelledLines.rest(of: decoration, after: $0)
+            })
+            .first, let value = LabelledLines.value(afterSeparatorIn: rest) {
                 text = value
             }
             if !text.isEmpty { current.append(text.collapsingWhitespace) }
@@ -233,7 +235,9 @@ enum ServerErrorCode {
                 characters[index + 2].isASCII, characters[index + 2].isNumber
             else { continue }
             if index > 0, characters[index - 1].isNumber || characters[index - 1].isLetter { continue }
-            if index + 3 < characters.count, characters[index + 3].isNumber || characters[index + 3].isLetter { continue }
+            if index + 3 < characters.count, characters[index + 3].isNumber || characters[index + 3].isLetter {
+                continue
+            }
             let before = String(characters[max(0, index - 12)..<index])
             let after = String(characters[(index + 3)..<min(characters.count, index + 28)])
             if ["http", "error", "status", "code", "ошибка"].contains(where: { before.contains($0) })

@@ -49,9 +49,11 @@ extension MessageRecord {
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
         let code = bytes.withUnsafeBytes { buffer -> CInt in
-            var code = buffer.isEmpty
+            var code =
+                buffer.isEmpty
                 ? sqlite3_bind_zeroblob(handle, 1, 0)
-                : sqlite3_bind_blob(handle, 1, buffer.baseAddress, CInt(buffer.count), nil /* SQLITE_STATIC */)
+                // nil destructor = SQLITE_STATIC: the buffer outlives the statement's step.
+                : sqlite3_bind_blob(handle, 1, buffer.baseAddress, CInt(buffer.count), nil)
             if code == SQLITE_OK { code = sqlite3_bind_int64(handle, 2, messageID) }
             if code == SQLITE_OK { code = sqlite3_step(handle) }
             sqlite3_clear_bindings(handle)
@@ -84,9 +86,10 @@ extension FieldValueRecord {
     /// Records `value` for `field`, superseding the previous value. Returns the previous value when it changed,
     /// `nil` when there was none, and does nothing (returning the same value) when it is unchanged.
     @discardableResult
-    public static func set(_ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64,
-                           _ db: Database) throws -> (changed: Bool, previous: String?)
-    {
+    public static func set(
+        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64,
+        _ db: Database
+    ) throws -> (changed: Bool, previous: String?) {
         let previous = try FieldValueRecord.filter(
             Column("ticketId") == ticketID && Column("field") == field && Column("current") == true
         ).fetchOne(db)
@@ -95,7 +98,8 @@ extension FieldValueRecord {
             sql: "UPDATE fieldValue SET current = 0 WHERE ticketId = ? AND field = ? AND current = 1",
             arguments: [ticketID, field])
         var record = FieldValueRecord(
-            id: nil, ticketId: ticketID, messageId: messageID, field: field, value: value, recordedAt: at, current: true)
+            id: nil, ticketId: ticketID, messageId: messageID, field: field, value: value, recordedAt: at, current: true
+        )
         try record.insert(db)
         return (true, previous?.value)
     }
@@ -103,9 +107,10 @@ extension FieldValueRecord {
 
 extension EventRecord {
     /// Appends an event to the audit trail.
-    public static func record(_ kind: String, detail: String = "", ticketID: Int64?, messageID: Int64? = nil, at: Int64,
-                              _ db: Database) throws
-    {
+    public static func record(
+        _ kind: String, detail: String = "", ticketID: Int64?, messageID: Int64? = nil, at: Int64,
+        _ db: Database
+    ) throws {
         var event = EventRecord(id: nil, ticketId: ticketID, messageId: messageID, at: at, kind: kind, detail: detail)
         try event.insert(db)
     }

@@ -42,14 +42,16 @@ import Testing
             days = ["mon", "funday"]
             """
         let (_, problems) = ConfigurationLoader.parse(text, file: "h.toml")
-        #expect(problems.map(\.key).sorted() == [
-            "imap.allow_plaintext", "imap.max_message_size", "imap.poll_interval", "smtp.tls", "support_hours.days",
-        ])
+        #expect(
+            problems.map(\.key).sorted() == [
+                "imap.allow_plaintext", "imap.max_message_size", "imap.poll_interval", "smtp.tls", "support_hours.days",
+            ])
         #expect(problems.allSatisfy { $0.line != nil && !$0.description.isEmpty })
     }
 
     @Test func impossibleSupportHoursAreRejected() {
-        let (_, problems) = ConfigurationLoader.parse("[support_hours]\nstart = \"16:00\"\nend = \"08:00\"\n", file: "h")
+        let (_, problems) = ConfigurationLoader.parse(
+            "[support_hours]\nstart = \"16:00\"\nend = \"08:00\"\n", file: "h")
         #expect(problems.contains { $0.key == "support_hours" && $0.message.contains("start before") })
     }
 
@@ -86,15 +88,18 @@ import Testing
         let (configuration, problems) = ConfigurationLoader.parse(text, file: "h")
         #expect(problems.isEmpty, "\(problems)")
         #expect(configuration.profile.customFields.first?.field.key == "course_id")
-        let (_, bad) = ConfigurationLoader.parse("[[profile.fields]]\nname = \"x\"\nlabels = [\"X\"]\npattern = \"[\"\n", file: "h")
+        let (_, bad) = ConfigurationLoader.parse(
+            "[[profile.fields]]\nname = \"x\"\nlabels = [\"X\"]\npattern = \"[\"\n", file: "h")
         #expect(bad.first?.message.contains("regular expression") == true)
     }
 
     @Test func serverURLsCarryNoSecrets() {
-        let text = "[imap]\nurl = \"imaps://bot:hunter2@imap.example.com/INBOX\"\n[smtp]\nurl = \"smtp://a@b@smtp.example.com\"\n"
+        let text =
+            "[imap]\nurl = \"imaps://bot:hunter2@imap.example.com/INBOX\"\n[smtp]\nurl = \"smtp://a@b@smtp.example.com\"\n"
         let (_, problems) = ConfigurationLoader.parse(text, file: "h")
-        #expect(problems.filter { $0.message.contains("must not contain a user or password") }.map(\.key).sorted()
-            == ["imap.url", "smtp.url"])
+        #expect(
+            problems.filter { $0.message.contains("must not contain a user or password") }.map(\.key).sorted()
+                == ["imap.url", "smtp.url"])
         #expect(!problems.contains { $0.description.contains("hunter2") })
         let (_, scheme) = ConfigurationLoader.parse("[imap]\nurl = \"https://imap.example.com\"\n", file: "h")
         #expect(scheme.contains { $0.key == "imap.url" && $0.message.contains("imaps://") })

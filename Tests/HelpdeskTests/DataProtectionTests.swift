@@ -496,7 +496,8 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
         ]
         let body = "Please tell bjorn@example.se (Björn Berg) the exam moved." + lineBreak
         let raw = Array((header.joined(separator: lineBreak) + lineBreak + lineBreak + body).utf8)
-        let scrubber = HeaderScrubber(address: try SubjectAddress("bjorn@example.se"), names: ["Björn Berg", "Berg, Björn"])
+        let scrubber = HeaderScrubber(
+            address: try SubjectAddress("bjorn@example.se"), names: ["Björn Berg", "Berg, Björn"])
         let mentions = scrubber.mentions(in: raw)
         #expect(mentions.inHeaders && mentions.inBody)
         #expect(Set(mentions.names) == ["Björn Berg", "Berg, Björn"])
@@ -508,7 +509,8 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
         let parsed = MIMEParser().parse(scrubbed)
         let envelope = MessageContent(parsed).envelope
         #expect(envelope.to.map(\.address) == ["helpdesk@example.com", "erased@invalid", "carol@example.com"])
-        #expect(envelope.cc.map(\.address) == ["erased@invalid", "joanna.bjorn@example.se", "bjorn@example.se.evil.com"])
+        #expect(
+            envelope.cc.map(\.address) == ["erased@invalid", "joanna.bjorn@example.se", "bjorn@example.se.evil.com"])
         #expect(envelope.to.first { $0.address == "carol@example.com" }?.name == "Carol")
         #expect(envelope.subject == "Prüfung für Erased")
         #expect(envelope.messageID == "x1@example.org")

@@ -68,8 +68,10 @@ enum Mail {
         return Base64.encode(bytes)
     }()
 
-    static func report(from: String = "anna@example.edu", id: String, subject: String = "Exam will not load",
-                       session: Bool = true, screenshot: Bool = true, extraHeaders: String = "", body: String = "")
+    static func report(
+        from: String = "anna@example.edu", id: String, subject: String = "Exam will not load",
+        session: Bool = true, screenshot: Bool = true, extraHeaders: String = "", body: String = ""
+    )
         -> String
     {
         var text = """
@@ -99,9 +101,10 @@ enum Mail {
         return text.replacingOccurrences(of: "\n", with: "\r\n")
     }
 
-    static func reply(from: String = "anna@example.edu", id: String, inReplyTo: String?, subject: String,
-                      body: String, screenshot: Bool = false) -> String
-    {
+    static func reply(
+        from: String = "anna@example.edu", id: String, inReplyTo: String?, subject: String,
+        body: String, screenshot: Bool = false
+    ) -> String {
         var text = """
             From: \(from)
             To: helpdesk@example.com
@@ -248,7 +251,8 @@ enum Mail {
     @Test func subjectReferenceWithoutSignatureThreadsOnlyForTheReporter() throws {
         let helpdesk = try TestHelpdesk()
         try helpdesk.ingest(Mail.report(id: "a9@example.edu", session: false))
-        let reply = Mail.reply(id: "r9@example.edu", inReplyTo: nil, subject: "AW: [HD-000001] Exam", body: "Session ID: 42")
+        let reply = Mail.reply(
+            id: "r9@example.edu", inReplyTo: nil, subject: "AW: [HD-000001] Exam", body: "Session ID: 42")
         #expect(try helpdesk.ingest(reply) == .updated(ref: "HD-000001", status: .open))
     }
 
@@ -265,15 +269,18 @@ enum Mail {
         let helpdesk = try TestHelpdesk()
         try helpdesk.ingest(Mail.report(id: "o1@example.edu"))
         let outOfOffice = Mail.reply(
-            id: "ooo@example.edu", inReplyTo: nil, subject: "Automatic reply: [HD-000001] Exam", body: "I am away.")
-            .replacingOccurrences(of: "Content-Type: multipart", with: "Auto-Submitted: auto-replied\r\nContent-Type: multipart")
+            id: "ooo@example.edu", inReplyTo: nil, subject: "Automatic reply: [HD-000001] Exam", body: "I am away."
+        )
+        .replacingOccurrences(
+            of: "Content-Type: multipart", with: "Auto-Submitted: auto-replied\r\nContent-Type: multipart")
         #expect(try helpdesk.ingest(outOfOffice) == .automated(reason: "auto-submitted", ref: "HD-000001"))
         #expect(try helpdesk.outbox().count == 1)
     }
 
     @Test func passwordResetIsRedirected() throws {
         let helpdesk = try TestHelpdesk()
-        let email = "From: s@example.edu\r\nSubject: Forgot my password\r\nMessage-ID: <p1@example.edu>\r\n\r\n"
+        let email =
+            "From: s@example.edu\r\nSubject: Forgot my password\r\nMessage-ID: <p1@example.edu>\r\n\r\n"
             + "Hello, I forgot my password and cannot log in. Please reset my password.\r\n"
         #expect(try helpdesk.ingest(email) == .created(ref: "HD-000001", status: .redirected))
         #expect(try helpdesk.outbox().map(\.kind) == ["password-reset"])
@@ -301,7 +308,9 @@ enum Mail {
 
     @Test func answerCapsStopAFloodFromOneAddress() throws {
         let helpdesk = try TestHelpdesk { $0.rateLimits.perAddressPerHour = 3 }
-        for index in 0..<6 { try helpdesk.ingest(Mail.report(id: "flood\(index)@example.edu", subject: "Report \(index)")) }
+        for index in 0..<6 {
+            try helpdesk.ingest(Mail.report(id: "flood\(index)@example.edu", subject: "Report \(index)"))
+        }
         let statuses = try helpdesk.outbox().map(\.status)
         #expect(statuses == [.queued, .queued, .queued, .suppressed, .suppressed, .suppressed])
         #expect(try helpdesk.count("ticket") == 6)
@@ -314,13 +323,16 @@ enum Mail {
         let crashing = helpdesk.pipeline { name in if name == point { throw Crash() } }
         let email = Array(Mail.report(id: "crash@example.edu", session: false).utf8)
         #expect(throws: Crash.self) {
-            try crashing.ingest(email, source: .imap(mailbox: "INBOX", uidValidity: 1, uid: 1), receivedAt: Mail.monday10)
+            try crashing.ingest(
+                email, source: .imap(mailbox: "INBOX", uidValidity: 1, uid: 1), receivedAt: Mail.monday10)
         }
         for table in ["ticket", "message", "attachment", "messageAttachment", "fieldValue", "event", "outbox"] {
             #expect(try helpdesk.count(table) == 0, "\(table) after a crash at \(point)")
         }
         // The retry after the restart does the whole job once.
-        #expect(try helpdesk.ingest(String(decoding: email, as: UTF8.self), uid: 1) == .created(ref: "HD-000001", status: .suspended))
+        #expect(
+            try helpdesk.ingest(String(decoding: email, as: UTF8.self), uid: 1)
+                == .created(ref: "HD-000001", status: .suspended))
         #expect(try helpdesk.count("outbox") == 1)
     }
 }

@@ -22,7 +22,8 @@ struct MetricsTests {
         let (_, problems) = ConfigurationLoader.parse(
             "[metrics]\nlisten = \"0.0.0.0:9464\"\n", file: "t.toml", environment: [:])
         #expect(problems.contains { $0.key == "metrics.listen" && $0.message.contains("loopback") })
-        let (good, none) = ConfigurationLoader.parse("[metrics]\nlisten = \"127.0.0.1:9464\"\n", file: "t.toml", environment: [:])
+        let (good, none) = ConfigurationLoader.parse(
+            "[metrics]\nlisten = \"127.0.0.1:9464\"\n", file: "t.toml", environment: [:])
         #expect(!none.contains { $0.key == "metrics.listen" })
         #expect(good.metricsListen == "127.0.0.1:9464")
     }

@@ -6,9 +6,16 @@ import Testing
 @Suite struct StoreStatusSpaceTests {
     @Test func aNearlyFullStateDirectoryIsReportedFull() {
         let report = JSONValue.object([StoreStatus.space(directory: "/var/lib/helpdeskd", freeBytes: 4096)])
-        #expect(report == .object([("state_directory", .object([
-            ("path", .string("/var/lib/helpdeskd")), ("free_bytes", .int(4096)), ("full", .bool(true)),
-        ]))]))
+        #expect(
+            report
+                == .object([
+                    (
+                        "state_directory",
+                        .object([
+                            ("path", .string("/var/lib/helpdeskd")), ("free_bytes", .int(4096)), ("full", .bool(true)),
+                        ])
+                    )
+                ]))
         #expect(StoreStatus.text(report).contains("4096 bytes free - FULL: the daemon cannot store new mail"))
     }
 

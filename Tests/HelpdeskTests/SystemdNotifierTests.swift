@@ -59,7 +59,9 @@ final class NotifySocket {
 
     @Test func watchdogIntervalIsHalfOfWhatSystemdAsksFor() {
         #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000"]) == .seconds(15))
-        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"], pid: 2) == nil)
+        #expect(
+            SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"], pid: 2)
+                == nil)
         #expect(SystemdNotifier.watchdogInterval(environment: [:]) == nil)
     }
 }
@@ -95,10 +97,16 @@ final class NotifySocket {
         let service = SystemdService(
             notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.name]), health: health,
             watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .milliseconds(300))
-        let beat = Task { while !Task.isCancelled { health.pollerAlive(); try? await Task.sleep(for: .milliseconds(20)) } }
+        let beat = Task {
+            while !Task.isCancelled {
+                health.pollerAlive()
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
         let task = Task { try await service.run() }
         let messages = await collect(socket, timeout: Self.patience) { received in
-            received.filter { $0 == "WATCHDOG=1" }.count >= 3 && received.dropFirst().contains { $0.hasPrefix("STATUS=") }
+            received.filter { $0 == "WATCHDOG=1" }.count >= 3
+                && received.dropFirst().contains { $0.hasPrefix("STATUS=") }
         }
         task.cancel()
         beat.cancel()
@@ -114,7 +122,12 @@ final class NotifySocket {
         let service = SystemdService(
             notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.name]), health: health,
             watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .seconds(60))
-        let beat = Task { while !Task.isCancelled { health.pollerAlive(); try? await Task.sleep(for: .milliseconds(20)) } }
+        let beat = Task {
+            while !Task.isCancelled {
+                health.pollerAlive()
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
         let task = Task { try await service.run() }
         // While the poller beats, pings come.
         let alive = await collect(socket, timeout: Self.patience) { $0.contains("WATCHDOG=1") }

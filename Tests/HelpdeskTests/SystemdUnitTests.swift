@@ -8,7 +8,8 @@ import Testing
 
     /// The unit with ExecStart pointing at a binary that exists here, so `verify` can check it.
     func installedCopy() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("helpdeskd-unit-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "helpdeskd-unit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let text = try String(contentsOf: Self.unit, encoding: .utf8)
             .replacingOccurrences(of: "/usr/local/bin/helpdeskd", with: "/bin/true")
@@ -31,14 +32,16 @@ import Testing
     }
 
     @Test func verifiesCleanly() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "install systemd (make deps)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "install systemd (make deps)")
         let result = try run(["verify", try installedCopy().path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.isEmpty, "\(result.output)")
     }
 
     @Test func exposureIsAtMostOnePointFive() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "install systemd (make deps)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "install systemd (make deps)")
         let result = try run(["security", "--offline=true", try installedCopy().path])
         let line = try #require(result.output.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let score = line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }
@@ -47,9 +50,11 @@ import Testing
 
     @Test func typeNotifyWithWatchdogAndCredentials() throws {
         let text = try String(contentsOf: Self.unit, encoding: .utf8)
-        for line in ["Type=notify", "NotifyAccess=main", "WatchdogSec=", "ExecReload=", "Restart=on-failure",
-                     "StateDirectory=helpdeskd", "LoadCredential=imap.secret:", "UMask=0077",
-                     "SystemCallFilter=@system-service", "MemoryDenyWriteExecute=yes", "CapabilityBoundingSet="] {
+        for line in [
+            "Type=notify", "NotifyAccess=main", "WatchdogSec=", "ExecReload=", "Restart=on-failure",
+            "StateDirectory=helpdeskd", "LoadCredential=imap.secret:", "UMask=0077",
+            "SystemCallFilter=@system-service", "MemoryDenyWriteExecute=yes", "CapabilityBoundingSet=",
+        ] {
             #expect(text.contains(line), "missing \(line)")
         }
     }

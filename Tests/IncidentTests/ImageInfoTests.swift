@@ -27,17 +27,22 @@ enum ImageHeaders {
 
     static func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xFF)] }
     static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
-    static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+    static func be32(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    }
     static func le32(_ v: UInt32) -> [UInt8] { be32(v).reversed() }
 }
 
 @Suite struct ImageInfoTests {
     @Test func pngDimensions() {
-        #expect(ImageInfo.read(ImageHeaders.png(width: 1280, height: 720)) == ImageInfo(type: "image/png", width: 1280, height: 720))
+        #expect(
+            ImageInfo.read(ImageHeaders.png(width: 1280, height: 720))
+                == ImageInfo(type: "image/png", width: 1280, height: 720))
     }
 
     @Test func jpegDimensionsAndExifDate() throws {
-        let info = try #require(ImageInfo.read(ImageHeaders.jpeg(width: 1080, height: 2340, exifDate: "2024:11:11 10:32:15")))
+        let info = try #require(
+            ImageInfo.read(ImageHeaders.jpeg(width: 1080, height: 2340, exifDate: "2024:11:11 10:32:15")))
         #expect(info.width == 1080 && info.height == 2340)
         #expect(info.dateTimeOriginal == "2024:11:11 10:32:15")
         #expect(ImageInfo.read(ImageHeaders.jpeg(width: 640, height: 480))?.dateTimeOriginal == nil)
@@ -45,7 +50,8 @@ enum ImageHeaders {
 
     @Test func gifWebpAndBmp() {
         #expect(ImageInfo.read(Array("GIF89a".utf8) + [0x40, 0x01, 0xF0, 0x00])?.width == 320)
-        let vp8x: [UInt8] = Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8X".utf8) + [10, 0, 0, 0, 0, 0, 0, 0]
+        let vp8x: [UInt8] =
+            Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8X".utf8) + [10, 0, 0, 0, 0, 0, 0, 0]
             + [0x7F, 0x02, 0x00, 0xDF, 0x01, 0x00]
         #expect(ImageInfo.read(vp8x).map { [$0.width, $0.height] } == [640, 480])
         var bmp = Array("BM".utf8) + [UInt8](repeating: 0, count: 12) + [40, 0, 0, 0]

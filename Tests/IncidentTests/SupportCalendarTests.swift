@@ -46,8 +46,9 @@ func utc(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int = 0) 
 
     @Test func supportHoursInAnotherZone() {
         // Support 09:00-17:00 at +03:00 is 06:00-14:00 UTC.
-        let moscow = SupportCalendar(utcOffsetSeconds: 3 * 3600, workingDays: [1, 2, 3, 4, 5], startMinute: 540,
-                                     endMinute: 1020, holidays: [])
+        let moscow = SupportCalendar(
+            utcOffsetSeconds: 3 * 3600, workingDays: [1, 2, 3, 4, 5], startMinute: 540,
+            endMinute: 1020, holidays: [])
         #expect(moscow.addingSupportTime(hour, to: utc(2024, 11, 11, 5)) == utc(2024, 11, 11, 7))
     }
 

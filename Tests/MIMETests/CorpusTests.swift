@@ -194,7 +194,9 @@ let knownStalwartDisagreements: [KnownDisagreement] = [
     .init("rfc/002.eml", ["text_body 2", "html_body 2"], Because.inlineMedia),
     .init("rfc/007.eml", ["text_body"], Because.inlineMedia),
     .init("thirdparty/013.eml", ["text_body", "html_body"], Because.inlineMedia),
-    .init("malformed/000.eml", ["shape root", "text_body", "html_body"], """
+    .init(
+        "malformed/000.eml", ["shape root", "text_body", "html_body"],
+        """
         Five delimiters, the last a close: four parts (one empty, three with a header and no body), as we read \
         them. Stalwart reports a multipart with no parts at all.
         """),
@@ -203,13 +205,17 @@ let knownStalwartDisagreements: [KnownDisagreement] = [
     .init("malformed/002.eml", ["text_body", "html_body", "attachments"], Because.truncatedTextIsBody),
     .init("malformed/003.eml", ["text_body", "html_body", "attachments"], Because.truncatedTextIsBody),
     .init("malformed/006.eml", ["text_body", "html_body", "attachments"], Because.truncatedTextIsBody),
-    .init("malformed/004.eml", ["shape 1", "text_body", "html_body", "attachments"], """
+    .init(
+        "malformed/004.eml", ["shape 1", "text_body", "html_body", "attachments"],
+        """
         Boundary "a" and delimiter lines "--ab", "--ac": Stalwart matches them by prefix. We accept a prefix \
         match only when the boundary visibly ends (white space or "--" after it, RFC 2046 §5.1.1's junk after a \
         delimiter), because "b" and "c" continue the boundary token: read by prefix, "--ab" would be taken \
         from an "ab" multipart (see malformed/007). No part is found, and the body stays text.
         """),
-    .init("malformed/007.eml", ["shape root", "text_body", "html_body", "attachments"], """
+    .init(
+        "malformed/007.eml", ["shape root", "text_body", "html_body", "attachments"],
+        """
         Part 1's header section declares boundary "ab" and runs into "--ab" without a blank line: we end the \
         header section there and read the multipart it declared (1.1 is the text/plain part). Stalwart takes \
         "--ab" for a delimiter of the outer "a" (prefix match) and gets two empty parts.
@@ -218,54 +224,72 @@ let knownStalwartDisagreements: [KnownDisagreement] = [
     .init("malformed/011.eml", ["shape root", "text_body", "html_body", "attachments"], Because.outerBoundary),
     .init("malformed/012.eml", ["shape root", "attachments"], Because.outerBoundary),
     .init("thirdparty/015.eml", ["shape root", "text_body", "html_body", "attachments"], Because.outerBoundary),
-    .init("malformed/016.eml", ["shape root", "text_body", "html_body", "attachments"], """
+    .init(
+        "malformed/016.eml", ["shape root", "text_body", "html_body", "attachments"],
+        """
         Three nested boundaries of 80 to 82 characters (RFC 2046 allows 70) sharing an 80-character prefix: each \
         delimiter matches one boundary exactly, and by RFC 2046 §5.1.2 the outermost one closes both inner \
         multiparts, after which the other lines are text. Stalwart matches by prefix, innermost first, and puts \
         every part into the innermost multipart. Neither is what the (broken) sender meant.
         """),
-    .init("malformed/019.eml", ["shape root", "text_body", "html_body"], """
+    .init(
+        "malformed/019.eml", ["shape root", "text_body", "html_body"],
+        """
         Fuzzer output. Header sections hold lines that are no header fields ("JPlain text body…", "Ct \
         fixture.</Mmlti…"): we end the header section at such a line (RFC 5322 syntax; Python's email does the \
         same), so the text stays body text; Stalwart skips them and keeps reading headers, finding nested \
         multiparts in what we read as text. Neither reading is a sender's.
         """),
-    .init("malformed/020.eml", ["shape 1", "text_body", "html_body"], """
+    .init(
+        "malformed/020.eml", ["shape 1", "text_body", "html_body"],
+        """
         Part 1 has two Content-Type fields (multipart/alternative, then text/plain). We use the first (with a \
         defect), as Python's email does, and keep the alternative's HTML part (its "Plain Text" becomes the \
         preamble); Stalwart uses the last and shows the raw HTML source as part of the plain text. Both lose \
         something; neither is better.
         """),
     .init("malformed/021.eml", ["shape 1", "text_body", "html_body"], "As malformed/020.eml."),
-    .init("malformed/022.eml", ["shape 2"], """
+    .init(
+        "malformed/022.eml", ["shape 2"],
+        """
         message/rfc822 whose content is no message: we honour the declared type (an encapsulated message with \
         no header fields, whose body is the text; a defect says so), Stalwart falls back to a text leaf. The \
         same text, and both list the part as an attachment.
         """),
-    .init("rfc/000.eml", ["body 3.1", "body 3.2"], """
+    .init(
+        "rfc/000.eml", ["body 3.1", "body 3.2"],
+        """
         RFC 2046's example has prose placeholders ("... base64-encoded image data goes here ...") where base64 \
         should be. Stalwart keeps the raw text after failing to decode; we decode the base64 letters there are, \
         ignoring the other characters as RFC 2045 §6.8 says (with a defect), which recovers real, lightly \
         damaged base64. No reading yields the audio or image.
         """),
-    .init("rfc/001.eml", ["from", "to"], """
+    .init(
+        "rfc/001.eml", ["from", "to"],
+        """
         "From: Whomever", a lone word with no "@" and no angle brackets: Stalwart makes it a display name with an \
         empty address, we keep it as an address (a local part without domain, as in "To: postmaster" on a \
         local system). Neither is a valid RFC 5322 mailbox; ours keeps a replyable token.
         """),
     .init("rfc/004.eml", ["from", "to"], "As rfc/001.eml."),
     .init("rfc/008.eml", ["shape 2"], Because.encodedMessage),
-    .init("thirdparty/002.eml", ["body 2"], """
+    .init(
+        "thirdparty/002.eml", ["body 2"],
+        """
         "ecO2dMOkIHZhYW4uCg== ignored": both decode the junk after the padding (we do on purpose: some mailers \
         concatenate base64 chunks, see Base64Tests), and we also keep the two whole bytes of the final partial \
         quantum, which Stalwart drops. Junk either way.
         """),
-    .init("thirdparty/002.eml", ["body 3", "text_body", "html_body", "attachments"], """
+    .init(
+        "thirdparty/002.eml", ["body 3", "text_body", "html_body", "attachments"],
+        """
         An inline text/plain declared base64 whose body "?garbage" is not base64: we decode the letters (junk, \
         with a defect) and list it as body text by RFC 8621; Stalwart keeps the undecodable raw text and moves \
         the part to the attachments.
         """),
-    .init("thirdparty/005.eml", ["body 5"], """
+    .init(
+        "thirdparty/005.eml", ["body 5"],
+        """
         The last part's body is the line "invalid--1--". A delimiter only counts at the start of a line (RFC 2046 \
         §5.1.1), so the line is text and the multipart ends unclosed; Stalwart cuts the line at "--1--".
         """),
@@ -285,31 +309,45 @@ let knownMime4jDisagreements: [KnownDisagreement] = [
     .init("testmsgs/very-long-boundary.msg", ["shape 1"], Because.trailingSpaceBoundary),
     .init("testmsgs/very-very-long-boundary.msg", ["shape 1"], Because.trailingSpaceBoundary),
     .init("testmsgs/malformedHeader-nocrlfcrlf.msg", ["body 1"], Because.headerLineEndsHeaders),
-    .init("testmsgs/malformedHeader-noheader.msg", ["body 1"], """
+    .init(
+        "testmsgs/malformedHeader-noheader.msg", ["body 1"],
+        """
         No header section at all. mime4j's default mode drops every line as an invalid header field and leaves \
         the body empty; the message says "The whole text should be recognized as body", and that is our body.
         """),
-    .init("testmsgs/malformedHeaderStartsBody-nocrlfcrlf.msg", ["body 1"], """
+    .init(
+        "testmsgs/malformedHeaderStartsBody-nocrlfcrlf.msg", ["body 1"],
+        """
         mime4j's malformed-header-starts-body mode: the body starts at the invalid line, as ours does, but \
         mime4j loses the "AnotherHeader: …" line after it; we keep every line.
         """),
-    .init("testmsgs/malformedHeaderStartsBody-noheader.msg", ["body 1"], """
+    .init(
+        "testmsgs/malformedHeaderStartsBody-noheader.msg", ["body 1"],
+        """
         The same mode keeps only the first of the two lines; the message says "The whole text should be \
         recognized as body", and we keep both.
         """),
-    .init("mimetools-testmsgs/hdr-fakeout.msg", ["body 1"], """
+    .init(
+        "mimetools-testmsgs/hdr-fakeout.msg", ["body 1"],
+        """
         The "blank" line after the header holds a space. Both read it as folding of the previous field; mime4j \
         then drops the text lines as invalid header fields up to the real blank line, so the body is empty. We \
         end the header section at the first line that is not a field, so the text is the body.
         """),
-    .init("testmsgs/basic-plain-with-bad-header-separator.msg", ["body 1"], """
+    .init(
+        "testmsgs/basic-plain-with-bad-header-separator.msg", ["body 1"],
+        """
         As hdr-fakeout.msg: mime4j loses the first paragraph to the header section, we keep it.
         """),
-    .init("mimetools-testmsgs/frag.msg", ["body 1_2_1_2_1_2_1_2"], """
+    .init(
+        "mimetools-testmsgs/frag.msg", ["body 1_2_1_2_1_2_1_2"],
+        """
         A base64 attachment cut short: its last line has 27 characters, so the final quantum has 3. Those 18 \
         bits hold 2 whole bytes, which we keep (as padding would have); mime4j drops the partial quantum.
         """),
-    .init("mimetools-testmsgs/multi-frag.msg", ["body 1_3_2"], """
+    .init(
+        "mimetools-testmsgs/multi-frag.msg", ["body 1_3_2"],
+        """
         The GIF's close delimiter is broken ("XXXXXX--unique-boundary-2--"), so both parsers run the base64 on \
         into the epilogue up to the outer delimiter. The image bytes agree up to its trailer; the junk after it \
         differs because we read the URL-safe letters "-" and "_" in base64 (Base64.swift, for webmail that \
@@ -695,9 +733,10 @@ extension StalwartMessage.Part {
 enum StalwartComparison {
     /// Compares one message with our entity `root`: the top level (`inside` nil), or the message encapsulated
     /// in our part `inside`, whose path then names its body-list checks.
-    static func compare(_ expected: StalwartMessage, with root: OpenedTree.Node, inside: String? = nil,
-                        into checks: inout Checks)
-    {
+    static func compare(
+        _ expected: StalwartMessage, with root: OpenedTree.Node, inside: String? = nil,
+        into checks: inout Checks
+    ) {
         var mapping: [Int: OpenedTree.Node] = [:]
         walk(expected, 0, root, into: &checks, mapping: &mapping)
         let label = inside.map { " " + $0 } ?? ""
@@ -705,8 +744,9 @@ enum StalwartComparison {
         if inside == nil {
             let envelope = message.envelope(of: root.index).envelope
             let theirs = expected.parts[0]
-            checks.check("subject", envelope.subject == theirs.subject,
-                         "ours \(String(describing: envelope.subject)) vs theirs \(String(describing: theirs.subject))")
+            checks.check(
+                "subject", envelope.subject == theirs.subject,
+                "ours \(String(describing: envelope.subject)) vs theirs \(String(describing: theirs.subject))")
             for (name, ours, their) in [("from", envelope.from, theirs.from), ("to", envelope.to, theirs.to)] {
                 let ourList = ours.map { StalwartMessage.Address(name: $0.name, address: $0.address) }
                 // We lower-case domains (MailAddress's contract); Stalwart keeps them as written.
@@ -721,13 +761,16 @@ enum StalwartComparison {
         let ourAttachments = attachments(root, excluding: Set(text).union(html))
         func ours(_ list: [Int]) -> [String] { list.map { OpenedTree.Node(message, $0, prefix: root.prefix).label } }
         func theirs(_ list: [Int]) -> [String] { list.map { mapping[$0]?.label ?? "(unmatched #\($0))" } }
-        checks.check("text_body" + label, ours(text) == theirs(expected.textBody),
-                     "ours \(ours(text)) vs theirs \(theirs(expected.textBody))")
-        checks.check("html_body" + label, ours(html) == theirs(expected.htmlBody),
-                     "ours \(ours(html)) vs theirs \(theirs(expected.htmlBody))")
+        checks.check(
+            "text_body" + label, ours(text) == theirs(expected.textBody),
+            "ours \(ours(text)) vs theirs \(theirs(expected.textBody))")
+        checks.check(
+            "html_body" + label, ours(html) == theirs(expected.htmlBody),
+            "ours \(ours(html)) vs theirs \(theirs(expected.htmlBody))")
         let ourAttachmentPaths = ourAttachments.map(\.label)
-        checks.check("attachments" + label, ourAttachmentPaths == theirs(expected.attachments),
-                     "ours \(ourAttachmentPaths) vs theirs \(theirs(expected.attachments))")
+        checks.check(
+            "attachments" + label, ourAttachmentPaths == theirs(expected.attachments),
+            "ours \(ourAttachmentPaths) vs theirs \(theirs(expected.attachments))")
     }
 
     static func lowercasedDomain(_ address: String) -> String {
@@ -750,9 +793,10 @@ enum StalwartComparison {
     }
 
     /// Walks Stalwart's part `index` and our `node` together.
-    static func walk(_ expected: StalwartMessage, _ index: Int, _ node: OpenedTree.Node, into checks: inout Checks,
-                     mapping: inout [Int: OpenedTree.Node])
-    {
+    static func walk(
+        _ expected: StalwartMessage, _ index: Int, _ node: OpenedTree.Node, into checks: inout Checks,
+        mapping: inout [Int: OpenedTree.Node]
+    ) {
         mapping[index] = node
         let part = node.part
         let path = node.label
@@ -891,9 +935,10 @@ enum Mime4jComparison {
     /// message inside a `message/rfc822` part. So mime4j's `1` is our "1" in a single-part message, `1_2` is our
     /// "2" in a multipart one, and `1_3_1_2` is our "3.2" (`1_3_1` our "3.1") when part 3 is a `message/rfc822`
     /// whose message is a multipart (a single part). The walk checks this against mime4j's own file names.
-    static func compare(_ tree: Mime4jTree, with node: OpenedTree.Node, name: String, directory: URL,
-                        into checks: inout Checks)
-    {
+    static func compare(
+        _ tree: Mime4jTree, with node: OpenedTree.Node, name: String, directory: URL,
+        into checks: inout Checks
+    ) {
         let part = node.part
         let path = node.label
         switch tree {

@@ -123,7 +123,8 @@ import Testing
     }
 
     @Test func escapesInQuotedStrings() {
-        #expect(parse(#"attachment; filename="a \"quoted\" name.png""#).parameters["filename"] == #"a "quoted" name.png"#)
+        #expect(
+            parse(#"attachment; filename="a \"quoted\" name.png""#).parameters["filename"] == #"a "quoted" name.png"#)
     }
 
     @Test func unquotedValueWithSpaces() {
@@ -132,7 +133,8 @@ import Testing
 
     @Test func rfc2231ContinuationsInAnyOrderWithCharset() {
         let value = parse(
-            "attachment; filename*1*=%20%D0%B4%D0%BD%D1%8F.png; filename*0*=utf-8'ru'%D0%A1%D0%BD%D0%B8%D0%BC%D0%BE%D0%BA")
+            "attachment; filename*1*=%20%D0%B4%D0%BD%D1%8F.png; filename*0*=utf-8'ru'%D0%A1%D0%BD%D0%B8%D0%BC%D0%BE%D0%BA"
+        )
         #expect(value.parameters["filename"] == "Снимок дня.png")
     }
 
@@ -162,17 +164,18 @@ import Testing
 }
 
 @Suite struct MagicBytesTests {
-    @Test(arguments: [
-        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0], "image/png"),
-        ([0xFF, 0xD8, 0xFF, 0xE0], "image/jpeg"),
-        (Array("GIF89a..".utf8), "image/gif"),
-        (Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8), "image/webp"),
-        (Array("%PDF-1.7".utf8), "application/pdf"),
-        ([0x50, 0x4B, 0x03, 0x04], "application/zip"),
-        (Array("<?xml version=\"1.0\"?>\n<!-- x -->\n<svg xmlns=\"\">".utf8), "image/svg+xml"),
-        (Array("  <!DOCTYPE html><html>".utf8), "text/html"),
-        (Array("<HTML><BODY>".utf8), "text/html"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0], "image/png"),
+            ([0xFF, 0xD8, 0xFF, 0xE0], "image/jpeg"),
+            (Array("GIF89a..".utf8), "image/gif"),
+            (Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8), "image/webp"),
+            (Array("%PDF-1.7".utf8), "application/pdf"),
+            ([0x50, 0x4B, 0x03, 0x04], "application/zip"),
+            (Array("<?xml version=\"1.0\"?>\n<!-- x -->\n<svg xmlns=\"\">".utf8), "image/svg+xml"),
+            (Array("  <!DOCTYPE html><html>".utf8), "text/html"),
+            (Array("<HTML><BODY>".utf8), "text/html"),
+        ] as [([UInt8], String)])
     func detects(_ bytes: [UInt8], _ expected: String) {
         #expect(MagicBytes.detect(bytes) == expected)
     }

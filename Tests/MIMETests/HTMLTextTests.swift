@@ -18,7 +18,8 @@ import Testing
 
     @Test func brBreaksLinesAndLinksKeepTheirURL() {
         let html = #"Server: <a href="https://proctor.example.edu/exam">the exam site</a><br>Time: 10:32"#
-        #expect(HTMLText.text(fromHTML: html) == "Server: the exam site <https://proctor.example.edu/exam>\nTime: 10:32")
+        #expect(
+            HTMLText.text(fromHTML: html) == "Server: the exam site <https://proctor.example.edu/exam>\nTime: 10:32")
     }
 
     @Test func linkWhoseTextIsTheURLIsNotRepeated() {

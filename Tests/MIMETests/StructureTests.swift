@@ -31,23 +31,25 @@ extension MIMEMessage {
     }
 
     @Test func multipartMixedWithAttachment() throws {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary="b1"
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary="b1"
 
-            preamble text
-            --b1
-            Content-Type: text/plain; charset=utf-8
+                preamble text
+                --b1
+                Content-Type: text/plain; charset=utf-8
 
-            Body text
-            --b1
-            Content-Type: image/png; name="shot.png"
-            Content-Transfer-Encoding: base64
-            Content-Disposition: attachment; filename="screen.png"
+                Body text
+                --b1
+                Content-Type: image/png; name="shot.png"
+                Content-Transfer-Encoding: base64
+                Content-Disposition: attachment; filename="screen.png"
 
-            iVBORw0KGgo=
-            --b1--
-            epilogue
-            """))
+                iVBORw0KGgo=
+                --b1--
+                epilogue
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "2"])
         #expect(message.parts[0].kind == .multipart)
         #expect(message.body(1) == "Body text")
@@ -61,27 +63,29 @@ extension MIMEMessage {
     }
 
     @Test func alternativeInsideMixedChoosesPlainAndHTML() {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary=outer
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary=outer
 
-            --outer
-            Content-Type: multipart/alternative; boundary=inner
+                --outer
+                Content-Type: multipart/alternative; boundary=inner
 
-            --inner
-            Content-Type: text/plain
+                --inner
+                Content-Type: text/plain
 
-            plain version
-            --inner
-            Content-Type: text/html
+                plain version
+                --inner
+                Content-Type: text/html
 
-            <p>html version</p>
-            --inner--
-            --outer
-            Content-Type: application/pdf; name=report.pdf
+                <p>html version</p>
+                --inner--
+                --outer
+                Content-Type: application/pdf; name=report.pdf
 
-            %PDF-1.4
-            --outer--
-            """))
+                %PDF-1.4
+                --outer--
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "1.1", "1.2", "2"])
         let content = MessageContent(message)
         #expect(content.text == "plain version")
@@ -91,44 +95,48 @@ extension MIMEMessage {
     }
 
     @Test func htmlOnlyMessageGivesConvertedText() {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: text/html; charset=utf-8
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: text/html; charset=utf-8
 
-            <html><body><p>Session ID: <b>abc</b></p></body></html>
-            """))
+                <html><body><p>Session ID: <b>abc</b></p></body></html>
+                """))
         let content = MessageContent(message)
         #expect(content.text == "Session ID: abc")
         #expect(content.html?.contains("<b>abc</b>") == true)
     }
 
     @Test func forwardedMessageKeepsItsScreenshot() {
-        let message = MIMEParser().parse(crlf("""
-            Subject: Fwd: exam problem
-            Content-Type: multipart/mixed; boundary=fwd
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Subject: Fwd: exam problem
+                Content-Type: multipart/mixed; boundary=fwd
 
-            --fwd
-            Content-Type: text/plain
+                --fwd
+                Content-Type: text/plain
 
-            See below.
-            --fwd
-            Content-Type: message/rfc822
+                See below.
+                --fwd
+                Content-Type: message/rfc822
 
-            Subject: exam problem
-            From: Student <student@example.edu>
-            Content-Type: multipart/mixed; boundary=orig
+                Subject: exam problem
+                From: Student <student@example.edu>
+                Content-Type: multipart/mixed; boundary=orig
 
-            --orig
-            Content-Type: text/plain
+                --orig
+                Content-Type: text/plain
 
-            It froze.
-            --orig
-            Content-Type: image/png
-            Content-Transfer-Encoding: base64
+                It froze.
+                --orig
+                Content-Type: image/png
+                Content-Transfer-Encoding: base64
 
-            iVBORw0KGgo=
-            --orig--
-            --fwd--
-            """))
+                iVBORw0KGgo=
+                --orig--
+                --fwd--
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "2", "2", "2.1", "2.2"])
         #expect(message.parts[2].kind == .message)
         #expect(message.parts[3].isMessageRoot)
@@ -141,56 +149,62 @@ extension MIMEMessage {
     }
 
     @Test func forwardedSinglePartMessageBodyIsNumberedDotOne() {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary=x
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary=x
 
-            --x
-            Content-Type: message/rfc822
+                --x
+                Content-Type: message/rfc822
 
-            Subject: inner
+                Subject: inner
 
-            inner body
-            --x--
-            """))
+                inner body
+                --x--
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "1.1"])
         #expect(message.body(2) == "inner body")
     }
 
     @Test func missingFinalBoundaryKeepsEveryPart() {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary=b
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary=b
 
-            --b
-            Content-Type: text/plain
+                --b
+                Content-Type: text/plain
 
-            first
-            --b
-            Content-Type: text/plain
+                first
+                --b
+                Content-Type: text/plain
 
-            second, and then the connection dropped
-            """))
+                second, and then the connection dropped
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "2"])
         #expect(message.body(2).hasPrefix("second"))
         #expect(message.defectReasons.contains("multipart ended without its closing boundary"))
     }
 
     @Test func outerBoundaryClosesAnInnerMultipartThatNeverClosed() {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary=outer
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary=outer
 
-            --outer
-            Content-Type: multipart/alternative; boundary=inner
+                --outer
+                Content-Type: multipart/alternative; boundary=inner
 
-            --inner
-            Content-Type: text/plain
+                --inner
+                Content-Type: text/plain
 
-            inner text
-            --outer
-            Content-Type: text/plain
+                inner text
+                --outer
+                Content-Type: text/plain
 
-            after
-            --outer--
-            """))
+                after
+                --outer--
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "1.1", "2"])
         #expect(message.body(2) == "inner text")
         #expect(message.body(3) == "after")
@@ -198,23 +212,25 @@ extension MIMEMessage {
     }
 
     @Test func boundariesWithOddCharactersAndPrefixesOfEachOther() {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary="=_odd ?b'(x)+,./:=?"
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary="=_odd ?b'(x)+,./:=?"
 
-            --=_odd ?b'(x)+,./:=?
-            Content-Type: multipart/alternative; boundary="=_odd ?b'(x)+,./:=?2"
+                --=_odd ?b'(x)+,./:=?
+                Content-Type: multipart/alternative; boundary="=_odd ?b'(x)+,./:=?2"
 
-            --=_odd ?b'(x)+,./:=?2
-            Content-Type: text/plain
+                --=_odd ?b'(x)+,./:=?2
+                Content-Type: text/plain
 
-            one
-            --=_odd ?b'(x)+,./:=?2--
-            --=_odd ?b'(x)+,./:=?\t 
-            Content-Type: text/plain
+                one
+                --=_odd ?b'(x)+,./:=?2--
+                --=_odd ?b'(x)+,./:=?\t 
+                Content-Type: text/plain
 
-            two
-            --=_odd ?b'(x)+,./:=?--
-            """))
+                two
+                --=_odd ?b'(x)+,./:=?--
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "1.1", "2"])
         #expect(message.body(2) == "one")
         #expect(message.body(3) == "two")
@@ -222,7 +238,9 @@ extension MIMEMessage {
     }
 
     @Test func bareLineFeedsAreLineBreaksToo() {
-        let raw = Array("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nA\n--b\nContent-Type: text/html\n\n<b>B</b>\n--b--\n".utf8)
+        let raw = Array(
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nA\n--b\nContent-Type: text/html\n\n<b>B</b>\n--b--\n"
+                .utf8)
         let message = MIMEParser().parse(raw)
         #expect(message.parts.map(\.path) == ["", "1", "2"])
         #expect(message.body(1) == "A")
@@ -260,21 +278,23 @@ extension MIMEMessage {
     }
 
     @Test func digestPartsDefaultToMessages() {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/digest; boundary=d
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/digest; boundary=d
 
-            --d
+                --d
 
-            Subject: first
+                Subject: first
 
-            one
-            --d
+                one
+                --d
 
-            Subject: second
+                Subject: second
 
-            two
-            --d--
-            """))
+                two
+                --d--
+                """))
         #expect(message.parts.filter { $0.kind == .message }.count == 2)
         #expect(message.headerText("subject", in: 2) == "first")
     }
@@ -323,20 +343,22 @@ extension MIMEMessage {
     @Test func delimiterFollowedByJunkStillCounts() {
         // RFC 2046 §5.1.1: the boundary appearing in its entirety at the start of a line is sufficient
         // (mime4j's ending-boundaries.msg).
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary="b"
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary="b"
 
-            --b this is ignored
-            Content-Type: text/plain
+                --b this is ignored
+                Content-Type: text/plain
 
-            first
-            --b\tand so is this
-            
-            second
-            --b-- not part of the epilogue
-            epilogue
-            --b
-            """))
+                first
+                --b\tand so is this
+
+                second
+                --b-- not part of the epilogue
+                epilogue
+                --b
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "2"])
         #expect(message.body(1) == "first")
         #expect(message.body(2) == "second")
@@ -346,35 +368,39 @@ extension MIMEMessage {
     @Test func boundaryPrefixesNeedAVisibleEnd() {
         // "--ab" is not a delimiter of "a": the boundary token goes on. Here it is the first delimiter of the
         // multipart that declares "ab" in a header section that ran into it without a blank line.
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary="a"
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary="a"
 
-            --a
-            Content-Type: multipart/mixed; boundary="ab"
-            --ab
-            Content-Type: text/plain
+                --a
+                Content-Type: multipart/mixed; boundary="ab"
+                --ab
+                Content-Type: text/plain
 
-            text
-            --ab--
-            --a--
-            """))
+                text
+                --ab--
+                --a--
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "1.1"])
         #expect(message.body(2) == "text")
         // With both open, an exact match wins over a prefix match of an inner boundary.
-        let nested = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary="ab"
+        let nested = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary="ab"
 
-            --ab
-            Content-Type: multipart/mixed; boundary="a"
+                --ab
+                Content-Type: multipart/mixed; boundary="a"
 
-            --a
+                --a
 
-            inner
-            --ab
+                inner
+                --ab
 
-            outer
-            --ab--
-            """))
+                outer
+                --ab--
+                """))
         #expect(nested.parts.map(\.path) == ["", "1", "1.1", "2"])
         #expect(nested.body(2) == "inner")
         #expect(nested.body(3) == "outer")
@@ -383,18 +409,20 @@ extension MIMEMessage {
     @Test func boundaryDeclaredWithTrailingSpaces() {
         // Not allowed (RFC 2046's bcharsnospace), and gateways strip trailing white space from lines, so the
         // delimiter matches with or without it; the close delimiter may keep it before its "--".
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary="b  "
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary="b  "
 
-            --b \("")
-            
-            one
-            --b
-            
-            two
-            --b  --
-            epilogue
-            """))
+                --b \("")
+
+                one
+                --b
+
+                two
+                --b  --
+                epilogue
+                """))
         #expect(message.parts.map(\.path) == ["", "1", "2"])
         #expect(message.body(2) == "two")
         #expect(message.defects.isEmpty)
@@ -428,16 +456,18 @@ extension MIMEMessage {
     }
 
     @Test func encodedMessageRFC822StaysALeaf() {
-        let message = MIMEParser().parse(crlf("""
-            Content-Type: multipart/mixed; boundary=b
+        let message = MIMEParser().parse(
+            crlf(
+                """
+                Content-Type: multipart/mixed; boundary=b
 
-            --b
-            Content-Type: message/rfc822
-            Content-Transfer-Encoding: base64
+                --b
+                Content-Type: message/rfc822
+                Content-Transfer-Encoding: base64
 
-            U3ViamVjdDogeAoKYm9keQ==
-            --b--
-            """))
+                U3ViamVjdDogeAoKYm9keQ==
+                --b--
+                """))
         #expect(message.parts[1].kind == .leaf)
         #expect(message.decodedBody(of: 1).bytes == Array("Subject: x\n\nbody".utf8))
     }

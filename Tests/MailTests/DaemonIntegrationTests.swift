@@ -159,7 +159,9 @@ import TicketStore
         try sink.fail(at: "RCPT", with: "550 5.1.1 no such user")
         try await rig.runOnce()
         #expect(try rig.outbox().map(\.status) == [.failed])
-        let events = try rig.context.store.read { db in try EventRecord.filter(Column("kind") == "answer-failed").fetchCount(db) }
+        let events = try rig.context.store.read { db in
+            try EventRecord.filter(Column("kind") == "answer-failed").fetchCount(db)
+        }
         #expect(events == 1)
     }
 
@@ -174,8 +176,9 @@ import TicketStore
         #expect(try rig.count("message") == 0)
         var configuration = rig.context.configuration
         configuration.imap.url = dovecot.url(tls: false)
-        rig.contexts.replace(with: try HelpdeskContext(
-            configuration: configuration, store: rig.context.store, databasePath: rig.context.databasePath))
+        rig.contexts.replace(
+            with: try HelpdeskContext(
+                configuration: configuration, store: rig.context.store, databasePath: rig.context.databasePath))
         _ = try dovecot.seed(messages: Array(try Self.sampleEmails().prefix(2)))
         try await rig.runOnce()
         #expect(try rig.count("message") == 2)

@@ -49,25 +49,26 @@ import Testing
         }
 
         func writeConfiguration(name: String, pollInterval: String = "1s", extra: String = "") throws {
-            try writeConfiguration(text: """
-                [helpdesk]
-                address = "helpdesk@example.com"
-                name = "\(name)"
-                state_directory = "\(directory)/state"
-                hmac_key_file = ""
-                [imap]
-                url = "\(dovecot.url(tls: false))"
-                user = "\(dovecot.user)"
-                password_file = "\(directory)/imap.secret"
-                allow_plaintext = true
-                poll_interval = "\(pollInterval)"
-                [smtp]
-                url = "smtp://127.0.0.1:\(sink.port)"
-                tls = "none"
-                [rate_limits]
-                global_per_hour = 100000
-                \(extra)
-                """)
+            try writeConfiguration(
+                text: """
+                    [helpdesk]
+                    address = "helpdesk@example.com"
+                    name = "\(name)"
+                    state_directory = "\(directory)/state"
+                    hmac_key_file = ""
+                    [imap]
+                    url = "\(dovecot.url(tls: false))"
+                    user = "\(dovecot.user)"
+                    password_file = "\(directory)/imap.secret"
+                    allow_plaintext = true
+                    poll_interval = "\(pollInterval)"
+                    [smtp]
+                    url = "smtp://127.0.0.1:\(sink.port)"
+                    tls = "none"
+                    [rate_limits]
+                    global_per_hour = 100000
+                    \(extra)
+                    """)
         }
 
         func writeConfiguration(text: String) throws {
@@ -78,7 +79,8 @@ import Testing
 
         func start(_ arguments: [String] = []) throws -> ChildProcess {
             guard FileManager.default.isExecutableFile(atPath: DaemonProcessTests.executable) else {
-                throw TestServerError("\(DaemonProcessTests.executable) is missing: build it with swift build --build-tests")
+                throw TestServerError(
+                    "\(DaemonProcessTests.executable) is missing: build it with swift build --build-tests")
             }
             return try ChildProcess(
                 DaemonProcessTests.executable, ["run", "--config", configPath] + arguments, log: logPath)
@@ -109,9 +111,10 @@ import Testing
             guard FileManager.default.fileExists(atPath: databasePath) else { return 0 }
             var configuration = Configuration()
             configuration.readonly = true
-            return (try? DatabaseQueue(path: databasePath, configuration: configuration).read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
-            }) ?? 0
+            return
+                (try? DatabaseQueue(path: databasePath, configuration: configuration).read { db in
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+                }) ?? 0
         }
 
         /// Waits until `condition` holds, up to `timeout`. Sleeps, never blocks: tests share a small
@@ -184,9 +187,10 @@ import Testing
         #expect(try installation.query { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
         // Answers not yet sent stay queued, none half-sent.
         let sentBeforeStop = sink.received.count
-        #expect(try installation.query { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
-        } == sentBeforeStop)
+        #expect(
+            try installation.query { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            } == sentBeforeStop)
 
         // The next start picks up where the last one stopped: nothing lost, nothing twice.
         let rest = try installation.start(["--once"])
@@ -218,7 +222,9 @@ import Testing
         // A typo in the new file: refused, the daemon keeps working with what it had.
         try installation.writeConfiguration(text: "[imap]\nurl = 42\npoll_interval = \"soon\"\n")
         daemon.signal(SIGHUP)
-        #expect(await installation.wait { installation.log.contains("configuration reload refused") }, "\(installation.log)")
+        #expect(
+            await installation.wait { installation.log.contains("configuration reload refused") }, "\(installation.log)"
+        )
         #expect(daemon.isRunning)
         _ = try dovecot.seed(messages: [mail[1]])
         #expect(await installation.wait { sink.received.count == 2 }, "\(installation.log)")
@@ -272,7 +278,8 @@ import Testing
         defer { installation.remove() }
         let (dovecot, sink) = (installation.dovecot, installation.sink)
         let port = try TestSupport.freePort()
-        try installation.writeConfiguration(name: "Example Helpdesk", extra: "[metrics]\nlisten = \"127.0.0.1:\(port)\"")
+        try installation.writeConfiguration(
+            name: "Example Helpdesk", extra: "[metrics]\nlisten = \"127.0.0.1:\(port)\"")
         _ = try dovecot.seed(messages: try Self.reports(2, tag: "metrics"))
 
         let daemon = try installation.start()
@@ -320,7 +327,9 @@ import Testing
             daemon.wait(timeout: .seconds(5))
         }
         // The first poll finds an empty mailbox; from then on the daemon waits in IDLE.
-        #expect(await installation.wait { installation.log.contains("starting") && installation.count("mailboxState") == 1 })
+        #expect(
+            await installation.wait { installation.log.contains("starting") && installation.count("mailboxState") == 1 }
+        )
         for (index, message) in mail.enumerated() {
             _ = try dovecot.seed(messages: [message])
             #expect(await installation.wait(.seconds(20)) { sink.received.count == index + 1 }, "\(installation.log)")

@@ -11,7 +11,9 @@ public enum ConfigurationCheck {
         func readable(_ path: String, key: String, secret: Bool) {
             guard !path.isEmpty else { return }
             guard FileManager.default.isReadableFile(atPath: path) else {
-                problem(key, "\(path) cannot be read", secret ? "create it with the secret, mode 0600, owned by the service user" : "check the path")
+                problem(
+                    key, "\(path) cannot be read",
+                    secret ? "create it with the secret, mode 0600, owned by the service user" : "check the path")
                 return
             }
             if secret, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
@@ -22,7 +24,9 @@ public enum ConfigurationCheck {
         }
         let imap = configuration.imap
         if imap.passwordFile.isEmpty, imap.oauth2TokenFile.isEmpty {
-            problem("imap.password_file", "no IMAP password or token file is configured", "set password_file or oauth2_token_file")
+            problem(
+                "imap.password_file", "no IMAP password or token file is configured",
+                "set password_file or oauth2_token_file")
         }
         readable(imap.passwordFile, key: "imap.password_file", secret: true)
         readable(imap.oauth2TokenFile, key: "imap.oauth2_token_file", secret: true)
@@ -31,7 +35,8 @@ public enum ConfigurationCheck {
             // STARTTLS is then required; nothing to report.
         }
         if imap.allowPlaintext, !isLoopback(url: imap.url) {
-            problem("imap.allow_plaintext", "plain text is only allowed to a loopback server", "use imaps:// or STARTTLS")
+            problem(
+                "imap.allow_plaintext", "plain text is only allowed to a loopback server", "use imaps:// or STARTTLS")
         }
         let smtp = configuration.smtp
         readable(smtp.passwordFile, key: "smtp.password_file", secret: true)
@@ -46,20 +51,24 @@ public enum ConfigurationCheck {
         if !key.isEmpty {
             if let data = FileManager.default.contents(atPath: key) {
                 if let message = MessageIDSigner.problem(
-                    key: [UInt8](data), domain: configuration.identity.domain, prefix: configuration.identity.ticketPrefix)
+                    key: [UInt8](data), domain: configuration.identity.domain,
+                    prefix: configuration.identity.ticketPrefix)
                 {
                     problem("helpdesk.hmac_key_file", message, "head -c 32 /dev/urandom > \(key); chmod 600 \(key)")
                 }
                 readable(key, key: "helpdesk.hmac_key_file", secret: true)
             } else {
-                problem("helpdesk.hmac_key_file", "\(key) cannot be read", "head -c 32 /dev/urandom > \(key); chmod 600 \(key)")
+                problem(
+                    "helpdesk.hmac_key_file", "\(key) cannot be read",
+                    "head -c 32 /dev/urandom > \(key); chmod 600 \(key)")
             }
         }
         let templates = configuration.identity.templatesDirectory
         do {
             _ = try AnswerTemplates.load(directory: templates.isEmpty ? nil : templates)
         } catch {
-            problem("helpdesk.templates_directory", "\(error)", "fix the template, or remove it to use the built-in one")
+            problem(
+                "helpdesk.templates_directory", "\(error)", "fix the template, or remove it to use the built-in one")
         }
         let state = configuration.identity.stateDirectory
         var isDirectory: ObjCBool = false
@@ -70,7 +79,9 @@ public enum ConfigurationCheck {
                 problem("helpdesk.state_directory", "\(state) is not writable", "chown it to the service user")
             }
         } else if !FileManager.default.isWritableFile(atPath: (state as NSString).deletingLastPathComponent) {
-            problem("helpdesk.state_directory", "\(state) does not exist and cannot be created", "create it, owned by the service user, mode 0700")
+            problem(
+                "helpdesk.state_directory", "\(state) does not exist and cannot be created",
+                "create it, owned by the service user, mode 0700")
         }
         return problems
     }

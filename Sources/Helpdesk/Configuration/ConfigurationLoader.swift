@@ -39,13 +39,16 @@ public enum ConfigurationLoader {
                     fix: "check the path and that the service user may read it")
             ])
         }
-        let (configuration, problems) = parse(String(decoding: data, as: UTF8.self), file: path, environment: environment)
+        let (configuration, problems) = parse(
+            String(decoding: data, as: UTF8.self), file: path, environment: environment)
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return configuration
     }
 
     /// Parses configuration text; returns the configuration (defaults where the text is wrong) and the problems.
-    public static func parse(_ text: String, file: String, environment: [String: String] = [:])
+    public static func parse(
+        _ text: String, file: String, environment: [String: String] = [:]
+    )
         -> (HelpdeskConfiguration, [ConfigurationProblem])
     {
         var configuration = HelpdeskConfiguration()
@@ -97,7 +100,8 @@ public enum ConfigurationLoader {
                     } catch let error as SettingError {
                         problems.append(
                             ConfigurationProblem(
-                                file: file, line: line, key: "\(section).\(key)", message: error.message, fix: error.fix))
+                                file: file, line: line, key: "\(section).\(key)", message: error.message, fix: error.fix
+                            ))
                     } catch {}
                 }
             }

@@ -18,7 +18,9 @@ enum RawSetting {
         switch self {
         case .environment(let text): return text
         case .toml(let value):
-            guard let text = value.string else { throw SettingError(message: "must be a string", fix: "quote it: \"…\"") }
+            guard let text = value.string else {
+                throw SettingError(message: "must be a string", fix: "quote it: \"…\"")
+            }
             return text
         }
     }
@@ -76,12 +78,14 @@ enum RawSetting {
             if let number = Int64(text.dropLast(unit.count)), number >= 0 {
                 let seconds = number * factor
                 guard range.contains(seconds) else {
-                    throw SettingError(message: "\(text) is out of range", fix: "use \(range.lowerBound)s…\(range.upperBound)s")
+                    throw SettingError(
+                        message: "\(text) is out of range", fix: "use \(range.lowerBound)s…\(range.upperBound)s")
                 }
                 return seconds
             }
         }
-        throw SettingError(message: "\"\(text)\" is not a duration", fix: "write a number with s, m, h or d, e.g. \"30s\"")
+        throw SettingError(
+            message: "\"\(text)\" is not a duration", fix: "write a number with s, m, h or d, e.g. \"30s\"")
     }
 
     /// "25MB", "512KB", "1GB", "1000" → bytes (powers of 1024).
@@ -134,7 +138,8 @@ enum ConfigurationSchema {
             "address": Setting { raw, c, _ in
                 let address = try raw.string().lowercased()
                 guard isAddress(address) else {
-                    throw SettingError(message: "\"\(address)\" is not an e-mail address", fix: "e.g. helpdesk@example.com")
+                    throw SettingError(
+                        message: "\"\(address)\" is not an e-mail address", fix: "e.g. helpdesk@example.com")
                 }
                 c.identity.address = address
                 c.profile.ownAddresses = [address]
@@ -143,7 +148,8 @@ enum ConfigurationSchema {
             "ticket_prefix": Setting { raw, c, _ in
                 let prefix = try raw.string().uppercased()
                 guard TicketReference(prefix: prefix, number: 1) != nil else {
-                    throw SettingError(message: "\"\(prefix)\" cannot prefix a ticket number", fix: "1–16 letters or digits, e.g. HD")
+                    throw SettingError(
+                        message: "\"\(prefix)\" cannot prefix a ticket number", fix: "1–16 letters or digits, e.g. HD")
                 }
                 c.identity.ticketPrefix = prefix
                 c.profile.ticketPrefix = prefix
@@ -188,7 +194,8 @@ enum ConfigurationSchema {
             "timezone": Setting { raw, c, _ in
                 let zone = try raw.string()
                 guard let offset = utcOffset(zone) else {
-                    throw SettingError(message: "\"\(zone)\" is not a supported zone", fix: "UTC or a fixed offset such as +03:00")
+                    throw SettingError(
+                        message: "\"\(zone)\" is not a supported zone", fix: "UTC or a fixed offset such as +03:00")
                 }
                 c.serviceLevel.calendar.utcOffsetSeconds = offset
             },
@@ -197,14 +204,17 @@ enum ConfigurationSchema {
                 var days: Set<Int> = []
                 for day in try raw.strings() {
                     guard let number = names[String(day.lowercased().prefix(3))] else {
-                        throw SettingError(message: "\"\(day)\" is not a weekday", fix: "use mon, tue, wed, thu, fri, sat, sun")
+                        throw SettingError(
+                            message: "\"\(day)\" is not a weekday", fix: "use mon, tue, wed, thu, fri, sat, sun")
                     }
                     days.insert(number)
                 }
                 c.serviceLevel.calendar.workingDays = days
             },
             "start": Setting { raw, c, _ in c.serviceLevel.calendar.startMinute = try minuteOfDay(raw) },
-            "end": Setting { raw, c, _ in c.serviceLevel.calendar.endMinute = try minuteOfDay(raw, allowMidnightEnd: true) },
+            "end": Setting { raw, c, _ in
+                c.serviceLevel.calendar.endMinute = try minuteOfDay(raw, allowMidnightEnd: true)
+            },
             "holidays": Setting { raw, c, _ in
                 var days: Set<Int64> = []
                 for text in try raw.strings() {
@@ -245,7 +255,8 @@ enum ConfigurationSchema {
             "url": Setting { raw, c, _ in
                 let url = try raw.string()
                 guard url.isEmpty || url.hasPrefix("https://") || url.hasPrefix("http://") else {
-                    throw SettingError(message: "must be an http(s) URL or empty", fix: "e.g. https://proctor.example.edu/reset")
+                    throw SettingError(
+                        message: "must be an http(s) URL or empty", fix: "e.g. https://proctor.example.edu/reset")
                 }
                 c.passwordResetURL = url
             }
@@ -257,7 +268,9 @@ enum ConfigurationSchema {
                 var fields: [IncidentField] = []
                 for name in try raw.strings() {
                     guard known.contains(name) || name.allSatisfy({ $0.isLetter || $0 == "_" }) else {
-                        throw SettingError(message: "\"\(name)\" is not a field", fix: "known: " + known.sorted().joined(separator: ", "))
+                        throw SettingError(
+                            message: "\"\(name)\" is not a field",
+                            fix: "known: " + known.sorted().joined(separator: ", "))
                     }
                     fields.append(IncidentField(name))
                 }
@@ -270,25 +283,29 @@ enum ConfigurationSchema {
             "fields": Setting { raw, c, _ in c.profile.customFields = try customFields(raw) },
         ],
         "retention": ["days": Setting { raw, c, _ in c.retentionDays = try raw.int(1...36_500) }],
-        "metrics": ["listen": Setting { raw, c, _ in
-            let text = try raw.string()
-            if !text.isEmpty {
-                guard let address = try? MetricsEndpoint.Address(text) else {
-                    throw SettingError(message: "must be host:port", fix: "for example \"127.0.0.1:9464\"")
+        "metrics": [
+            "listen": Setting { raw, c, _ in
+                let text = try raw.string()
+                if !text.isEmpty {
+                    guard let address = try? MetricsEndpoint.Address(text) else {
+                        throw SettingError(message: "must be host:port", fix: "for example \"127.0.0.1:9464\"")
+                    }
+                    // The endpoint has no TLS and no login: the ticket counts are for this host only.
+                    guard address.isLoopback else {
+                        throw SettingError(
+                            message: "must be a loopback address",
+                            fix: "use 127.0.0.1 or [::1]; scrape remotely through a proxy")
+                    }
                 }
-                // The endpoint has no TLS and no login: the ticket counts are for this host only.
-                guard address.isLoopback else {
-                    throw SettingError(
-                        message: "must be a loopback address", fix: "use 127.0.0.1 or [::1]; scrape remotely through a proxy")
-                }
+                c.metricsListen = text
             }
-            c.metricsListen = text
-        }],
+        ],
         "log": [
             "level": Setting { raw, c, _ in
                 let level = try raw.string().lowercased()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
-                    throw SettingError(message: "\"\(level)\" is not a log level", fix: "debug, info, notice, warning or error")
+                    throw SettingError(
+                        message: "\"\(level)\" is not a log level", fix: "debug, info, notice, warning or error")
                 }
                 c.logLevel = level
             },
@@ -317,7 +334,9 @@ enum ConfigurationSchema {
             problems.append(
                 ConfigurationProblem(
                     file: file, line: locator.line(section: "support_hours", key: nil), key: "support_hours",
-                    message: problem, fix: "e.g. days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"], start = \"08:00\", end = \"16:00\""))
+                    message: problem,
+                    fix: "e.g. days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"], start = \"08:00\", end = \"16:00\""
+                ))
         }
         if c.rateLimits.perAddressPerDay < c.rateLimits.perAddressPerHour {
             problems.append(
@@ -367,13 +386,15 @@ enum ConfigurationSchema {
 
     static func customFields(_ raw: RawSetting) throws -> [IncidentProfile.CustomField] {
         guard case .toml(let value) = raw, let array = value.array else {
-            throw SettingError(message: "must be a list of [[profile.fields]] tables", fix: "see Samples/helpdeskd.toml")
+            throw SettingError(
+                message: "must be a list of [[profile.fields]] tables", fix: "see Samples/helpdeskd.toml")
         }
         return try array.map { element in
             guard let table = element.table, let name = table["name"]?.string, !name.isEmpty,
                 let labels = table["labels"]?.array?.compactMap({ $0.string }), !labels.isEmpty
             else {
-                throw SettingError(message: "each field needs a name and labels", fix: "name = \"course_id\", labels = [\"Course\"]")
+                throw SettingError(
+                    message: "each field needs a name and labels", fix: "name = \"course_id\", labels = [\"Course\"]")
             }
             let pattern = table["pattern"]?.string
             if let pattern, (try? Regex(pattern)) == nil {
@@ -391,7 +412,8 @@ private func serverURL(_ raw: RawSetting, schemes: [String], example: String) th
     let url = try raw.string()
     guard let separator = url.range(of: "://"), schemes.contains(String(url[..<separator.lowerBound]).lowercased())
     else {
-        throw SettingError(message: "must start with \(schemes.map { $0 + "://" }.joined(separator: " or "))", fix: "e.g. \(example)")
+        throw SettingError(
+            message: "must start with \(schemes.map { $0 + "://" }.joined(separator: " or "))", fix: "e.g. \(example)")
     }
     let authority = url[separator.upperBound...].prefix { $0 != "/" }
     guard !authority.contains("@") else {

@@ -32,7 +32,8 @@ public struct ConfigurationReloader: Service {
         defer { notifier.notify("READY=1") }
         let current = contexts.current
         do {
-            let configuration = try ConfigurationLoader.load(path: path, environment: ProcessInfo.processInfo.environment)
+            let configuration = try ConfigurationLoader.load(
+                path: path, environment: ProcessInfo.processInfo.environment)
             let problems = ConfigurationCheck.problems(configuration, file: path)
             guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
             if configuration.identity.stateDirectory != current.configuration.identity.stateDirectory {

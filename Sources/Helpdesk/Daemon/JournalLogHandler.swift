@@ -14,9 +14,10 @@ public struct JournalLogHandler: LogHandler {
     let format: Format
     let write: @Sendable (String) -> Void
 
-    public init(label: String, level: Logger.Level, format: Format,
-                write: @escaping @Sendable (String) -> Void = JournalLogHandler.standardError)
-    {
+    public init(
+        label: String, level: Logger.Level, format: Format,
+        write: @escaping @Sendable (String) -> Void = JournalLogHandler.standardError
+    ) {
         self.label = label
         self.logLevel = level
         self.format = format
@@ -35,10 +36,14 @@ public struct JournalLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        write(Self.render(level: event.level, message: "\(event.message)", metadata: merged, label: label, format: format))
+        write(
+            Self.render(level: event.level, message: "\(event.message)", metadata: merged, label: label, format: format)
+        )
     }
 
-    static func render(level: Logger.Level, message: String, metadata: Logger.Metadata, label: String, format: Format)
+    static func render(
+        level: Logger.Level, message: String, metadata: Logger.Metadata, label: String, format: Format
+    )
         -> String
     {
         let oneLine = message.replacingOccurrences(of: "\n", with: " ")
@@ -70,6 +75,7 @@ public struct JournalLogHandler: LogHandler {
     static func quoted(_ value: String) -> String {
         let clean = value.replacingOccurrences(of: "\n", with: " ")
         guard clean.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || clean.isEmpty else { return clean }
-        return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 }

@@ -24,7 +24,7 @@ extension IMAPIdle: MailboxWatcher {
     public func waitForNewMail(timeout: Duration, knownUIDNext: UInt32?) throws -> Bool {
         do {
             return try wait(timeout: timeout, knownUIDNext: knownUIDNext) == .newMail
-        } catch where error.code == .protocol {
+        } catch  where error.code == .protocol {
             throw WatchUnsupported()  // the server answered IDLE with BAD or NO
         }
     }
@@ -77,7 +77,8 @@ public enum MailConnections {
         let smtp = configuration.smtp
         var credential: MailCredential? = nil
         if !smtp.user.isEmpty {
-            credential = .password(user: smtp.user, password: Secret(try ConfigurationLoader.readSecret(smtp.passwordFile)))
+            credential = .password(
+                user: smtp.user, password: Secret(try ConfigurationLoader.readSecret(smtp.passwordFile)))
         }
         let security: SMTPConfiguration.Security
         switch smtp.tls {
@@ -85,8 +86,10 @@ public enum MailConnections {
         case .implicit: security = .implicit
         case .none: security = .none
         }
-        return try SMTPSender(configuration: SMTPConfiguration(
-            url: smtp.url, security: security, credential: credential, caFile: smtp.caFile.isEmpty ? nil : smtp.caFile,
-            envelopeSender: smtp.envelopeSender, maxMessageBytes: 64 << 20))
+        return try SMTPSender(
+            configuration: SMTPConfiguration(
+                url: smtp.url, security: security, credential: credential,
+                caFile: smtp.caFile.isEmpty ? nil : smtp.caFile,
+                envelopeSender: smtp.envelopeSender, maxMessageBytes: 64 << 20))
     }
 }

@@ -34,10 +34,11 @@ public struct MailboxPoller: Service {
     private let queue = BlockingQueue(label: "helpdeskd.poller")
     private let stopping = StopFlag()
 
-    public init(contexts: ContextHolder, connect: @escaping Connect, watch: Watch? = nil, logger: Logger,
-                health: DaemonHealth, wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
-                clock: @escaping @Sendable () -> Int64 = WallClock.seconds)
-    {
+    public init(
+        contexts: ContextHolder, connect: @escaping Connect, watch: Watch? = nil, logger: Logger,
+        health: DaemonHealth, wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
+        clock: @escaping @Sendable () -> Int64 = WallClock.seconds
+    ) {
         self.contexts = contexts
         self.connect = connect
         self.watch = watch
@@ -269,8 +270,10 @@ private final class Session: @unchecked Sendable {
         var unsaved = 0
         func savePosition() throws {
             try context.store.write { db in
-                try MailboxStateRecord(mailbox: name, uidValidity: uidValidity, highestUID: highest,
-                                       lastPollAt: poller.clock(), lastError: nil).save(db)
+                try MailboxStateRecord(
+                    mailbox: name, uidValidity: uidValidity, highestUID: highest,
+                    lastPollAt: poller.clock(), lastError: nil
+                ).save(db)
             }
             unsaved = 0
         }
@@ -325,10 +328,14 @@ private final class Session: @unchecked Sendable {
         let now = poller.clock()
         if size > imap.maxMessageSize {
             let header = try mailbox.fetchHeader(uid: uid)
-            let outcome = try storing { try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now) }
-            logger.notice("message over the size limit: recorded and quarantined", metadata: [
-                "size": "\(size)", "limit": "\(imap.maxMessageSize)", "outcome": "\(outcome)",
-            ])
+            let outcome = try storing {
+                try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now)
+            }
+            logger.notice(
+                "message over the size limit: recorded and quarantined",
+                metadata: [
+                    "size": "\(size)", "limit": "\(imap.maxMessageSize)", "outcome": "\(outcome)",
+                ])
             try dispose(uid: uid, quarantine: true, mailbox: mailbox)
             poller.health.metrics.quarantined(tooLarge: true)
             poller.wakeRelay()
@@ -353,7 +360,8 @@ private final class Session: @unchecked Sendable {
         case .created(let ref, let status), .updated(let ref, let status):
             logger.info("ingested", metadata: ["ticket": "\(ref)", "status": "\(status.rawValue)"])
         case .automated(let reason, let ref):
-            logger.info("machine mail stored, not answered", metadata: ["reason": "\(reason)", "ticket": "\(ref ?? "-")"])
+            logger.info(
+                "machine mail stored, not answered", metadata: ["reason": "\(reason)", "ticket": "\(ref ?? "-")"])
         case .duplicate:
             logger.info("already ingested; moving it out of the inbox")
         }

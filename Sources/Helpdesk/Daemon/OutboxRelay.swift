@@ -25,9 +25,10 @@ public struct OutboxRelay: Service {
     let clock: @Sendable () -> Int64
     private let queue = BlockingQueue(label: "helpdeskd.relay")
 
-    public init(contexts: ContextHolder, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
-                wakeups: Wakeups, once: Bool = false, clock: @escaping @Sendable () -> Int64 = WallClock.seconds)
-    {
+    public init(
+        contexts: ContextHolder, connect: @escaping Connect, logger: Logger, health: DaemonHealth,
+        wakeups: Wakeups, once: Bool = false, clock: @escaping @Sendable () -> Int64 = WallClock.seconds
+    ) {
         self.contexts = contexts
         self.connect = connect
         self.logger = logger
@@ -210,7 +211,9 @@ private final class Courier: @unchecked Sendable {
             record(failure: failure, row: row, now: now, logger: logger)
         } catch {
             disconnect()
-            record(failure: DeliveryFailure(isTemporary: true, description: "\(error)"), row: row, now: now, logger: logger)
+            record(
+                failure: DeliveryFailure(isTemporary: true, description: "\(error)"), row: row, now: now, logger: logger
+            )
         }
         return true
     }
@@ -219,8 +222,9 @@ private final class Courier: @unchecked Sendable {
         let attempts = row.attempts + 1
         let givingUp = !failure.isTemporary || now - row.createdAt >= OutboxRelay.giveUpAfter
         if failure.description != lastProblem {
-            logger.error(givingUp ? "answer failed permanently" : "answer delivery failed; will retry",
-                         metadata: ["error": "\(failure.description)", "attempts": "\(attempts)"])
+            logger.error(
+                givingUp ? "answer failed permanently" : "answer delivery failed; will retry",
+                metadata: ["error": "\(failure.description)", "attempts": "\(attempts)"])
             lastProblem = failure.description
         }
         relay.health.update { $0.lastError = "smtp: \(failure.description)" }

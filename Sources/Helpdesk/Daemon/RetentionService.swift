@@ -24,7 +24,8 @@ public struct RetentionService: Service {
             let context = contexts.current
             do {
                 let report = try await queue.run {
-                    try RetentionPurge.run(store: context.store, now: clock(), days: context.configuration.retentionDays)
+                    try RetentionPurge.run(
+                        store: context.store, now: clock(), days: context.configuration.retentionDays)
                 }
                 logger.notice("retention purge done", metadata: ["report": "\(report)"])
             } catch {

@@ -50,10 +50,12 @@ public enum ServerProbe {
             if let credential = sender.configuration.credential {
                 // libcurl skips AUTH silently when the server offers none: say so instead of "logged in".
                 guard extensions.contains(where: { $0.uppercased().hasPrefix("AUTH") }) else {
-                    outcome.error = "the server offers no AUTH, so the configured login as \(credential.user) was not used"
+                    outcome.error =
+                        "the server offers no AUTH, so the configured login as \(credential.user) was not used"
                     return outcome
                 }
-                outcome.lines.insert("connected (\(configuration.smtp.tls.rawValue)), logged in as \(credential.user)", at: 0)
+                outcome.lines.insert(
+                    "connected (\(configuration.smtp.tls.rawValue)), logged in as \(credential.user)", at: 0)
             } else {
                 outcome.lines.insert("connected (\(configuration.smtp.tls.rawValue)), no login configured", at: 0)
             }

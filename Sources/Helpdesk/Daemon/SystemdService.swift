@@ -12,9 +12,10 @@ public struct SystemdService: Service {
     let logger: Logger
     let statusEvery: Duration
 
-    public init(notifier: SystemdNotifier, health: DaemonHealth, watchdog: Duration?, logger: Logger,
-                statusEvery: Duration = .seconds(10))
-    {
+    public init(
+        notifier: SystemdNotifier, health: DaemonHealth, watchdog: Duration?, logger: Logger,
+        statusEvery: Duration = .seconds(10)
+    ) {
         self.notifier = notifier
         self.health = health
         self.watchdog = watchdog

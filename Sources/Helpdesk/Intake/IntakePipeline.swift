@@ -39,15 +39,17 @@ public final class IntakePipeline: Sendable {
     /// Tests only: called at named points inside the transaction; throwing there simulates a crash.
     let checkpoint: @Sendable (String) throws -> Void
 
-    public convenience init(store: TicketStore, configuration: HelpdeskConfiguration, answers: AnswerComposer,
-                            signer: MessageIDSigner)
-    {
+    public convenience init(
+        store: TicketStore, configuration: HelpdeskConfiguration, answers: AnswerComposer,
+        signer: MessageIDSigner
+    ) {
         self.init(store: store, configuration: configuration, answers: answers, signer: signer, checkpoint: { _ in })
     }
 
-    init(store: TicketStore, configuration: HelpdeskConfiguration, answers: AnswerComposer, signer: MessageIDSigner,
-         checkpoint: @escaping @Sendable (String) throws -> Void)
-    {
+    init(
+        store: TicketStore, configuration: HelpdeskConfiguration, answers: AnswerComposer, signer: MessageIDSigner,
+        checkpoint: @escaping @Sendable (String) throws -> Void
+    ) {
         self.store = store
         self.configuration = configuration
         self.extractor = IncidentExtractor(profile: configuration.profile)
@@ -93,11 +95,15 @@ extension IntakePipeline {
 
     /// An email larger than the limit: its header section is stored on a new (suspended) ticket and the
     /// sender is told the limit, unless it is machine mail. A smaller resend then threads into the ticket.
-    public func ingestTooLarge(header: [UInt8], size: Int, source: MessageSource, receivedAt now: Int64) throws
+    public func ingestTooLarge(
+        header: [UInt8], size: Int, source: MessageSource, receivedAt now: Int64
+    ) throws
         -> IngestOutcome
     {
         var raw = Array(Self.headerSection(of: header))
-        raw += Array("\r\n[helpdeskd: body of \(size) bytes not fetched: over the \(configuration.imap.maxMessageSize)-byte limit]\r\n".utf8)
+        raw += Array(
+            "\r\n[helpdeskd: body of \(size) bytes not fetched: over the \(configuration.imap.maxMessageSize)-byte limit]\r\n"
+                .utf8)
         let message = parser.parse(raw)
         let content = MessageContent(message)
         var report = extractor.extract(message, content: content)
@@ -171,7 +177,8 @@ private struct Transaction {
             let ticket = thread.ticket
             if let ticket { try file(&stored, on: ticket) }
             try EventRecord.record(
-                "automated-mail-received", detail: reason.rawValue, ticketID: ticket?.id, messageID: stored.id, at: now, db)
+                "automated-mail-received", detail: reason.rawValue, ticketID: ticket?.id, messageID: stored.id, at: now,
+                db)
             return .automated(reason: reason.rawValue, ref: ticket?.ref)
         }
 
@@ -180,7 +187,8 @@ private struct Transaction {
                 var current = ticket
                 try file(&stored, on: ticket)
                 try EventRecord.record(
-                    "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)", ticketID: ticket.id,
+                    "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)",
+                    ticketID: ticket.id,
                     messageID: stored.id, at: now, db)
                 try queueAnswer(.tooLarge, for: &current)
                 return .updated(ref: current.ref, status: current.status)
@@ -196,7 +204,8 @@ private struct Transaction {
                 // Someone else quoting a ticket reference cannot read or change that ticket.
                 // The detail names no address: the linked message says who it was, and goes when they are erased.
                 try EventRecord.record(
-                    "reply-from-stranger", detail: "someone not on this ticket replied; opened \(created.ticket.ref) instead",
+                    "reply-from-stranger",
+                    detail: "someone not on this ticket replied; opened \(created.ticket.ref) instead",
                     ticketID: ticket.id, messageID: stored.id, at: now, db)
                 try EventRecord.record(
                     "opened-instead-of-update", detail: "\(ticket.ref) belongs to another reporter",
@@ -219,7 +228,8 @@ private struct Transaction {
         let envelope = email.content.envelope
         var record = MessageRecord(
             id: nil, ticketId: nil, direction: .inbound, messageID: envelope.messageID,
-            inReplyTo: envelope.inReplyTo.joined(separator: " "), referenceIDs: envelope.references.joined(separator: " "),
+            inReplyTo: envelope.inReplyTo.joined(separator: " "),
+            referenceIDs: envelope.references.joined(separator: " "),
             fromAddress: email.sender, subject: report.subject ?? "", automated: report.automated?.rawValue,
             sourceMailbox: nil, sourceUIDValidity: nil, sourceUID: nil, sourcePath: nil, sha256: email.sha256,
             raw: Data(), defects: email.content.defects.map(\.description).joined(separator: "\n"),
@@ -240,7 +250,8 @@ private struct Transaction {
             let sha = SHA256.hex(attachment.bytes)
             let shot = screenshots[attachment.part]
             try AttachmentRecord.storeOnce(
-                sha256: sha, contentType: attachment.detectedType ?? attachment.contentType, bytes: attachment.bytes, db)
+                sha256: sha, contentType: attachment.detectedType ?? attachment.contentType, bytes: attachment.bytes, db
+            )
             var link = MessageAttachmentRecord(
                 id: nil, messageId: record.id!, sha256: sha, part: attachment.path, filename: attachment.filename,
                 declaredType: attachment.contentType, isScreenshot: shot != nil, width: shot.map { Int64($0.width) },
@@ -321,7 +332,8 @@ private struct Transaction {
             messageID: stored.id, at: now, db)
         if let size = tooLarge {
             try EventRecord.record(
-                "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)", ticketID: ticket.id, at: now, db)
+                "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)", ticketID: ticket.id,
+                at: now, db)
             if report.automated == nil { try queueAnswer(.tooLarge, for: &ticket) }
             return (ticket, .created(ref: ticket.ref, status: ticket.status))
         }
@@ -347,13 +359,15 @@ private struct Transaction {
         var changed: [String] = []
         var values = report.values.map { ($0.key, $0.value) }
         if let detected = report.detectedAt {
-            values.append((IncidentField.detectedAt, MessageDate(secondsSince1970: detected, utcOffsetSeconds: 0).iso8601))
+            values.append(
+                (IncidentField.detectedAt, MessageDate(secondsSince1970: detected, utcOffsetSeconds: 0).iso8601))
         }
         let existing = isReply ? try FieldValueRecord.current(ticketID: ticket.id!, db) : [:]
         for (key, value) in values.sorted(by: { $0.0.key < $1.0.key }) {
             let field = key.key
             if isReply, existing[field] != nil, key == .description || !report.labelled.contains(key) { continue }
-            let result = try FieldValueRecord.set(field, to: value, ticketID: ticket.id!, messageID: messageID, at: now, db)
+            let result = try FieldValueRecord.set(
+                field, to: value, ticketID: ticket.id!, messageID: messageID, at: now, db)
             if result.changed {
                 changed.append(field)
                 if result.previous != nil {
@@ -447,31 +461,36 @@ private struct Transaction {
         for custom in configuration.profile.customFields { prompts[custom.field] = custom.prompt }
         let composed: ComposedAnswer
         do {
-            composed = try pipeline.answers.compose(AnswerRequest(
-                kind: kind,
-                ticket: TicketReference(parsing: Substring(ticket.ref), prefix: configuration.identity.ticketPrefix)!,
-                subject: ticket.subject, recipient: MailAddress(name: ticket.reporterName, address: recipient),
-                inReplyTo: envelope.messageID, references: envelope.references, sequence: Int(ticket.answersSent),
-                now: now, due: ticket.dueAt, severity: Severity(rawValue: ticket.severity) ?? .normal,
-                missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
-                passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
-                sizeLimit: Int64(configuration.imap.maxMessageSize)))
+            composed = try pipeline.answers.compose(
+                AnswerRequest(
+                    kind: kind,
+                    ticket: TicketReference(
+                        parsing: Substring(ticket.ref), prefix: configuration.identity.ticketPrefix)!,
+                    subject: ticket.subject, recipient: MailAddress(name: ticket.reporterName, address: recipient),
+                    inReplyTo: envelope.messageID, references: envelope.references, sequence: Int(ticket.answersSent),
+                    now: now, due: ticket.dueAt, severity: Severity(rawValue: ticket.severity) ?? .normal,
+                    missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
+                    passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
+                    sizeLimit: Int64(configuration.imap.maxMessageSize)))
         } catch {
             // An address we cannot write a header for (or a similar refusal) means no answer, recorded;
             // the ticket itself is kept.
             try EventRecord.record(
-                "answer-suppressed", detail: "\(kind.rawValue): cannot compose: \(error)", ticketID: ticket.id, at: now, db)
+                "answer-suppressed", detail: "\(kind.rawValue): cannot compose: \(error)", ticketID: ticket.id, at: now,
+                db)
             return
         }
         try pipeline.checkpoint("answer-composed")
         var row = OutboxRecord(
             id: nil, ticketId: ticket.id, kind: kind.rawValue, recipient: recipient, subject: composed.subject,
-            messageID: composed.messageID, raw: Data(composed.raw), status: suppressedBecause == nil ? .queued : .suppressed,
+            messageID: composed.messageID, raw: Data(composed.raw),
+            status: suppressedBecause == nil ? .queued : .suppressed,
             attempts: 0, nextAttemptAt: now, lastError: suppressedBecause, createdAt: now, sentAt: nil)
         try row.insert(db)
         try pipeline.checkpoint("answer-queued")
         if let suppressedBecause {
-            try EventRecord.record("answer-suppressed", detail: "\(kind.rawValue): \(suppressedBecause)", ticketID: ticket.id, at: now, db)
+            try EventRecord.record(
+                "answer-suppressed", detail: "\(kind.rawValue): \(suppressedBecause)", ticketID: ticket.id, at: now, db)
         } else {
             try EventRecord.record("answer-queued", detail: kind.rawValue, ticketID: ticket.id, at: now, db)
         }

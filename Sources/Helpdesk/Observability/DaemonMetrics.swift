@@ -35,14 +35,16 @@ public final class DaemonMetrics: Sendable {
         }
         func gauge(_ metric: String, _ help: String) -> Gauge { registry.makeGauge(descriptor: name(metric, help)) }
         func counters(_ metric: String, _ label: String, _ values: [String], _ help: String) -> [String: Counter] {
-            Dictionary(uniqueKeysWithValues: values.map { value in
-                (value, registry.makeCounter(descriptor: name(metric, help), labels: [(label, value)]))
-            })
+            Dictionary(
+                uniqueKeysWithValues: values.map { value in
+                    (value, registry.makeCounter(descriptor: name(metric, help), labels: [(label, value)]))
+                })
         }
         func gauges(_ metric: String, _ label: String, _ values: [String], _ help: String) -> [String: Gauge] {
-            Dictionary(uniqueKeysWithValues: values.map { value in
-                (value, registry.makeGauge(descriptor: name(metric, help), labels: [(label, value)]))
-            })
+            Dictionary(
+                uniqueKeysWithValues: values.map { value in
+                    (value, registry.makeGauge(descriptor: name(metric, help), labels: [(label, value)]))
+                })
         }
         ingested = counters(
             "emails_ingested_total", "outcome", ["created", "updated", "automated", "duplicate"],
@@ -56,16 +58,21 @@ public final class DaemonMetrics: Sendable {
         pollFailures = counter("poll_failures_total", "Mailbox polls that failed (connection, login, store).")
         pollDuration = registry.makeDurationHistogram(
             descriptor: name("poll_duration_seconds", "Time of one mailbox poll, new mail included."),
-            buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
-                      .seconds(5), .seconds(30), .seconds(120)])
+            buckets: [
+                .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
+                .seconds(5), .seconds(30), .seconds(120),
+            ])
         tickets = gauges(
             "tickets", "status", TicketStatus.allCases.map(\.rawValue), "Tickets in the store by status.")
         outbox = gauges(
             "outbox_answers", "status", ["queued", "sent", "failed", "suppressed"],
             "Automatic answers in the outbox by status.")
-        oldestQueuedAge = gauge("outbox_oldest_queued_age_seconds", "Age of the oldest answer still waiting to be sent; 0 when none waits.")
+        oldestQueuedAge = gauge(
+            "outbox_oldest_queued_age_seconds", "Age of the oldest answer still waiting to be sent; 0 when none waits.")
         slaBreaches = gauge("sla_breaches", "Open tickets past their due time.")
-        storeUnavailable = gauge("store_unavailable", "1 while the store refuses writes (disk full, I/O error) and mail is left in the mailbox.")
+        storeUnavailable = gauge(
+            "store_unavailable",
+            "1 while the store refuses writes (disk full, I/O error) and mail is left in the mailbox.")
         lastPoll = gauge("last_poll_timestamp_seconds", "Wall-clock time of the last completed poll.")
     }
 
@@ -102,8 +109,11 @@ public final class DaemonMetrics: Sendable {
             let oldest = try Int64.fetchOne(
                 db, sql: "SELECT MIN(createdAt) FROM outbox WHERE status = 'queued'")
             oldestQueuedAge.set(Double(oldest.map { max(0, now - $0) } ?? 0))
-            slaBreaches.set(Double(try TicketRecord.filter(
-                Column("status") == TicketStatus.open && Column("dueAt") < now).fetchCount(db)))
+            slaBreaches.set(
+                Double(
+                    try TicketRecord.filter(
+                        Column("status") == TicketStatus.open && Column("dueAt") < now
+                    ).fetchCount(db)))
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

@@ -66,7 +66,9 @@ public struct MetricsEndpoint: Service {
             listener = try Self.listen(on: address)
         } catch {
             // Metrics are an extra: without them the daemon still does its job, so say it and go on.
-            logger.error("metrics endpoint not started", metadata: ["listen": "\(address.host):\(address.port)", "error": "\(error)"])
+            logger.error(
+                "metrics endpoint not started",
+                metadata: ["listen": "\(address.host):\(address.port)", "error": "\(error)"])
             try? await gracefulShutdown()
             return
         }
@@ -159,7 +161,9 @@ public struct MetricsEndpoint: Service {
         var sent = 0
         while sent < response.count {
             guard Self.ready(client, for: POLLOUT, until: deadline, stopping: stopping) else { return }
-            let count = response[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = response[sent...].withUnsafeBytes {
+                send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if count < 0, errno == EAGAIN || errno == EINTR { continue }
             guard count > 0 else { return }
             sent += count
@@ -180,13 +184,15 @@ public struct MetricsEndpoint: Service {
     }
 
     static func headerComplete(_ request: [UInt8]) -> Bool {
-        request.count >= 4 && request.indices.dropLast(3).contains { index in
-            request[index] == 13 && request[index + 1] == 10 && request[index + 2] == 13 && request[index + 3] == 10
-        }
+        request.count >= 4
+            && request.indices.dropLast(3).contains { index in
+                request[index] == 13 && request[index + 1] == 10 && request[index + 2] == 13 && request[index + 3] == 10
+            }
     }
 
     static func response(_ status: String, contentType: String, body: [UInt8], includeBody: Bool = true) -> [UInt8] {
-        let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
+        let head =
+            "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
             + "Connection: close\r\n\r\n"
         return Array(head.utf8) + (includeBody ? body : [])
     }

@@ -7,7 +7,10 @@ public enum ExtractReport {
         var fields: [(String, JSONValue)] = [
             ("server", .string(report.values[.server])),
             ("description", .string(report.values[.description])),
-            ("detected_at", .string(report.detectedAt.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: 0).iso8601 })),
+            (
+                "detected_at",
+                .string(report.detectedAt.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: 0).iso8601 })
+            ),
             ("session_id", .string(report.values[.sessionID])),
             ("user_id", .string(report.values[.userID])),
             ("screenshots", .array(report.screenshots.map(screenshot))),
@@ -18,7 +21,10 @@ public enum ExtractReport {
             fields.append((custom.field.key, .string(report.values[custom.field])))
         }
         return .object([
-            ("reporter", report.reporter.map { .object([("name", .string($0.name)), ("address", .string($0.address))]) } ?? .null),
+            (
+                "reporter",
+                report.reporter.map { .object([("name", .string($0.name)), ("address", .string($0.address))]) } ?? .null
+            ),
             ("subject", .string(report.subject)),
             ("ticket_ref", .string(report.ticketReference?.description)),
             ("automated", .string(report.automated?.rawValue)),

@@ -25,7 +25,8 @@ public enum ParserBenchmark {
                 decodedBytes += content.bodyTexts.values.reduce(0) { $0 + $1.utf8.count }
                 for attachment in content.attachments {
                     if attachment.contentType.hasPrefix("text/") {
-                        let text = CharsetDecoder.decode(attachment.bytes, label: message.parts[attachment.part].charset)
+                        let text = CharsetDecoder.decode(
+                            attachment.bytes, label: message.parts[attachment.part].charset)
                         decodedBytes += text.text.utf8.count
                     } else {
                         decodedBytes += attachment.bytes.count

@@ -19,11 +19,14 @@ public enum StoreStatus {
 
     /// The state directory's free space as a status member; `full` when below `lowSpaceBytes`.
     public static func space(directory: String, freeBytes: Int64?) -> (String, JSONValue) {
-        ("state_directory", .object([
-            ("path", .string(directory)),
-            ("free_bytes", freeBytes.map { .int($0) } ?? .null),
-            ("full", .bool(freeBytes.map { $0 < lowSpaceBytes } ?? false)),
-        ]))
+        (
+            "state_directory",
+            .object([
+                ("path", .string(directory)),
+                ("free_bytes", freeBytes.map { .int($0) } ?? .null),
+                ("full", .bool(freeBytes.map { $0 < lowSpaceBytes } ?? false)),
+            ])
+        )
     }
 
     /// The report, with the free space of the store's directory when `databasePath` is given.
@@ -41,7 +44,8 @@ public enum StoreStatus {
             let mailboxes = try MailboxStateRecord.fetchAll(db)
             var byStatus: [(String, JSONValue)] = []
             for status in TicketStatus.allCases {
-                byStatus.append((status.rawValue, .int(try TicketRecord.filter(Column("status") == status).fetchCount(db))))
+                byStatus.append(
+                    (status.rawValue, .int(try TicketRecord.filter(Column("status") == status).fetchCount(db))))
             }
             var outbox: [(String, JSONValue)] = []
             for status in ["queued", "sent", "failed", "suppressed"] {
@@ -53,28 +57,41 @@ public enum StoreStatus {
                 .order(Column("dueAt")).fetchAll(db)
             let quarantined = try EventRecord.filter(Column("kind") == "quarantined").fetchCount(db)
             return .object([
-                ("mailboxes", .array(mailboxes.map { state in
-                    .object([
-                        ("mailbox", .string(state.mailbox)),
-                        ("last_poll", .string(state.lastPollAt.map(iso))),
-                        ("seconds_since_poll", state.lastPollAt.map { .int(now - $0) } ?? .null),
-                        ("uid_validity", .int(state.uidValidity)), ("highest_uid", .int(state.highestUID)),
-                        ("last_error", .string(state.lastError)),
-                    ])
-                })),
+                (
+                    "mailboxes",
+                    .array(
+                        mailboxes.map { state in
+                            .object([
+                                ("mailbox", .string(state.mailbox)),
+                                ("last_poll", .string(state.lastPollAt.map(iso))),
+                                ("seconds_since_poll", state.lastPollAt.map { .int(now - $0) } ?? .null),
+                                ("uid_validity", .int(state.uidValidity)), ("highest_uid", .int(state.highestUID)),
+                                ("last_error", .string(state.lastError)),
+                            ])
+                        })
+                ),
                 ("tickets", .object(byStatus)),
                 ("outbox", .object(outbox)),
-                ("oldest_unanswered", oldestQueued.map { row in
-                    .object([
-                        ("message_id", .string(row.messageID)), ("to", .string(row.recipient)),
-                        ("queued_at", .string(iso(row.createdAt))), ("attempts", .int(row.attempts)),
-                        ("last_error", .string(row.lastError)),
-                    ])
-                } ?? .null),
-                ("sla_breaches", .array(breaches.map { ticket in
-                    .object([("ref", .string(ticket.ref)), ("due_at", .string(ticket.dueAt.map(iso))),
-                             ("severity", .string(ticket.severity))])
-                })),
+                (
+                    "oldest_unanswered",
+                    oldestQueued.map { row in
+                        .object([
+                            ("message_id", .string(row.messageID)), ("to", .string(row.recipient)),
+                            ("queued_at", .string(iso(row.createdAt))), ("attempts", .int(row.attempts)),
+                            ("last_error", .string(row.lastError)),
+                        ])
+                    } ?? .null
+                ),
+                (
+                    "sla_breaches",
+                    .array(
+                        breaches.map { ticket in
+                            .object([
+                                ("ref", .string(ticket.ref)), ("due_at", .string(ticket.dueAt.map(iso))),
+                                ("severity", .string(ticket.severity)),
+                            ])
+                        })
+                ),
                 ("quarantined", .int(quarantined)),
             ])
         }
@@ -97,7 +114,9 @@ public enum StoreStatus {
             for box in boxes {
                 guard case .object(let fields) = box else { continue }
                 let f = Dictionary(fields, uniquingKeysWith: { a, _ in a })
-                lines.append("Mailbox \(value(f["mailbox"])): last poll \(value(f["last_poll"])) (\(value(f["seconds_since_poll"])) s ago), last error \(value(f["last_error"]))")
+                lines.append(
+                    "Mailbox \(value(f["mailbox"])): last poll \(value(f["last_poll"])) (\(value(f["seconds_since_poll"])) s ago), last error \(value(f["last_error"]))"
+                )
             }
         } else {
             lines.append("Mailbox: never polled")
@@ -108,7 +127,9 @@ public enum StoreStatus {
         }
         if case .object(let oldest) = map["oldest_unanswered"] {
             let f = Dictionary(oldest, uniquingKeysWith: { a, _ in a })
-            lines.append("Oldest unanswered: \(value(f["message_id"])) to \(value(f["to"])) queued \(value(f["queued_at"])), \(value(f["attempts"])) attempt(s), last error \(value(f["last_error"]))")
+            lines.append(
+                "Oldest unanswered: \(value(f["message_id"])) to \(value(f["to"])) queued \(value(f["queued_at"])), \(value(f["attempts"])) attempt(s), last error \(value(f["last_error"]))"
+            )
         }
         if case .array(let breaches) = map["sla_breaches"] {
             lines.append("SLA breaches: \(breaches.count)")

@@ -61,7 +61,9 @@ public struct TicketViews: Sendable {
 
     public func show(_ ref: String) throws -> JSONValue {
         try store.read { db in
-            guard let ticket = try TicketRecord.find(ref: ref, db) else { throw Failure(description: "no ticket \(ref)") }
+            guard let ticket = try TicketRecord.find(ref: ref, db) else {
+                throw Failure(description: "no ticket \(ref)")
+            }
             let id = ticket.id!
             let values = try FieldValueRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
             let messages = try MessageRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
@@ -77,35 +79,61 @@ public struct TicketViews: Sendable {
             let outbox = try OutboxRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
             guard case .object(var members) = Self.summary(ticket) else { return .null }
             members.append(("fields", .object(Self.currentFields(values, messages: messages))))
-            members.append(("field_history", .array(values.map { value in
-                .object([
-                    ("field", .string(value.field)), ("value", .string(value.value)), ("current", .bool(value.current)),
-                    ("recorded_at", .string(Self.iso(value.recordedAt))),
-                    ("message_id", .string(messages.first { $0.id == value.messageId }?.messageID)),
-                ])
-            })))
-            members.append(("messages", .array(messages.map { message in
-                .object([
-                    ("direction", .string(message.direction.rawValue)), ("message_id", .string(message.messageID)),
-                    ("from", .string(message.fromAddress)), ("subject", .string(message.subject)),
-                    ("received_at", .string(Self.iso(message.receivedAt))), ("automated", .string(message.automated)),
-                    ("sha256", .string(message.sha256)), ("size", .int(message.raw.count)),
-                ])
-            })))
-            members.append(("attachments", .array(links.map { link in
-                .object([
-                    ("message_id", .string(messages.first { $0.id == link.messageId }?.messageID)),
-                    ("part", .string(link.part)), ("filename", .string(link.filename)),
-                    ("content_type", .string(link.declaredType)), ("screenshot", .bool(link.isScreenshot)),
-                    ("width", link.width.map { .int($0) } ?? .null), ("height", link.height.map { .int($0) } ?? .null),
-                    ("size", sizes[link.sha256].map { .int($0) } ?? .null), ("sha256", .string(link.sha256)),
-                ])
-            })))
-            members.append(("events", .array(events.map { event in
-                .object([
-                    ("at", .string(Self.iso(event.at))), ("kind", .string(event.kind)), ("detail", .string(event.detail)),
-                ])
-            })))
+            members.append(
+                (
+                    "field_history",
+                    .array(
+                        values.map { value in
+                            .object([
+                                ("field", .string(value.field)), ("value", .string(value.value)),
+                                ("current", .bool(value.current)),
+                                ("recorded_at", .string(Self.iso(value.recordedAt))),
+                                ("message_id", .string(messages.first { $0.id == value.messageId }?.messageID)),
+                            ])
+                        })
+                ))
+            members.append(
+                (
+                    "messages",
+                    .array(
+                        messages.map { message in
+                            .object([
+                                ("direction", .string(message.direction.rawValue)),
+                                ("message_id", .string(message.messageID)),
+                                ("from", .string(message.fromAddress)), ("subject", .string(message.subject)),
+                                ("received_at", .string(Self.iso(message.receivedAt))),
+                                ("automated", .string(message.automated)),
+                                ("sha256", .string(message.sha256)), ("size", .int(message.raw.count)),
+                            ])
+                        })
+                ))
+            members.append(
+                (
+                    "attachments",
+                    .array(
+                        links.map { link in
+                            .object([
+                                ("message_id", .string(messages.first { $0.id == link.messageId }?.messageID)),
+                                ("part", .string(link.part)), ("filename", .string(link.filename)),
+                                ("content_type", .string(link.declaredType)), ("screenshot", .bool(link.isScreenshot)),
+                                ("width", link.width.map { .int($0) } ?? .null),
+                                ("height", link.height.map { .int($0) } ?? .null),
+                                ("size", sizes[link.sha256].map { .int($0) } ?? .null),
+                                ("sha256", .string(link.sha256)),
+                            ])
+                        })
+                ))
+            members.append(
+                (
+                    "events",
+                    .array(
+                        events.map { event in
+                            .object([
+                                ("at", .string(Self.iso(event.at))), ("kind", .string(event.kind)),
+                                ("detail", .string(event.detail)),
+                            ])
+                        })
+                ))
             members.append(("outbox", .array(outbox.map(Self.outboxEntry))))
             return .object(members)
         }
@@ -114,11 +142,14 @@ public struct TicketViews: Sendable {
     /// The value in force for each field, with the message that supplied it.
     static func currentFields(_ values: [FieldValueRecord], messages: [MessageRecord]) -> [(String, JSONValue)] {
         values.filter(\.current).sorted { $0.field < $1.field }.map { value in
-            (value.field, .object([
-                ("value", .string(value.value)),
-                ("from_message", .string(messages.first { $0.id == value.messageId }?.messageID)),
-                ("recorded_at", .string(iso(value.recordedAt))),
-            ]))
+            (
+                value.field,
+                .object([
+                    ("value", .string(value.value)),
+                    ("from_message", .string(messages.first { $0.id == value.messageId }?.messageID)),
+                    ("recorded_at", .string(iso(value.recordedAt))),
+                ])
+            )
         }
     }
 
@@ -132,7 +163,9 @@ public struct TicketViews: Sendable {
             return "-"
         }
         let lookup = Dictionary(members, uniquingKeysWith: { first, _ in first })
-        lines.append("\(string(lookup["ref"]))  \(string(lookup["status"]))  \(string(lookup["severity"]))  \(string(lookup["category"]))")
+        lines.append(
+            "\(string(lookup["ref"]))  \(string(lookup["status"]))  \(string(lookup["severity"]))  \(string(lookup["category"]))"
+        )
         lines.append("Reporter: \(string(lookup["reporter"]))")
         lines.append("Subject:  \(string(lookup["subject"]))")
         lines.append("Created:  \(string(lookup["created_at"]))   Due: \(string(lookup["due_at"]))")
@@ -161,10 +194,12 @@ public struct TicketViews: Sendable {
             for item in items {
                 guard case .object(let detail) = item else { continue }
                 let map = Dictionary(detail, uniquingKeysWith: { first, _ in first })
-                lines.append("  " + columns.map { column -> String in
-                    if case .bool(let flag) = map[column] { return flag ? "screenshot" : "" }
-                    return string(map[column])
-                }.joined(separator: "  "))
+                lines.append(
+                    "  "
+                        + columns.map { column -> String in
+                            if case .bool(let flag) = map[column] { return flag ? "screenshot" : "" }
+                            return string(map[column])
+                        }.joined(separator: "  "))
             }
         }
         return lines.joined(separator: "\n")
@@ -183,11 +218,12 @@ public struct TicketViews: Sendable {
                     .map { (row: Row) -> (Int64, String) in (row["id"], row["ref"]) },
                 uniquingKeysWith: { first, _ in first })
         }
-        return .array(rows.map { row in
-            guard case .object(var members) = Self.outboxEntry(row) else { return .null }
-            members.insert(("ticket_ref", .string(row.ticketId.flatMap { refs[$0] })), at: 0)
-            return .object(members)
-        })
+        return .array(
+            rows.map { row in
+                guard case .object(var members) = Self.outboxEntry(row) else { return .null }
+                members.insert(("ticket_ref", .string(row.ticketId.flatMap { refs[$0] })), at: 0)
+                return .object(members)
+            })
     }
 
     static func outboxEntry(_ row: OutboxRecord) -> JSONValue {
@@ -203,7 +239,9 @@ public struct TicketViews: Sendable {
     /// Marks a ticket resolved or closed, stopping its SLA clock and recording who did it.
     public func set(_ ref: String, to status: TicketStatus, at now: Int64, by actor: String) throws -> TicketRecord {
         try store.write { db in
-            guard var ticket = try TicketRecord.find(ref: ref, db) else { throw Failure(description: "no ticket \(ref)") }
+            guard var ticket = try TicketRecord.find(ref: ref, db) else {
+                throw Failure(description: "no ticket \(ref)")
+            }
             guard ticket.status != status else { return ticket }
             if ticket.status == .closed { throw Failure(description: "\(ticket.ref) is closed; it cannot change") }
             ticket.status = status
@@ -216,7 +254,9 @@ public struct TicketViews: Sendable {
     }
 
     /// Seconds since 1970 as ISO 8601 UTC.
-    public static func iso(_ seconds: Int64) -> String { MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601 }
+    public static func iso(_ seconds: Int64) -> String {
+        MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601
+    }
 
     static func shortTime(_ seconds: Int64) -> String {
         let text = iso(seconds)

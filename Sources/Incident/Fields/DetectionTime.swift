@@ -149,11 +149,15 @@ public enum DetectionTime {
         return nil
     }
 
-    static func findDate(_ tokens: [Token], reference: MessageDate?, excluding time: Range<Int>)
+    static func findDate(
+        _ tokens: [Token], reference: MessageDate?, excluding time: Range<Int>
+    )
         -> (year: Int, month: Int, day: Int)?
     {
         let referenceYear = reference.map {
-            CivilCalendar.civil(fromDaysSince1970: floorDivide($0.secondsSince1970 + Int64($0.utcOffsetSeconds ?? 0), 86_400)).year
+            CivilCalendar.civil(
+                fromDaysSince1970: floorDivide($0.secondsSince1970 + Int64($0.utcOffsetSeconds ?? 0), 86_400)
+            ).year
         }
         var i = 0
         while i < tokens.count {
@@ -218,7 +222,7 @@ public enum DetectionTime {
     static func findZone(_ tokens: [Token], after time: Range<Int>) -> Int? {
         for (index, token) in tokens.enumerated() {
             if token.kind == .word, let base = namedZones[token.text] {
-                if (token.text == "utc" || token.text == "gmt"), let offset = signedOffset(tokens, at: index + 1) {
+                if token.text == "utc" || token.text == "gmt", let offset = signedOffset(tokens, at: index + 1) {
                     return offset
                 }
                 if token.text == "z", index > 0, tokens[index - 1].kind != .number { continue }
@@ -229,7 +233,8 @@ public enum DetectionTime {
             {
                 // A sign right after a date's digits ("2024-11-11") is a separator, not an offset.
                 let previous = tokens[index - 1]
-                if previous.kind == .number, token.isSymbol("-"), index < time.upperBound || index > time.upperBound + 1 {
+                if previous.kind == .number, token.isSymbol("-"), index < time.upperBound || index > time.upperBound + 1
+                {
                     continue
                 }
                 return offset

@@ -50,7 +50,9 @@ enum ServerAddress {
         for bytes in tokens where bytes.contains(0x2E) {
             let token = Substring(bytes)
             if token.contains(where: { $0 == "«" || $0 == "»" || $0.isWhitespace }) {
-                found += candidates(in: token.split(whereSeparator: { $0 == "«" || $0 == "»" || $0.isWhitespace }).joined(separator: " "))
+                found += candidates(
+                    in: token.split(whereSeparator: { $0 == "«" || $0 == "»" || $0.isWhitespace }).joined(
+                        separator: " "))
                 continue
             }
             let lower = token.lowercased()
@@ -59,7 +61,8 @@ enum ServerAddress {
                 if url.count > 8, host(of: url) != nil || url.contains("[") { found.append(url) }
                 continue
             }
-            if let embedded = token.firstRange(of: "http"), token[embedded.lowerBound...].lowercased().hasPrefix("http") {
+            if let embedded = token.firstRange(of: "http"), token[embedded.lowerBound...].lowercased().hasPrefix("http")
+            {
                 let url = trimmedURL(token[embedded.lowerBound...])
                 if url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://") {
                     found.append(url)
@@ -101,7 +104,9 @@ enum ServerAddress {
         if let url = urls(in: value).first { return url }
         for word in value.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }) {
             let candidate = trimmedURL(word)
-            if host(of: candidate) != nil, candidate.contains(where: { $0.isLetter }) || candidate.split(separator: ".").count == 4 {
+            if host(of: candidate) != nil,
+                candidate.contains(where: { $0.isLetter }) || candidate.split(separator: ".").count == 4
+            {
                 return candidate
             }
         }

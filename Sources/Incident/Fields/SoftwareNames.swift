@@ -27,8 +27,12 @@ enum SoftwareNames {
             for start in haystack.occurrences(of: needle) {
                 if let best, start >= best.position { break }
                 let end = start + needle.count
-                if haystack.isWordCharacter(before: start) || (start > 0 && bytes[start - 1] == UInt8(ascii: "/")) { continue }
-                guard end + 1 < bytes.count, bytes[end] == 0x20, (0x30...0x39).contains(bytes[end + 1]) else { continue }
+                if haystack.isWordCharacter(before: start) || (start > 0 && bytes[start - 1] == UInt8(ascii: "/")) {
+                    continue
+                }
+                guard end + 1 < bytes.count, bytes[end] == 0x20, (0x30...0x39).contains(bytes[end + 1]) else {
+                    continue
+                }
                 var versionEnd = end + 1
                 while versionEnd < bytes.count, (0x30...0x39).contains(bytes[versionEnd]) || bytes[versionEnd] == 0x2E {
                     versionEnd += 1

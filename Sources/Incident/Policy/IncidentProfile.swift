@@ -101,43 +101,56 @@ public struct IncidentProfile: Sendable {
     /// Category rules in priority order: the most specific component first, so a camera problem
     /// seen in Chrome is a camera problem. A trailing `*` matches any word ending.
     public static let defaultCategories: [CategoryRule] = [
-        CategoryRule(category: "password-reset", phrases: [
-            "reset password", "reset my password", "reset the password", "reset your password", "password reset",
-            "forgot password", "forgot my password", "forgotten password", "forgotten my password",
-            "recover password", "recover my password", "password recovery", "new password",
-            "сбросить пароль", "сброс пароля", "восстановить пароль", "восстановлени* пароля", "забыл* пароль",
-            "passwort zurücksetzen", "passwort vergessen", "restablecer contraseña", "restablecer la contraseña",
-            "olvidé contraseña", "olvidé mi contraseña",
-        ]),
-        CategoryRule(category: "identity-verification", phrases: [
-            "identity", "id document", "id card", "passport", "face does not match", "face match",
-            "face recognition", "face verification", "verification photo", "идентификац*", "верификац*",
-            "паспорт*", "удостоверени*", "identität*", "identidad",
-        ]),
-        CategoryRule(category: "screen-sharing", phrases: [
-            "screen shar*", "screen-shar*", "share screen", "share the screen", "share my screen", "share their screen",
-            "share your screen", "share the entire screen", "share the whole screen", "share my entire screen",
-            "shared the screen", "shared my screen", "shared the entire screen", "shared the whole screen",
-            "shared their screen", "sharing the screen", "sharing my screen", "sharing their screen",
-            "sharing the entire screen", "sharing the whole screen", "демонстраци* экрана", "поделиться экраном",
-            "трансляци* экрана", "bildschirmfreigabe", "compartir pantalla", "compartir la pantalla",
-        ]),
-        CategoryRule(category: "camera-microphone", phrases: [
-            "camera*", "webcam*", "web camera", "microphone*", "mic", "audio", "sound", "headset", "камер*",
-            "микрофон*", "звук*", "kamera*", "mikrofon*", "cámara", "micrófono",
-        ]),
-        CategoryRule(category: "network", phrases: [
-            "connect*", "disconnect*", "reconnect*", "network*", "internet", "timeout", "timed out", "bandwidth",
-            "latency", "offline", "packet loss", "proxy", "firewall", "vpn", "500 internal server error",
-            "502 bad gateway", "503 service unavailable", "504 gateway timeout", "internal server error",
-            "bad gateway", "service unavailable", "gateway timeout", "соединени*", "подключени*", "сеть", "сети",
-            "интернет*", "verbindung*", "netzwerk*", "conexión", "desconect*",
-        ]),
-        CategoryRule(category: "browser", phrases: [
-            "browser*", "chrome", "chromium", "firefox", "safari", "edge", "opera", "yandex browser", "extension*",
-            "plugin*", "plug-in*", "add-on*", "cache", "cookie", "cookies", "pop-up*", "popup*", "javascript",
-            "браузер*", "расширени*", "navegador*",
-        ]),
+        CategoryRule(
+            category: "password-reset",
+            phrases: [
+                "reset password", "reset my password", "reset the password", "reset your password", "password reset",
+                "forgot password", "forgot my password", "forgotten password", "forgotten my password",
+                "recover password", "recover my password", "password recovery", "new password",
+                "сбросить пароль", "сброс пароля", "восстановить пароль", "восстановлени* пароля", "забыл* пароль",
+                "passwort zurücksetzen", "passwort vergessen", "restablecer contraseña", "restablecer la contraseña",
+                "olvidé contraseña", "olvidé mi contraseña",
+            ]),
+        CategoryRule(
+            category: "identity-verification",
+            phrases: [
+                "identity", "id document", "id card", "passport", "face does not match", "face match",
+                "face recognition", "face verification", "verification photo", "идентификац*", "верификац*",
+                "паспорт*", "удостоверени*", "identität*", "identidad",
+            ]),
+        CategoryRule(
+            category: "screen-sharing",
+            phrases: [
+                "screen shar*", "screen-shar*", "share screen", "share the screen", "share my screen",
+                "share their screen",
+                "share your screen", "share the entire screen", "share the whole screen", "share my entire screen",
+                "shared the screen", "shared my screen", "shared the entire screen", "shared the whole screen",
+                "shared their screen", "sharing the screen", "sharing my screen", "sharing their screen",
+                "sharing the entire screen", "sharing the whole screen", "демонстраци* экрана", "поделиться экраном",
+                "трансляци* экрана", "bildschirmfreigabe", "compartir pantalla", "compartir la pantalla",
+            ]),
+        CategoryRule(
+            category: "camera-microphone",
+            phrases: [
+                "camera*", "webcam*", "web camera", "microphone*", "mic", "audio", "sound", "headset", "камер*",
+                "микрофон*", "звук*", "kamera*", "mikrofon*", "cámara", "micrófono",
+            ]),
+        CategoryRule(
+            category: "network",
+            phrases: [
+                "connect*", "disconnect*", "reconnect*", "network*", "internet", "timeout", "timed out", "bandwidth",
+                "latency", "offline", "packet loss", "proxy", "firewall", "vpn", "500 internal server error",
+                "502 bad gateway", "503 service unavailable", "504 gateway timeout", "internal server error",
+                "bad gateway", "service unavailable", "gateway timeout", "соединени*", "подключени*", "сеть", "сети",
+                "интернет*", "verbindung*", "netzwerk*", "conexión", "desconect*",
+            ]),
+        CategoryRule(
+            category: "browser",
+            phrases: [
+                "browser*", "chrome", "chromium", "firefox", "safari", "edge", "opera", "yandex browser", "extension*",
+                "plugin*", "plug-in*", "add-on*", "cache", "cookie", "cookies", "pop-up*", "popup*", "javascript",
+                "браузер*", "расширени*", "navegador*",
+            ]),
     ]
 
     /// Phrases that mean the reporter cannot operate the system.

@@ -32,7 +32,9 @@ public struct SupportCalendar: Sendable, Equatable {
     /// Why a calendar cannot be used, or nil when it can.
     public var problem: String? {
         if workingDays.isEmpty { return "no working days: no deadline could ever be reached" }
-        if !workingDays.allSatisfy({ (0...6).contains($0) }) { return "working days must be 0 (Sunday) to 6 (Saturday)" }
+        if !workingDays.allSatisfy({ (0...6).contains($0) }) {
+            return "working days must be 0 (Sunday) to 6 (Saturday)"
+        }
         if !(0..<(24 * 60)).contains(startMinute) || !(1...(24 * 60)).contains(endMinute) || endMinute <= startMinute {
             return "support hours must start before they end, within one day"
         }

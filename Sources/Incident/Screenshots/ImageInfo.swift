@@ -27,8 +27,9 @@ public struct ImageInfo: Sendable, Equatable {
         if bytes.starts(with: Array("RIFF".utf8)), reader.matches(Array("WEBP".utf8), at: 8) { return webp(reader) }
         if bytes.starts(with: Array("BM".utf8)), let width = reader.u32le(18), let height = reader.u32le(22) {
             let signedHeight = Int32(bitPattern: height)
-            return ImageInfo(type: "image/bmp", width: Int(Int32(bitPattern: width).magnitude),
-                             height: Int(signedHeight.magnitude))
+            return ImageInfo(
+                type: "image/bmp", width: Int(Int32(bitPattern: width).magnitude),
+                height: Int(signedHeight.magnitude))
         }
         return nil
     }
@@ -64,8 +65,9 @@ public struct ImageInfo: Sendable, Equatable {
             let isStartOfFrame = (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
             if isStartOfFrame {
                 guard let height = reader.u16be(segment + 1), let width = reader.u16be(segment + 3) else { return nil }
-                return ImageInfo(type: "image/jpeg", width: Int(width), height: Int(height),
-                                 dateTimeOriginal: exif.0, offsetTimeOriginal: exif.1)
+                return ImageInfo(
+                    type: "image/jpeg", width: Int(width), height: Int(height),
+                    dateTimeOriginal: exif.0, offsetTimeOriginal: exif.1)
             }
             if marker == 0xDA { return nil }  // scan data before any frame header: broken
             offset += 2 + Int(length)
@@ -159,11 +161,13 @@ private struct ByteReader {
 
     func u32be(_ at: Int) -> UInt32? {
         guard at >= 0, at + 4 <= bytes.count else { return nil }
-        return UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
+        return UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8
+            | UInt32(bytes[at + 3])
     }
 
     func u32le(_ at: Int) -> UInt32? {
         guard at >= 0, at + 4 <= bytes.count else { return nil }
-        return UInt32(bytes[at + 3]) << 24 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at])
+        return UInt32(bytes[at + 3]) << 24 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 1]) << 8
+            | UInt32(bytes[at])
     }
 }

@@ -117,7 +117,8 @@ struct LabelledLines {
     static func cleaned(_ value: Substring) -> String {
         var text = value.trimmingWhitespace
         if let cell = text.range(of: " | ") { text = String(text[..<cell.lowerBound]).trimmingCharacters("") }
-        for mark in ["**", "__", "*", "_"] where text.count > 2 * mark.count && text.hasPrefix(mark) && text.hasSuffix(mark) {
+        for mark in ["**", "__", "*", "_"]
+        where text.count > 2 * mark.count && text.hasPrefix(mark) && text.hasSuffix(mark) {
             text = String(text.dropFirst(mark.count).dropLast(mark.count))
             break
         }

@@ -107,8 +107,10 @@ public enum ReporterText {
     /// "On Mon, 11 Nov 2024 at 10:00, Helpdesk <helpdesk@example.com> wrote:" and its translations,
     /// possibly wrapped onto a second line.
     static func isAttribution(_ lower: String, next: String) -> Bool {
-        let endings = ["wrote:", "schrieb:", "a écrit :", "a écrit:", "escribió:", "пишет:", "написал:", "написала:",
-                       "написал(а):", "scrisse:", "skrev:"]
+        let endings = [
+            "wrote:", "schrieb:", "a écrit :", "a écrit:", "escribió:", "пишет:", "написал:", "написала:",
+            "написал(а):", "scrisse:", "skrev:",
+        ]
         let starters = ["on ", "am ", "le ", "el ", "il ", "den "]
         if endings.contains(where: { lower.hasSuffix($0) }) {
             return starters.contains { lower.hasPrefix($0) } || lower.count < 200
@@ -126,8 +128,9 @@ public enum ReporterText {
     /// Outlook's header block without a separator: "From: …" followed within three lines by "Sent: …".
     static func isOutlookHeaderBlock(_ lines: [Substring], at index: Int) -> Bool {
         let lower = lines[index].trimmingWhitespace.lowercased()
-        guard lower.hasPrefix("from:") || lower.hasPrefix("от:") || lower.hasPrefix("von:") || lower.hasPrefix("de:")
-            || lower.hasPrefix("från:")
+        guard
+            lower.hasPrefix("from:") || lower.hasPrefix("от:") || lower.hasPrefix("von:") || lower.hasPrefix("de:")
+                || lower.hasPrefix("från:")
         else { return false }
         for offset in 1...3 where index + offset < lines.count {
             let next = lines[index + offset].trimmingWhitespace.lowercased()
@@ -146,7 +149,8 @@ public enum ReporterText {
         guard lower.count <= 40 else { return false }
         let closings = [
             "best regards", "kind regards", "warm regards", "regards", "best wishes", "best", "cheers",
-            "sincerely", "yours sincerely", "yours faithfully", "many thanks", "thanks", "thank you", "thanks in advance",
+            "sincerely", "yours sincerely", "yours faithfully", "many thanks", "thanks", "thank you",
+            "thanks in advance",
             "спасибо", "заранее спасибо", "danke",
             "thank you in advance", "с уважением", "с наилучшими пожеланиями", "всего доброго",
             "mit freundlichen grüßen", "viele grüße", "beste grüße", "saludos", "saludos cordiales", "cordialmente",

@@ -38,7 +38,9 @@ public enum AutomatedMailDetector {
         "dont-reply", "bounce", "bounces", "notifications", "notification", "nicht-antworten",
     ]
 
-    public static func reason(for message: MIMEMessage, envelope: Envelope, profile: IncidentProfile)
+    public static func reason(
+        for message: MIMEMessage, envelope: Envelope, profile: IncidentProfile
+    )
         -> AutomatedReason?
     {
         if let value = message.headerText("auto-submitted") {

@@ -17,8 +17,9 @@ public enum MagicBytes {
             return "image/bmp"
         }
         if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return "image/tiff" }
-        if starts(Array("ftyp".utf8), at: 4), starts(Array("heic".utf8), at: 8) || starts(Array("heix".utf8), at: 8)
-            || starts(Array("mif1".utf8), at: 8)
+        if starts(Array("ftyp".utf8), at: 4),
+            starts(Array("heic".utf8), at: 8) || starts(Array("heix".utf8), at: 8)
+                || starts(Array("mif1".utf8), at: 8)
         {
             return "image/heic"
         }

@@ -108,8 +108,10 @@ public enum Base64 {
     }
 
     /// Writes the whole bytes held by a partial quantum of `have` sextets.
-    private static func flush(_ quantum: UInt32, _ have: Int, into output: UnsafeMutableBufferPointer<UInt8>,
-                              at start: Int) -> Int {
+    private static func flush(
+        _ quantum: UInt32, _ have: Int, into output: UnsafeMutableBufferPointer<UInt8>,
+        at start: Int
+    ) -> Int {
         var o = start
         switch have {
         case 2:

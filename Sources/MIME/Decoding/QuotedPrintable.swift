@@ -20,7 +20,9 @@ public enum QuotedPrintable {
     }
 
     /// Decodes a quoted-printable body. `underscoreIsSpace` selects the RFC 2047 "Q" variant.
-    public static func decode(_ input: UnsafeBufferPointer<UInt8>, underscoreIsSpace: Bool = false)
+    public static func decode(
+        _ input: UnsafeBufferPointer<UInt8>, underscoreIsSpace: Bool = false
+    )
         -> (bytes: [UInt8], problems: Problems)
     {
         var problems: Problems = []
@@ -35,8 +37,7 @@ public enum QuotedPrintable {
                 let byte = input[i]
                 switch byte {
                 case UInt8(ascii: "="):
-                    if i + 2 < n, let high = hexValue(input[i + 1]), let low = hexValue(input[i + 2])
-                    {
+                    if i + 2 < n, let high = hexValue(input[i + 1]), let low = hexValue(input[i + 2]) {
                         output[o] = high << 4 | low
                         o += 1
                         lineContentEnd = o
@@ -103,7 +104,9 @@ public enum QuotedPrintable {
     }
 
     /// Convenience over an array slice.
-    public static func decode(_ input: ArraySlice<UInt8>, underscoreIsSpace: Bool = false)
+    public static func decode(
+        _ input: ArraySlice<UInt8>, underscoreIsSpace: Bool = false
+    )
         -> (bytes: [UInt8], problems: Problems)
     {
         input.withUnsafeBufferPointer { decode($0, underscoreIsSpace: underscoreIsSpace) }

@@ -20,7 +20,9 @@ public enum TransferEncoding {
             return (result.bytes, reasons.isEmpty ? nil : "base64 " + reasons.joined(separator: ", "))
         case "quoted-printable":
             let result = QuotedPrintable.decode(body)
-            return (result.bytes, result.problems.isEmpty ? nil : "quoted-printable with invalid escapes kept literally")
+            return (
+                result.bytes, result.problems.isEmpty ? nil : "quoted-printable with invalid escapes kept literally"
+            )
         default:
             return (Array(body), nil)
         }

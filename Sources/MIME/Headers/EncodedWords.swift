@@ -81,7 +81,8 @@ public enum EncodedWords {
                 let word = parseWord(bytes, at: i, noTerminatorFrom: &noTerminatorFrom, defects: &defects)
             {
                 // Words are whole tokens in the standard; glued ones still decode, but text before them stays.
-                let whitespaceOnlyGap = lastWordEnd == literalStart
+                let whitespaceOnlyGap =
+                    lastWordEnd == literalStart
                     && bytes[literalStart..<i].allSatisfy(isLinearWhiteSpace)
                 if whitespaceOnlyGap {
                     literalStart = i
@@ -107,9 +108,10 @@ public enum EncodedWords {
     }
 
     /// Parses one encoded word starting at `start` ("=?"); nil when it is not a well-formed word.
-    private static func parseWord(_ bytes: [UInt8], at start: Int, noTerminatorFrom: inout Int,
-                                  defects: inout [String]) -> Word?
-    {
+    private static func parseWord(
+        _ bytes: [UInt8], at start: Int, noTerminatorFrom: inout Int,
+        defects: inout [String]
+    ) -> Word? {
         let n = bytes.count
         var i = start + 2
         let charsetStart = i

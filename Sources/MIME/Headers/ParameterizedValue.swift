@@ -76,7 +76,8 @@ public struct ParameterizedValue: Sendable, Hashable {
                 // A boundary is matched byte for byte against delimiter lines, so it is kept as written:
                 // RFC 2047-decoding or sanitising it (a valid boundary may read "=?a?q?b?=", and a hostile
                 // one may hold control bytes) made every delimiter miss.
-                simple[name] = name == "boundary"
+                simple[name] =
+                    name == "boundary"
                     ? String(decoding: valueBytes, as: UTF8.self) : decodeSimple(valueBytes, defects: &defects)
             } else {
                 defects.append("duplicate parameter \"\(String.sanitisedForDefect(name.utf8))\"; the first was kept")
@@ -97,7 +98,9 @@ public struct ParameterizedValue: Sendable, Hashable {
     }
 
     /// Joins RFC 2231 continuation segments in index order and decodes charset and percent escapes.
-    private static func joinExtended(_ segments: [Int: (bytes: [UInt8], encoded: Bool)], defects: inout [String])
+    private static func joinExtended(
+        _ segments: [Int: (bytes: [UInt8], encoded: Bool)], defects: inout [String]
+    )
         -> String
     {
         let indices = segments.keys.sorted()

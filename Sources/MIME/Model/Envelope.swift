@@ -84,7 +84,8 @@ extension MIMEMessage {
         // first would decode twice the raw 8-bit bytes old mailers put inside encoded words:
         // `=?iso-8859-1?Q?J\xFCrgen?=` must reach the word's charset as 0xFC, not as the UTF-8 of "ü" ("JÃ¼rgen").
         let isUTF8 = String(validating: raw, as: UTF8.self) != nil
-        let text = isUTF8
+        let text =
+            isUTF8
             ? String(decoding: raw, as: UTF8.self) : String(String.UnicodeScalarView(raw.map(Unicode.Scalar.init)))
         func originalBytes(_ piece: String) -> ArraySlice<UInt8> {
             isUTF8 ? Array(piece.utf8)[...] : piece.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }[...]

@@ -92,20 +92,23 @@ public struct MIMEMessage: Sendable {
         var html: [Int] = []
         if parts[root].kind == .multipart {
             let subtype = String(parts[root].contentType.dropFirst("multipart/".count))
-            collect(parts[root].children, multipartType: subtype, inAlternative: subtype == "alternative",
-                    textOn: true, htmlOn: true, text: &text, html: &html)
+            collect(
+                parts[root].children, multipartType: subtype, inAlternative: subtype == "alternative",
+                textOn: true, htmlOn: true, text: &text, html: &html)
         } else {
-            collect([root], multipartType: nil, inAlternative: false, textOn: true, htmlOn: true, text: &text,
-                    html: &html)
+            collect(
+                [root], multipartType: nil, inAlternative: false, textOn: true, htmlOn: true, text: &text,
+                html: &html)
         }
         return (text, html)
     }
 
     /// RFC 8621's parseStructure. `textOn`/`htmlOn` are false once a sibling alternative showed that
     /// this branch only feeds the other list.
-    private func collect(_ children: [Int], multipartType: String?, inAlternative: Bool, textOn startTextOn: Bool,
-                         htmlOn startHTMLOn: Bool, text: inout [Int], html: inout [Int])
-    {
+    private func collect(
+        _ children: [Int], multipartType: String?, inAlternative: Bool, textOn startTextOn: Bool,
+        htmlOn startHTMLOn: Bool, text: inout [Int], html: inout [Int]
+    ) {
         var textOn = startTextOn
         var htmlOn = startHTMLOn
         let textLength = textOn ? text.count : -1
@@ -114,12 +117,14 @@ public struct MIMEMessage: Sendable {
             let part = parts[index]
             if part.kind == .multipart {
                 let subtype = String(part.contentType.dropFirst("multipart/".count))
-                collect(part.children, multipartType: subtype, inAlternative: inAlternative || subtype == "alternative",
-                        textOn: textOn, htmlOn: htmlOn, text: &text, html: &html)
+                collect(
+                    part.children, multipartType: subtype, inAlternative: inAlternative || subtype == "alternative",
+                    textOn: textOn, htmlOn: htmlOn, text: &text, html: &html)
                 continue
             }
             let isText = part.kind == .leaf && (part.contentType == "text/plain" || part.contentType == "text/html")
-            let isInline = isText && part.disposition != "attachment"
+            let isInline =
+                isText && part.disposition != "attachment"
                 && (position == 0 || (multipartType != "related" && part.filename == nil))
             guard isInline else { continue }
             if multipartType == "alternative" {

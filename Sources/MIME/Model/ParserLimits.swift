@@ -14,8 +14,10 @@ public struct ParserLimits: Sendable, Equatable {
     /// recursion-free code, but every level lengthens part numbers and the walks over the finished tree.
     public static let depthCeiling = 1_000
 
-    public init(maxDepth: Int = 64, maxParts: Int = 10_000, maxHeaderLines: Int = 10_000,
-                maxHeaderLineLength: Int = 1 << 20) {
+    public init(
+        maxDepth: Int = 64, maxParts: Int = 10_000, maxHeaderLines: Int = 10_000,
+        maxHeaderLineLength: Int = 1 << 20
+    ) {
         self.maxDepth = min(max(1, maxDepth), Self.depthCeiling)
         self.maxParts = max(1, maxParts)
         self.maxHeaderLines = max(1, maxHeaderLines)

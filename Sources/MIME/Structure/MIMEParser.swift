@@ -142,7 +142,9 @@ private struct StructureScanner {
 
     /// Which open multipart this line is a delimiter of, and whether it closes it. When the line reads
     /// both ways ("--a--" with "a" and "a--" open), the innermost multipart wins.
-    func matchBoundary(_ buffer: UnsafeBufferPointer<UInt8>, _ lineStart: Int, _ contentEnd: Int)
+    func matchBoundary(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ lineStart: Int, _ contentEnd: Int
+    )
         -> (Int, Bool)?
     {
         var end = contentEnd
@@ -266,9 +268,10 @@ private struct StructureScanner {
     }
 
     /// Handles one line of a header section; returns where to continue.
-    mutating func headerLine(_ buffer: UnsafeBufferPointer<UInt8>, entity: Int, lineStart: Int, contentEnd: Int,
-                             next: Int) -> Int
-    {
+    mutating func headerLine(
+        _ buffer: UnsafeBufferPointer<UInt8>, entity: Int, lineStart: Int, contentEnd: Int,
+        next: Int
+    ) -> Int {
         if lineStart == contentEnd {
             return endHeaders(entity, headerEnd: lineStart, bodyStart: next)
         }
@@ -409,9 +412,10 @@ private struct StructureScanner {
     }
 
     /// A delimiter of `frames[frame]` was found on the line at `lineStart`.
-    mutating func handleDelimiter(_ buffer: UnsafeBufferPointer<UInt8>, frame: Int, isClose: Bool, lineStart: Int,
-                                  next: Int)
-    {
+    mutating func handleDelimiter(
+        _ buffer: UnsafeBufferPointer<UInt8>, frame: Int, isClose: Bool, lineStart: Int,
+        next: Int
+    ) {
         // The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1).
         var end = lineStart
         if end > 0, buffer[end - 1] == UInt8(ascii: "\n") {
@@ -488,7 +492,11 @@ private struct StructureScanner {
                 let first = buffer[field.name.lowerBound] | 0x20
                 guard first == UInt8(ascii: "c") else { continue }
                 if field.hasName(Self.contentTypeName, in: buffer) {
-                    if contentType == nil { contentType = field } else { defect(entity, "duplicate Content-Type; the first was used") }
+                    if contentType == nil {
+                        contentType = field
+                    } else {
+                        defect(entity, "duplicate Content-Type; the first was used")
+                    }
                 } else if field.hasName(Self.transferEncodingName, in: buffer) {
                     if transferEncoding == nil { transferEncoding = field }
                 } else if field.hasName(Self.dispositionName, in: buffer) {
@@ -504,7 +512,8 @@ private struct StructureScanner {
             if Self.isValidMediaType(parsed.value) {
                 parts[entity].contentType = parsed.value
             } else {
-                messages.append("unreadable Content-Type \"\(String.sanitisedForDefect(parsed.value.utf8))\"; text/plain assumed")
+                messages.append(
+                    "unreadable Content-Type \"\(String.sanitisedForDefect(parsed.value.utf8))\"; text/plain assumed")
                 parts[entity].contentType = "text/plain"
             }
             parts[entity].contentTypeParameters = parsed.parameters
@@ -516,7 +525,8 @@ private struct StructureScanner {
             let token = value.prefix { $0 != " " && $0 != ";" && $0 != "(" }
             parts[entity].transferEncoding = String(token)
             if !TransferEncoding.isKnown(String(token)) {
-                messages.append("unknown Content-Transfer-Encoding \"\(String.sanitisedForDefect(token.utf8))\"; body kept as is")
+                messages.append(
+                    "unknown Content-Transfer-Encoding \"\(String.sanitisedForDefect(token.utf8))\"; body kept as is")
             }
         }
         if let disposition {

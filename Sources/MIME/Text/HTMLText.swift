@@ -79,7 +79,9 @@ public enum HTMLText {
                         writer.lineBreak()
                         continue
                     case "img":
-                        if let alt = attribute(node, "alt"), !alt.isEmpty { writer.appendText(alt, preformatted: false) }
+                        if let alt = attribute(node, "alt"), !alt.isEmpty {
+                            writer.appendText(alt, preformatted: false)
+                        }
                         continue
                     case "td", "th":
                         writer.cell()

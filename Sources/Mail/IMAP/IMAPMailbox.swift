@@ -88,7 +88,9 @@ public final class IMAPMailbox {
 
     /// Every UID from `from` on, window by window, up to `uidNext` (from the `open()` that started
     /// this poll), or when nil up to the UIDNEXT a new `open()` reads.
-    public func allUIDs(from: UInt32 = 1, below uidNext: UInt32? = nil, window: Int = 1000) throws(MailError)
+    public func allUIDs(
+        from: UInt32 = 1, below uidNext: UInt32? = nil, window: Int = 1000
+    ) throws(MailError)
         -> [UInt32]
     {
         let next: UInt32

@@ -34,8 +34,9 @@ struct IngestCommand: ParsableCommand {
             let (kind, detail) = Self.describe(outcome)
             counts[kind, default: 0] += 1
             if json {
-                print(JSONValue.object([("file", .string(path)), ("outcome", .string(kind)), ("detail", .string(detail))])
-                    .serialized())
+                print(
+                    JSONValue.object([("file", .string(path)), ("outcome", .string(kind)), ("detail", .string(detail))])
+                        .serialized())
             } else {
                 print("\(path): \(kind) \(detail)")
             }
@@ -43,8 +44,9 @@ struct IngestCommand: ParsableCommand {
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        FileHandle.standardError.write(Data(
-            "ingested \(paths.count) email(s) in \(String(format: "%.2f", seconds)) s: \(summary)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "ingested \(paths.count) email(s) in \(String(format: "%.2f", seconds)) s: \(summary)\n".utf8))
     }
 
     static func describe(_ outcome: IngestOutcome) -> (String, String) {

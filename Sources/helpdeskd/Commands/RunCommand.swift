@@ -44,10 +44,12 @@ struct RunCommand: AsyncParsableCommand {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        logger.notice("starting", metadata: [
-            "version": "\(HelpdeskVersion.current)", "mailbox": "\(configuration.imap.url)",
-            "store": "\(context.databasePath)",
-        ])
+        logger.notice(
+            "starting",
+            metadata: [
+                "version": "\(HelpdeskVersion.current)", "mailbox": "\(configuration.imap.url)",
+                "store": "\(context.databasePath)",
+            ])
         let contexts = ContextHolder(context)
         let health = DaemonHealth()
         let wakeups = Wakeups()
@@ -78,14 +80,16 @@ struct RunCommand: AsyncParsableCommand {
         if !configuration.metricsListen.isEmpty {
             // Validated when the configuration was loaded; changes take effect at the next restart.
             let address = try MetricsEndpoint.Address(configuration.metricsListen)
-            services.append(MetricsEndpoint(
-                address: address, metrics: health.metrics, health: health, contexts: contexts, logger: logger))
+            services.append(
+                MetricsEndpoint(
+                    address: address, metrics: health.metrics, health: health, contexts: contexts, logger: logger))
         }
         services += [relay, poller]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
-                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
-                      failureTerminationBehavior: .gracefullyShutdownGroup)
+                .init(
+                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup)
             },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Below systemd's TimeoutStopSec=60s: a stuck service is cancelled before systemd kills us all.

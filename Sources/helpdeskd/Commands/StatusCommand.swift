@@ -11,7 +11,8 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let context = try store.context()
-        let report = try StoreStatus.report(store: context.store, now: currentTime(), databasePath: context.databasePath)
+        let report = try StoreStatus.report(
+            store: context.store, now: currentTime(), databasePath: context.databasePath)
         print(json ? report.serialized(pretty: true) : StoreStatus.text(report))
     }
 }

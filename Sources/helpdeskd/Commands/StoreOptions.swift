@@ -13,7 +13,8 @@ struct StoreOptions: ParsableArguments {
     static let defaultConfigPath = "/etc/helpdeskd/helpdeskd.toml"
 
     func configuration() throws -> HelpdeskConfiguration {
-        let path = config ?? (FileManager.default.fileExists(atPath: Self.defaultConfigPath) ? Self.defaultConfigPath : nil)
+        let path =
+            config ?? (FileManager.default.fileExists(atPath: Self.defaultConfigPath) ? Self.defaultConfigPath : nil)
         guard let path else { return HelpdeskConfiguration() }
         do {
             return try ConfigurationLoader.load(path: path, environment: ProcessInfo.processInfo.environment)

@@ -55,7 +55,8 @@ struct TicketsCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var ref: String
         func run() throws {
-            let ticket = try TicketViews(store: try store.context().store).set(ref, to: .closed, at: currentTime(), by: actor())
+            let ticket = try TicketViews(store: try store.context().store).set(
+                ref, to: .closed, at: currentTime(), by: actor())
             print("\(ticket.ref) \(ticket.status.rawValue)")
         }
     }
@@ -91,7 +92,9 @@ struct OutboxCommand: ParsableCommand {
                     }
                 }
             }
-            print(TextTable.render(header: ["TICKET", "KIND", "TO", "SUBJECT", "MESSAGE-ID", "STATUS", "ATTEMPTS"], rows: table))
+            print(
+                TextTable.render(
+                    header: ["TICKET", "KIND", "TO", "SUBJECT", "MESSAGE-ID", "STATUS", "ATTEMPTS"], rows: table))
         }
     }
 }
