@@ -104,4 +104,22 @@ import Testing
         let (_, scheme) = ConfigurationLoader.parse("[imap]\nurl = \"https://imap.example.com\"\n", file: "h")
         #expect(scheme.contains { $0.key == "imap.url" && $0.message.contains("imaps://") })
     }
+
+    @Test func plainTextIsOnlyForLoopbackHosts() {
+        func flagged(imap: String, smtp: String) -> [String] {
+            var configuration = HelpdeskConfiguration()
+            configuration.imap.url = imap
+            configuration.imap.allowPlaintext = true
+            configuration.smtp.url = smtp
+            configuration.smtp.tls = .none
+            return ConfigurationCheck.problems(configuration, file: "h").map(\.key)
+                .filter { $0 == "imap.allow_plaintext" || $0 == "smtp.tls" }
+        }
+        #expect(flagged(imap: "imap://127.0.0.1:1143/INBOX", smtp: "smtp://[::1]:2525").isEmpty)
+        #expect(flagged(imap: "imap://localhost/INBOX", smtp: "smtp://127.1.2.3").isEmpty)
+        // Names that only look local could resolve anywhere.
+        #expect(
+            flagged(imap: "imap://127.evil.example/INBOX", smtp: "smtp://127.0.0.1.evil.example")
+                == ["imap.allow_plaintext", "smtp.tls"])
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 
 /// Everything `helpdeskd check-config` checks beyond the file's syntax: secret files, the signing
 /// key, templates, CA files and the state directory.
@@ -34,7 +35,7 @@ public enum ConfigurationCheck {
         if imap.url.hasPrefix("imap://"), !imap.allowPlaintext {
             // STARTTLS is then required; nothing to report.
         }
-        if imap.allowPlaintext, !isLoopback(url: imap.url) {
+        if imap.allowPlaintext, !LoopbackHost.isLoopback(url: imap.url) {
             problem(
                 "imap.allow_plaintext", "plain text is only allowed to a loopback server", "use imaps:// or STARTTLS")
         }
@@ -44,7 +45,7 @@ public enum ConfigurationCheck {
         if !smtp.user.isEmpty, smtp.passwordFile.isEmpty {
             problem("smtp.password_file", "an SMTP user is set but no password file", "set smtp.password_file")
         }
-        if smtp.tls == .none, !isLoopback(url: smtp.url) {
+        if smtp.tls == .none, !LoopbackHost.isLoopback(url: smtp.url) {
             problem("smtp.tls", "tls = \"none\" is only allowed to a loopback server", "use starttls or implicit")
         }
         let key = configuration.identity.hmacKeyFile
@@ -84,12 +85,5 @@ public enum ConfigurationCheck {
                 "create it, owned by the service user, mode 0700")
         }
         return problems
-    }
-
-    static func isLoopback(url: String) -> Bool {
-        guard let host = url.split(separator: "/").dropFirst().first?.split(separator: ":").first?.lowercased() else {
-            return false
-        }
-        return host == "localhost" || host.hasPrefix("127.") || host == "[::1]"
     }
 }

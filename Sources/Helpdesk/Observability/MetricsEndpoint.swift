@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Mail
 public import Logging
 public import ServiceLifecycle
 
@@ -32,13 +33,8 @@ public struct MetricsEndpoint: Service {
             self.port = number
         }
 
-        /// "localhost" or a numeric loopback address (127.0.0.0/8, ::1). Names other than localhost
-        /// are refused: a name like "127.example.org" could resolve anywhere.
-        public var isLoopback: Bool {
-            if host == "localhost" || host == "::1" { return true }
-            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-            return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-        }
+        /// Whether the address stays on this machine (`LoopbackHost`).
+        public var isLoopback: Bool { LoopbackHost.contains(host) }
     }
 
     let address: Address
@@ -203,7 +199,7 @@ public struct MetricsEndpoint: Service {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         // Numeric addresses only (no DNS), except the one name every host resolves locally.
-        hints.ai_flags = AI_NUMERICSERV | (address.host == "localhost" ? 0 : AI_NUMERICHOST)
+        hints.ai_flags = AI_NUMERICSERV | (address.host.hasSuffix("localhost") ? 0 : AI_NUMERICHOST)
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(address.host, String(address.port), &hints, &list)
         guard status == 0, let first = list else {

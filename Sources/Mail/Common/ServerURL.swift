@@ -73,11 +73,7 @@ struct ServerURL: Equatable {
 
     /// Whether the host is this machine (localhost, 127.0.0.0/8, ::1), where plaintext is acceptable.
     /// libcurl resolves "localhost" itself, never through DNS.
-    var isLoopback: Bool {
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
+    var isLoopback: Bool { LoopbackHost.contains(host) }
 
     static func percentDecode(_ text: Substring) -> String? {
         var bytes: [UInt8] = []
@@ -123,5 +119,23 @@ struct ServerURL: Equatable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+}
+
+/// Which hosts stay on this machine. Every loopback rule of the project (plaintext IMAP and SMTP, the
+/// metrics listener, check-config) asks here, so they cannot drift apart.
+public enum LoopbackHost {
+    /// "localhost" and "*.localhost", 127.0.0.0/8 written as four decimal numbers, and ::1 (without brackets).
+    /// Other names are refused even when they look numeric: "127.example.org" could resolve anywhere.
+    public static func contains(_ host: String) -> Bool {
+        let host = host.lowercased()
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// Whether the host of an imap(s):// or smtp(s):// URL is a loopback host; false when the URL does not parse.
+    public static func isLoopback(url: String) -> Bool {
+        (try? ServerURL(url, schemes: ["imap", "imaps", "smtp", "smtps"]))?.isLoopback ?? false
     }
 }
