@@ -117,6 +117,27 @@ import Testing
         }
     }
 
+    /// 250 sizes in three commands (batches of 100 stay under libcurl's limit on untagged lines); a UID
+    /// that is gone is simply absent.
+    @Test func sizesOfManyMessagesInBatches() throws {
+        try Dovecot.with { dovecot in
+            let messages = (1...250).map { TestMail.message($0, bodyBytes: $0 * 37) }
+            try dovecot.seed(messages: messages)
+            let mailbox = try IMAPMailbox(configuration: dovecot.configuration())
+            _ = try mailbox.open()
+            try mailbox.move(uids: [5, 6, 7, 200], to: "Processed")
+            let sizes = try mailbox.sizes(uids: Array(1...250) + [999])
+            #expect(sizes.count == 246)
+            for (index, message) in messages.enumerated() {
+                let uid = UInt32(index + 1)
+                #expect(sizes[uid] == ([5, 6, 7, 200].contains(uid) ? nil : message.count), "UID \(uid)")
+            }
+            #expect(sizes[999] == nil)
+            #expect(try mailbox.sizes(uids: []).isEmpty)
+            #expect(mailbox.connectionsOpened == 1)
+        }
+    }
+
     @Test func sizeLimitStopsAnOversizedFetchAndTheMailboxRecovers() throws {
         try Dovecot.with { dovecot in
             try dovecot.seed(messages: [TestMail.message(1, bodyBytes: 3 << 20), TestMail.message(2)])

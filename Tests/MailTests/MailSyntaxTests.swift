@@ -16,6 +16,16 @@ import Testing
         #expect(IMAPSyntax.search(in: ["* SEARCH 2 84 882", "* 3 EXPUNGE"]) == [2, 84, 882])
     }
 
+    @Test func uidSetsWriteRunsAsRanges() {
+        #expect(IMAPSyntax.uidSet([1, 2, 3, 7, 9, 10]) == "1:3,7,9:10")
+        #expect(IMAPSyntax.uidSet([5]) == "5")
+        #expect(IMAPSyntax.uidSet([]) == "")
+        #expect(IMAPSyntax.uidSet(Array(1...100)) == "1:100")
+        #expect(IMAPSyntax.uidSet([4_294_967_294, 4_294_967_295]) == "4294967294:4294967295")
+        // Out of order: only neighbours that follow each other merge; nothing is lost or invented.
+        #expect(IMAPSyntax.uidSet([3, 1, 2]) == "3,1:2")
+    }
+
     @Test func statusCapabilitiesFetchAndCopyUID() {
         let status = IMAPSyntax.status(in: [#"* STATUS "Support Desk" (MESSAGES 3 UIDNEXT 4 UIDVALIDITY 1795325862)"#])
         #expect(status == ["MESSAGES": 3, "UIDNEXT": 4, "UIDVALIDITY": 1_795_325_862])

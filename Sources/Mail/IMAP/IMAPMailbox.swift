@@ -114,6 +114,29 @@ public final class IMAPMailbox {
         return item?["RFC822.SIZE"]?.number.flatMap(Int.init(exactly:))
     }
 
+    /// The sizes in bytes (RFC822.SIZE) of several messages, asked `sizeBatch` at a time: one round trip
+    /// per batch instead of one per message. UIDs that do not exist (expunged meanwhile) are absent.
+    public func sizes(uids: [UInt32]) throws(MailError) -> [UInt32: Int] {
+        var result: [UInt32: Int] = [:]
+        var start = 0
+        while start < uids.count {
+            let batch = Array(uids[start..<min(start + Self.sizeBatch, uids.count)])
+            start += batch.count
+            let response = try run("UID FETCH \(IMAPSyntax.uidSet(batch)) RFC822.SIZE", in: mailbox)
+            for item in IMAPSyntax.fetchItems(in: Self.untaggedLines(response)) {
+                guard let uid = item["UID"]?.number.flatMap(UInt32.init(exactly:)),
+                    let size = item["RFC822.SIZE"]?.number.flatMap(Int.init(exactly:))
+                else { continue }
+                result[uid] = size
+            }
+        }
+        return result
+    }
+
+    /// libcurl mishandles custom-command answers past ~120 untagged lines: one FETCH line per message
+    /// keeps a batch of 100 well inside that.
+    static let sizeBatch = 100
+
     /// The message's flags and keywords (e.g. "\Seen", "$Ticketed"), or nil when the UID does not exist.
     /// The session flag \Recent is left out.
     public func flags(uid: UInt32) throws(MailError) -> Set<String>? {
@@ -194,7 +217,7 @@ public final class IMAPMailbox {
         try ensureFolder(folder)
         let capabilities = try capabilities()
         let useMove = configuration.moveStrategy == .automatic && capabilities.contains("MOVE")
-        let set = uids.map(String.init).joined(separator: ",")
+        let set = IMAPSyntax.uidSet(uids)
         _ = try run(useMove ? "UID MOVE \(set) \(target)" : "UID COPY \(set) \(target)", in: mailbox, idempotent: false)
         if !useMove {
             _ = try run("UID STORE \(set) +FLAGS.SILENT (\\Deleted)", in: mailbox)

@@ -157,6 +157,20 @@ enum IMAPSyntax {
     }
 
     /// The data items of `* n FETCH (…)` responses, one dictionary per response, names upper-cased.
+    /// `[1, 2, 3, 7, 9, 10]` → `1:3,7,9:10`: runs of consecutive UIDs as ranges, so a command naming a
+    /// drained inbox's next hundred messages stays a few bytes long.
+    static func uidSet(_ uids: [UInt32]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < uids.count {
+            var end = index
+            while end + 1 < uids.count, uids[end] != UInt32.max, uids[end + 1] == uids[end] + 1 { end += 1 }
+            parts.append(end == index ? "\(uids[index])" : "\(uids[index]):\(uids[end])")
+            index = end + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
     static func fetchItems(in lines: [String]) -> [[String: Item]] {
         untagged("FETCH", in: lines).compactMap { rest in
             var parser = ItemParser(Array(rest.utf8))
