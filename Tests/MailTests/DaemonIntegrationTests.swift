@@ -51,12 +51,10 @@ import TicketStore
             let poller = MailboxPoller(
                 contexts: contexts, connect: { try MailConnections.imap($0) }, logger: logger, health: health,
                 wakeRelay: { wakeups.wake() }, once: true)
-            try await poller.run()
-            wakeups.markPollerFinished()
             let relay = OutboxRelay(
                 contexts: contexts, connect: { try MailConnections.smtp($0) }, logger: logger, health: health,
                 wakeups: wakeups, once: true)
-            try await relay.run()
+            try await drainOnce(poller: poller, relay: relay, wakeups: wakeups)
         }
 
         func outbox() throws -> [OutboxRecord] {
@@ -104,6 +102,36 @@ import TicketStore
         try await rig.runOnce()
         #expect(try rig.count("message") == 10)
         #expect(sink.received.count == 8)
+    }
+
+    /// The poller fetches the next message while the previous one is stored: mailbox order still holds (a
+    /// reply right behind its original threads into it), an oversized message in the middle is recorded,
+    /// answered and quarantined, and the messages around it go on.
+    @Test func oversizedMessageAmongOthersKeepsOrderAndIsQuarantined() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink) { $0.imap.maxMessageSize = 200_000 }
+        var emails = try Self.sampleEmails()
+        emails.insert(TestMail.message(99, subject: "Screen recording of the crash", bodyBytes: 400_000), at: 3)
+        _ = try dovecot.seed(messages: emails)
+        try await rig.runOnce()
+
+        #expect(dovecot.messages().isEmpty)
+        #expect(dovecot.messages(in: "Processed").count == 10)
+        let quarantined = dovecot.messages(in: "Quarantine")
+        #expect(quarantined.count == 1)
+        #expect(quarantined.first.map { $0.count > 400_000 } == true)
+        #expect(try rig.count("message") == 11)
+        #expect(try rig.count("ticket") == 8)
+        let answers = try rig.outbox()
+        #expect(answers.count == 9)
+        #expect(answers.allSatisfy { $0.status == .sent })
+        #expect(answers.filter { $0.kind == "too-large" }.map(\.recipient) == ["customer99@example.test"])
+        #expect(sink.received.count == 9)
+        let resumed = try rig.context.store.read { db in try TicketRecord.find(ref: "HD-000002", db) }
+        #expect(resumed?.status == .open)
     }
 
     @Test func uidValidityChangeCreatesNoDuplicates() async throws {

@@ -11,6 +11,7 @@ extension IMAPMailbox: IncomingMailbox {
         try allUIDs(from: max(1, from), below: uidNext)
     }
     public func messageSize(uid: UInt32) throws -> Int? { try size(uid: uid) }
+    public func messageSizes(uids: [UInt32]) throws -> [UInt32: Int] { try sizes(uids: uids) }
     public func fetchMessage(uid: UInt32) throws -> [UInt8] { try fetch(uid: uid) }
     public func fetchHeader(uid: UInt32) throws -> [UInt8] { try header(uid: uid) }
     public func moveMessage(uid: UInt32, to folder: String) throws { _ = try move(uid: uid, to: folder) }

@@ -8,6 +8,8 @@ public protocol IncomingMailbox: AnyObject {
     func listUIDs(from: UInt32, below uidNext: UInt32) throws -> [UInt32]
     /// The message's size in bytes, or nil when the message is gone.
     func messageSize(uid: UInt32) throws -> Int?
+    /// The sizes of several messages (absent: gone); the default asks `messageSize` for each.
+    func messageSizes(uids: [UInt32]) throws -> [UInt32: Int]
     /// The whole message.
     func fetchMessage(uid: UInt32) throws -> [UInt8]
     /// The header section only (for messages too large to fetch).
@@ -35,6 +37,12 @@ public struct WatchUnsupported: Error {
 }
 
 extension IncomingMailbox {
+    public func messageSizes(uids: [UInt32]) throws -> [UInt32: Int] {
+        var sizes: [UInt32: Int] = [:]
+        for uid in uids { sizes[uid] = try messageSize(uid: uid) }
+        return sizes
+    }
+
     /// One command per message, for mailboxes that have no batch command.
     public func moveMessages(uids: [UInt32], to folder: String) throws {
         for uid in uids { try moveMessage(uid: uid, to: folder) }

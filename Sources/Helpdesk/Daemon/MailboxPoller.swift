@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 public import Logging
@@ -278,27 +279,50 @@ private final class Session: @unchecked Sendable {
             unsaved = 0
         }
         stored = []
-        for uid in uids {
-            if poller.isStopping {
-                try moveStored(mailbox: mailbox)
-                if unsaved > 0 { try savePosition() }
-                return false
+        // Double-buffered: while the store stage parses and stores message n, this thread fetches message n + 1,
+        // so the server's work and the store's overlap instead of taking turns.
+        var inFlight: StoreStage.Pending? = nil
+        func complete(_ pending: StoreStage.Pending) throws {
+            inFlight = nil
+            switch try pending.wait() {
+            case .processed where imap.markOnly.isEmpty: stored.append(pending.uid)
+            case .processed: try dispose(uid: pending.uid, quarantine: false, mailbox: mailbox)
+            case .quarantine: try dispose(uid: pending.uid, quarantine: true, mailbox: mailbox)
             }
-            poller.health.pollerAlive()
-            do {
-                try handle(uid: uid, uidValidity: uidValidity, mailbox: mailbox)
-            } catch {
-                // This message could not be taken (the store is full, the server went away): the ones
-                // already committed still leave the inbox if the server lets them, so that they are not
-                // read again and again while the problem lasts.
-                try? moveStored(mailbox: mailbox)
-                throw error
-            }
-            highest = max(highest, Int64(uid))
+            highest = max(highest, Int64(pending.uid))
             unsaved += 1
             if stored.count >= Self.moveBatch { try moveStored(mailbox: mailbox) }
             if unsaved >= Self.positionInterval { try savePosition() }
         }
+        var sizes: [UInt32: Int] = [:]
+        do {
+            for (position, uid) in uids.enumerated() {
+                if poller.isStopping {
+                    if let inFlight { try complete(inFlight) }
+                    try moveStored(mailbox: mailbox)
+                    if unsaved > 0 { try savePosition() }
+                    return false
+                }
+                poller.health.pollerAlive()
+                if position % Self.sizeBatch == 0 {
+                    // Sizes a batch at a time: one round trip per batch, not one per message.
+                    sizes = try mailbox.messageSizes(uids: Array(uids[position..<min(position + Self.sizeBatch, uids.count)]))
+                }
+                guard let size = sizes[uid] else { continue }  // expunged meanwhile
+                let work = try fetch(uid: uid, size: size, uidValidity: uidValidity, mailbox: mailbox)
+                if let inFlight { try complete(inFlight) }
+                inFlight = stage.start(uid: uid, work)
+            }
+            if let inFlight { try complete(inFlight) }
+        } catch {
+            // This message could not be taken (the store is full, the server went away): the one being stored
+            // is finished, and the ones already committed still leave the inbox if the server lets them, so that
+            // they are not read again and again while the problem lasts.
+            if let inFlight { try? complete(inFlight) }
+            try? moveStored(mailbox: mailbox)
+            throw error
+        }
+        if let last = uids.last { highest = max(highest, Int64(last)) }
         try moveStored(mailbox: mailbox)
         try savePosition()
         return true
@@ -306,6 +330,9 @@ private final class Session: @unchecked Sendable {
 
     /// Messages whose ingest has committed and that still wait in the inbox to be moved to the processed folder.
     private var stored: [UInt32] = []
+
+    /// Stores messages on a thread of its own while this one fetches the next.
+    private let stage = StoreStage(label: "helpdeskd.poller.store")
 
     /// Moves the stored messages out of the inbox with one command. Until then a crash leaves them in the
     /// inbox, and the duplicate check recognises them on the next poll (commit, then move, as before).
@@ -319,29 +346,42 @@ private final class Session: @unchecked Sendable {
     static let positionInterval = 100
     /// How many stored messages are moved out of the inbox with one command.
     static let moveBatch = 100
+    /// How many messages' sizes are asked for with one command.
+    static let sizeBatch = 100
 
-    func handle(uid: UInt32, uidValidity: Int64, mailbox: any IncomingMailbox) throws {
+    /// Fetches one message (only its header when it is over the size limit) and returns the store work for it.
+    func fetch(
+        uid: UInt32, size: Int, uidValidity: Int64, mailbox: any IncomingMailbox
+    ) throws -> StoreStage.Work {
         let source = MessageSource.imap(mailbox: imap.url, uidValidity: uidValidity, uid: Int64(uid))
-        var logger = poller.logger
-        logger[metadataKey: "uid"] = "\(uid)"
-        guard let size = try mailbox.messageSize(uid: uid) else { return }  // expunged meanwhile
+        var uidLogger = poller.logger
+        uidLogger[metadataKey: "uid"] = "\(uid)"
         let now = poller.clock()
-        if size > imap.maxMessageSize {
+        let (context, poller, limit, logger) = (context, poller, imap.maxMessageSize, uidLogger)
+        if size > limit {
             let header = try mailbox.fetchHeader(uid: uid)
-            let outcome = try storing {
-                try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now)
+            return {
+                let outcome = try Self.storing {
+                    try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now)
+                }
+                logger.notice(
+                    "message over the size limit: recorded and quarantined",
+                    metadata: ["size": "\(size)", "limit": "\(limit)", "outcome": "\(outcome)"])
+                poller.health.metrics.quarantined(tooLarge: true)
+                poller.wakeRelay()
+                return .quarantine
             }
-            logger.notice(
-                "message over the size limit: recorded and quarantined",
-                metadata: [
-                    "size": "\(size)", "limit": "\(imap.maxMessageSize)", "outcome": "\(outcome)",
-                ])
-            try dispose(uid: uid, quarantine: true, mailbox: mailbox)
-            poller.health.metrics.quarantined(tooLarge: true)
-            poller.wakeRelay()
-            return
         }
         let raw = try mailbox.fetchMessage(uid: uid)
+        return { try Self.store(raw, source: source, receivedAt: now, context: context, poller: poller, logger: logger) }
+    }
+
+    /// The store half of one message, on the store stage's thread: ingested in one transaction, or, when the
+    /// pipeline cannot take it, recorded for quarantine. Says which; the poller's thread then files it.
+    static func store(
+        _ raw: [UInt8], source: MessageSource, receivedAt now: Int64, context: HelpdeskContext, poller: MailboxPoller,
+        logger: Logger
+    ) throws -> StoreStage.Disposition {
         let outcome: IngestOutcome
         do {
             outcome = try storing { try context.pipeline.ingest(raw, source: source, receivedAt: now) }
@@ -352,9 +392,8 @@ private final class Session: @unchecked Sendable {
             let reason = "\(error)"
             try storing { try context.pipeline.quarantine(raw, source: source, reason: reason, receivedAt: now) }
             logger.error("message quarantined", metadata: ["reason": "\(reason)"])
-            try dispose(uid: uid, quarantine: true, mailbox: mailbox)
             poller.health.metrics.quarantined(tooLarge: false)
-            return
+            return .quarantine
         }
         switch outcome {
         case .created(let ref, let status), .updated(let ref, let status):
@@ -367,18 +406,15 @@ private final class Session: @unchecked Sendable {
         }
         poller.health.update { $0.ingestedSinceStart += 1 }
         poller.health.metrics.ingested(outcome)
-        // Only now, after the commit, does the message leave the inbox: marked at once, or moved with the
-        // next batch (one command per `moveBatch` messages: the server's cost per command grows with the inbox).
-        if imap.markOnly.isEmpty {
-            stored.append(uid)
-        } else {
-            try dispose(uid: uid, quarantine: false, mailbox: mailbox)
-        }
+        // The answer is committed: the relay may send it now, while the message still waits to leave the inbox
+        // (marked at once, or moved with the next batch: one command per `moveBatch` messages, since the
+        // server's cost per command grows with the inbox).
         poller.wakeRelay()
+        return .processed
     }
 
     /// Runs a store write; SQLite errors mean the store cannot take mail now (disk full, I/O).
-    func storing<T>(_ body: () throws -> T) throws -> T {
+    static func storing<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {
@@ -391,6 +427,53 @@ private final class Session: @unchecked Sendable {
             try mailbox.markMessage(uid: uid, keyword: quarantine ? "$Quarantined" : imap.markOnly)
         } else {
             try mailbox.moveMessage(uid: uid, to: quarantine ? imap.quarantineFolder : imap.processedFolder)
+        }
+    }
+}
+
+/// The poller's second thread: it stores message n while the poller's thread fetches message n + 1. One
+/// message at a time and in mailbox order (a reply must find the ticket its original opened), so at most
+/// two messages are in memory: the one being stored and the one being fetched.
+final class StoreStage: Sendable {
+    /// What became of a message in the store; the poller's thread then files it on the server.
+    enum Disposition: Sendable {
+        /// Stored (or already stored): it leaves the inbox.
+        case processed
+        /// Recorded with the reason it could not be taken: it goes to the quarantine folder.
+        case quarantine
+    }
+
+    typealias Work = @Sendable () throws -> Disposition
+
+    private let queue: DispatchQueue
+
+    init(label: String) { queue = DispatchQueue(label: label) }
+
+    /// Starts storing a message; `wait()` on the result before starting the next one.
+    func start(uid: UInt32, _ work: @escaping Work) -> Pending {
+        let pending = Pending(uid: uid)
+        queue.async { pending.finish(Result { try work() }) }
+        return pending
+    }
+
+    /// One message being stored.
+    final class Pending: Sendable {
+        let uid: UInt32
+        private let done = DispatchSemaphore(value: 0)
+        private let result = Mutex<Result<Disposition, any Error>?>(nil)
+
+        init(uid: UInt32) { self.uid = uid }
+
+        fileprivate func finish(_ outcome: Result<Disposition, any Error>) {
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+
+        /// Blocks until the store work is done; returns what it decided or throws what it threw.
+        func wait() throws -> Disposition {
+            done.wait()
+            done.signal()  // later waits return at once
+            return try result.withLock { $0! }.get()
         }
     }
 }

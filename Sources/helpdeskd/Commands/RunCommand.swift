@@ -63,9 +63,7 @@ struct RunCommand: AsyncParsableCommand {
             wakeups: wakeups, once: once)
 
         if once {
-            try await poller.run()
-            wakeups.markPollerFinished()
-            try await relay.run()
+            try await drainOnce(poller: poller, relay: relay, wakeups: wakeups)
             logger.notice("done", metadata: ["status": "\(health.statusLine)"])
             return
         }
