@@ -170,6 +170,16 @@ private struct Transaction {
         }
         var stored = try storeMessage()
         try pipeline.checkpoint("message-stored")
+        let outcome = try process(&stored)
+        // The raw email goes in last. SQLite rewrites a whole row when any column of it changes, so filing the
+        // message on its ticket after the bytes were in would write them (and, with secure_delete, zeros over
+        // the old copy) a second time.
+        try MessageRecord.storeRaw(email.raw, messageID: stored.id!, db)
+        return outcome
+    }
+
+    /// Threads, files and answers the stored message.
+    private func process(_ stored: inout MessageRecord) throws -> IngestOutcome {
         let thread = try findThread()
 
         if let reason = report.automated {
@@ -242,9 +252,9 @@ private struct Transaction {
         case .file(let path):
             record.sourcePath = path
         }
+        // Without the raw email: `run()` writes it at the end, by itself, without copies of it (a large email
+        // would otherwise need three).
         try record.insert(db)
-        // The raw email goes in by itself, without copies of it (a large email would otherwise need three).
-        try MessageRecord.storeRaw(email.raw, messageID: record.id!, db)
         let screenshots = Dictionary(report.screenshots.map { ($0.part, $0) }, uniquingKeysWith: { first, _ in first })
         for attachment in email.content.attachments {
             let sha = SHA256.hex(attachment.bytes)
