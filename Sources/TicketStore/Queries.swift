@@ -2,6 +2,9 @@ import Foundation
 public import GRDB
 import GRDBSQLite
 
+// The queries below run for every email, several times: cached statements skip building and compiling their
+// SQL each time (GRDB's query interface does both on every call).
+
 extension TicketRecord {
     /// The next ticket number (numbers are never reused, even after erasure: the sequence lives in SQLite).
     public static func nextNumber(_ db: Database) throws -> Int64 {
@@ -9,11 +12,12 @@ extension TicketRecord {
     }
 
     public static func find(ref: String, _ db: Database) throws -> TicketRecord? {
-        try TicketRecord.filter(Column("ref") == ref.uppercased()).fetchOne(db)
+        try TicketRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM ticket WHERE ref = ?"), arguments: [ref.uppercased()])
     }
 
     public static func find(id: Int64, _ db: Database) throws -> TicketRecord? {
-        try TicketRecord.fetchOne(db, key: id)
+        try TicketRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [id])
     }
 
     /// Whether `address` may update this ticket: the reporter or someone the reporter copied.
@@ -26,17 +30,26 @@ extension TicketRecord {
 extension MessageRecord {
     /// Whether a message from this IMAP position was already stored.
     public static func exists(mailbox: String, uidValidity: Int64, uid: Int64, _ db: Database) throws -> Bool {
-        try MessageRecord.filter(
-            Column("sourceMailbox") == mailbox && Column("sourceUIDValidity") == uidValidity
-                && Column("sourceUID") == uid
-        ).fetchCount(db) > 0
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM message
+                                   WHERE sourceMailbox = ? AND sourceUIDValidity = ? AND sourceUID = ?)
+                    """), arguments: [mailbox, uidValidity, uid]) ?? false
     }
 
     /// Whether the same message (same Message-ID and same bytes) was already stored, from any source.
     public static func exists(messageID: String?, sha256: String, _ db: Database) throws -> Bool {
-        var request = MessageRecord.filter(Column("sha256") == sha256 && Column("direction") == "in")
-        if let messageID { request = request.filter(Column("messageID") == messageID) }
-        return try request.fetchCount(db) > 0
+        guard let messageID else {
+            return try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM message WHERE sha256 = ? AND direction = 'in')"),
+                arguments: [sha256]) ?? false
+        }
+        return try Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM message WHERE sha256 = ? AND direction = 'in' AND messageID = ?)"),
+            arguments: [sha256, messageID]) ?? false
     }
 
     /// Writes the raw email of a message inserted with an empty `raw`, binding `bytes` in place.
@@ -69,17 +82,24 @@ extension MessageRecord {
     /// The ticket of the newest stored message among `messageIDs` (ours or the customer's).
     public static func ticketID(forAnyOf messageIDs: [String], _ db: Database) throws -> Int64? {
         guard !messageIDs.isEmpty else { return nil }
-        return try Int64.fetchOne(
-            db,
-            MessageRecord.select(Column("ticketId")).filter(messageIDs.contains(Column("messageID")))
-                .filter(Column("ticketId") != nil).order(Column("id").desc))
+        let sql = """
+            SELECT ticketId FROM message
+            WHERE messageID IN (\(Array(repeating: "?", count: messageIDs.count).joined(separator: ",")))
+              AND ticketId IS NOT NULL
+            ORDER BY id DESC LIMIT 1
+            """
+        // Replies name a handful of references; a hostile list of thousands must not fill the statement cache.
+        let statement = messageIDs.count <= 8 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        return try Int64.fetchOne(statement, arguments: StatementArguments(messageIDs))
     }
 }
 
 extension FieldValueRecord {
     /// The values in force for a ticket, by field key.
     public static func current(ticketID: Int64, _ db: Database) throws -> [String: FieldValueRecord] {
-        let rows = try FieldValueRecord.filter(Column("ticketId") == ticketID && Column("current") == true).fetchAll(db)
+        let rows = try FieldValueRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM fieldValue WHERE ticketId = ? AND current = 1"),
+            arguments: [ticketID])
         return Dictionary(rows.map { ($0.field, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -90,18 +110,22 @@ extension FieldValueRecord {
         _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64,
         _ db: Database
     ) throws -> (changed: Bool, previous: String?) {
-        let previous = try FieldValueRecord.filter(
-            Column("ticketId") == ticketID && Column("field") == field && Column("current") == true
-        ).fetchOne(db)
-        if previous?.value == value { return (false, previous?.value) }
-        try db.execute(
-            sql: "UPDATE fieldValue SET current = 0 WHERE ticketId = ? AND field = ? AND current = 1",
+        let previous = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT value FROM fieldValue WHERE ticketId = ? AND field = ? AND current = 1"),
             arguments: [ticketID, field])
-        var record = FieldValueRecord(
-            id: nil, ticketId: ticketID, messageId: messageID, field: field, value: value, recordedAt: at, current: true
-        )
-        try record.insert(db)
-        return (true, previous?.value)
+        if previous == value { return (false, previous) }
+        if previous != nil {
+            try db.cachedStatement(
+                sql: "UPDATE fieldValue SET current = 0 WHERE ticketId = ? AND field = ? AND current = 1"
+            ).execute(arguments: [ticketID, field])
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO fieldValue (ticketId, messageId, field, value, recordedAt, current)
+                VALUES (?, ?, ?, ?, ?, 1)
+                """
+        ).execute(arguments: [ticketID, messageID, field, value, at])
+        return (true, previous)
     }
 }
 
@@ -111,42 +135,47 @@ extension EventRecord {
         _ kind: String, detail: String = "", ticketID: Int64?, messageID: Int64? = nil, at: Int64,
         _ db: Database
     ) throws {
-        var event = EventRecord(id: nil, ticketId: ticketID, messageId: messageID, at: at, kind: kind, detail: detail)
-        try event.insert(db)
+        try db.cachedStatement(sql: "INSERT INTO event (ticketId, messageId, at, kind, detail) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [ticketID, messageID, at, kind, detail])
     }
 }
 
 extension AttachmentRecord {
     /// Stores content unless the same bytes are already stored.
     public static func storeOnce(sha256: String, contentType: String, bytes: [UInt8], _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO attachment (sha256, contentType, size, bytes) VALUES (?, ?, ?, ?)",
-            arguments: [sha256, contentType, bytes.count, Data(bytes)])
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO attachment (sha256, contentType, size, bytes) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [sha256, contentType, bytes.count, Data(bytes)])
     }
 }
 
 extension OutboxRecord {
+    /// The states of an answer that went, or is going, out: what the caps count.
+    static let answered = "('\(OutboxStatus.queued.rawValue)', '\(OutboxStatus.sent.rawValue)', '\(OutboxStatus.failed.rawValue)')"
+
     /// Answers to `recipient` created since `since`, whatever became of them (queued, sent or failed).
     public static func answersCount(to recipient: String, since: Int64, _ db: Database) throws -> Int {
-        try OutboxRecord.filter(
-            Column("recipient") == recipient.lowercased() && Column("createdAt") >= since
-                && [OutboxStatus.queued, .sent, .failed].contains(Column("status"))
-        ).fetchCount(db)
+        try Int.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND createdAt >= ? AND status IN \(answered)"),
+            arguments: [recipient.lowercased(), since]) ?? 0
     }
 
     /// Answers to anyone created since `since`.
     public static func answersCount(since: Int64, _ db: Database) throws -> Int {
-        try OutboxRecord.filter(
-            Column("createdAt") >= since && [OutboxStatus.queued, .sent, .failed].contains(Column("status"))
-        ).fetchCount(db)
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE createdAt >= ? AND status IN \(answered)"),
+            arguments: [since]) ?? 0
     }
 
     /// Answers of one kind on one ticket since `since`.
     public static func count(kind: String, ticketID: Int64, since: Int64, _ db: Database) throws -> Int {
-        try OutboxRecord.filter(
-            Column("kind") == kind && Column("ticketId") == ticketID && Column("createdAt") >= since
-                && [OutboxStatus.queued, .sent, .failed].contains(Column("status"))
-        ).fetchCount(db)
+        try Int.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT COUNT(*) FROM outbox
+                    WHERE kind = ? AND ticketId = ? AND createdAt >= ? AND status IN \(answered)
+                    """), arguments: [kind, ticketID, since]) ?? 0
     }
 
     /// Queued answers whose next attempt is due, oldest first.
