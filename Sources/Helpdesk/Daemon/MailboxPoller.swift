@@ -372,25 +372,28 @@ private final class Session: @unchecked Sendable {
                 return .quarantine
             }
         }
-        let raw = try mailbox.fetchMessage(uid: uid)
-        return { try Self.store(raw, source: source, receivedAt: now, context: context, poller: poller, logger: logger) }
+        // Analysed here, on the poller's thread, while the store stage writes the previous message.
+        let email = context.pipeline.analyse(try mailbox.fetchMessage(uid: uid))
+        return { try Self.store(email, source: source, receivedAt: now, context: context, poller: poller, logger: logger) }
     }
 
     /// The store half of one message, on the store stage's thread: ingested in one transaction, or, when the
     /// pipeline cannot take it, recorded for quarantine. Says which; the poller's thread then files it.
     static func store(
-        _ raw: [UInt8], source: MessageSource, receivedAt now: Int64, context: HelpdeskContext, poller: MailboxPoller,
+        _ email: IncomingEmail, source: MessageSource, receivedAt now: Int64, context: HelpdeskContext, poller: MailboxPoller,
         logger: Logger
     ) throws -> StoreStage.Disposition {
         let outcome: IngestOutcome
         do {
-            outcome = try storing { try context.pipeline.ingest(raw, source: source, receivedAt: now) }
+            outcome = try storing { try context.pipeline.ingest(email, source: source, receivedAt: now) }
         } catch let error as StoreUnavailable {
             throw error
         } catch {
             // Not a storage problem: the pipeline could not take this message. Keep it, say why, go on.
             let reason = "\(error)"
-            try storing { try context.pipeline.quarantine(raw, source: source, reason: reason, receivedAt: now) }
+            try storing {
+                try context.pipeline.quarantine(email.raw, source: source, reason: reason, receivedAt: now)
+            }
             logger.error("message quarantined", metadata: ["reason": "\(reason)"])
             poller.health.metrics.quarantined(tooLarge: false)
             return .quarantine

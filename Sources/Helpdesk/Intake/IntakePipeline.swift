@@ -61,11 +61,21 @@ public final class IntakePipeline: Sendable {
 
     /// Ingests one raw email received at `now` (seconds since 1970).
     public func ingest(_ raw: [UInt8], source: MessageSource, receivedAt now: Int64) throws -> IngestOutcome {
+        try ingest(analyse(raw), source: source, receivedAt: now)
+    }
+
+    /// The pure steps: parse, decode, read as an incident report. No I/O, so a caller may run them on
+    /// another thread while the previous email is being stored.
+    public func analyse(_ raw: [UInt8]) -> IncomingEmail {
         let message = parser.parse(raw)
         let content = MessageContent(message)
         let report = extractor.extract(message, content: content)
-        let email = IncomingEmail(raw: raw, sha256: SHA256.hex(raw), message: message, content: content, report: report)
-        return try store.write { db in
+        return IncomingEmail(raw: raw, sha256: SHA256.hex(raw), message: message, content: content, report: report)
+    }
+
+    /// Stores an analysed email in one transaction.
+    public func ingest(_ email: IncomingEmail, source: MessageSource, receivedAt now: Int64) throws -> IngestOutcome {
+        try store.write { db in
             try Transaction(pipeline: self, db: db, email: email, source: source, now: now).run()
         }
     }
@@ -134,9 +144,10 @@ extension IntakePipeline {
     }
 }
 
-/// An email after the pure steps: parsed, decoded and read as an incident report.
-struct IncomingEmail: Sendable {
-    let raw: [UInt8]
+/// An email after the pure steps (`IntakePipeline.analyse`): parsed, decoded and read as an incident report.
+public struct IncomingEmail: Sendable {
+    /// The email as received.
+    public let raw: [UInt8]
     let sha256: String
     let message: MIMEMessage
     let content: MessageContent
