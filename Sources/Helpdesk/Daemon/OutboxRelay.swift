@@ -157,6 +157,8 @@ private final class Courier: @unchecked Sendable {
     func deliverDue() throws -> Pass {
         var now = relay.clock()
         while true {
+            // Until the last accepted answer is recorded as sent it would look due again.
+            try recordSent()
             let due = try store.read { db in try OutboxRecord.due(at: now, limit: 100, db) }
             if due.isEmpty { break }
             var progressed = false
@@ -168,6 +170,7 @@ private final class Courier: @unchecked Sendable {
             if !progressed { break }
             now = relay.clock()
         }
+        try recordSent()
         let (remaining, next) = try store.read { db -> (Int, Int64?) in
             let queued = OutboxRecord.filter(Column("status") == OutboxStatus.queued)
             return (try queued.fetchCount(db), try Int64.fetchOne(db, queued.select(min(Column("nextAttemptAt")))))
@@ -183,11 +186,15 @@ private final class Courier: @unchecked Sendable {
         logger[metadataKey: "message_id"] = "\(row.messageID)"
         logger[metadataKey: "kind"] = "\(row.kind)"
         do {
-            // Count the attempt before sending: a crash after this point resends once, never more.
+            // Count the attempt before sending: a crash after this point resends once, never more. The same
+            // commit records the previous answer as sent (one fsync per answer, not two); a crash before it
+            // resends that one once, as a crash between sending and recording always did.
             do {
                 try store.write { db in
+                    try record(sent: unrecorded, db)
                     try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [row.id])
                 }
+                unrecorded = nil
             } catch {
                 relay.health.update { $0.lastError = "store: \(error)" }
                 return false
@@ -195,12 +202,7 @@ private final class Courier: @unchecked Sendable {
             let sender = try mail ?? relay.connect(relay.contexts.current.configuration)
             mail = sender
             try sender.deliver(raw: [UInt8](row.raw), to: row.recipient)
-            try store.write { db in
-                try db.execute(
-                    sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?",
-                    arguments: [relay.clock(), row.id])
-                try EventRecord.record("answer-sent", detail: row.kind, ticketID: row.ticketId, at: relay.clock(), db)
-            }
+            unrecorded = (row, relay.clock())
             relay.health.update { $0.sentSinceStart += 1 }
             relay.health.metrics.answer(sent: true)
             if lastProblem != nil { logger.notice("SMTP delivery works again") }
@@ -216,6 +218,23 @@ private final class Courier: @unchecked Sendable {
             )
         }
         return true
+    }
+
+    /// An answer the server accepted whose `sent` state is not committed yet.
+    private var unrecorded: (row: OutboxRecord, at: Int64)?
+
+    /// Commits the accepted answer not yet recorded as sent, if any.
+    func recordSent() throws {
+        guard unrecorded != nil else { return }
+        try store.write { db in try record(sent: unrecorded, db) }
+        unrecorded = nil
+    }
+
+    private func record(sent: (row: OutboxRecord, at: Int64)?, _ db: Database) throws {
+        guard let (row, at) = sent else { return }
+        try db.execute(
+            sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?", arguments: [at, row.id])
+        try EventRecord.record("answer-sent", detail: row.kind, ticketID: row.ticketId, at: at, db)
     }
 
     func record(failure: DeliveryFailure, row: OutboxRecord, now: Int64, logger: Logger) {
