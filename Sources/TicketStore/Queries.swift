@@ -55,28 +55,10 @@ extension MessageRecord {
     /// Writes the raw email of a message inserted with an empty `raw`, binding `bytes` in place.
     ///
     /// Through a `Data` value the bytes would be copied twice more before SQLite builds the row (into the
-    /// `Data`, then by GRDB's transient binding): for a 50 MB email that is 100 MB more peak memory. Here SQLite
-    /// reads the caller's buffer directly (`SQLITE_STATIC`), which stays valid until the statement has run.
+    /// `Data`, then by GRDB's transient binding): for a 50 MB email that is 100 MB more peak memory.
     public static func storeRaw(_ bytes: [UInt8], messageID: Int64, _ db: Database) throws {
-        let statement = try db.makeStatement(sql: "UPDATE message SET raw = ? WHERE id = ?")
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        let code = bytes.withUnsafeBytes { buffer -> CInt in
-            var code =
-                buffer.isEmpty
-                ? sqlite3_bind_zeroblob(handle, 1, 0)
-                // nil destructor = SQLITE_STATIC: the buffer outlives the statement's step.
-                : sqlite3_bind_blob(handle, 1, buffer.baseAddress, CInt(buffer.count), nil)
-            if code == SQLITE_OK { code = sqlite3_bind_int64(handle, 2, messageID) }
-            if code == SQLITE_OK { code = sqlite3_step(handle) }
-            sqlite3_clear_bindings(handle)
-            return code
-        }
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                sql: "UPDATE message SET raw = ? WHERE id = ?")
-        }
+        try db.executeBindingBlob(
+            sql: "UPDATE message SET raw = ?2 WHERE id = ?1", blob: bytes, arguments: [messageID])
     }
 
     /// The ticket of the newest stored message among `messageIDs` (ours or the customer's).
@@ -143,9 +125,10 @@ extension EventRecord {
 extension AttachmentRecord {
     /// Stores content unless the same bytes are already stored.
     public static func storeOnce(sha256: String, contentType: String, bytes: [UInt8], _ db: Database) throws {
-        try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO attachment (sha256, contentType, size, bytes) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [sha256, contentType, bytes.count, Data(bytes)])
+        // The bytes are bound in place, like a raw email's: no copies of a large attachment.
+        try db.executeBindingBlob(
+            sql: "INSERT OR IGNORE INTO attachment (sha256, contentType, size, bytes) VALUES (?1, ?2, ?3, ?4)",
+            blob: bytes, arguments: [sha256, contentType, bytes.count])
     }
 }
 
@@ -182,5 +165,33 @@ extension OutboxRecord {
     public static func due(at now: Int64, limit: Int, _ db: Database) throws -> [OutboxRecord] {
         try OutboxRecord.filter(Column("status") == OutboxStatus.queued && Column("nextAttemptAt") <= now)
             .order(Column("nextAttemptAt"), Column("id")).limit(limit).fetchAll(db)
+    }
+}
+
+extension Database {
+    /// Runs a cached statement whose last parameter is `blob`, bound in place (`SQLITE_STATIC`: SQLite reads the
+    /// caller's buffer, which outlives the step) after `arguments`, which take the parameters before it.
+    func executeBindingBlob(sql: String, blob: [UInt8], arguments: StatementArguments) throws {
+        let statement = try cachedStatement(sql: sql)
+        try statement.setArguments(arguments + [DatabaseValue.null])
+        let handle = statement.sqliteStatement
+        let index = sqlite3_bind_parameter_count(handle)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        let code = blob.withUnsafeBytes { buffer -> CInt in
+            var code =
+                buffer.isEmpty
+                ? sqlite3_bind_zeroblob(handle, index, 0)
+                : sqlite3_bind_blob(handle, index, buffer.baseAddress, CInt(buffer.count), nil)
+            if code == SQLITE_OK { code = sqlite3_step(handle) }
+            return code
+        }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
+                sql: sql)
+        }
     }
 }
