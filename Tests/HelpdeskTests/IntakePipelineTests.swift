@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Incident
 import MIME
+import Synchronization
 import Testing
 import TicketStore
 
@@ -334,5 +335,57 @@ enum Mail {
             try helpdesk.ingest(String(decoding: email, as: UTF8.self), uid: 1)
                 == .created(ref: "HD-000001", status: .suspended))
         #expect(try helpdesk.count("outbox") == 1)
+    }
+
+    /// Several emails per commit (the poller's store stage): one the pipeline cannot take is rolled back by
+    /// itself and recorded for quarantine; the others, before and after it, are stored and answered.
+    @Test func batchKeepsTheOthersWhenOneEmailFails() throws {
+        struct Refused: Error {}
+        let helpdesk = try TestHelpdesk()
+        let calls = Mutex(0)
+        // The second email's transaction fails after its message was stored.
+        let pipeline = helpdesk.pipeline { name in
+            if name == "message-stored", calls.withLock({ $0 += 1; return $0 }) == 2 { throw Refused() }
+        }
+        let emails = ["b1", "b2", "b3"].map { Mail.report(id: "\($0)@example.edu", subject: "Report \($0)") }
+        let arrivals = emails.enumerated().map { index, email in
+            IntakePipeline.Arrival(
+                email: pipeline.analyse(Array(email.utf8)),
+                source: .imap(mailbox: "INBOX", uidValidity: 1, uid: Int64(index + 1)), receivedAt: Mail.monday10)
+        }
+        let results = try pipeline.ingest(batch: arrivals)
+        #expect(results.count == 3)
+        #expect((try? results[0].get()) == .created(ref: "HD-000001", status: .open))
+        #expect((try? results[1].get()) == nil)
+        #expect((try? results[2].get()) == .created(ref: "HD-000002", status: .open))
+        #expect(try helpdesk.count("ticket") == 2)
+        #expect(try helpdesk.count("outbox") == 2)
+        let quarantined = try helpdesk.store.read { db in
+            try String.fetchAll(db, sql: "SELECT defects FROM message WHERE ticketId IS NULL")
+        }
+        #expect(quarantined.count == 1 && quarantined[0].hasPrefix("quarantined: "))
+        // The quarantined one is known by its IMAP position: polled again, it is a duplicate.
+        #expect(try helpdesk.ingest(emails[1], uid: 2) == .duplicate)
+    }
+
+    /// A storage error in a batch commits none of it: every email stays in the mailbox for the retry.
+    @Test func batchCommitsNothingWhenTheStoreFails() throws {
+        let helpdesk = try TestHelpdesk()
+        let calls = Mutex(0)
+        let pipeline = helpdesk.pipeline { name in
+            if name == "answer-queued", calls.withLock({ $0 += 1; return $0 }) == 2 {
+                throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full")
+            }
+        }
+        let arrivals = ["f1", "f2", "f3"].enumerated().map { index, id in
+            IntakePipeline.Arrival(
+                email: pipeline.analyse(Array(Mail.report(id: "\(id)@example.edu").utf8)),
+                source: .imap(mailbox: "INBOX", uidValidity: 1, uid: Int64(index + 1)), receivedAt: Mail.monday10)
+        }
+        let error = #expect(throws: DatabaseError.self) { try pipeline.ingest(batch: arrivals) }
+        #expect(error?.resultCode == .SQLITE_FULL)
+        for table in ["ticket", "message", "outbox", "event"] {
+            #expect(try helpdesk.count(table) == 0, "\(table)")
+        }
     }
 }

@@ -279,11 +279,13 @@ private final class Session: @unchecked Sendable {
             unsaved = 0
         }
         stored = []
-        // Double-buffered: while the store stage parses and stores message n, this thread fetches message n + 1,
-        // so the server's work and the store's overlap instead of taking turns.
-        var inFlight: StoreStage.Pending? = nil
-        func complete(_ pending: StoreStage.Pending) throws {
-            inFlight = nil
+        // Pipelined: while the store stage writes what was fetched before (several emails per commit when several
+        // wait), this thread fetches and analyses the next ones, so the server's, the parser's and the store's work
+        // overlap instead of taking turns. Results come back in mailbox order.
+        let stage = StoreStage(label: "helpdeskd.poller.store", poller: poller, context: context)
+        var inFlight: [StoreStage.Pending] = []
+        func completeFirst() throws {
+            let pending = inFlight.removeFirst()
             switch try pending.wait() {
             case .processed where imap.markOnly.isEmpty: stored.append(pending.uid)
             case .processed: try dispose(uid: pending.uid, quarantine: false, mailbox: mailbox)
@@ -294,11 +296,14 @@ private final class Session: @unchecked Sendable {
             if stored.count >= Self.moveBatch { try moveStored(mailbox: mailbox) }
             if unsaved >= Self.positionInterval { try savePosition() }
         }
+        func completeAll() throws {
+            while !inFlight.isEmpty { try completeFirst() }
+        }
         var sizes: [UInt32: Int] = [:]
         do {
             for (position, uid) in uids.enumerated() {
                 if poller.isStopping {
-                    if let inFlight { try complete(inFlight) }
+                    try completeAll()
                     try moveStored(mailbox: mailbox)
                     if unsaved > 0 { try savePosition() }
                     return false
@@ -306,19 +311,22 @@ private final class Session: @unchecked Sendable {
                 poller.health.pollerAlive()
                 if position % Self.sizeBatch == 0 {
                     // Sizes a batch at a time: one round trip per batch, not one per message.
-                    sizes = try mailbox.messageSizes(uids: Array(uids[position..<min(position + Self.sizeBatch, uids.count)]))
+                    let batch = Array(uids[position..<min(position + Self.sizeBatch, uids.count)])
+                    sizes = try mailbox.messageSizes(uids: batch)
                 }
                 guard let size = sizes[uid] else { continue }  // expunged meanwhile
-                let work = try fetch(uid: uid, size: size, uidValidity: uidValidity, mailbox: mailbox)
-                if let inFlight { try complete(inFlight) }
-                inFlight = stage.start(uid: uid, work)
+                // A large message enters an empty stage only: what the stage holds stays bounded.
+                if size > StoreStage.largeMessage { try completeAll() }
+                let item = try fetch(uid: uid, size: size, uidValidity: uidValidity, mailbox: mailbox)
+                inFlight.append(stage.submit(uid: uid, item))
+                while let first = inFlight.first, first.isDone { try completeFirst() }
             }
-            if let inFlight { try complete(inFlight) }
+            try completeAll()
         } catch {
-            // This message could not be taken (the store is full, the server went away): the one being stored
-            // is finished, and the ones already committed still leave the inbox if the server lets them, so that
+            // This message could not be taken (the store is full, the server went away): the ones in the stage
+            // are finished, and the ones already committed still leave the inbox if the server lets them, so that
             // they are not read again and again while the problem lasts.
-            if let inFlight { try? complete(inFlight) }
+            while !inFlight.isEmpty { try? completeFirst() }
             try? moveStored(mailbox: mailbox)
             throw error
         }
@@ -330,9 +338,6 @@ private final class Session: @unchecked Sendable {
 
     /// Messages whose ingest has committed and that still wait in the inbox to be moved to the processed folder.
     private var stored: [UInt32] = []
-
-    /// Stores messages on a thread of its own while this one fetches the next.
-    private let stage = StoreStage(label: "helpdeskd.poller.store")
 
     /// Moves the stored messages out of the inbox with one command. Until then a crash leaves them in the
     /// inbox, and the duplicate check recognises them on the next poll (commit, then move, as before).
@@ -352,7 +357,7 @@ private final class Session: @unchecked Sendable {
     /// Fetches one message (only its header when it is over the size limit) and returns the store work for it.
     func fetch(
         uid: UInt32, size: Int, uidValidity: Int64, mailbox: any IncomingMailbox
-    ) throws -> StoreStage.Work {
+    ) throws -> StoreStage.Item {
         let source = MessageSource.imap(mailbox: imap.url, uidValidity: uidValidity, uid: Int64(uid))
         var uidLogger = poller.logger
         uidLogger[metadataKey: "uid"] = "\(uid)"
@@ -360,8 +365,8 @@ private final class Session: @unchecked Sendable {
         let (context, poller, limit, logger) = (context, poller, imap.maxMessageSize, uidLogger)
         if size > limit {
             let header = try mailbox.fetchHeader(uid: uid)
-            return {
-                let outcome = try Self.storing {
+            return .single {
+                let outcome = try StoreStage.storing {
                     try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now)
                 }
                 logger.notice(
@@ -372,57 +377,9 @@ private final class Session: @unchecked Sendable {
                 return .quarantine
             }
         }
-        // Analysed here, on the poller's thread, while the store stage writes the previous message.
+        // Analysed here, on the poller's thread, while the store stage writes earlier messages.
         let email = context.pipeline.analyse(try mailbox.fetchMessage(uid: uid))
-        return { try Self.store(email, source: source, receivedAt: now, context: context, poller: poller, logger: logger) }
-    }
-
-    /// The store half of one message, on the store stage's thread: ingested in one transaction, or, when the
-    /// pipeline cannot take it, recorded for quarantine. Says which; the poller's thread then files it.
-    static func store(
-        _ email: IncomingEmail, source: MessageSource, receivedAt now: Int64, context: HelpdeskContext, poller: MailboxPoller,
-        logger: Logger
-    ) throws -> StoreStage.Disposition {
-        let outcome: IngestOutcome
-        do {
-            outcome = try storing { try context.pipeline.ingest(email, source: source, receivedAt: now) }
-        } catch let error as StoreUnavailable {
-            throw error
-        } catch {
-            // Not a storage problem: the pipeline could not take this message. Keep it, say why, go on.
-            let reason = "\(error)"
-            try storing {
-                try context.pipeline.quarantine(email.raw, source: source, reason: reason, receivedAt: now)
-            }
-            logger.error("message quarantined", metadata: ["reason": "\(reason)"])
-            poller.health.metrics.quarantined(tooLarge: false)
-            return .quarantine
-        }
-        switch outcome {
-        case .created(let ref, let status), .updated(let ref, let status):
-            logger.info("ingested", metadata: ["ticket": "\(ref)", "status": "\(status.rawValue)"])
-        case .automated(let reason, let ref):
-            logger.info(
-                "machine mail stored, not answered", metadata: ["reason": "\(reason)", "ticket": "\(ref ?? "-")"])
-        case .duplicate:
-            logger.info("already ingested; moving it out of the inbox")
-        }
-        poller.health.update { $0.ingestedSinceStart += 1 }
-        poller.health.metrics.ingested(outcome)
-        // The answer is committed: the relay may send it now, while the message still waits to leave the inbox
-        // (marked at once, or moved with the next batch: one command per `moveBatch` messages, since the
-        // server's cost per command grows with the inbox).
-        poller.wakeRelay()
-        return .processed
-    }
-
-    /// Runs a store write; SQLite errors mean the store cannot take mail now (disk full, I/O).
-    static func storing<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as DatabaseError {
-            throw StoreUnavailable(description: "store refused the write: \(error.message ?? "\(error.resultCode)")")
-        }
+        return .email(IntakePipeline.Arrival(email: email, source: source, receivedAt: now), logger: logger)
     }
 
     func dispose(uid: UInt32, quarantine: Bool, mailbox: any IncomingMailbox) throws {
@@ -434,9 +391,13 @@ private final class Session: @unchecked Sendable {
     }
 }
 
-/// The poller's second thread: it stores message n while the poller's thread fetches message n + 1. One
-/// message at a time and in mailbox order (a reply must find the ticket its original opened), so at most
-/// two messages are in memory: the one being stored and the one being fetched.
+/// The poller's second thread: it stores what the poller's thread fetched and analysed, in mailbox order (a reply
+/// must find the ticket its original opened), several emails per commit when several are waiting: one fsync
+/// for all of them. At most `capacity` messages are in the stage, and a large one enters only an empty stage
+/// (the poller sees to that), so the memory it holds stays bounded.
+///
+/// After a failure (the store refused a write) it stores nothing more: every later message fails with the same
+/// error, so that none is committed ahead of one that was not.
 final class StoreStage: Sendable {
     /// What became of a message in the store; the poller's thread then files it on the server.
     enum Disposition: Sendable {
@@ -446,20 +407,129 @@ final class StoreStage: Sendable {
         case quarantine
     }
 
-    typealias Work = @Sendable () throws -> Disposition
+    /// One message's store work.
+    enum Item: Sendable {
+        /// An analysed email: stored together with the others waiting next to it.
+        case email(IntakePipeline.Arrival, logger: Logger)
+        /// Anything else (an email over the size limit): stored by itself.
+        case single(@Sendable () throws -> Disposition)
+    }
+
+    /// Messages in the stage at most.
+    static let capacity = 8
+    /// Messages larger than this (bytes) enter an empty stage only.
+    static let largeMessage = 1 << 20
 
     private let queue: DispatchQueue
+    private let slots = DispatchSemaphore(value: StoreStage.capacity)
+    private let waiting = Mutex<(items: [(Item, Pending)], failure: (any Error)?)>(([], nil))
+    private let poller: MailboxPoller
+    private let context: HelpdeskContext
 
-    init(label: String) { queue = DispatchQueue(label: label) }
+    init(label: String, poller: MailboxPoller, context: HelpdeskContext) {
+        queue = DispatchQueue(label: label)
+        self.poller = poller
+        self.context = context
+    }
 
-    /// Starts storing a message; `wait()` on the result before starting the next one.
-    func start(uid: UInt32, _ work: @escaping Work) -> Pending {
+    /// Hands a message to the stage (waiting while it is full); `wait()` on the result for what became of it.
+    func submit(uid: UInt32, _ item: Item) -> Pending {
+        slots.wait()
         let pending = Pending(uid: uid)
-        queue.async { pending.finish(Result { try work() }) }
+        let first = waiting.withLock { state -> Bool in
+            state.items.append((item, pending))
+            return state.items.count == 1
+        }
+        // The first message to wait schedules a run; the ones arriving before it starts join it.
+        if first { queue.async { self.storeWaiting() } }
         return pending
     }
 
-    /// One message being stored.
+    private func storeWaiting() {
+        var items = waiting.withLock { state in
+            defer { state.items = [] }
+            return state.items
+        }[...]
+        while let (item, pending) = items.first {
+            switch item {
+            case .single(let work):
+                items.removeFirst()
+                finish([pending]) { [Result { try work() }] }
+            case .email:
+                let emails = items.prefix { if case .email = $0.0 { true } else { false } }
+                items.removeFirst(emails.count)
+                finish(emails.map(\.1)) { try store(emails.map(\.0)) }
+            }
+        }
+    }
+
+    /// Runs `work` for `pendings` unless an earlier run failed, then resolves them in order.
+    private func finish(_ pendings: [Pending], _ work: () throws -> [Result<Disposition, any Error>]) {
+        var results: [Result<Disposition, any Error>]
+        if let failure = waiting.withLock({ $0.failure }) {
+            results = Array(repeating: .failure(failure), count: pendings.count)
+        } else {
+            do {
+                results = try work()
+            } catch {
+                results = Array(repeating: .failure(error), count: pendings.count)
+            }
+        }
+        let failure = results.lazy.compactMap { result -> (any Error)? in
+            if case .failure(let error) = result { return error }
+            return nil
+        }.first
+        if let failure { waiting.withLock { if $0.failure == nil { $0.failure = failure } } }
+        for (pending, result) in zip(pendings, results) {
+            pending.finish(result)
+            slots.signal()
+        }
+    }
+
+    /// Runs a store write; SQLite errors mean the store cannot take mail now (disk full, I/O).
+    static func storing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreUnavailable(description: "store refused the write: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    /// Stores analysed emails in one transaction; logs and counts each once it is committed.
+    private func store(_ items: [Item]) throws -> [Result<Disposition, any Error>] {
+        let arrivals = items.compactMap { item -> (IntakePipeline.Arrival, Logger)? in
+            if case .email(let arrival, let logger) = item { return (arrival, logger) }
+            return nil
+        }
+        let outcomes = try Self.storing { try context.pipeline.ingest(batch: arrivals.map(\.0)) }
+        defer { poller.wakeRelay() }
+        return zip(arrivals, outcomes).map { arrival, outcome -> Result<Disposition, any Error> in
+            let logger = arrival.1
+            switch outcome {
+            case .failure(let error):
+                // Not a storage problem: the pipeline could not take this message. Kept, with the reason.
+                logger.error("message quarantined", metadata: ["reason": "\(error)"])
+                poller.health.metrics.quarantined(tooLarge: false)
+                return .success(.quarantine)
+            case .success(let outcome):
+                switch outcome {
+                case .created(let ref, let status), .updated(let ref, let status):
+                    logger.info("ingested", metadata: ["ticket": "\(ref)", "status": "\(status.rawValue)"])
+                case .automated(let reason, let ref):
+                    logger.info(
+                        "machine mail stored, not answered",
+                        metadata: ["reason": "\(reason)", "ticket": "\(ref ?? "-")"])
+                case .duplicate:
+                    logger.info("already ingested; moving it out of the inbox")
+                }
+                poller.health.update { $0.ingestedSinceStart += 1 }
+                poller.health.metrics.ingested(outcome)
+                return .success(.processed)
+            }
+        }
+    }
+
+    /// One message in the stage.
     final class Pending: Sendable {
         let uid: UInt32
         private let done = DispatchSemaphore(value: 0)
@@ -471,6 +541,9 @@ final class StoreStage: Sendable {
             result.withLock { $0 = outcome }
             done.signal()
         }
+
+        /// Whether the store work is done (`wait()` returns at once).
+        var isDone: Bool { result.withLock { $0 != nil } }
 
         /// Blocks until the store work is done; returns what it decided or throws what it threw.
         func wait() throws -> Disposition {

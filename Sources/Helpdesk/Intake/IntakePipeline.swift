@@ -79,6 +79,48 @@ public final class IntakePipeline: Sendable {
             try Transaction(pipeline: self, db: db, email: email, source: source, now: now).run()
         }
     }
+
+    /// An analysed email with where and when it was received, waiting to be stored.
+    public struct Arrival: Sendable {
+        public var email: IncomingEmail
+        public var source: MessageSource
+        public var receivedAt: Int64
+
+        public init(email: IncomingEmail, source: MessageSource, receivedAt: Int64) {
+            self.email = email
+            self.source = source
+            self.receivedAt = receivedAt
+        }
+    }
+
+    /// Stores several emails, in order, with one commit (one fsync for all), each in a savepoint of its own:
+    /// an email the pipeline cannot take is rolled back alone and recorded for quarantine instead (its result
+    /// is the error), the others are kept. A storage error (disk full, I/O) commits nothing and is thrown.
+    public func ingest(batch: [Arrival]) throws -> [Result<IngestOutcome, any Error>] {
+        try store.write { db in
+            var results: [Result<IngestOutcome, any Error>] = []
+            for arrival in batch {
+                do {
+                    var outcome = IngestOutcome.duplicate
+                    try db.inSavepoint {
+                        outcome = try Transaction(
+                            pipeline: self, db: db, email: arrival.email, source: arrival.source,
+                            now: arrival.receivedAt
+                        ).run()
+                        return .commit
+                    }
+                    results.append(.success(outcome))
+                } catch let error as DatabaseError {
+                    throw error
+                } catch {
+                    try Self.recordQuarantined(
+                        arrival.email.raw, source: arrival.source, reason: "\(error)", receivedAt: arrival.receivedAt, db)
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
 }
 
 extension IntakePipeline {
@@ -86,21 +128,25 @@ extension IntakePipeline {
     /// nothing is lost and the poller can move it to the quarantine folder. Raw bytes over
     /// `maxStoredBytes` are cut to their header section.
     public func quarantine(_ raw: [UInt8], source: MessageSource, reason: String, receivedAt now: Int64) throws {
+        try store.write { db in try Self.recordQuarantined(raw, source: source, reason: reason, receivedAt: now, db) }
+    }
+
+    static func recordQuarantined(
+        _ raw: [UInt8], source: MessageSource, reason: String, receivedAt now: Int64, _ db: Database
+    ) throws {
         let kept = raw.count > Self.maxStoredBytes ? Array(Self.headerSection(of: raw)) : raw
-        try store.write { db in
-            var record = MessageRecord(
-                direction: .inbound, messageID: nil, inReplyTo: "", referenceIDs: "", fromAddress: "", subject: "",
-                automated: nil, sha256: SHA256.hex(kept), raw: Data(kept), defects: "quarantined: \(reason)",
-                receivedAt: now)
-            if case .imap(let mailbox, let uidValidity, let uid) = source {
-                record.sourceMailbox = mailbox
-                record.sourceUIDValidity = uidValidity
-                record.sourceUID = uid
-            }
-            if case .file(let path) = source { record.sourcePath = path }
-            try record.insert(db, onConflict: .ignore)
-            try EventRecord.record("quarantined", detail: reason, ticketID: nil, messageID: record.id, at: now, db)
+        var record = MessageRecord(
+            direction: .inbound, messageID: nil, inReplyTo: "", referenceIDs: "", fromAddress: "", subject: "",
+            automated: nil, sha256: SHA256.hex(kept), raw: Data(kept), defects: "quarantined: \(reason)",
+            receivedAt: now)
+        if case .imap(let mailbox, let uidValidity, let uid) = source {
+            record.sourceMailbox = mailbox
+            record.sourceUIDValidity = uidValidity
+            record.sourceUID = uid
         }
+        if case .file(let path) = source { record.sourcePath = path }
+        try record.insert(db, onConflict: .ignore)
+        try EventRecord.record("quarantined", detail: reason, ticketID: nil, messageID: record.id, at: now, db)
     }
 
     /// An email larger than the limit: its header section is stored on a new (suspended) ticket and the
