@@ -134,7 +134,8 @@ extension AttachmentRecord {
 
 extension OutboxRecord {
     /// The states of an answer that went, or is going, out: what the caps count.
-    static let answered = "('\(OutboxStatus.queued.rawValue)', '\(OutboxStatus.sent.rawValue)', '\(OutboxStatus.failed.rawValue)')"
+    static let answered =
+        "('\(OutboxStatus.queued.rawValue)', '\(OutboxStatus.sent.rawValue)', '\(OutboxStatus.failed.rawValue)')"
 
     /// Answers to `recipient` created since `since`, whatever became of them (queued, sent or failed).
     public static func answersCount(to recipient: String, since: Int64, _ db: Database) throws -> Int {

@@ -345,7 +345,14 @@ enum Mail {
         let calls = Mutex(0)
         // The second email's transaction fails after its message was stored.
         let pipeline = helpdesk.pipeline { name in
-            if name == "message-stored", calls.withLock({ $0 += 1; return $0 }) == 2 { throw Refused() }
+            if name == "message-stored",
+                calls.withLock({
+                    $0 += 1
+                    return $0
+                }) == 2
+            {
+                throw Refused()
+            }
         }
         let emails = ["b1", "b2", "b3"].map { Mail.report(id: "\($0)@example.edu", subject: "Report \($0)") }
         let arrivals = emails.enumerated().map { index, email in
@@ -373,7 +380,12 @@ enum Mail {
         let helpdesk = try TestHelpdesk()
         let calls = Mutex(0)
         let pipeline = helpdesk.pipeline { name in
-            if name == "answer-queued", calls.withLock({ $0 += 1; return $0 }) == 2 {
+            if name == "answer-queued",
+                calls.withLock({
+                    $0 += 1
+                    return $0
+                }) == 2
+            {
                 throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full")
             }
         }

@@ -26,7 +26,8 @@ import Testing
         try store.read { db in
             let raws = try Data.fetchAll(db, sql: "SELECT raw FROM message ORDER BY id")
             #expect(raws.map { [UInt8]($0) } == [large, small, []])
-            let rows = try Row.fetchAll(db, sql: "SELECT sha256, contentType, size, bytes FROM attachment ORDER BY sha256")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT sha256, contentType, size, bytes FROM attachment ORDER BY sha256")
             #expect(rows.map { $0["sha256"] as String } == ["a0", "a1", "a2"])
             #expect(rows.map { [UInt8]($0["bytes"] as Data) } == [large, small, []])
             #expect(rows.map { $0["size"] as Int } == [large.count, small.count, 0])

@@ -233,7 +233,8 @@ private final class Courier: @unchecked Sendable {
     private func record(sent: (row: OutboxRecord, at: Int64)?, _ db: Database) throws {
         guard let (row, at) = sent else { return }
         try db.execute(
-            sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?", arguments: [at, row.id])
+            sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?",
+            arguments: [at, row.id])
         try EventRecord.record("answer-sent", detail: row.kind, ticketID: row.ticketId, at: at, db)
     }
 

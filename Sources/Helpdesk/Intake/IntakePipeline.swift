@@ -114,7 +114,8 @@ public final class IntakePipeline: Sendable {
                     throw error
                 } catch {
                     try Self.recordQuarantined(
-                        arrival.email.raw, source: arrival.source, reason: "\(error)", receivedAt: arrival.receivedAt, db)
+                        arrival.email.raw, source: arrival.source, reason: "\(error)", receivedAt: arrival.receivedAt,
+                        db)
                     results.append(.failure(error))
                 }
             }
