@@ -154,6 +154,9 @@ def details(system):
         if a:
             out.append(f"- ack delay, {name}: {a['answered']} of {a['emails']} answered; from landing "
                        f"{a['delay_from_landing_s']}; from the poll {a['delay_from_poll_s']}")
+            if a.get("idle_rss_anon_mb") is not None:
+                out.append(f"- idle {name}: VmRSS {a['idle_rss_mb']} MB = {a['idle_rss_anon_mb']} MB anonymous (heap, "
+                           f"stacks) + {a['idle_rss_file_mb']} MB of mapped files (binary, shared libraries)")
     mem = system.get("memory")
     if mem:
         out.append("- memory, hostile corpus (peak RSS MB; exit status 0 unless noted):")

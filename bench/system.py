@@ -333,7 +333,7 @@ def vm(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                 values[key] = round(int(value.split()[0]) / 1024, 1)
     return values
 
@@ -399,7 +399,9 @@ def bench_ack(hd, files, who, rate=5.0, seconds=60):
         return {
             "emails": count, "rate_per_s": rate, "seconds": seconds, "answered": answered,
             "delay_from_landing_s": summary(from_landing), "delay_from_poll_s": summary(from_poll),
-            "idle_rss_mb": memory.get("VmRSS"), "peak_rss_mb": memory.get("VmHWM"), "loadavg": load,
+            "idle_rss_mb": memory.get("VmRSS"), "peak_rss_mb": memory.get("VmHWM"),
+            # VmRSS = anonymous memory (heap, stacks) + pages of mapped files (the binary, shared libraries).
+            "idle_rss_anon_mb": memory.get("RssAnon"), "idle_rss_file_mb": memory.get("RssFile"), "loadavg": load,
             "by_uid_known": len(by_uid),
         }
     finally:
