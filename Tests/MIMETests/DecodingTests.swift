@@ -94,6 +94,17 @@ import Testing
         #expect(text == "Hello  Bcc: victim@example.org")
     }
 
+    /// Decoded header text is one line: every control character becomes one space, whatever its UTF-8 length,
+    /// and the characters around it are kept intact.
+    @Test func controlCharactersBecomeSpaces() {
+        #expect(EncodedWords.sanitised("a\tb\r\nc\u{0}d\u{7F}e") == "a b  c d e")
+        #expect(EncodedWords.sanitised("ä\u{85}€\u{2028}日\u{2029}本\u{9F}") == "ä € 日 本 ")
+        #expect(EncodedWords.sanitised("\u{A0}\u{2027}\u{202A}ok") == "\u{A0}\u{2027}\u{202A}ok")  // not controls
+        #expect(EncodedWords.sanitised("clean subject") == "clean subject")
+        #expect(EncodedWords.sanitised("") == "")
+        #expect(decode("=?utf-8?q?tab=09and=C2=85next?=").0 == "tab and next")
+    }
+
     @Test func rawUTF8HeadersAreAccepted() {
         let (text, defects) = decode("Привет, мир")
         #expect(text == "Привет, мир")

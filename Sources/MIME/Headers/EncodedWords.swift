@@ -164,33 +164,53 @@ public enum EncodedWords {
             || byte == UInt8(ascii: "\n")
     }
 
-    /// Replaces control characters (CR, LF, NUL, C1 controls, U+2028/2029) with spaces; decoded header
+    /// Replaces control characters (CR, LF, TAB, NUL, C1 controls, U+2028/2029) with spaces; decoded header
     /// text is one line.
     static func sanitised(_ text: String) -> String {
-        // Fast check on the UTF-8 bytes: almost every header is clean.
-        var needsWork = false
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for byte in text.utf8 {
-            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F)
-                || (beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9))
-            {
-                needsWork = true
-                break
+        var text = text
+        let cleaned = text.withUTF8 { bytes -> [UInt8]? in
+            // Almost every header is clean; a folded one still has the TAB or space of its fold.
+            guard let first = firstControl(in: bytes) else { return nil }
+            // The same UTF-8 with each control replaced by one space: a valid string stays valid.
+            var out = [UInt8](bytes[..<first])
+            out.reserveCapacity(bytes.count)
+            var index = first
+            while index < bytes.count {
+                let width = controlWidth(bytes, at: index)
+                if width > 0 {
+                    out.append(0x20)
+                    index += width
+                } else {
+                    out.append(bytes[index])
+                    index += 1
+                }
             }
-            beforePrevious = previous
-            previous = byte
+            return out
         }
-        guard needsWork else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
-                out.append(" ")
-            } else {
-                out.append(scalar)
-            }
+        return cleaned.map { String(decoding: $0, as: UTF8.self) } ?? text
+    }
+
+    private static func firstControl(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        while index < bytes.count {
+            if controlWidth(bytes, at: index) > 0 { return index }
+            index += 1
         }
-        return String(out)
+        return nil
+    }
+
+    /// The length in bytes of the control character at `index` (a C0 control or DEL: 1, a C1 control: 2,
+    /// U+2028/U+2029: 3), or 0.
+    @inline(__always)
+    private static func controlWidth(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte < 0x20 || byte == 0x7F { return 1 }
+        if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) { return 2 }
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80,
+            bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9
+        {
+            return 3
+        }
+        return 0
     }
 }
