@@ -29,11 +29,12 @@ func unfold(_ raw: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
     while start < end, isSpace(raw[start]) { start += 1 }
     while end > start, isSpace(raw[end - 1]) { end -= 1 }
     let trimmed = raw[start..<end]
-    guard trimmed.contains(UInt8(ascii: "\n")) || trimmed.contains(UInt8(ascii: "\r")) else { return trimmed }
-    var out: [UInt8] = []
-    out.reserveCapacity(trimmed.count)
-    for byte in trimmed where byte != UInt8(ascii: "\r") && byte != UInt8(ascii: "\n") {
-        out.append(byte)
+    return trimmed.withUnsafeBufferPointer { bytes -> ArraySlice<UInt8> in
+        // One pass over the bytes; most values are not folded and come back as they are.
+        guard let first = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return trimmed }
+        var out = [UInt8](bytes[..<first])
+        out.reserveCapacity(bytes.count)
+        for byte in bytes[first...] where byte != 0x0A && byte != 0x0D { out.append(byte) }
+        return out[...]
     }
-    return out[...]
 }
