@@ -134,6 +134,38 @@ import TicketStore
         #expect(resumed?.status == .open)
     }
 
+    /// A crash after the relay journalled a delivery and before it reached the store: the next start folds the
+    /// journal first, so that answer is recorded as sent and not sent again; the others go out once.
+    @Test func journalLeftByACrashIsFoldedAndNotResent() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink)
+        for (index, email) in try Self.sampleEmails().prefix(3).enumerated() {
+            _ = try rig.context.pipeline.ingest(email, source: .file(path: "sample\(index)"), receivedAt: 1_700_000_000)
+        }
+        let queued = try rig.outbox()
+        #expect(queued.count == 3)
+        let first = try #require(queued.first?.id)
+        try Data("A \(first)\nD \(first) 1700000100\nA \(queued[1].id!)\n".utf8).write(
+            to: URL(fileURLWithPath: rig.context.databasePath + "-relay-journal"))
+        try await rig.runOnce()
+
+        let after = try rig.outbox()
+        #expect(after.allSatisfy { $0.status == .sent })
+        #expect(after.map(\.attempts) == [1, 2, 1])
+        #expect(after.first?.sentAt == 1_700_000_100)
+        #expect(sink.received.count == 2)
+        #expect(!sink.received.contains { String(decoding: $0, as: UTF8.self).contains(queued[0].messageID) })
+        let sentEvents = try rig.context.store.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE kind = 'answer-sent'") ?? 0
+        }
+        #expect(sentEvents == 3)
+        let journal = try Data(contentsOf: URL(fileURLWithPath: rig.context.databasePath + "-relay-journal"))
+        #expect(journal.isEmpty)
+    }
+
     @Test func uidValidityChangeCreatesNoDuplicates() async throws {
         let dovecot = try Dovecot.start()
         defer { dovecot.stop() }

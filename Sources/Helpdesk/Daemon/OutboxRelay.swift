@@ -7,9 +7,10 @@ import TicketStore
 
 /// Delivers queued answers over SMTP.
 ///
-/// Each attempt is counted in the store before the message goes out and marked sent after: a crash
-/// between the two resends the same message (same Message-ID) once on restart, never more than once
-/// per crash. 4xx replies and connection failures retry after 1 min, 5 min, 15 min, 1 h, then
+/// Each attempt is recorded before the message goes out and its delivery after: a crash between the two
+/// resends the same message (same Message-ID) once on restart, never more than once per crash. Both are
+/// recorded in the relay's own journal (`DeliveryJournal`) and folded into the outbox table every hundred
+/// answers, so during a flood answers leave at the SMTP server's pace, not at the pace of intake's commits. 4xx replies and connection failures retry after 1 min, 5 min, 15 min, 1 h, then
 /// doubling, until 48 h have passed; a 5xx reply fails the answer for good and records it on the
 /// ticket. The relay wakes as soon as the poller queues an answer, so acknowledgements leave within
 /// a second of the message being read.
@@ -157,8 +158,8 @@ private final class Courier: @unchecked Sendable {
     func deliverDue() throws -> Pass {
         var now = relay.clock()
         while true {
-            // Until the last accepted answer is recorded as sent it would look due again.
-            try recordSent()
+            // Until what the journal holds is in the store, answers already delivered would look due again.
+            try fold()
             let due = try store.read { db in try OutboxRecord.due(at: now, limit: 100, db) }
             if due.isEmpty { break }
             var progressed = false
@@ -170,7 +171,7 @@ private final class Courier: @unchecked Sendable {
             if !progressed { break }
             now = relay.clock()
         }
-        try recordSent()
+        try fold()
         let (remaining, next) = try store.read { db -> (Int, Int64?) in
             let queued = OutboxRecord.filter(Column("status") == OutboxStatus.queued)
             return (try queued.fetchCount(db), try Int64.fetchOne(db, queued.select(min(Column("nextAttemptAt")))))
@@ -187,14 +188,13 @@ private final class Courier: @unchecked Sendable {
         logger[metadataKey: "kind"] = "\(row.kind)"
         do {
             // Count the attempt before sending: a crash after this point resends once, never more. The same
-            // commit records the previous answer as sent (one fsync per answer, not two); a crash before it
-            // resends that one once, as a crash between sending and recording always did.
+            // flush records the previous answer as delivered; a crash before it resends that one once, as a
+            // crash between sending and recording always did. Both go to the journal, not the store, so the
+            // relay does not wait for intake's commits between answers.
             do {
-                try store.write { db in
-                    try record(sent: unrecorded, db)
-                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [row.id])
-                }
-                unrecorded = nil
+                let journal = try openJournal()
+                try journal.append((delivered.map { [$0] } ?? []) + [.attempt(row.id!)])
+                delivered = nil
             } catch {
                 relay.health.update { $0.lastError = "store: \(error)" }
                 return false
@@ -202,7 +202,7 @@ private final class Courier: @unchecked Sendable {
             let sender = try mail ?? relay.connect(relay.contexts.current.configuration)
             mail = sender
             try sender.deliver(raw: [UInt8](row.raw), to: row.recipient)
-            unrecorded = (row, relay.clock())
+            delivered = .delivered(row.id!, at: relay.clock())
             relay.health.update { $0.sentSinceStart += 1 }
             relay.health.metrics.answer(sent: true)
             if lastProblem != nil { logger.notice("SMTP delivery works again") }
@@ -220,22 +220,47 @@ private final class Courier: @unchecked Sendable {
         return true
     }
 
-    /// An answer the server accepted whose `sent` state is not committed yet.
-    private var unrecorded: (row: OutboxRecord, at: Int64)?
+    /// The relay's journal (next to the store), opened on first use.
+    private var journal: DeliveryJournal?
+    /// The last answer the server accepted, not yet in the journal: it rides with the next attempt.
+    private var delivered: DeliveryJournal.Entry?
 
-    /// Commits the accepted answer not yet recorded as sent, if any.
-    func recordSent() throws {
-        guard unrecorded != nil else { return }
-        try store.write { db in try record(sent: unrecorded, db) }
-        unrecorded = nil
+    private func openJournal() throws -> DeliveryJournal {
+        if let journal { return journal }
+        let opened = try DeliveryJournal(path: relay.contexts.current.databasePath + "-relay-journal")
+        journal = opened
+        return opened
     }
 
-    private func record(sent: (row: OutboxRecord, at: Int64)?, _ db: Database) throws {
-        guard let (row, at) = sent else { return }
-        try db.execute(
-            sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?",
-            arguments: [at, row.id])
-        try EventRecord.record("answer-sent", detail: row.kind, ticketID: row.ticketId, at: at, db)
+    /// Writes what the journal holds into the outbox table (one commit), then empties the journal.
+    func fold() throws {
+        let journal = try openJournal()
+        if let delivered {
+            try journal.append([delivered])
+            self.delivered = nil
+        }
+        let entries = journal.entries
+        guard !entries.isEmpty else { return }
+        try store.write { db in
+            for entry in entries {
+                switch entry {
+                case .attempt(let id):
+                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
+                case .delivered(let id, let at):
+                    // Only a queued answer becomes sent: folding the same entry twice records it once.
+                    try db.execute(
+                        sql:
+                            "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ? AND status = 'queued'",
+                        arguments: [at, id])
+                    guard db.changesCount > 0,
+                        let row = try Row.fetchOne(
+                            db, sql: "SELECT kind, ticketId FROM outbox WHERE id = ?", arguments: [id])
+                    else { continue }
+                    try EventRecord.record("answer-sent", detail: row["kind"], ticketID: row["ticketId"], at: at, db)
+                }
+            }
+        }
+        try journal.clear()
     }
 
     func record(failure: DeliveryFailure, row: OutboxRecord, now: Int64, logger: Logger) {
