@@ -465,7 +465,7 @@ final class StoreStage: Sendable {
 
     /// Runs `work` for `pendings` unless an earlier run failed, then resolves them in order.
     private func finish(_ pendings: [Pending], _ work: () throws -> [Result<Disposition, any Error>]) {
-        var results: [Result<Disposition, any Error>]
+        let results: [Result<Disposition, any Error>]
         if let failure = waiting.withLock({ $0.failure }) {
             results = Array(repeating: .failure(failure), count: pendings.count)
         } else {
