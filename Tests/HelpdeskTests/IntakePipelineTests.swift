@@ -337,6 +337,15 @@ enum Mail {
         #expect(try helpdesk.count("outbox") == 1)
     }
 
+    /// The emails analysed, as arrivals from INBOX UIDs 1, 2, 3 …
+    func arrivals(_ emails: [String], _ pipeline: IntakePipeline) -> [IntakePipeline.Arrival] {
+        emails.enumerated().map { index, email in
+            IntakePipeline.Arrival(
+                email: pipeline.analyse(Array(email.utf8)),
+                source: .imap(mailbox: "INBOX", uidValidity: 1, uid: Int64(index + 1)), receivedAt: Mail.monday10)
+        }
+    }
+
     /// Several emails per commit (the poller's store stage): one the pipeline cannot take is rolled back by
     /// itself and recorded for quarantine; the others, before and after it, are stored and answered.
     @Test func batchKeepsTheOthersWhenOneEmailFails() throws {
@@ -355,12 +364,7 @@ enum Mail {
             }
         }
         let emails = ["b1", "b2", "b3"].map { Mail.report(id: "\($0)@example.edu", subject: "Report \($0)") }
-        let arrivals = emails.enumerated().map { index, email in
-            IntakePipeline.Arrival(
-                email: pipeline.analyse(Array(email.utf8)),
-                source: .imap(mailbox: "INBOX", uidValidity: 1, uid: Int64(index + 1)), receivedAt: Mail.monday10)
-        }
-        let results = try pipeline.ingest(batch: arrivals)
+        let results = try pipeline.ingest(batch: arrivals(emails, pipeline))
         #expect(results.count == 3)
         #expect((try? results[0].get()) == .created(ref: "HD-000001", status: .open))
         #expect((try? results[1].get()) == nil)
@@ -389,12 +393,8 @@ enum Mail {
                 throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full")
             }
         }
-        let arrivals = ["f1", "f2", "f3"].enumerated().map { index, id in
-            IntakePipeline.Arrival(
-                email: pipeline.analyse(Array(Mail.report(id: "\(id)@example.edu").utf8)),
-                source: .imap(mailbox: "INBOX", uidValidity: 1, uid: Int64(index + 1)), receivedAt: Mail.monday10)
-        }
-        let error = #expect(throws: DatabaseError.self) { try pipeline.ingest(batch: arrivals) }
+        let emails = ["f1", "f2", "f3"].map { Mail.report(id: "\($0)@example.edu") }
+        let error = #expect(throws: DatabaseError.self) { try pipeline.ingest(batch: arrivals(emails, pipeline)) }
         #expect(error?.resultCode == .SQLITE_FULL)
         for table in ["ticket", "message", "outbox", "event"] {
             #expect(try helpdesk.count(table) == 0, "\(table)")

@@ -10,8 +10,8 @@ import TicketStore
 /// Each attempt is recorded before the message goes out and its delivery after: a crash between the two
 /// resends the same message (same Message-ID) once on restart, never more than once per crash. Both are
 /// recorded in the relay's own journal (`DeliveryJournal`) and folded into the outbox table every hundred
-/// answers, so during a flood answers leave at the SMTP server's pace, not at the pace of intake's commits. 4xx replies and connection failures retry after 1 min, 5 min, 15 min, 1 h, then
-/// doubling, until 48 h have passed; a 5xx reply fails the answer for good and records it on the
+/// answers, so during a flood answers leave at the SMTP server's pace, not at the pace of intake's commits.
+/// 4xx replies and connection failures retry after 1 min, 5 min, 15 min, 1 h, then doubling, until 48 h have passed; a 5xx reply fails the answer for good and records it on the
 /// ticket. The relay wakes as soon as the poller queues an answer, so acknowledgements leave within
 /// a second of the message being read.
 public struct OutboxRelay: Service {
@@ -248,13 +248,13 @@ private final class Courier: @unchecked Sendable {
                     try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
                 case .delivered(let id, let at):
                     // Only a queued answer becomes sent: folding the same entry twice records it once.
-                    try db.execute(
-                        sql:
-                            "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ? AND status = 'queued'",
-                        arguments: [at, id])
-                    guard db.changesCount > 0,
+                    guard
                         let row = try Row.fetchOne(
-                            db, sql: "SELECT kind, ticketId FROM outbox WHERE id = ?", arguments: [id])
+                            db,
+                            sql: """
+                                UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL
+                                WHERE id = ? AND status = 'queued' RETURNING kind, ticketId
+                                """, arguments: [at, id])
                     else { continue }
                     try EventRecord.record("answer-sent", detail: row["kind"], ticketID: row["ticketId"], at: at, db)
                 }
