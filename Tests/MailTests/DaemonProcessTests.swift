@@ -288,11 +288,13 @@ import Testing
             daemon.wait(timeout: .seconds(5))
         }
         #expect(await installation.wait { sink.received.count == 2 }, "\(installation.log)")
-        // The relay counts a send right after recording it, so allow it a moment.
+        // The relay counts a send right after the server accepts it, and writes it to the store (the outbox
+        // gauge) at the end of its pass, so allow both a moment.
         var scrape: (status: String, body: String)?
         _ = await installation.wait(.seconds(10)) {
             scrape = Self.get(port: port, path: "/metrics")
             return scrape?.body.contains("helpdeskd_answers_total{result=\"sent\"} 2") == true
+                && scrape?.body.contains("helpdeskd_outbox_answers{status=\"sent\"} 2") == true
         }
         let metrics = try #require(scrape, "\(installation.log)")
         #expect(metrics.status == "HTTP/1.1 200 OK")
