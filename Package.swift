@@ -37,6 +37,7 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -60,7 +61,7 @@ let package = Package(
         .target(
             name: "Helpdesk",
             dependencies: [
-                "MIME", "Incident", "TicketStore", "Mail", "Digest",
+                "MIME", "Incident", "TicketStore", "Mail", "Digest", "CMalloc",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),

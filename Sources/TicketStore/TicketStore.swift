@@ -38,6 +38,13 @@ public final class TicketStore: Sendable {
         try pool.read(body)
     }
 
+    /// Gives back the memory the connections keep between accesses (page caches, prepared statements)
+    /// and closes the reader connections; the next access reopens and re-prepares what it needs.
+    /// Waits for the accesses in progress.
+    public func releaseMemory() {
+        pool.releaseMemory()
+    }
+
     /// `PRAGMA integrity_check`'s verdict ("ok" when healthy).
     public func integrityCheck() throws -> String {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }

@@ -244,6 +244,51 @@ import TicketStore
         #expect(try rig.count("message") == 2)
     }
 
+    /// Once no mail has come for a while, the running daemon gives back what a burst left cached (reader
+    /// connections closed, statements dropped, free heap returned); the next email is taken and answered as
+    /// before.
+    @Test func quietDaemonGivesBackMemoryAndTakesTheNextMail() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink)
+        let log = RecordedLog()
+        let health = DaemonHealth()
+        let wakeups = Wakeups()
+        let poller = MailboxPoller(
+            contexts: rig.contexts, connect: { try MailConnections.imap($0) },
+            watch: { try MailConnections.imapIdle($0) }, logger: log.logger(), health: health,
+            wakeRelay: { wakeups.wake() }, restAfter: .milliseconds(300))
+        let relay = OutboxRelay(
+            contexts: rig.contexts, connect: { try MailConnections.smtp($0) }, logger: log.logger(), health: health,
+            wakeups: wakeups)
+        let emails = try Self.sampleEmails()
+        _ = try dovecot.seed(messages: [emails[0]])
+        let daemon = Task {
+            async let delivering: Void = relay.run()
+            try await poller.run()
+            try await delivering
+        }
+        defer { daemon.cancel() }
+
+        #expect(await Self.eventually { sink.received.count == 1 })
+        #expect(await Self.eventually { log.contains("cached memory given back") })
+        _ = try dovecot.seed(messages: [emails[2]])
+        #expect(await Self.eventually { sink.received.count == 2 })
+        #expect(try rig.count("message") == 2)
+    }
+
+    /// Waits until `condition` holds, up to 30 s; sleeps rather than blocks.
+    static func eventually(_ condition: () throws -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if (try? condition()) == true { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return (try? condition()) == true
+    }
+
     /// The production transport: IMAPS and SMTP with STARTTLS and AUTH, certificates verified against
     /// the servers' generated CA file.
     static func tlsRig(dovecot: Dovecot, sink: SMTPSink, smtpPassword: String? = nil) throws -> Rig {

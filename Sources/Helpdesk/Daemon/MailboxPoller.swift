@@ -1,3 +1,4 @@
+import CMalloc
 import Dispatch
 import Foundation
 import GRDB
@@ -32,13 +33,15 @@ public struct MailboxPoller: Service {
     /// Drain the mailbox once, then return (`helpdeskd run --once`).
     let once: Bool
     let clock: @Sendable () -> Int64
+    /// Quiet this long after new mail, the poller gives back cached memory (see `restIfDue`).
+    let restAfter: Duration
     private let queue = BlockingQueue(label: "helpdeskd.poller")
     private let stopping = StopFlag()
 
     public init(
         contexts: ContextHolder, connect: @escaping Connect, watch: Watch? = nil, logger: Logger,
         health: DaemonHealth, wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
-        clock: @escaping @Sendable () -> Int64 = WallClock.seconds
+        clock: @escaping @Sendable () -> Int64 = WallClock.seconds, restAfter: Duration = .seconds(15)
     ) {
         self.contexts = contexts
         self.connect = connect
@@ -48,6 +51,7 @@ public struct MailboxPoller: Service {
         self.wakeRelay = wakeRelay
         self.once = once
         self.clock = clock
+        self.restAfter = restAfter
     }
 
     /// One IDLE wait at most this long: IDLE blocks the poller's thread, so this bounds how late a
@@ -114,19 +118,25 @@ public struct MailboxPoller: Service {
     /// Until the poll interval has passed, or — with IDLE — until the server announces new mail.
     private func waitForNextPoll(_ session: Session) async {
         let imap = contexts.current.configuration.imap
-        let interval = Duration.seconds(imap.pollInterval)
+        let deadline = ContinuousClock.now + .seconds(imap.pollInterval)
+        await restIfDue(session)
         guard imap.idle, watch != nil, !session.idlePaused else {
-            try? await sleep(interval)
+            if let due = session.restDue, due < deadline {
+                try? await sleep(due - ContinuousClock.now)
+                await restIfDue(session)
+            }
+            try? await sleep(deadline - ContinuousClock.now)
             return
         }
-        let deadline = ContinuousClock.now + interval
         while !stopping.isSet, !Task.isCancelled {
             let left = deadline - ContinuousClock.now
             if left <= .zero { return }
             health.pollerAlive()
             do {
-                let step = min(left, Self.idleStep)
+                let untilRest = session.restDue.map { max($0 - ContinuousClock.now, .milliseconds(1)) }
+                let step = min(left, Self.idleStep, untilRest ?? Self.idleStep)
                 if try await queue.run({ try session.waitForMail(timeout: step) }) { return }
+                await restIfDue(session)
             } catch is WatchUnsupported {
                 logger.notice("the IMAP server does not offer IDLE; polling every poll_interval")
                 try? await queue.run { session.disableIdle() }
@@ -142,6 +152,19 @@ public struct MailboxPoller: Service {
                 return
             }
         }
+    }
+
+    /// After a burst of mail, the connections' caches and the allocator's free pages hold memory the quiet
+    /// daemon does not need: once no mail has come for `restAfter`, give it back to the system. Resting
+    /// costs a few milliseconds (statements are prepared again at the next email), so only once per burst.
+    private func restIfDue(_ session: Session) async {
+        guard let due = session.restDue, due <= .now else { return }
+        try? await queue.run {
+            session.releaseMemory()
+            // The allocator keeps freed pages for reuse; give back those the burst no longer uses.
+            malloc_trim(0)
+        }
+        logger.debug("no new mail for a while; cached memory given back")
     }
 
     /// A cancellable sleep that also ends early on graceful shutdown.
@@ -209,6 +232,16 @@ private final class Session: @unchecked Sendable {
         mailbox = nil
     }
 
+    /// When the last mail was found, while the memory it took is not given back yet.
+    private var lastMailAt: ContinuousClock.Instant?
+    /// When the poller gives back cached memory, unless more mail comes first.
+    var restDue: ContinuousClock.Instant? { lastMailAt.map { $0 + poller.restAfter } }
+
+    func releaseMemory() {
+        context.store.releaseMemory()
+        lastMailAt = nil
+    }
+
     /// IDLE is off for this session: paused after a failure, or unsupported by the server (until the
     /// IMAP settings change).
     var idlePaused: Bool { idleUnsupported || (idlePausedUntil.map { ContinuousClock.now < $0 } ?? false) }
@@ -265,6 +298,7 @@ private final class Session: @unchecked Sendable {
         // and only UIDs above the highest handled one are new.
         let from = imap.markOnly.isEmpty ? 1 : UInt32(clamping: highest + 1)
         let uids = try mailbox.listUIDs(from: from, below: status.uidNext)
+        if !uids.isEmpty { lastMailAt = .now }
         // The position is saved every `positionInterval` messages and when the cycle ends, not after every
         // message: each save is a transaction of its own (an fsync). After a crash the messages since the last
         // save are read again, and the duplicate check (same IMAP position) makes that harmless.
@@ -333,6 +367,7 @@ private final class Session: @unchecked Sendable {
         if let last = uids.last { highest = max(highest, Int64(last)) }
         try moveStored(mailbox: mailbox)
         try savePosition()
+        if !uids.isEmpty { lastMailAt = .now }  // the quiet time counts from the end of the burst
         return true
     }
 
