@@ -27,8 +27,8 @@ started=$(date +%s)
 if [ -n "${HELPDESKD:-}" ]; then
   HD=$HELPDESKD
 else
-  say "Building helpdeskd (swift build -c release --product helpdeskd; log in $OUT/logs/swift-build.log)"
-  "$SWIFT" build -c release --product helpdeskd >"$OUT/logs/swift-build.log" 2>&1 \
+  say "Building helpdeskd (swift build -c release --static-swift-stdlib --product helpdeskd; log in $OUT/logs/swift-build.log)"
+  "$SWIFT" build -c release --static-swift-stdlib --product helpdeskd >"$OUT/logs/swift-build.log" 2>&1 \
     || { say "swift build failed: see $OUT/logs/swift-build.log"; exit 1; }
   HD="$("$SWIFT" build -c release --show-bin-path)/helpdeskd"
 fi

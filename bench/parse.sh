@@ -102,8 +102,8 @@ if wants helpdeskd; then
   elif [ "${BENCH_SKIP_SWIFT:-0}" = 1 ]; then
     SKIP[helpdeskd]="BENCH_SKIP_SWIFT=1"
   else
-    say "Building helpdeskd (swift build -c release --product helpdeskd; log in $OUT/logs/swift-build.log)"
-    if "$SWIFT" build -c release --product helpdeskd >"$OUT/logs/swift-build.log" 2>&1; then
+    say "Building helpdeskd (swift build -c release --static-swift-stdlib --product helpdeskd; log in $OUT/logs/swift-build.log)"
+    if "$SWIFT" build -c release --static-swift-stdlib --product helpdeskd >"$OUT/logs/swift-build.log" 2>&1; then
       HD="$("$SWIFT" build -c release --show-bin-path)/helpdeskd"
       SWIFT_VERSION=$("$SWIFT" --version 2>/dev/null | head -n1 || true)
     else
