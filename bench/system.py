@@ -375,6 +375,9 @@ def bench_ack(hd, files, who, rate=5.0, seconds=60):
             time.sleep(0.5)
         time.sleep(2)
         memory = vm(proc.pid)
+        # At rest: helpdeskd gives back cached memory once no mail has come for 15 s (MailboxPoller.restAfter).
+        time.sleep(max(0.0, last + 20 - time.time()))
+        rest = vm(proc.pid)
         # When the poller took each message: helpdeskd logs "ingested"/"machine mail stored" with uid=N after the
         # commit; the peer prints "stored uid N" after its commit.
         taken = {}
@@ -402,6 +405,8 @@ def bench_ack(hd, files, who, rate=5.0, seconds=60):
             "idle_rss_mb": memory.get("VmRSS"), "peak_rss_mb": memory.get("VmHWM"),
             # VmRSS = anonymous memory (heap, stacks) + pages of mapped files (the binary, shared libraries).
             "idle_rss_anon_mb": memory.get("RssAnon"), "idle_rss_file_mb": memory.get("RssFile"), "loadavg": load,
+            "rest_rss_mb": rest.get("VmRSS"), "rest_rss_anon_mb": rest.get("RssAnon"),
+            "rest_rss_file_mb": rest.get("RssFile"),
             "by_uid_known": len(by_uid),
         }
     finally:
