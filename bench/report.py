@@ -58,8 +58,10 @@ def parse_rows(path):
             continue
         peers = ", ".join(f"{p} {fmt(r['mb_per_s'])} ({hd['mb_per_s'] / r['mb_per_s']:.2f}×)"
                           for p, r in by.items() if p != "helpdeskd")
+        gmime = by.get("gmime")
         lines.append(f"| parse, {subset} subset (bench/parse.sh) | MB/s (messages/s) | {fmt(hd['mb_per_s'])} "
-                     f"({fmt(hd['messages_per_s'], 0)}) | {peers} | — | — |")
+                     f"({fmt(hd['messages_per_s'], 0)}) | {peers} | above GMime | "
+                     f"{verdict(None if gmime is None else hd['mb_per_s'] > gmime['mb_per_s'])} |")
     return lines
 
 
