@@ -277,6 +277,9 @@ import TicketStore
         _ = try dovecot.seed(messages: [emails[2]])
         #expect(await Self.eventually { sink.received.count == 2 })
         #expect(try rig.count("message") == 2)
+        daemon.cancel()
+        wakeups.wake()
+        _ = await daemon.result
     }
 
     /// Waits until `condition` holds, up to 30 s; sleeps rather than blocks.
