@@ -272,24 +272,14 @@ import TicketStore
         }
         defer { daemon.cancel() }
 
-        #expect(await Self.eventually { sink.received.count == 1 })
-        #expect(await Self.eventually { log.contains("cached memory given back") })
+        #expect(await TestSupport.eventually { sink.received.count == 1 })
+        #expect(await TestSupport.eventually { log.contains("cached memory given back") })
         _ = try dovecot.seed(messages: [emails[2]])
-        #expect(await Self.eventually { sink.received.count == 2 })
+        #expect(await TestSupport.eventually { sink.received.count == 2 })
         #expect(try rig.count("message") == 2)
         daemon.cancel()
         wakeups.wake()
         _ = await daemon.result
-    }
-
-    /// Waits until `condition` holds, up to 30 s; sleeps rather than blocks.
-    static func eventually(_ condition: () throws -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if (try? condition()) == true { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return (try? condition()) == true
     }
 
     /// The production transport: IMAPS and SMTP with STARTTLS and AUTH, certificates verified against

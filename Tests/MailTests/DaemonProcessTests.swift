@@ -117,15 +117,9 @@ import Testing
                 }) ?? 0
         }
 
-        /// Waits until `condition` holds, up to `timeout`. Sleeps, never blocks: tests share a small
-        /// cooperative thread pool with other suites' async tests (2 threads on 2 cores).
+        /// Waits until `condition` holds, up to `timeout` (see `TestSupport.eventually`).
         func wait(_ timeout: Duration = .seconds(60), until condition: () -> Bool) async -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if condition() { return true }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-            return condition()
+            await TestSupport.eventually(timeout, until: condition)
         }
 
         /// Waits for the daemon to exit (SIGKILL after `timeout`); its exit status.

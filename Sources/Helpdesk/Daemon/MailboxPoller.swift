@@ -133,8 +133,8 @@ public struct MailboxPoller: Service {
             if left <= .zero { return }
             health.pollerAlive()
             do {
-                let untilRest = session.restDue.map { max($0 - ContinuousClock.now, .milliseconds(1)) }
-                let step = min(left, Self.idleStep, untilRest ?? Self.idleStep)
+                let untilRest = session.restDue.map { max($0 - ContinuousClock.now, .milliseconds(1)) } ?? left
+                let step = min(left, Self.idleStep, untilRest)
                 if try await queue.run({ try session.waitForMail(timeout: step) }) { return }
                 await restIfDue(session)
             } catch is WatchUnsupported {

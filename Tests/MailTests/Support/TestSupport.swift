@@ -91,6 +91,17 @@ enum TestSupport {
         return false
     }
 
+    /// Waits until `condition` holds, up to `timeout`. Sleeps, never blocks: tests share a small
+    /// cooperative thread pool with other suites' async tests (2 threads on 2 cores).
+    static func eventually(_ timeout: Duration = .seconds(60), until condition: () throws -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? condition()) == true { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return (try? condition()) == true
+    }
+
     /// Waits until nothing accepts connections on `port` any more.
     static func waitUntilClosed(port: Int, timeout: Duration = .seconds(5)) -> Bool {
         let deadline = ContinuousClock.now + timeout
