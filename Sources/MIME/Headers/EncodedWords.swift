@@ -89,7 +89,9 @@ public enum EncodedWords {
                 } else {
                     flushLiteral(upTo: i)
                 }
-                if let current = run, current.charset.lowercased() == word.charset.lowercased() {
+                // Compared without binding `run`: a bound copy would make the append below copy every byte
+                // joined so far, once per word (quadratic on a subject of thousands of words).
+                if run?.charset.lowercased() == word.charset.lowercased() {
                     run!.bytes += word.bytes
                 } else {
                     flushRun()
