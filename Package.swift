@@ -52,7 +52,7 @@ let package = Package(
         // Edges: storage and mail transport.
         .target(
             name: "TicketStore",
-            dependencies: ["Incident", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["MIME", "Incident", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .target(name: "Mail", dependencies: ["CCurl"], swiftSettings: strictSettings),

@@ -101,11 +101,14 @@ public struct IncidentExtractor: Sendable {
 
         // Triage reads what the reporter says in their own words: never labels, quotes or signatures.
         let searchable = TriageText(subject: subject, description: description)
-        let automated = AutomatedMailDetector.reason(for: message, envelope: envelope, profile: profile)
+        let verdict = MTAVerdict.read(message, trusting: profile.trustedMTA)
+        let automated = AutomatedMailDetector.reason(
+            for: message, envelope: envelope, profile: profile, verdict: verdict)
         let category =
             profile.categories.first { rule in rule.phrases.contains(where: searchable.contains) }?
             .category ?? "other"
-        let severity: Severity = isCritical(searchable) ? .critical : .normal
+        // A forgotten password is one person's problem, answered with the reset instructions: never critical.
+        let severity: Severity = category != "password-reset" && isCritical(searchable) ? .critical : .normal
 
         var report = IncidentReport(
             reporter: reporter, subject: subject, ticketReference: ticketReference(in: envelope.subject),
@@ -113,6 +116,9 @@ public struct IncidentExtractor: Sendable {
             screenshots: screenshots, missing: [])
         report.missing = profile.required.filter { !report.has($0) }
         report.labelled = labelled
+        report.author = envelope.author
+        report.authorProblem = envelope.authorProblem
+        report.verdict = verdict
         return report
     }
 
@@ -201,22 +207,7 @@ public struct IncidentExtractor: Sendable {
     // MARK: Triage
 
     func ticketReference(in subject: String?) -> TicketReference? {
-        guard let subject else { return nil }
-        let prefix = profile.ticketPrefix.uppercased() + "-"
-        var rest = Substring(subject)
-        while let range = rest.uppercased().firstRange(of: prefix) {
-            let offset = rest.uppercased().distance(from: rest.uppercased().startIndex, to: range.lowerBound)
-            let start = rest.index(rest.startIndex, offsetBy: offset)
-            let candidate = rest[start...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
-            let before = start > subject.startIndex ? subject[subject.index(before: start)] : " "
-            if !before.isLetter, !before.isNumber,
-                let reference = TicketReference(parsing: candidate, prefix: profile.ticketPrefix)
-            {
-                return reference
-            }
-            rest = rest[rest.index(after: start)...]
-        }
-        return nil
+        subject.flatMap { TicketReference.first(in: $0, prefix: profile.ticketPrefix) }
     }
 
     func isCritical(_ text: TriageText) -> Bool {

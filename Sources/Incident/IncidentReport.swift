@@ -25,7 +25,14 @@ public struct Screenshot: Sendable, Equatable {
 
 /// What a customer's email reports, checked against the required fields and triaged.
 public struct IncidentReport: Sendable {
+    /// Who to answer: the From mailbox (the first, when a broken header names several), else Sender.
     public var reporter: MailAddress?
+    /// The one unambiguous author (`Envelope.author`): only an author may update a ticket; nil when the header
+    /// section does not name exactly one (`authorProblem` says why).
+    public var author: MailAddress?
+    public var authorProblem: String?
+    /// What the admin's own MTA said: sender authentication and the spam filter's verdict.
+    public var verdict = MTAVerdict()
     public var subject: String?
     /// The ticket the subject names ("[HD-000123] …"), if any.
     public var ticketReference: TicketReference?
@@ -43,6 +50,17 @@ public struct IncidentReport: Sendable {
     /// Fields the reporter labelled ("Session ID: …"), as opposed to values inferred from URLs, file
     /// names or prose. A reply's labelled value corrects the ticket; an inferred one only fills a gap.
     public var labelled: Set<IncidentField> = []
+
+    /// Whether this message may act on an existing ticket (update it, resume it): it has one unambiguous author
+    /// and sender authentication did not fail.
+    public var mayActOnTickets: Bool { author != nil && !verdict.authentication.failed }
+
+    /// Why it may not, in words for the audit trail; nil when it may.
+    public var whyNotTrusted: String? {
+        if let authorProblem { return "ambiguous author: " + authorProblem }
+        if case .fail(let reason) = verdict.authentication { return "unauthenticated: " + reason }
+        return nil
+    }
 
     /// Whether every required field is present.
     public var isComplete: Bool { missing.isEmpty }

@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 public import GRDB
 import GRDBSQLite
 
@@ -20,10 +21,13 @@ extension TicketRecord {
         try TicketRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [id])
     }
 
-    /// Whether `address` may update this ticket: the reporter or someone the reporter copied.
-    public func accepts(_ address: String) -> Bool {
-        let lower = address.lowercased()
-        return lower == reporterAddress.lowercased() || copiedAddresses.split(separator: " ").contains { $0 == lower }
+    /// Whether the author `identity` (`MailAddress.identity`) is on this ticket: the reporter or someone the reporter
+    /// copied. Stored addresses are compared in the same form.
+    public func accepts(_ identity: String) -> Bool {
+        func same(_ stored: Substring) -> Bool {
+            (MailAddress(name: nil, address: String(stored)).identity ?? String(stored)) == identity
+        }
+        return same(reporterAddress[...]) || copiedAddresses.split(separator: " ").contains(where: same)
     }
 }
 
@@ -138,11 +142,25 @@ extension OutboxRecord {
         "('\(OutboxStatus.queued.rawValue)', '\(OutboxStatus.sent.rawValue)', '\(OutboxStatus.failed.rawValue)')"
 
     /// Answers to `recipient` created since `since`, whatever became of them (queued, sent or failed).
-    public static func answersCount(to recipient: String, since: Int64, _ db: Database) throws -> Int {
+    public static func answersCount(toMailboxOf recipient: String, since: Int64, _ db: Database) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(
-                sql: "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND createdAt >= ? AND status IN \(answered)"),
-            arguments: [recipient.lowercased(), since]) ?? 0
+                sql: """
+                    SELECT COUNT(*) FROM outbox WHERE recipientMailbox = ? AND createdAt >= ? AND status IN \(answered)
+                    """),
+            arguments: [mailboxKey(recipient), since]) ?? 0
+    }
+
+    /// Answers to any mailbox of the recipient's domain created since `since`.
+    public static func answersCount(toDomainOf recipient: String, since: Int64, _ db: Database) throws -> Int {
+        let domain = domainKey(recipient)
+        guard !domain.isEmpty else { return 0 }
+        return try Int.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT COUNT(*) FROM outbox WHERE recipientDomain = ? AND createdAt >= ? AND status IN \(answered)
+                    """),
+            arguments: [domain, since]) ?? 0
     }
 
     /// Answers to anyone created since `since`.

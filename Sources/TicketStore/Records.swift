@@ -1,4 +1,5 @@
 public import Foundation
+import MIME
 public import GRDB
 
 /// Ticket lifecycle states.
@@ -442,6 +443,17 @@ extension EventRecord {
 }
 
 extension OutboxRecord {
+    /// The inbox an answer reaches, as the answer caps count it (`MailAddress.mailbox`: no `+tag`, ASCII lower
+    /// case, IDNA domain); derived from `recipient`, stored for the count's index.
+    static func mailboxKey(_ recipient: String) -> String {
+        MailAddress(name: nil, address: recipient).mailbox ?? recipient.lowercased()
+    }
+
+    /// The recipient's domain in IDNA ASCII form, for the per-domain cap.
+    static func domainKey(_ recipient: String) -> String {
+        MailAddress(name: nil, address: recipient).asciiDomain ?? ""
+    }
+
     public init(row: Row) throws {
         id = try row.decode(forColumn: "id")
         ticketId = try row.decode(forColumn: "ticketId")
@@ -463,6 +475,8 @@ extension OutboxRecord {
         container["ticketId"] = ticketId
         container["kind"] = kind
         container["recipient"] = recipient
+        container["recipientMailbox"] = Self.mailboxKey(recipient)
+        container["recipientDomain"] = Self.domainKey(recipient)
         container["subject"] = subject
         container["messageID"] = messageID
         container["raw"] = raw

@@ -1,4 +1,5 @@
 import GRDB
+import MIME
 
 /// The store's schema as named, ordered migrations: a database is always brought to the newest
 /// version on open, and a migration, once released, is never edited.
@@ -126,6 +127,25 @@ enum Schema {
             // intake slowed down as the outbox grew; with (status, createdAt) the count reads only the last
             // hour's index entries.
             try db.create(index: "outbox_status_created", on: "outbox", columns: ["status", "createdAt"])
+        }
+        migrator.registerMigration("v3-outbox-recipient-mailbox-domain") { db in
+            // The answer caps count per mailbox (`victim+1@…` and `victim+2@…` are one inbox) and per domain, so
+            // the recipient is stored in both forms, indexed with the time.
+            try db.alter(table: "outbox") { t in
+                t.add(column: "recipientMailbox", .text).notNull().defaults(to: "")
+                t.add(column: "recipientDomain", .text).notNull().defaults(to: "")
+            }
+            let rows = try Row.fetchAll(db, sql: "SELECT id, recipient FROM outbox")
+            for row in rows {
+                let recipient: String = row["recipient"]
+                try db.execute(
+                    sql: "UPDATE outbox SET recipientMailbox = ?, recipientDomain = ? WHERE id = ?",
+                    arguments: [
+                        OutboxRecord.mailboxKey(recipient), OutboxRecord.domainKey(recipient), row["id"] as Int64,
+                    ])
+            }
+            try db.create(index: "outbox_mailbox_created", on: "outbox", columns: ["recipientMailbox", "createdAt"])
+            try db.create(index: "outbox_domain_created", on: "outbox", columns: ["recipientDomain", "createdAt"])
         }
         return migrator
     }

@@ -329,8 +329,6 @@ import Testing
         request = AnswerFixture.request(.informationRequest, missing: [])
         #expect(throws: AnswerError.self) { try composer.compose(request) }
         request = AnswerFixture.request(.passwordReset)
-        request.passwordResetURL = nil
-        #expect(throws: AnswerError.self) { try composer.compose(request) }
         request.passwordResetURL = "javascript:alert(1)"
         #expect(throws: AnswerError.self) { try composer.compose(request) }
         request.passwordResetURL = "https://x.example/a b"
@@ -416,6 +414,17 @@ import Testing
         #expect(parsed.body.contains("  https://proctor.example.edu/reset-password\n"))
         #expect(parsed.flatBody.contains("never ask you for your password"))
         #expect(!parsed.flatBody.contains("screenshot"))
+    }
+
+    /// Without `[password_reset] url` a password request still gets the instructions: the portal's own function.
+    @Test func passwordResetAnswerWithoutAResetPage() throws {
+        var request = AnswerFixture.request(.passwordReset, subject: "Forgot my password")
+        request.passwordResetURL = nil
+        let parsed = try compose(request)
+        #expect(parsed.flatBody.contains("choose \"Forgot password?\""))
+        #expect(!parsed.flatBody.contains("http"))
+        #expect(!parsed.flatBody.contains("screenshot"))
+        #expect(!parsed.flatBody.contains("session"))
     }
 
     @Test func tooLargeAnswer() throws {

@@ -15,8 +15,8 @@ struct AddressCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { input.debugDescription }
 }
 
-private func box(_ name: String?, _ address: String, group: String? = nil) -> MailAddress {
-    MailAddress(name: name, address: address, group: group)
+private func box(_ name: String?, _ address: String, group: String? = nil, ambiguous: Bool = false) -> MailAddress {
+    MailAddress(name: name, address: address, group: group, isAmbiguous: ambiguous)
 }
 
 @Suite struct AddressParserTests {
@@ -90,8 +90,8 @@ private func box(_ name: String?, _ address: String, group: String? = nil) -> Ma
         AddressCase("john.\"doe\"@example.com", [box(nil, "john.doe@example.com")]),
         AddressCase("user+tag@example.com", [box(nil, "user+tag@example.com")]),
         // Several "@": the last one separates local part and domain, the rest stays as written.
-        AddressCase("john@doe@example.com", [box(nil, "john@doe@example.com")]),
-        AddressCase("<a@b@EXAMPLE.com>", [box(nil, "a@b@example.com")]),
+        AddressCase("john@doe@example.com", [box(nil, "john@doe@example.com", ambiguous: true)]),
+        AddressCase("<a@b@EXAMPLE.com>", [box(nil, "a@b@example.com", ambiguous: true)]),
         // Broken input: a local part alone, or an empty domain.
         AddressCase("postmaster", [box(nil, "postmaster")]),
         AddressCase("<postmaster>", [box(nil, "postmaster")]),
@@ -108,8 +108,9 @@ private func box(_ name: String?, _ address: String, group: String? = nil) -> Ma
         AddressCase("Admin <root@[IPv6:2001:DB8::1]>", [box("Admin", "root@[ipv6:2001:db8::1]")]),
         AddressCase("user@[ 192.0.2.1 ]", [box(nil, "user@[192.0.2.1]")]),
         // Obsolete route: dropped.
-        AddressCase("<@route1.example,@route2.example:jdoe@example.com>", [box(nil, "jdoe@example.com")]),
-        AddressCase("Jane <@relay.example:jane@example.com>", [box("Jane", "jane@example.com")]),
+        AddressCase(
+            "<@route1.example,@route2.example:jdoe@example.com>", [box(nil, "jdoe@example.com", ambiguous: true)]),
+        AddressCase("Jane <@relay.example:jane@example.com>", [box("Jane", "jane@example.com", ambiguous: true)]),
     ]
 
     static let unicode: [AddressCase] = [
@@ -134,7 +135,7 @@ private func box(_ name: String?, _ address: String, group: String? = nil) -> Ma
             "John <john@example.com, Jane <jane@example.com>",
             [box("John", "john@example.com"), box("Jane", "jane@example.com")]
         ),
-        AddressCase("<<john@example.com>>", [box(nil, "john@example.com")]),
+        AddressCase("<<john@example.com>>", [box(nil, "john@example.com", ambiguous: true)]),
         AddressCase("john@example.com>", [box(nil, "john@example.com")]),
         // Missing closing quote: the name ends where the address starts.
         AddressCase("\"John Doe <john@example.com>", [box("John Doe", "john@example.com")]),

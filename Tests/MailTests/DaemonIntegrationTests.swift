@@ -44,7 +44,8 @@ import TicketStore
         }
 
         /// `helpdeskd run --once`: drain the mailbox, then the outbox.
-        func runOnce() async throws {
+        @discardableResult
+        func runOnce() async throws -> DaemonHealth {
             let logger = Logger(label: "test")
             let health = DaemonHealth()
             let wakeups = Wakeups()
@@ -55,6 +56,7 @@ import TicketStore
                 contexts: contexts, connect: { try MailConnections.smtp($0) }, logger: logger, health: health,
                 wakeups: wakeups, once: true)
             try await drainOnce(poller: poller, relay: relay, wakeups: wakeups)
+            return health
         }
 
         func outbox() throws -> [OutboxRecord] {
@@ -132,6 +134,38 @@ import TicketStore
         #expect(sink.received.count == 9)
         let resumed = try rig.context.store.read { db in try TicketRecord.find(ref: "HD-000002", db) }
         #expect(resumed?.status == .open)
+    }
+
+    /// One email whose own content makes the store refuse it (a real SQLite error, raised by a trigger the test
+    /// installs) is quarantined with the reason, and the emails after it are ingested in the same poll: a
+    /// message fault never stops intake, and is not reported as the store being unavailable.
+    @Test func anEmailThatFailsThePipelineIsQuarantinedAndTheNextIngestedInOnePoll() async throws {
+        let dovecot = try Dovecot.start()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start()
+        defer { sink.stop() }
+        let rig = try Rig(dovecot: dovecot, sink: sink)
+        try rig.context.store.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER poison BEFORE INSERT ON ticket WHEN NEW.subject LIKE '%POISON%'
+                    BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END
+                    """)
+        }
+        _ = try dovecot.seed(messages: [
+            TestMail.message(1, subject: "POISON exam problem"), TestMail.message(2, subject: "Exam problem"),
+        ])
+        let health = try await rig.runOnce()
+
+        #expect(dovecot.messages().isEmpty)
+        #expect(dovecot.messages(in: "Quarantine").count == 1)
+        #expect(dovecot.messages(in: "Processed").count == 1)
+        #expect(try rig.count("ticket") == 1)
+        let reason = try rig.context.store.read { db in
+            try String.fetchOne(db, sql: "SELECT detail FROM event WHERE kind = 'quarantined'")
+        }
+        #expect(reason?.contains("refused by the test trigger") == true)
+        #expect(health.snapshot.storeUnavailable == false)
     }
 
     /// A crash after the relay journalled a delivery and before it reached the store: the next start folds the

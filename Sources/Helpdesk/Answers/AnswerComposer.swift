@@ -198,10 +198,10 @@ public struct AnswerComposer: Sendable {
         case .informationRequest:
             guard !context.missing.isEmpty else { throw .invalidRequest("an information request needs missing fields") }
         case .passwordReset:
-            guard let url = request.passwordResetURL, Self.isSafeURL(url) else {
-                throw .invalidRequest("a password-reset answer needs an http(s) reset URL without spaces")
+            // Without `[password_reset] url` the answer points to the portal's own "forgot password" function.
+            if let url = request.passwordResetURL, !Self.isSafeURL(url) {
+                throw .invalidRequest("a password-reset URL must be http(s) without spaces")
             }
-            context.resetURL = url
         case .tooLarge:
             guard let limit = request.sizeLimit, limit > 0 else {
                 throw .invalidRequest("a too-large answer needs the size limit")
@@ -306,6 +306,7 @@ struct AnswerContext {
         sparse.critical = false
         sparse.due = nil
         sparse.missing = kind == .informationRequest ? [("description", "a short description of the problem")] : []
+        sparse.resetURL = nil
         return [full, sparse]
     }
 }

@@ -92,11 +92,13 @@ enum BuiltInTemplates {
         Hello,
 
         Thank you for your message (ticket {{ticket}}). You can choose a new
-        password yourself on our password reset page:
+        password yourself{{#reset_url}} on our password reset page:
 
           {{reset_url}}
 
-        Follow the instructions on that page. You will receive an email with a
+        Follow the instructions on that page.{{/reset_url}}{{^reset_url}}: open the sign-in page of the
+        proctoring portal you use, choose "Forgot password?" and enter the email
+        address of your account.{{/reset_url}} You will receive an email with a
         link for choosing a new password; for your security, it is only sent to
         the email address stored in your account. If it does not arrive within a
         few minutes, please look in your spam folder.

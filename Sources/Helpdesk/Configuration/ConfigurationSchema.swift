@@ -242,10 +242,30 @@ enum ConfigurationSchema {
             "max_header_line_length": Setting { raw, c, _ in
                 c.parserLimits.maxHeaderLineLength = try raw.size(1024...(64 << 20))
             },
+            "max_references": Setting { raw, c, _ in
+                c.parserLimits.maxReferences = try raw.int(1...ParserLimits.referencesCeiling)
+            },
+        ],
+        "mail": [
+            "trusted_authserv_id": Setting { raw, c, _ in
+                let id = try raw.string().trimmingCharacters(in: .whitespaces)
+                guard !id.contains(where: { $0 == " " || $0 == ";" || $0 == "\t" }) else {
+                    throw SettingError(message: "must be one authserv-id (a host name)", fix: "e.g. mx1.example.edu")
+                }
+                c.profile.trustedMTA.authservID = id.lowercased()
+            },
+            "spam_headers": Setting { raw, c, _ in
+                let names = try raw.strings()
+                guard names.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0 != ":" && $0 != " " } }) else {
+                    throw SettingError(message: "must be header field names", fix: "e.g. [\"X-Spam-Flag\"]")
+                }
+                c.profile.trustedMTA.spamHeaders = names
+            },
         ],
         "rate_limits": [
             "per_address_per_hour": Setting { raw, c, _ in c.rateLimits.perAddressPerHour = try raw.int(0...10_000) },
             "per_address_per_day": Setting { raw, c, _ in c.rateLimits.perAddressPerDay = try raw.int(0...100_000) },
+            "per_domain_per_hour": Setting { raw, c, _ in c.rateLimits.perDomainPerHour = try raw.int(0...1_000_000) },
             "global_per_hour": Setting { raw, c, _ in c.rateLimits.globalPerHour = try raw.int(0...1_000_000) },
             "information_requests_per_ticket_per_day": Setting { raw, c, _ in
                 c.rateLimits.informationRequestsPerTicketPerDay = try raw.int(0...100)

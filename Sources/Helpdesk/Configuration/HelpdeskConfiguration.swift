@@ -54,6 +54,8 @@ public struct HelpdeskConfiguration: Sendable {
     public struct RateLimits: Sendable, Equatable {
         public var perAddressPerHour = 10
         public var perAddressPerDay = 40
+        /// Answers to all mailboxes of one domain per hour.
+        public var perDomainPerHour = 100
         public var globalPerHour = 500
         public var informationRequestsPerTicketPerDay = 1
         public init() {}

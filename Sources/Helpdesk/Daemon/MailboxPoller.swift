@@ -97,7 +97,7 @@ public struct MailboxPoller: Service {
                     }
                     health.update {
                         $0.lastError = problem
-                        $0.storeUnavailable = error is DatabaseError || error is StoreUnavailable
+                        $0.storeUnavailable = StoreFault.isStoreUnavailable(error)
                     }
                     try? await queue.run { session.disconnect() }  // LOGOUT is network I/O: not on the pool
                     if once, failures >= 3 { break }
@@ -184,10 +184,7 @@ public struct MailboxPoller: Service {
         return .milliseconds(Int64(base * 1000 * Double.random(in: 0.75...1.25)))
     }
 
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? DatabaseError { return "store: \(error.message ?? "\(error.resultCode)")" }
-        return "\(error)"
-    }
+    static func describe(_ error: any Error) -> String { StoreFault.describe(error) }
 
     var isStopping: Bool { stopping.isSet }
 }
@@ -202,11 +199,6 @@ final class StopFlag: Sendable {
 /// The wall clock, in whole seconds since 1970.
 public enum WallClock {
     @Sendable public static func seconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
-}
-
-/// The storage refused a write: the message stays in the mailbox.
-struct StoreUnavailable: Error, CustomStringConvertible {
-    let description: String
 }
 
 /// One connection and what it is working on; used from the poller's own thread only.
@@ -401,8 +393,19 @@ private final class Session: @unchecked Sendable {
         if size > limit {
             let header = try mailbox.fetchHeader(uid: uid)
             return .single {
-                let outcome = try StoreStage.storing {
-                    try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now)
+                let outcome: IngestOutcome
+                do {
+                    outcome = try StoreStage.storing {
+                        try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now)
+                    }
+                } catch  where !StoreFault.isStoreUnavailable(error) {
+                    // Its header section made the pipeline fail: recorded with the reason, like any message fault.
+                    try StoreStage.storing {
+                        try context.pipeline.quarantine(header, source: source, reason: "\(error)", receivedAt: now)
+                    }
+                    logger.error("message quarantined", metadata: ["reason": "\(error)"])
+                    poller.health.metrics.quarantined(tooLarge: false)
+                    return .quarantine
                 }
                 logger.notice(
                     "message over the size limit: recorded and quarantined",
@@ -413,7 +416,9 @@ private final class Session: @unchecked Sendable {
             }
         }
         // Analysed here, on the poller's thread, while the store stage writes earlier messages.
-        let email = context.pipeline.analyse(try mailbox.fetchMessage(uid: uid))
+        let raw = try mailbox.fetchMessage(uid: uid)
+        poller.health.pollerAlive()
+        let email = context.pipeline.analyse(raw) { poller.health.pollerAlive() }
         return .email(IntakePipeline.Arrival(email: email, source: source, receivedAt: now), logger: logger)
     }
 
@@ -521,12 +526,12 @@ final class StoreStage: Sendable {
         }
     }
 
-    /// Runs a store write; SQLite errors mean the store cannot take mail now (disk full, I/O).
+    /// Runs a store write; a store fault (`StoreFault`: disk full, I/O) means the store cannot take mail now.
     static func storing<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as DatabaseError {
-            throw StoreUnavailable(description: "store refused the write: \(error.message ?? "\(error.resultCode)")")
+        } catch  where StoreFault.isStoreUnavailable(error) && !(error is StoreUnavailable) {
+            throw StoreUnavailable(error)
         }
     }
 

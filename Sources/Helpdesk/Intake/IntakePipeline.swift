@@ -66,10 +66,17 @@ public final class IntakePipeline: Sendable {
 
     /// The pure steps: parse, decode, read as an incident report. No I/O, so a caller may run them on
     /// another thread while the previous email is being stored.
-    public func analyse(_ raw: [UInt8]) -> IncomingEmail {
+    ///
+    /// `progress` is called between the steps, so a caller watched by a watchdog can show it is alive while a
+    /// large email is read. Every step is linear in the email's size (the torture suite's scaling check holds
+    /// them to it), so the gaps between calls stay short.
+    public func analyse(_ raw: [UInt8], progress: () -> Void = {}) -> IncomingEmail {
         let message = parser.parse(raw)
+        progress()
         let content = MessageContent(message)
+        progress()
         let report = extractor.extract(message, content: content)
+        progress()
         return IncomingEmail(raw: raw, sha256: SHA256.hex(raw), message: message, content: content, report: report)
     }
 
@@ -94,8 +101,9 @@ public final class IntakePipeline: Sendable {
     }
 
     /// Stores several emails, in order, with one commit (one fsync for all), each in a savepoint of its own:
-    /// an email the pipeline cannot take is rolled back alone and recorded for quarantine instead (its result
-    /// is the error), the others are kept. A storage error (disk full, I/O) commits nothing and is thrown.
+    /// an email the pipeline cannot take (a *message fault*: whatever this email's content made fail, a database
+    /// error included) is rolled back alone and recorded for quarantine instead (its result is the error), the
+    /// others are kept. A *store fault* (`StoreFault`: disk full, I/O, locked) commits nothing and is thrown.
     public func ingest(batch: [Arrival]) throws -> [Result<IngestOutcome, any Error>] {
         try store.write { db in
             var results: [Result<IngestOutcome, any Error>] = []
@@ -110,12 +118,18 @@ public final class IntakePipeline: Sendable {
                         return .commit
                     }
                     results.append(.success(outcome))
-                } catch let error as DatabaseError {
+                } catch  where StoreFault.isStoreUnavailable(error) {
                     throw error
                 } catch {
-                    try Self.recordQuarantined(
-                        arrival.email.raw, source: arrival.source, reason: "\(error)", receivedAt: arrival.receivedAt,
-                        db)
+                    // This email's own failure, rolled back alone. Recording it is a write like any other: when even
+                    // that fails, the store is what cannot write, and nothing of the batch is committed.
+                    do {
+                        try Self.recordQuarantined(
+                            arrival.email.raw, source: arrival.source, reason: "\(error)",
+                            receivedAt: arrival.receivedAt, db)
+                    } catch {
+                        throw StoreUnavailable(error)
+                    }
                     results.append(.failure(error))
                 }
             }
@@ -136,6 +150,21 @@ extension IntakePipeline {
         _ raw: [UInt8], source: MessageSource, reason: String, receivedAt now: Int64, _ db: Database
     ) throws {
         let kept = raw.count > Self.maxStoredBytes ? Array(Self.headerSection(of: raw)) : raw
+        do {
+            try db.inSavepoint {
+                try insertQuarantined(kept, source: source, reason: reason, receivedAt: now, db)
+                return .commit
+            }
+        } catch  where !StoreFault.isStoreUnavailable(error) {
+            // The bytes themselves may be what the store refuses: the reason is kept without them.
+            try insertQuarantined(
+                [], source: source, reason: reason + "; content not kept: \(error)", receivedAt: now, db)
+        }
+    }
+
+    private static func insertQuarantined(
+        _ kept: [UInt8], source: MessageSource, reason: String, receivedAt now: Int64, _ db: Database
+    ) throws {
         var record = MessageRecord(
             direction: .inbound, messageID: nil, inReplyTo: "", referenceIDs: "", fromAddress: "", subject: "",
             automated: nil, sha256: SHA256.hex(kept), raw: Data(kept), defects: "quarantined: \(reason)",
@@ -200,7 +229,11 @@ public struct IncomingEmail: Sendable {
     let content: MessageContent
     let report: IncidentReport
 
-    var sender: String { report.reporter?.address.lowercased() ?? "" }
+    /// The reporter's address as stored and answered: `MailAddress.identity` (ASCII case folded, IDNA domain), or
+    /// as written when it is not a usable mailbox.
+    var sender: String { report.reporter.map { $0.identity ?? $0.address.lowercased() } ?? "" }
+    /// The author's identity when this email may act on a ticket it refers to (`IncidentReport.mayActOnTickets`).
+    var trustedAuthor: String? { report.mayActOnTickets ? report.author?.identity : nil }
     var messageID: String? { content.envelope.messageID }
 }
 
@@ -238,8 +271,13 @@ private struct Transaction {
 
     /// Threads, files and answers the stored message.
     private func process(_ stored: inout MessageRecord) throws -> IngestOutcome {
+        if report.automated == .spam {
+            // The admin's spam filter said so: kept for staff to see, never a ticket, never filed on one.
+            try EventRecord.record(
+                "spam-received", detail: report.verdict.spam ?? "", ticketID: nil, messageID: stored.id, at: now, db)
+            return .automated(reason: AutomatedReason.spam.rawValue, ref: nil)
+        }
         let thread = try findThread()
-
         if let reason = report.automated {
             // Machine mail is kept with the ticket it refers to, and never answered.
             let ticket = thread.ticket
@@ -251,7 +289,9 @@ private struct Transaction {
         }
 
         if let ticket = thread.ticket {
-            if let size = tooLarge, ticket.accepts(email.sender), ticket.status != .closed {
+            // Only its one unambiguous, authenticated author on the ticket may act on it.
+            let isMember = email.trustedAuthor.map(ticket.accepts) ?? false
+            if let size = tooLarge, isMember, ticket.status != .closed {
                 var current = ticket
                 try file(&stored, on: ticket)
                 try EventRecord.record(
@@ -261,22 +301,25 @@ private struct Transaction {
                 try queueAnswer(.tooLarge, for: &current)
                 return .updated(ref: current.ref, status: current.status)
             }
-            if ticket.accepts(email.sender), ticket.status != .closed {
+            if isMember, ticket.status != .closed {
                 return try update(ticket, with: &stored)
             }
             let created = try createTicket(for: &stored)
-            if ticket.accepts(email.sender) {
+            if isMember {
                 try EventRecord.record(
                     "follow-up", detail: "follow-up to closed \(ticket.ref)", ticketID: created.ticket.id, at: now, db)
             } else {
-                // Someone else quoting a ticket reference cannot read or change that ticket.
-                // The detail names no address: the linked message says who it was, and goes when they are erased.
+                // Someone else quoting a ticket reference cannot read or change that ticket, and neither can a
+                // message whose author is ambiguous or failed sender authentication. The detail names no address:
+                // the linked message says who it was, and goes when they are erased.
+                let why = report.whyNotTrusted.map { " (\($0))" } ?? ""
                 try EventRecord.record(
-                    "reply-from-stranger",
-                    detail: "someone not on this ticket replied; opened \(created.ticket.ref) instead",
+                    report.whyNotTrusted == nil ? "reply-from-stranger" : "reply-not-trusted",
+                    detail:
+                        "someone who may not act on this ticket replied\(why); opened \(created.ticket.ref) instead",
                     ticketID: ticket.id, messageID: stored.id, at: now, db)
                 try EventRecord.record(
-                    "opened-instead-of-update", detail: "\(ticket.ref) belongs to another reporter",
+                    "opened-instead-of-update", detail: "\(ticket.ref) belongs to another reporter\(why)",
                     ticketID: created.ticket.id, messageID: stored.id, at: now, db)
             }
             return created.outcome
@@ -375,10 +418,12 @@ private struct Transaction {
     func createTicket(for stored: inout MessageRecord) throws -> (ticket: TicketRecord, outcome: IngestOutcome) {
         let number = try TicketRecord.nextNumber(db)
         let reference = TicketReference(prefix: configuration.identity.ticketPrefix, number: Int(number))!
-        let isPasswordReset = report.category == "password-reset" && !configuration.passwordResetURL.isEmpty
+        // Answered with the reset instructions (the configured page, or the portal's own "Forgot password?"),
+        // never asked for incident data.
+        let isPasswordReset = report.category == "password-reset"
         let status: TicketStatus = isPasswordReset ? .redirected : (report.isComplete ? .open : .suspended)
         let envelope = email.content.envelope
-        let copied = (envelope.to + envelope.cc).map { $0.address.lowercased() }
+        let copied = (envelope.to + envelope.cc).map { $0.identity ?? $0.address.lowercased() }
             .filter { !configuration.profile.ownAddresses.contains($0) && $0 != email.sender }
         var ticket = TicketRecord(
             id: nil, number: number, ref: reference.description, status: status, severity: report.severity.rawValue,
@@ -398,6 +443,11 @@ private struct Transaction {
         try EventRecord.record(
             "created", detail: "\(report.severity.rawValue), \(report.category)", ticketID: ticket.id,
             messageID: stored.id, at: now, db)
+        if case .fail(let reason) = report.verdict.authentication {
+            // Opened like any report, but it can never act on another ticket: staff see why.
+            try EventRecord.record(
+                "unauthenticated", detail: reason, ticketID: ticket.id, messageID: stored.id, at: now, db)
+        }
         if let size = tooLarge {
             try EventRecord.record(
                 "too-large", detail: "\(size) bytes; limit \(configuration.imap.maxMessageSize)", ticketID: ticket.id,
@@ -510,10 +560,20 @@ private struct Transaction {
         var suppressedBecause: String? = nil
         if recipient.isEmpty || configuration.profile.ownAddresses.contains(recipient) {
             suppressedBecause = "recipient is the helpdesk itself"
-        } else if try OutboxRecord.answersCount(to: recipient, since: now - 3600, db) >= limits.perAddressPerHour {
-            suppressedBecause = "more than \(limits.perAddressPerHour) answers to this address in an hour"
-        } else if try OutboxRecord.answersCount(to: recipient, since: now - 86_400, db) >= limits.perAddressPerDay {
-            suppressedBecause = "more than \(limits.perAddressPerDay) answers to this address in a day"
+        } else if try OutboxRecord.answersCount(toMailboxOf: recipient, since: now - 3600, db)
+            >= limits.perAddressPerHour
+        {
+            // Per mailbox, not per spelling: `victim+1@…` … `victim+14@…` reach one inbox.
+            suppressedBecause = "more than \(limits.perAddressPerHour) answers to this mailbox in an hour"
+        } else if try OutboxRecord.answersCount(toMailboxOf: recipient, since: now - 86_400, db)
+            >= limits.perAddressPerDay
+        {
+            suppressedBecause = "more than \(limits.perAddressPerDay) answers to this mailbox in a day"
+        } else if try OutboxRecord.answersCount(toDomainOf: recipient, since: now - 3600, db)
+            >= limits.perDomainPerHour
+        {
+            // One victim domain must not use up the global cap and silence everybody else.
+            suppressedBecause = "more than \(limits.perDomainPerHour) answers to this domain in an hour"
         } else if try OutboxRecord.answersCount(since: now - 3600, db) >= limits.globalPerHour {
             suppressedBecause = "more than \(limits.globalPerHour) answers in an hour"
         } else if kind == .informationRequest,

@@ -25,6 +25,45 @@ public struct TicketReference: Hashable, Sendable, CustomStringConvertible {
         self.init(prefix: prefix, number: number)
     }
 
+    /// The first reference in running text ("Re: [hd-4521] …" → HD-004521): the prefix at a word start, a dash
+    /// and 1–9 digits at a word end. One pass over the text, whatever it holds: a subject of "HD-" written ten
+    /// thousand times costs no more than any other subject of its length.
+    public static func first(in text: some StringProtocol, prefix: String) -> TicketReference? {
+        let wanted = Array(prefix.uppercased().unicodeScalars) + ["-"]
+        let scalars = Array(text.unicodeScalars)
+        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
+        func isASCIIDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 0x30 && scalar.value <= 0x39 }
+        var index = 0
+        while index + wanted.count < scalars.count {
+            defer { index += 1 }
+            if index > 0, isWordScalar(scalars[index - 1]) { continue }
+            var matched = true
+            for (offset, expected) in wanted.enumerated() {
+                let scalar = scalars[index + offset]
+                let upper = scalar.value >= 0x61 && scalar.value <= 0x7A ? scalar.value - 0x20 : scalar.value
+                if upper != expected.value {
+                    matched = false
+                    break
+                }
+            }
+            guard matched else { continue }
+            // At most ten digits are read: the candidate's length is bounded, so the scan stays linear.
+            var end = index + wanted.count
+            var number = 0
+            while end < scalars.count, end - index - wanted.count < 10, isASCIIDigit(scalars[end]) {
+                number = number * 10 + Int(scalars[end].value - 0x30)
+                end += 1
+            }
+            let digits = end - index - wanted.count
+            guard (1...9).contains(digits) else { continue }
+            if end < scalars.count, isWordScalar(scalars[end]) || scalars[end] == "-" { continue }
+            if let reference = TicketReference(prefix: prefix, number: number) { return reference }
+        }
+        return nil
+    }
+
     public var description: String {
         let digits = String(number)
         return prefix + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits

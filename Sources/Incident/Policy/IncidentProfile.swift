@@ -54,6 +54,9 @@ public struct IncidentProfile: Sendable {
     public var criticalPhrases: [String]
     /// Domains of mail and web-mail providers: a link to one of them is never the proctoring server.
     public var mailProviderDomains: [String]
+    /// The admin's own MTA, whose Authentication-Results and spam verdicts are believed; with an empty
+    /// authserv-id (the default) none are.
+    public var trustedMTA: TrustedMTA
 
     /// The domain of our own address, lower-cased.
     public var ownDomain: String? {
@@ -75,6 +78,7 @@ public struct IncidentProfile: Sendable {
         categories = Self.defaultCategories
         criticalPhrases = Self.defaultCriticalPhrases
         mailProviderDomains = Self.defaultMailProviders
+        trustedMTA = TrustedMTA(authservID: "")
     }
 
     public static let defaultLabels: [IncidentField: [String]] = [

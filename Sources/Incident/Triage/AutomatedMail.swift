@@ -5,6 +5,8 @@ public import MIME
 /// Answering robots is how helpdesks end up in mail loops and how forged senders turn a helpdesk
 /// into a spam cannon, so every signal that a message was not written by a person counts.
 public enum AutomatedReason: String, Sendable, CaseIterable, Codable {
+    /// The admin's own spam filter said so (read only above the trusted MTA's trace line).
+    case spam
     case autoSubmitted = "auto-submitted"
     case mailingList = "mailing-list"
     case bulk
@@ -39,10 +41,11 @@ public enum AutomatedMailDetector {
     ]
 
     public static func reason(
-        for message: MIMEMessage, envelope: Envelope, profile: IncidentProfile
+        for message: MIMEMessage, envelope: Envelope, profile: IncidentProfile, verdict: MTAVerdict = MTAVerdict()
     )
         -> AutomatedReason?
     {
+        if verdict.spam != nil { return .spam }
         if let value = message.headerText("auto-submitted") {
             let token = value.lowercased().trimmingSpaces.prefix { $0 != ";" && $0 != " " && $0 != "(" }
             if token != "no" { return .autoSubmitted }

@@ -8,11 +8,15 @@ public struct MailAddress: Hashable, Sendable {
     public var address: String
     /// The group's display name when the mailbox came from a group (`Team: a@x, b@y;`).
     public var group: String?
+    /// Whether the mailbox was written in a form that hides who it is: an obsolete route (`<@relay:a@b>`),
+    /// a dropped `<`, or several unquoted `@` (`a@b@c`). Readable for display, never trusted as an identity.
+    public var isAmbiguous: Bool
 
-    public init(name: String?, address: String, group: String? = nil) {
+    public init(name: String?, address: String, group: String? = nil, isAmbiguous: Bool = false) {
         self.name = name
         self.address = address
         self.group = group
+        self.isAmbiguous = isAmbiguous
     }
 }
 
@@ -322,6 +326,8 @@ private struct Segment {
     var after: [Lexeme] = []
     var firstComment: String? = nil
     var sawMailto = false
+    /// Tokens were dropped or re-read (a route, a second `<`): see `MailAddress.isAmbiguous`.
+    var ambiguous = false
     /// Set after dropping `mailto:` so the next word does not glue onto the one before it.
     var forceSpace = false
 
@@ -346,7 +352,9 @@ private struct AddressListBuilder {
         case .special(ASCII.lessThan):
             switch segment.angle {
             case .none: segment.angle = .open
-            case .open: segment.angleTokens.removeAll()  // `<<a@b>>` or a missing `>`: the last `<` wins
+            case .open:
+                segment.angleTokens.removeAll()  // `<<a@b>>` or a missing `>`: the last `<` wins
+                segment.ambiguous = true
             case .closed:
                 // `A <a@b> B <b@c>`: a missing comma, so a new mailbox starts here, named by the words between.
                 let carried = segment.after
@@ -386,7 +394,11 @@ private struct AddressListBuilder {
         switch segment.angle {
         case .open:
             // Ends an obsolete route or a `mailto:` scheme; either way what came before is not the address.
-            if case .word(let word)? = segment.angleTokens.last?.token, isMailto(word) { segment.sawMailto = true }
+            if case .word(let word)? = segment.angleTokens.last?.token, isMailto(word) {
+                segment.sawMailto = true
+            } else {
+                segment.ambiguous = true
+            }
             segment.angleTokens.removeAll()
         case .closed:
             break
@@ -427,7 +439,11 @@ private struct AddressListBuilder {
             name = bare.name ?? segment.firstComment ?? bare.trailingName
         }
         guard let address, !address.isEmpty else { return }
-        result.append(MailAddress(name: name, address: address, group: group))
+        let tokens = segment.angle != .none ? segment.angleTokens[...] : segment.phrase[...]
+        var ats = 0
+        for lexeme in tokens where isAt(lexeme.token) { ats += 1 }
+        result.append(
+            MailAddress(name: name, address: address, group: group, isAmbiguous: segment.ambiguous || ats > 1))
     }
 
     /// A mailbox written without angle brackets: `a@b`, or broken `John Doe john@x`. The address is the run of

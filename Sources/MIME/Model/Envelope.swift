@@ -13,8 +13,26 @@ public struct Envelope: Sendable, Equatable {
     public var inReplyTo: [String] = []
     /// Message-IDs from References, without angle brackets, oldest first.
     public var references: [String] = []
+    /// How many From fields the header section has (one, by RFC 5322).
+    public var fromFieldCount = 0
 
     public init() {}
+
+    /// The one mailbox that wrote the message, when the header section names exactly one unambiguously:
+    /// one From field holding one mailbox, outside a group, in a plain form, with a usable address. Only such an
+    /// author may act on what someone wrote before (a ticket). `Sender` never stands in for it.
+    public var author: MailAddress? { authorProblem == nil ? from.first : nil }
+
+    /// Why `author` is nil, in words for the audit trail.
+    public var authorProblem: String? {
+        if fromFieldCount > 1 { return "\(fromFieldCount) From fields" }
+        guard let first = from.first else { return "no From address" }
+        if from.count > 1 { return "From names \(from.count) mailboxes" }
+        if first.group != nil { return "From is a group" }
+        if first.isAmbiguous { return "From is written in an ambiguous form" }
+        if first.identity == nil { return "From is not a usable address" }
+        return nil
+    }
 }
 
 extension MIMEMessage {
@@ -28,6 +46,7 @@ extension MIMEMessage {
             for field in parts[part].headers {
                 guard let name = Self.envelopeFieldName(field, in: buffer) else { continue }
                 let raw = unfold(bytes[field.value])
+                if name == "from" { envelope.fromFieldCount += 1 }
                 if ["message-id", "date", "subject", "from"].contains(name) {
                     if seenSingletons.contains(name) {
                         problems.append("duplicate \(name) header; the first was used")
@@ -56,6 +75,16 @@ extension MIMEMessage {
                 default: break
                 }
             }
+        }
+        // Threading needs the newest references; a hostile list of thousands would cost a store lookup each.
+        let keep = limits.maxReferences
+        if envelope.inReplyTo.count > keep {
+            problems.append("In-Reply-To names \(envelope.inReplyTo.count) messages; the first \(keep) were kept")
+            envelope.inReplyTo.removeSubrange(keep...)
+        }
+        if envelope.references.count > keep {
+            problems.append("References names \(envelope.references.count) messages; the last \(keep) were kept")
+            envelope.references.removeFirst(envelope.references.count - keep)
         }
         return (envelope, problems.map { Defect(part: path, reason: $0) })
     }

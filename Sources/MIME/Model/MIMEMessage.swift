@@ -11,16 +11,19 @@ public struct MIMEMessage: Sendable {
     public let parts: [MIMEPart]
     /// What the structure parser repaired.
     public let defects: [Defect]
+    /// The limits it was parsed with; decoding on demand (the envelope's reference lists) honours them too.
+    public let limits: ParserLimits
 
     /// Parses `bytes` with default limits.
     public init(parsing bytes: [UInt8], limits: ParserLimits = ParserLimits()) {
         self = MIMEParser(limits: limits).parse(bytes)
     }
 
-    init(bytes: [UInt8], parts: [MIMEPart], defects: [Defect]) {
+    init(bytes: [UInt8], parts: [MIMEPart], defects: [Defect], limits: ParserLimits) {
         self.bytes = bytes
         self.parts = parts
         self.defects = defects
+        self.limits = limits
     }
 
     // MARK: Headers

@@ -22,7 +22,7 @@ public struct MIMEParser: Sendable {
         var scanner = StructureScanner(bytes: bytes, limits: limits)
         bytes.withUnsafeBufferPointer { scanner.run($0) }
         let defects = scanner.defects.map { Defect(part: scanner.parts[$0.entity].path, reason: $0.reason) }
-        return MIMEMessage(bytes: bytes, parts: scanner.parts, defects: defects)
+        return MIMEMessage(bytes: bytes, parts: scanner.parts, defects: defects, limits: limits)
     }
 }
 
