@@ -177,6 +177,7 @@ url = "https://proctor.example.edu/reset-password"
 per_address_per_hour = 10000
 per_address_per_day = 100000
 global_per_hour = 1000000
+per_domain_per_hour = 1000000
 information_requests_per_ticket_per_day = 100
 [log]
 level = "info"

@@ -337,6 +337,72 @@ def _million_urls(count):
     return _simple({"id": "urls"}, body)
 
 
+def _many_references(count):
+    """A reply whose References names `count` messages: it used to bind one SQL parameter each and stop intake."""
+    refs = " ".join("<%d@r.x>" % i for i in range(count))
+    return _simple({"id": "references"}, "Session ID: abc, see the thread.", extra=["References: " + refs])
+
+
+def _ticket_prefix_subject(size):
+    """A subject of "HD-" repeated: the ticket-reference search used to restart at every match."""
+    return _simple({"id": "hdsubject", "subject": "HD-" * (size // 3)}, "Exam broken.")
+
+
+# Scaling inputs (issue #16): each builds an email of about `size` bytes that stresses one scan of attacker text.
+# The hostile suite times every one at n, 2n and 4n: time must grow linearly.
+def _scale_labels(size):
+    return _simple({"id": "s-labels"}, "Session ID: x\r\nServer - y\r\nUser: z\r\n" * (size // 40))
+
+
+def _scale_quotes(size):
+    return _simple({"id": "s-quotes"}, "> > > quoted\r\nOn Mon wrote:\r\nanswer 10:32\r\n" * (size // 45))
+
+
+def _scale_long_line(size):
+    return _simple({"id": "s-line"}, "a" * size)
+
+
+def _scale_times(size):
+    return _simple({"id": "s-times"}, "at 10:32 on 11.11.2024 +03:00 (MSK) " * (size // 37))
+
+
+def _scale_hosts(size):
+    return _simple({"id": "s-hosts"}, "see proctor.example.edu:8443/x?session=1 " * (size // 42))
+
+
+def _scale_encoded_subject(size):
+    return _simple({"id": "s-ew", "subject": "=?utf-8?q?HD-=C3=A9?= " * (size // 22)}, "body")
+
+
+def _scale_addresses(size):
+    to = ", ".join("User %d <u%d@x.example>" % (i, i) for i in range(size // 24))
+    return _simple({"id": "s-to"}, "body", extra=["Cc: " + to])
+
+
+def _scale_html(size):
+    html = "<div><table><tr><td>Session ID</td><td>x</td></tr></table>" * (size // 59) + "</div>" * (size // 59)
+    return _simple({"id": "s-html"}, html, "text/html; charset=UTF-8")
+
+
+SCALING = [
+    ("references", _many_references, 12),
+    ("subject-hd", _ticket_prefix_subject, 1),
+    ("labels", _scale_labels, 1),
+    ("quotes", _scale_quotes, 1),
+    ("long-line", _scale_long_line, 1),
+    ("times", _scale_times, 1),
+    ("hosts", _scale_hosts, 1),
+    ("encoded-subject", _scale_encoded_subject, 1),
+    ("addresses", _scale_addresses, 1),
+    ("html", _scale_html, 1),
+]
+
+
+def scaling(size):
+    """[(name, bytes)]: every scaling input at about `size` bytes (the references one counts ids, ~12 bytes each)."""
+    return [(name, build(size // per)) for name, build, per in SCALING]
+
+
 def _boundary_tricks():
     yield "boundary-prefix", _simple({"id": "bp"}, "--a\r\n\r\none\r\n--ab\r\n\r\ntwo\r\n--a--\r\n", 'multipart/mixed; boundary="a"')
     yield "boundary-missing-close", _simple({"id": "bm"}, "--z\r\nContent-Type: text/plain\r\n\r\nnever closed\r\n", "multipart/mixed; boundary=z")
@@ -488,6 +554,8 @@ def hostile(seed=8, short=False):
         ("base64-1-char-lines", lambda: _one_char_lines(scale(200000, 20000))),
         ("entity-bomb-xxe", lambda: _entity_bomb(10)),
         ("urls-1000000", lambda: _million_urls(scale(1000000, 10000))),
+        ("references-300000", lambda: _many_references(scale(300000, 30000))),
+        ("subject-hd-repeated-100KB", lambda: _ticket_prefix_subject(scale(100 * 1024, 60 * 1024))),
     ]
     rest = []
     for group in (_boundary_tricks(), _charsets(), _injections(), _attachment_names(), _disguised(), _junk(rng, short)):

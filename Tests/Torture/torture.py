@@ -373,7 +373,7 @@ def crash_suite(args, result):
     n, min_kills = args.emails, args.kills
     rng = random.Random(args.seed)
     mails = mailgen.traffic(n, args.seed)
-    rig = Rig(args.bin, "crash", args.keep, toml_extra="[rate_limits]\nglobal_per_hour = 100000\n")
+    rig = Rig(args.bin, "crash", args.keep, toml_extra="[rate_limits]\nglobal_per_hour = 100000\nper_domain_per_hour = 100000\n")
     failed = False
     try:
         pending = list(mails)
@@ -743,8 +743,55 @@ def hostile_suite(args, result):
         refused = {k: v for k, v in outcomes.items() if v.startswith("refused")}
         for name, outcome in list(refused.items())[:10]:
             result.note("  %s: %s" % (name, outcome))
+        scaling_check(args, result, rig, inputs, sandbox)
     finally:
         rig.close(bool(result.failures))
+
+
+def scaling_check(args, result, rig, inputs, sandbox):
+    """Every scan of attacker text must be linear: each scaling input at n, 2n and 4n bytes, timed through
+    `helpdeskd ingest` (start-up subtracted). Quadratic work shows as 16x at 4n; linear as 4x."""
+
+    def timed(raw, name):
+        path = os.path.join(inputs, name + ".eml")
+        with open(path, "wb") as out:
+            out.write(raw)
+        best = None
+        for _ in range(2):  # the better of two runs: a loaded CI machine adds noise, never removes work
+            started = time.time()
+            proc = subprocess.run([args.bin, "ingest", "--config", rig.config, path], cwd=sandbox,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                  timeout=120)
+            seconds = time.time() - started
+            best = seconds if best is None else min(best, seconds)
+            if proc.returncode != 0:
+                result.check(False, "scaling %s: ingest exited %d" % (name, proc.returncode))
+        os.remove(path)
+        return best
+
+    base = min(timed(mailgen._simple({"id": "base-%d" % i}, "hello"), "base%d" % i) for i in range(3))
+    n = (256 << 10) if args.short else (1 << 20)
+    rows = []
+    for size in (n, 2 * n, 4 * n):
+        for name, raw in mailgen.scaling(size):
+            rows.append((name, size, max(0.0, timed(raw, "%s-%d" % (name, size)) - base)))
+    worst = (None, 0.0)
+    for name in [entry[0] for entry in mailgen.SCALING]:
+        times = [t for (what, _, t) in rows if what == name]
+        result.cases += 1
+        result.measure("scaling: %s at 4n" % name, times[2], 0)
+        # Under a quarter of a second at 4n is too fast to tell noise from growth, and harmless.
+        ratio = times[2] / times[0] if times[0] > 0.02 else 1.0
+        if times[2] >= 0.25 and ratio > 6.5:
+            result.check(False, "scaling %s: %.2f s at n, %.2f s at 2n, %.2f s at 4n (x%.1f): not linear"
+                         % (name, times[0], times[1], times[2], ratio))
+        result.check(times[2] < 30, "scaling %s: %.1f s at 4n, half the systemd watchdog" % (name, times[2]))
+        if times[2] > worst[1]:
+            worst = (name, times[2])
+        result.note("  scaling %-16s n=%d KB: %.3f / %.3f / %.3f s (x%.1f at 4n)"
+                    % (name, n >> 10, times[0], times[1], times[2], ratio))
+    result.note("scaling: %d inputs at n, 2n, 4n (n = %d KB): slowest %s at %.2f s beyond start-up (%.2f s)"
+                % (len(mailgen.SCALING), n >> 10, worst[0], worst[1], base))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -848,6 +895,53 @@ def abuse_suite(args, result):
                          % ("polite" if polite else "plain", answers, rounds, answered_after_first))
             result.note("auto-responder loop (%s robot): %d rounds, %d answers sent to it"
                         % ("Auto-Submitted" if polite else "plain", rounds, answers))
+    finally:
+        rig.close(bool(result.failures))
+
+    # Backscatter through +tags and through one domain: the caps count mailboxes and domains, not spellings.
+    result.cases += 1
+    log(" abuse: +tag and one-domain backscatter")
+    rig = Rig(args.bin, "plustag", args.keep, servers=False, toml_extra=limits)
+    try:
+        tagged = [forged_report(50000 + i, "victim+%d@victim.example.edu" % i) for i in range(40)]
+        domain = [forged_report(60000 + i, "user%d@victim.example.edu" % i) for i in range(caps["per_domain_per_hour"] + 50)]
+        ingest_dir(rig, tagged + domain, "plustag")
+        to_victim = rig.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND recipient LIKE 'victim+%'")
+        to_domain = rig.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND recipient LIKE '%@victim.example.edu'")
+        result.check(to_victim <= caps["per_address_per_hour"],
+                     "+tag: %d answers reached one mailbox through +tags (cap %d)" % (to_victim, caps["per_address_per_hour"]))
+        result.check(to_domain <= caps["per_domain_per_hour"],
+                     "domain: %d answers to one domain (cap %d)" % (to_domain, caps["per_domain_per_hour"]))
+        result.note("+tag flood: 40 tags of one mailbox -> %d answers (cap %d); %d addresses of one domain -> %d answers (cap %d)"
+                    % (to_victim, caps["per_address_per_hour"], len(domain) + 40, to_domain, caps["per_domain_per_hour"]))
+    finally:
+        rig.close(bool(result.failures))
+
+    # Ambiguous authors: forms that used to pass for the reporter must not touch the reporter's ticket.
+    result.cases += 1
+    log(" abuse: ambiguous authors")
+    rig = Rig(args.bin, "ambiguous", args.keep, servers=False)
+    try:
+        victim = "kate@victim.example.edu"
+        ingest_dir(rig, [forged_report(70000, victim)], "kate")
+        ref, subject = rig.query("SELECT ref, subject FROM ticket")[0]
+        answer_id = rig.scalar("SELECT messageID FROM outbox ORDER BY id LIMIT 1").strip("<>")
+        before = rig.query("SELECT field, value, current FROM fieldValue ORDER BY id")
+        forms = ["%s, mallory@evil.example" % victim, "undisclosed-recipients:;", "<@evil.example:%s>" % victim,
+                 "\u212aate@victim.example.edu", "Kate <%s>\r\nFrom: <%s>" % (victim, victim)]
+        for i, form in enumerate(forms):
+            attack = "\r\n".join([
+                "Message-ID: <ambiguous-%d@evil.example>" % i, "Date: " + mailgen.DATE, "From: " + form,
+                "Sender: " + victim, "To: helpdesk@example.com", "Subject: Re: [%s] %s" % (ref, subject),
+                "In-Reply-To: <%s>" % answer_id, "Content-Type: text/plain; charset=UTF-8", "",
+                "Session ID: EVIL-SESSION-%d" % i, "Server: https://evil.example", ""]).encode("utf-8")
+            ingest_dir(rig, [attack], "ambiguous%d" % i)
+        after = rig.query("SELECT field, value, current FROM fieldValue WHERE ticketId = (SELECT id FROM ticket WHERE ref = ?) ORDER BY id", (ref,))
+        result.check(after == before, "ambiguous author changed %s: %s" % (ref, after))
+        filed = rig.scalar("SELECT COUNT(*) FROM message WHERE messageID LIKE 'ambiguous-%' AND ticketId = (SELECT id FROM ticket WHERE ref = ?)", (ref,))
+        result.check(filed == 0, "ambiguous author: %d messages filed on %s" % (filed, ref))
+        result.note("ambiguous authors: %d forms (two From mailboxes, empty group + Sender, route, Kelvin sign, two From "
+                    "fields) -> %s unchanged, %d tickets of their own" % (len(forms), ref, rig.scalar("SELECT COUNT(*) FROM ticket") - 1))
     finally:
         rig.close(bool(result.failures))
 
