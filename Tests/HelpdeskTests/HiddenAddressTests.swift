@@ -144,6 +144,8 @@ import TicketStore
         "=?utf-8?q?anna?= =?utf-8?q?=40example.edu?=", "=?iso-8859-1?q?anna?=\r\n =?utf-8?b?QGV4YW1wbGUuZWR1?=",
         "anna=?utf-8?q?=40example.edu?=", "=?utf-8?q?anna=2540example.edu?=", "anna@example.edu.png",
         "\"anna@example.edu.pdf\"", "%3Canna%40example.edu%3E",
+        // Each word a token: joined, their texts read "anna@example.eduanna@example.edu".
+        "=?utf-8?q?anna=40example.edu?= =?utf-8?b?YW5uYUBleGFtcGxlLmVkdQ==?=",
     ])
     func aHiddenAddressIsFoundAndScrubbedInAnyField(_ written: String) throws {
         let raw = Array(

@@ -141,6 +141,17 @@ import Testing
         #expect(EncodedWords.sanitised(text) == decode(value).0, "\(pieces)")
     }
 
+    @Test func piecesKnowWhereOneWordEndsAndTheNextBegins() {
+        var defects: [String] = []
+        let joined = EncodedWords.pieces(
+            Array("=?utf-8?q?ab?= =?utf-8?q?c?==?utf-8?q?d?=".utf8)[...], defects: &defects)
+        #expect(joined.map(\.decoded) == ["abcd"])
+        #expect(joined.first?.seams == [2, 3])
+        // A character split across two words: no word decodes to its share, so no seam is claimed.
+        let split = EncodedWords.pieces(Array("=?utf-8?q?caf=C3?= =?utf-8?q?=A9?=".utf8)[...], defects: &defects)
+        #expect(split.map(\.decoded) == ["café"] && split.first?.seams == [])
+    }
+
     @Test func piecesUseTheIndicesOfTheSliceGiven() {
         let bytes = Array("Subject: x =?utf-8?q?y?=".utf8)
         var defects: [String] = []

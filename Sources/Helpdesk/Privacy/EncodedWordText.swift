@@ -14,6 +14,9 @@ struct EncodedWordText {
     let lowered: [UInt8]
     /// Where each piece starts in `text`, then `text.count`.
     let starts: [Int]
+    /// Offsets in `text` between two encoded words (each is a token of its own, though their texts are
+    /// joined): an address may start or end there, `anna@example.edu` repeated in adjacent words included.
+    let seams: Set<Int>
 
     /// Nil when the value has no encoded word (then its bytes are its text).
     init?(_ value: [UInt8]) {
@@ -24,10 +27,15 @@ struct EncodedWordText {
         var text: [UInt8] = []
         var lowered: [UInt8] = []
         var starts: [Int] = []
+        var seams: Set<Int> = []
         text.reserveCapacity(value.count)
         lowered.reserveCapacity(value.count)
+        var previousWasEncoded = false
         for piece in pieces {
             starts.append(text.count)
+            if piece.decoded != nil, previousWasEncoded { seams.insert(text.count) }
+            previousWasEncoded = piece.decoded != nil
+            for seam in piece.seams { seams.insert(text.count + seam) }
             if let decoded = piece.decoded {
                 text += decoded.utf8
                 lowered += ByteCase.loweredText(decoded)
@@ -42,6 +50,7 @@ struct EncodedWordText {
         self.text = text
         self.lowered = lowered
         self.starts = starts
+        self.seams = seams
     }
 
     /// Whether "=?" occurs: the only way an encoded word can start.
@@ -56,7 +65,7 @@ struct EncodedWordText {
 
     /// Where the patterns match the decoded text (and the text with percent escapes decoded), in `text`'s offsets.
     func hits(_ replacements: [(BytePattern, [UInt8])]) -> [ScrubHit] {
-        ByteScrub.hits(replacements, in: text, lowered: lowered)
+        ByteScrub.hits(replacements, in: text, lowered: lowered, seams: seams)
     }
 
     /// The raw value with each hit (in `text`'s offsets, sorted, not overlapping) replaced: text as

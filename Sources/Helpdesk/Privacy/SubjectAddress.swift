@@ -9,8 +9,8 @@ public struct SubjectAddress: Sendable, Hashable, CustomStringConvertible {
     public let value: String
     /// Finds the address as a whole address (or followed by a file extension: `anna@example.edu.png`).
     let pattern: BytePattern
-    /// Finds the address at the start of anything in a file path we recorded (`message.sourcePath`):
-    /// `anna@example.edu-2024.eml` is a file named after them, whatever follows the address.
+    /// Finds the address anywhere in a file path we recorded (`message.sourcePath`): a file named
+    /// `about-anna@example.edu-2024.eml` is named after them, whatever stands around the address.
     let pathPattern: BytePattern
 
     /// Why a request's address was refused.
@@ -54,7 +54,8 @@ struct BytePattern: Sendable, Hashable {
         /// An address: not preceded by a local-part character, not followed by a domain character
         /// (but `anna@example.edu.png`, a file named after the address, is theirs).
         case address
-        /// An address in a file path: not preceded by a local-part character; anything may follow.
+        /// An address in a file path: anything may stand before or after it (replacing a little too
+        /// much of a path we recorded costs nothing; leaving the address would).
         case addressInPath
         /// A name or phrase: not preceded or followed by a letter or digit.
         case words
@@ -96,8 +97,10 @@ struct BytePattern: Sendable, Hashable {
         return lowered == written ? [lowered] : [lowered, written]
     }
 
-    /// Where the pattern occurs in `lowered` (a `ByteCase` lower-cased copy of the text).
-    func ranges(in lowered: [UInt8]) -> [Range<Int>] {
+    /// Where the pattern occurs in `lowered` (a `ByteCase` lower-cased copy of the text). `seams` are
+    /// offsets where one token ends and the next begins whatever the bytes around them (between two
+    /// encoded words): a match may start or end there.
+    func ranges(in lowered: [UInt8], seams: Set<Int> = []) -> [Range<Int>] {
         let count = needle.count
         guard count > 0, lowered.count >= count else { return [] }
         var found: [Range<Int>] = []
@@ -110,7 +113,7 @@ struct BytePattern: Sendable, Hashable {
                 while offset <= last, let hit = memchr(base + offset, first, last - offset + 1) {
                     let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     if memcmp(base + position, pattern.baseAddress!, count) == 0,
-                        isBoundary(lowered, start: position, end: position + count)
+                        isBoundary(lowered, start: position, end: position + count, seams: seams)
                     {
                         found.append(position..<(position + count))
                         offset = position + count
@@ -125,31 +128,40 @@ struct BytePattern: Sendable, Hashable {
 
     func occurs(in lowered: [UInt8]) -> Bool { !ranges(in: lowered).isEmpty }
 
-    private func isBoundary(_ bytes: [UInt8], start: Int, end: Int) -> Bool {
+    private func isBoundary(_ bytes: [UInt8], start: Int, end: Int, seams: Set<Int>) -> Bool {
+        (seams.contains(start) || opens(bytes, at: start)) && (seams.contains(end) || closes(bytes, at: end))
+    }
+
+    /// Whether a match may start at `start`: what comes before cannot be part of the same address or word.
+    private func opens(_ bytes: [UInt8], at start: Int) -> Bool {
+        guard start > 0 else { return true }
+        let before = bytes[start - 1]
         switch kind {
-        case .address, .addressInPath:
-            if start > 0 {
-                let before = bytes[start - 1]
-                if ByteCase.isAlphanumeric(before) || before >= 0x80 || Array("._-+".utf8).contains(before) {
-                    return false
-                }
-            }
-            if kind == .addressInPath || end == bytes.count { return true }
-            let after = bytes[end]
+        case .addressInPath:
+            return true
+        case .address:
+            return !(ByteCase.isAlphanumeric(before) || before >= 0x80 || Array("._-+".utf8).contains(before))
+        case .words:
+            return !(ByteCase.isAlphanumeric(before) || before >= 0x80 && needle.first! < 0x80)
+        }
+    }
+
+    /// Whether a match may end at `end`: what follows cannot continue the address (a file extension
+    /// may) or the word.
+    private func closes(_ bytes: [UInt8], at end: Int) -> Bool {
+        guard end < bytes.count else { return true }
+        let after = bytes[end]
+        switch kind {
+        case .addressInPath:
+            return true
+        case .address:
             if ByteCase.isAlphanumeric(after) || after >= 0x80 || after == 0x2D || after == 0x5F { return false }
             if after == 0x2E, end + 1 < bytes.count, ByteCase.isAlphanumeric(bytes[end + 1]) {
                 return Self.isFileExtension(bytes, at: end + 1)
             }
             return true
         case .words:
-            if start > 0, ByteCase.isAlphanumeric(bytes[start - 1]) || bytes[start - 1] >= 0x80 && needle.first! < 0x80
-            {
-                return false
-            }
-            if end < bytes.count, ByteCase.isAlphanumeric(bytes[end]) || bytes[end] >= 0x80 && needle.last! < 0x80 {
-                return false
-            }
-            return true
+            return !(ByteCase.isAlphanumeric(after) || after >= 0x80 && needle.last! < 0x80)
         }
     }
 
@@ -214,10 +226,14 @@ enum ByteScrub {
     /// with percent escapes decoded, in `bytes`' offsets: sorted, overlapping matches merged (the first
     /// one's replacement is kept). A match found through percent escapes is replaced in percent-encoded
     /// form (`erased%40invalid`), so a URL stays a URL.
-    static func hits(_ replacements: [(BytePattern, [UInt8])], in bytes: [UInt8], lowered: [UInt8]) -> [ScrubHit] {
+    static func hits(
+        _ replacements: [(BytePattern, [UInt8])], in bytes: [UInt8], lowered: [UInt8], seams: Set<Int> = []
+    ) -> [ScrubHit] {
         var hits: [ScrubHit] = []
         for (pattern, replacement) in replacements {
-            for range in pattern.ranges(in: lowered) { hits.append(ScrubHit(range: range, replacement: replacement)) }
+            for range in pattern.ranges(in: lowered, seams: seams) {
+                hits.append(ScrubHit(range: range, replacement: replacement))
+            }
         }
         if let decoded = PercentDecoded(bytes) {
             let loweredDecoded = ByteCase.loweredUTF8(decoded.bytes)

@@ -53,6 +53,10 @@ public enum EncodedWords {
         /// The text a run of encoded words decodes to (control characters not yet replaced); nil for text
         /// as written, which reads as its bytes.
         public var decoded: String?
+        /// Where, in `decoded`'s UTF-8, one encoded word's text ends and the next one's begins: each word
+        /// is a token of its own (RFC 2047 §5), though the decoder joins their texts. Empty when a word
+        /// does not decode on its own to its share of the text (a character split across words).
+        public var seams: [Int] = []
     }
 
     /// The value cut into text as written and runs of encoded words, by the rules `decode` follows (it
@@ -63,7 +67,9 @@ public enum EncodedWords {
         scan(
             raw, defects: &defects,
             literal: { range, _ in pieces.append(Piece(range: range, decoded: nil)) },
-            run: { range, text in pieces.append(Piece(range: range, decoded: text)) })
+            run: { range, text, run in
+                pieces.append(Piece(range: range, decoded: text, seams: seams(of: run, text: text)))
+            })
         // White space the decoder dropped after a run belongs to that run: the pieces cover the value.
         for index in pieces.indices {
             let end = index + 1 < pieces.count ? pieces[index + 1].range.lowerBound : raw.endIndex
@@ -75,6 +81,29 @@ public enum EncodedWords {
         return pieces
     }
 
+    /// The bytes of a run of encoded words in one charset, and where each word's bytes end.
+    private struct Run {
+        var charset: Substring
+        var bytes: [UInt8]
+        var wordEnds: [Int]
+        var start: Int
+        var end: Int
+    }
+
+    /// `Piece.seams` of a run whose words decode to `text`.
+    private static func seams(of run: Run, text: String) -> [Int] {
+        guard run.wordEnds.count > 1 else { return [] }
+        var seams: [Int] = []
+        var joined: [UInt8] = []
+        var start = 0
+        for end in run.wordEnds {
+            if !joined.isEmpty { seams.append(joined.count) }
+            joined += CharsetDecoder.decode(run.bytes[start..<end], label: String(run.charset)).text.utf8
+            start = end
+        }
+        return joined.elementsEqual(text.utf8) ? seams : []
+    }
+
     private static func decodeWords(_ raw: ArraySlice<UInt8>, defects: inout [String]) -> String {
         var out = ""
         scan(
@@ -83,7 +112,7 @@ public enum EncodedWords {
                 let segment = raw[range]
                 out += literal(segment, isASCII: segment.allSatisfy { $0 < 0x80 }, defects: &defects)
             },
-            run: { _, text in out += text })
+            run: { _, text, _ in out += text })
         return out
     }
 
@@ -93,7 +122,7 @@ public enum EncodedWords {
     private static func scan(
         _ raw: ArraySlice<UInt8>, defects: inout [String],
         literal emitLiteral: (Range<Int>, inout [String]) -> Void,
-        run emitRun: (Range<Int>, String) -> Void
+        run emitRun: (Range<Int>, String, Run) -> Void
     ) {
         let bytes = Array(raw)
         let base = raw.startIndex
@@ -102,14 +131,14 @@ public enum EncodedWords {
         var literalStart = 0
         // Where a search for "?=" already failed: no word can close after it.
         var noTerminatorFrom = Int.max
-        var run: (charset: Substring, bytes: [UInt8], start: Int, end: Int)? = nil
+        var run: Run? = nil
         var lastWordEnd = -1
 
         func flushRun() {
             guard let current = run else { return }
             let decoded = CharsetDecoder.decode(current.bytes, label: String(current.charset))
             defects.append(contentsOf: decoded.defects)
-            emitRun((base + current.start)..<(base + current.end), decoded.text)
+            emitRun((base + current.start)..<(base + current.end), decoded.text, current)
             run = nil
         }
 
@@ -141,10 +170,12 @@ public enum EncodedWords {
                 }
                 if let current = run, current.charset.lowercased() == word.charset.lowercased() {
                     run!.bytes += word.bytes
+                    run!.wordEnds.append(run!.bytes.count)
                     run!.end = word.end
                 } else {
                     flushRun()
-                    run = (word.charset, word.bytes, i, word.end)
+                    run = Run(
+                        charset: word.charset, bytes: word.bytes, wordEnds: [word.bytes.count], start: i, end: word.end)
                 }
                 i = word.end
                 literalStart = i
