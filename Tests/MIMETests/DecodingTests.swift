@@ -111,6 +111,55 @@ import Testing
         #expect(defects.isEmpty)
     }
 
+    /// `pieces` is the reading `decode` is built on: the pieces cover the value without gap, a run of
+    /// encoded words (with the white space the decoder drops after it) decodes to the same text, and
+    /// text as written reads as its bytes. A caller can map decoded text back to the raw bytes.
+    @Test(arguments: [
+        "Re: =?utf-8?q?a?= =?utf-8?q?b?=  tail", "=?utf-8?q?a?=\r\n =?iso-8859-1?q?=E9?= c",
+        "prefix=?utf-8?q?glued?=suffix",
+        "=?utf-8?x?unknown?= =?utf-8?q?x?=", "=?utf-8?q?caf=C3?= =?utf-8?q?=A9?= ", "plain", "",
+        "a =?utf-8?q?unterminated",
+        "x =?utf-8?B?YW5uYUBleGFtcGxlLmVkdQ==?= y",
+    ])
+    func piecesCoverTheValueAndReadAsDecodeReads(_ value: String) {
+        let raw = Array(value.utf8)[...]
+        var defects: [String] = []
+        let pieces = EncodedWords.pieces(raw, defects: &defects)
+        var cursor = raw.startIndex
+        var text = ""
+        for piece in pieces {
+            #expect(piece.range.lowerBound == cursor)
+            cursor = piece.range.upperBound
+            if let decoded = piece.decoded {
+                #expect(raw[piece.range].starts(with: Array("=?".utf8)))
+                text += decoded
+            } else {
+                text += String(decoding: raw[piece.range], as: UTF8.self)
+            }
+        }
+        #expect(cursor == (pieces.isEmpty ? raw.startIndex : raw.endIndex))
+        #expect(EncodedWords.sanitised(text) == decode(value).0, "\(pieces)")
+    }
+
+    @Test func piecesKnowWhereOneWordEndsAndTheNextBegins() {
+        var defects: [String] = []
+        let joined = EncodedWords.pieces(
+            Array("=?utf-8?q?ab?= =?utf-8?q?c?==?utf-8?q?d?=".utf8)[...], defects: &defects)
+        #expect(joined.map(\.decoded) == ["abcd"])
+        #expect(joined.first?.seams == [2, 3])
+        // A character split across two words: no word decodes to its share, so no seam is claimed.
+        let split = EncodedWords.pieces(Array("=?utf-8?q?caf=C3?= =?utf-8?q?=A9?=".utf8)[...], defects: &defects)
+        #expect(split.map(\.decoded) == ["café"] && split.first?.seams == [])
+    }
+
+    @Test func piecesUseTheIndicesOfTheSliceGiven() {
+        let bytes = Array("Subject: x =?utf-8?q?y?=".utf8)
+        var defects: [String] = []
+        let pieces = EncodedWords.pieces(bytes[9...], defects: &defects)
+        #expect(pieces.map(\.range) == [9..<11, 11..<24])
+        #expect(pieces.map(\.decoded) == [nil, "y"])
+    }
+
     @Test func manyWordsAndManyOpenersStayLinear() {
         let words = String(repeating: "=?utf-8?q?a?= ", count: 20_000)
         #expect(decode(words).0 == String(repeating: "a", count: 20_000))

@@ -20,6 +20,32 @@ extension MIMEMessage {
 }
 
 @Suite struct StructureTests {
+    /// The header-only reading gives the same fields and the same end as the whole parse.
+    @Test(arguments: [
+        "Subject: Hi\r\nFrom: a@example.org\r\n\r\nHello\r\n",
+        "From evil@example.org Mon Jan  1 00:00:00 2024\r\nFrom: m@example.org\r\n\r\nx",
+        "Subject: no body\r\nTo: x@example.org\r\n",
+        "Subject: lf\nX-A: folded\n  twice\n\nbody\n",
+        "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nSubject: inner\r\n\r\nx\r\n--b--\r\n",
+        "Content-Type: message/rfc822\r\n\r\nSubject: inner\r\n\r\nx\r\n",
+        "This is not a header\r\n\r\nbody", "",
+    ])
+    func headerSectionAloneReadsAsTheWholeParse(_ text: String) {
+        let bytes = Array(text.utf8)
+        let whole = MIMEParser().parse(bytes).parts[0]
+        let section = MIMEParser().parseHeaderSection(bytes)
+        #expect(section.fields == whole.headers)
+        #expect(section.range == whole.headerRange)
+    }
+
+    @Test func headerSectionOfALongLineIsCutAsTheWholeParseCutsIt() {
+        let bytes = Array(("Subject: " + String(repeating: "a", count: 300) + "\r\nFrom: x@example.org\r\n\r\nb").utf8)
+        let limits = ParserLimits(maxHeaderLineLength: 100)
+        let section = MIMEParser(limits: limits).parseHeaderSection(bytes)
+        #expect(section.fields == MIMEParser(limits: limits).parse(bytes).parts[0].headers)
+        #expect(section.fields.first?.value.count == 100)
+    }
+
     @Test func singlePartMessage() {
         let message = MIMEParser().parse(crlf("Subject: Hi\nFrom: a@example.org\n\nHello\nworld\n"))
         #expect(message.parts.count == 1)

@@ -310,6 +310,66 @@ import Testing
         #expect(!TestSupport.portIsOpen(port))
     }
 
+    /// Ten clients that connect and say nothing, and four that send their request a byte at a time, do
+    /// not delay a scrape (they were served in turn, two seconds each: a scrape took 20 to 28 s); each
+    /// dribbler is cut off once its budget is spent, long before its request would end. The daemon runs
+    /// in a process of its own, as in production, and does its work meanwhile.
+    @Test func metricsScrapesAnswerWhileOtherClientsIdleOrDribble() async throws {
+        let installation = try Installation.start()
+        defer { installation.remove() }
+        let port = try TestSupport.freePort()
+        try installation.writeConfiguration(
+            name: "Example Helpdesk", extra: "[metrics]\nlisten = \"127.0.0.1:\(port)\"")
+        _ = try installation.dovecot.seed(messages: try Self.reports(2, tag: "scrape"))
+        let daemon = try installation.start()
+        defer {  // only matters when an expectation threw before the end
+            daemon.signal(SIGTERM)
+            daemon.wait(timeout: .seconds(5))
+        }
+        #expect(
+            await installation.wait { Self.get(port: port, path: "/metrics")?.status == "HTTP/1.1 200 OK" },
+            "\(installation.log)")
+
+        func timedScrape() -> (status: String?, seconds: Double) {
+            let started = ContinuousClock.now
+            let status = Self.get(port: port, path: "/metrics")?.status
+            let elapsed = ContinuousClock.now - started
+            return (status, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        let idle = (0..<10).compactMap { _ in TestSupport.connect(port: port) }
+        defer { idle.forEach { close($0) } }
+        #expect(idle.count == 10)
+        try await Task.sleep(for: .milliseconds(300))  // accepted before the scrape connects
+        let quiet = timedScrape()
+        #expect(quiet.status == "HTTP/1.1 200 OK")
+        #expect(quiet.seconds < 2, "a scrape took \(quiet.seconds) s beside 10 idle clients")
+
+        let slow = (0..<4).compactMap { _ in TestSupport.connect(port: port) }
+        defer { slow.forEach { close($0) } }
+        #expect(slow.count == 4)
+        let dribbling = Task.detached {
+            // "GET /metrics HTTP/1.1\r\nX-Slow: aaa…", a byte per client every 50 ms: 11 s if nobody cut them off.
+            let request = Array("GET /metrics HTTP/1.1\r\nX-Slow: ".utf8) + [UInt8](repeating: 0x61, count: 200)
+            var dropped = Set<Int32>()
+            for byte in request where dropped.count < slow.count {
+                for fd in slow where !dropped.contains(fd) {
+                    var one = byte
+                    if send(fd, &one, 1, Int32(MSG_NOSIGNAL)) != 1 { dropped.insert(fd) }
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return dropped.count
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let busy = timedScrape()
+        #expect(busy.status == "HTTP/1.1 200 OK")
+        #expect(busy.seconds < 2, "a scrape took \(busy.seconds) s beside 10 idle and 4 dribbling clients")
+        #expect(await dribbling.value == slow.count, "a dribbling client kept its connection")
+
+        daemon.signal(SIGTERM)
+        #expect(await installation.exitStatus(of: daemon) == 0, "\(installation.log)")
+    }
+
     /// With IDLE, mail is taken seconds after it lands, not at the next poll (10 minutes away here).
     @Test func idleTakesNewMailWithoutWaitingForThePoll() async throws {
         let installation = try Installation.start()

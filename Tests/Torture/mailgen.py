@@ -5,6 +5,8 @@ Every function takes an explicit random.Random or a seed, so the same arguments 
     traffic(n, seed)   -> [Mail]   realistic intake: new reports (complete and incomplete, some in the shapes
                                    of Samples/*.eml), replies to earlier reports, out-of-office replies, bounces
     hostile(seed, short) -> [(name, bytes-or-callable)]   attack and junk messages (see HOSTILE below)
+    privacy(short)     -> [(name, bytes)]   other people's mail naming the data subject ERASED only in hidden
+                                   forms (encoded words, percent escapes, file names), for `subject erase`
 """
 
 import base64
@@ -539,6 +541,45 @@ def _junk(rng, short):
             rng.shuffle(lines)
             raw = bytearray(b"\r\n".join(lines) + b"\r\n\r\n" + body)
         yield "mutant-%03d" % i, bytes(raw)
+
+
+ERASED = "victim.student@school.example"  # the data subject of the privacy cases
+
+
+def privacy(short=False):
+    """[(name, bytes)]: strangers' reports that name ERASED where a byte search does not see it.
+
+    Erasing ERASED afterwards must report clean (exit 0), and no header section may still name it
+    once decoded (torture.py checks with Python's own decoders).
+    """
+    def report(n, subject, extra=(), attachment_name=None):
+        headers = {"id": "privacy-%d" % n, "from": "Stranger %d <stranger%d@elsewhere.example>" % (n, n),
+                   "subject": subject}
+        body = "The exam page stays white. Server: proctor.example.edu\r\nSession ID: 7f3c9a%02d\r\n" % n
+        if attachment_name is None:
+            return _simple(headers, body, extra=extra)
+        b = "pv"
+        mixed = ("--%s\r\nContent-Type: text/plain\r\n\r\n%s--%s\r\nContent-Type: image/png\r\n"
+                 "Content-Disposition: attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                 % (b, body, b, attachment_name)) + b64lines(png(1280, 720)) + "\r\n--%s--\r\n" % b
+        return _simple(headers, mixed, 'multipart/mixed; boundary="%s"' % b, extra=extra)
+
+    def b_word(text):
+        return "=?UTF-8?B?%s?=" % base64.b64encode(text.encode()).decode()
+
+    local, domain = ERASED.split("@")
+    copies = 2000 if short else 20000
+    yield "privacy-encoded-subject", report(1, b_word("Prüfung:" + ERASED + " startet nicht"))
+    yield "privacy-split-words", report(2, "=?utf-8?q?about_%s?= =?iso-8859-1?q?=40%s?=" % (local, domain))
+    yield "privacy-glued-word", report(3, "Re:%s=?utf-8?q?=40%s?=" % (local, domain))
+    yield "privacy-percent-url", report(4, "Exam broken", extra=[
+        "X-Report-Link: <https://reports.example/u?who=%s%%40%s>" % (local.upper(), domain.replace(".", "%2e"))])
+    yield "privacy-file-name", report(5, "Screenshot attached", attachment_name=ERASED + ".png")
+    yield "privacy-encoded-in-comments", report(6, "Exam broken", extra=[
+        "Comments: " + b_word(ERASED.upper()), "Keywords: =?us-ascii?q?%s=2540%s?=" % (local, domain)])
+    yield "privacy-many-words-%d" % copies, report(7, "Exam broken", extra=[
+        "Comments: " + " ".join([b_word(ERASED)] * copies),
+        "X-Links: " + ",".join(["<https://r.example/?u=%s%%40%s>" % (local, domain)] * copies)])
 
 
 def hostile(seed=8, short=False):

@@ -12,6 +12,7 @@ Exit status 1 when any case failed. Python 3 standard library only.
 """
 
 import argparse
+import email.header
 import glob
 import json
 import math
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
@@ -743,6 +745,7 @@ def hostile_suite(args, result):
         refused = {k: v for k, v in outcomes.items() if v.startswith("refused")}
         for name, outcome in list(refused.items())[:10]:
             result.note("  %s: %s" % (name, outcome))
+        privacy_erasure(rig, args, result)
         scaling_check(args, result, rig, inputs, sandbox)
     finally:
         rig.close(bool(result.failures))
@@ -792,6 +795,59 @@ def scaling_check(args, result, rig, inputs, sandbox):
                     % (name, n >> 10, times[0], times[1], times[2], ratio))
     result.note("scaling: %d inputs at n, 2n, 4n (n = %d KB): slowest %s at %.2f s beyond start-up (%.2f s)"
                 % (len(mailgen.SCALING), n >> 10, worst[0], worst[1], base))
+
+
+def header_texts(raw):
+    """A raw message's header section as a reader sees it, by Python's decoders (not helpdeskd's): the
+    bytes, each field with its RFC 2047 words decoded, and both with percent escapes decoded."""
+    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+    texts = [head.decode("latin-1")]
+    for field in re.split(rb"\r?\n(?![ \t])", head):
+        name, _, value = field.partition(b":")
+        try:
+            text = str(email.header.make_header(email.header.decode_header(value.decode("latin-1"))))
+        except Exception:
+            text = value.decode("latin-1")
+        texts.append(text)
+    return texts + [urllib.parse.unquote(t) for t in texts]
+
+
+def privacy_erasure(rig, args, result):
+    """Strangers' reports naming a data subject only in hidden forms, ingested from files named after them;
+    `subject erase` must then report clean and leave no header section or value that names them."""
+    folder = os.path.join(rig.work, "privacy")
+    os.makedirs(folder)
+    subject = mailgen.ERASED
+    for index, (name, raw) in enumerate(mailgen.privacy(args.short)):
+        path = os.path.join(folder, "%03d-about-%s.eml" % (index, subject))
+        with open(path, "wb") as out:
+            out.write(raw)
+        result.cases += 1
+        code, _, err, seconds = rig.run("ingest", "--config", rig.config, "--json", path, timeout=300)
+        result.measure("hostile: " + name, seconds, 0)
+        result.check(code == 0, "privacy %s: ingest exited %d: %s" % (name, code, err[-300:]))
+    before = sum(1 for (raw,) in rig.query("SELECT raw FROM message")
+                 if any(subject in t.lower() for t in header_texts(raw)))
+    code, out, err, seconds = rig.run("subject", "erase", subject, "--config", rig.config, timeout=600)
+    result.measure("hostile: privacy erase", seconds, 0)
+    result.check(code == 0, "subject erase exited %d (address still found): %s %s"
+                 % (code, out.decode(errors="replace")[-600:], err[-300:]))
+    left = []
+    for table, column in (("message", "raw"), ("outbox", "raw")):
+        for rowid, raw in rig.query("SELECT rowid, %s FROM %s" % (column, table)):
+            if any(subject in t.lower() for t in header_texts(raw)):
+                left.append("%s.%s row %d (header)" % (table, column, rowid))
+    for (table,) in rig.query("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for row in rig.query("PRAGMA table_info(\"%s\")" % table):
+            column = row[1]
+            for rowid, value in rig.query("SELECT rowid, \"%s\" FROM \"%s\"" % (column, table)):
+                if isinstance(value, str) and subject in urllib.parse.unquote(value).lower():
+                    left.append("%s.%s row %d" % (table, column, rowid))
+    # Six name them in the header section; Python's decoder does not read the glued encoded word.
+    result.check(before >= 5, "privacy: only %d messages named the subject before the erasure" % before)
+    result.check(not left, "privacy: still named after subject erase: %s" % left[:5])
+    result.note("privacy: %d messages named %s in hidden forms; subject erase took %.1f s and left %d traces"
+                % (before, subject, seconds, len(left)))
 
 
 # ---------------------------------------------------------------------------------------------------------

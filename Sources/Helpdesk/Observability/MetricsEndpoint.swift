@@ -1,14 +1,21 @@
-import Foundation
-import Glibc
+import Dispatch
+import HTTPTypes
+import HummingbirdCore
 import Mail
+import NIOCore
+import NIOPosix
 public import Logging
 public import ServiceLifecycle
 
 /// Serves `GET /metrics` (Prometheus text format) on the `[metrics] listen` address.
 ///
-/// Deliberately tiny: one thread, one short request at a time, no keep-alive — a scraper asks every
-/// few seconds and nothing else should talk to it. Meant for a loopback address; a request that is
-/// slow, huge or not a GET of /metrics gets a short error and is closed.
+/// A small HummingbirdCore HTTP/1 server, run as one more service of the daemon's group: clients are served
+/// concurrently on one event-loop thread, so an idle, slow or stuck client never delays a scrape. Every
+/// client is bounded: at most `maxConnections` at once (more wait in the listen backlog), a request head
+/// of at most `requestLimit` bytes and a body of at most as much, and `clientBudget` to send a whole
+/// request, from connecting or from the previous answer (`MetricsConnectionBudget`). The expositions are
+/// computed one at a time on a queue of their own (they read the store), never on the event loop.
+/// Loopback addresses only: the configuration refuses others, and so does `run()`.
 public struct MetricsEndpoint: Service {
     /// Where to listen, from "host:port" ("127.0.0.1:9464", "[::1]:9464", "localhost:9464").
     public struct Address: Sendable, Equatable {
@@ -56,173 +63,96 @@ public struct MetricsEndpoint: Service {
         self.clock = clock
     }
 
+    /// Clients served at once; further connections wait in the kernel's listen backlog.
+    static let maxConnections = 32
+    /// All the time a client gets to send one whole request, from connecting or from our previous answer.
+    static let clientBudget: TimeAmount = .seconds(2)
+    /// The largest request head (request line and header fields) and the largest body accepted.
+    static let requestLimit = 8192
+
     public func run() async throws {
-        let listener: Int32
+        guard address.isLoopback else {
+            // The configuration refuses such an address already; the endpoint has no TLS and no login.
+            logger.error(
+                "metrics endpoint not started: not a loopback address",
+                metadata: ["listen": "\(address.host):\(address.port)"])
+            try? await gracefulShutdown()
+            return
+        }
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { loop.shutdownGracefully { _ in } }
         do {
-            listener = try Self.listen(on: address)
-        } catch {
+            let server = try HTTPServerBuilder.http1(
+                configuration: .init(
+                    additionalChannelHandlers: [
+                        MetricsConnectionBudget(budget: Self.clientBudget, bodyLimit: Self.requestLimit)
+                    ],
+                    httpDecoderConfiguration: .init(
+                        maxHeaderFieldSize: Self.requestLimit, maxHeaderListSize: Self.requestLimit,
+                        maxHeaderFieldCount: 100))
+            ).buildServer(
+                configuration: .init(
+                    address: .hostname(address.host, port: Int(address.port)), backlog: Self.maxConnections,
+                    availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections, logger: logger)),
+                eventLoopGroup: loop, logger: logger,
+                responder: { [self] request, writer, _ in
+                    let response = await respond(to: request)
+                    try await writer.write(response: response.head, body: response.body)
+                },
+                onServerRunning: { [logger, address] _ in
+                    logger.notice(
+                        "metrics endpoint listening", metadata: ["listen": "\(address.host):\(address.port)"])
+                })
+            try await server.run()
+        } catch  where !Task.isCancelled {
             // Metrics are an extra: without them the daemon still does its job, so say it and go on.
             logger.error(
                 "metrics endpoint not started",
                 metadata: ["listen": "\(address.host):\(address.port)", "error": "\(error)"])
             try? await gracefulShutdown()
-            return
-        }
-        logger.notice("metrics endpoint listening", metadata: ["listen": "\(address.host):\(address.port)"])
-        let stopping = StopFlag()
-        await withTaskCancellationHandler {
-            await withGracefulShutdownHandler {
-                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                    let thread = Thread { [self] in
-                        serve(listener: listener, until: stopping)
-                        close(listener)
-                        done.resume()
-                    }
-                    thread.name = "metrics"
-                    thread.start()
-                }
-            } onGracefulShutdown: {
-                stopping.set()
-            }
-        } onCancel: {
-            stopping.set()
         }
     }
 
-    /// All the time one client gets, request and response together: a slow or stuck client cannot
-    /// hold the (single) serving thread, nor delay a shutdown, for longer.
-    static let clientBudget: Duration = .seconds(2)
-    static let requestLimit = 8192
-
-    /// Accepts with a short poll timeout so that a shutdown is noticed within a quarter second.
-    private func serve(listener: Int32, until stopping: StopFlag) {
-        while !stopping.isSet {
-            var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            guard poll(&ready, 1, 250) > 0 else { continue }
-            let client = accept(listener, nil, nil)
-            guard client >= 0, Self.makeNonBlocking(client) else {
-                if client >= 0 { close(client) }
-                // EMFILE and the like: the listener stays readable, so do not spin on it.
-                if errno != EAGAIN, errno != EINTR { usleep(100_000) }
-                continue
-            }
-            answer(client, until: ContinuousClock.now + Self.clientBudget, stopping: stopping)
-            close(client)
-        }
-    }
-
-    /// Non-blocking and close-on-exec (accept4 is not visible from Swift's Glibc module).
-    static func makeNonBlocking(_ fd: Int32) -> Bool {
-        let flags = fcntl(fd, F_GETFL)
-        return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0
-    }
-
-    /// Waits until `client` is ready for `events`, the deadline passes or a shutdown starts.
-    private static func ready(
-        _ client: Int32, for events: Int32, until deadline: ContinuousClock.Instant, stopping: StopFlag
-    ) -> Bool {
-        while !stopping.isSet {
-            let left = deadline - ContinuousClock.now
-            if left <= .zero { return false }
-            var entry = pollfd(fd: client, events: Int16(events), revents: 0)
-            let milliseconds = Int32(min(250, max(1, left / .milliseconds(1))))
-            if poll(&entry, 1, milliseconds) > 0 { return true }
-        }
-        return false
-    }
-
-    private func answer(_ client: Int32, until deadline: ContinuousClock.Instant, stopping: StopFlag) {
-        var request: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 2048)
-        while request.count < Self.requestLimit, !Self.headerComplete(request) {
-            guard Self.ready(client, for: POLLIN, until: deadline, stopping: stopping) else { return }
-            let count = read(client, &chunk, chunk.count)
-            if count < 0, errno == EAGAIN || errno == EINTR { continue }
-            guard count > 0 else { break }
-            request += chunk[0..<count]
-        }
-        let route = Self.route(request)
-        let response: [UInt8]
-        switch route {
+    /// The answer to one request.
+    func respond(to request: Request) async -> Response {
+        switch Self.route(method: request.method, path: request.uri.path) {
         case .metrics, .metricsHead:
-            let body = metrics.exposition(store: contexts.current.store, health: health, now: clock())
-            response = Self.response(
-                "200 OK", contentType: "text/plain; version=0.0.4; charset=utf-8", body: body,
-                includeBody: route == .metrics)
+            let response = Self.response(
+                .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: await exposition())
+            // HEAD: the headers GET would send (its Content-Length included), without the body.
+            return request.method == .head ? response.createHeadResponse() : response
         case .notFound:
-            response = Self.response("404 Not Found", contentType: "text/plain", body: Array("try /metrics\n".utf8))
+            return Self.response(.notFound, contentType: "text/plain", body: Array("try /metrics\n".utf8))
         case .badRequest:
-            response = Self.response("400 Bad Request", contentType: "text/plain", body: [])
+            return Self.response(.badRequest, contentType: "text/plain", body: [])
         }
-        var sent = 0
-        while sent < response.count {
-            guard Self.ready(client, for: POLLOUT, until: deadline, stopping: stopping) else { return }
-            let count = response[sent...].withUnsafeBytes {
-                send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+    }
+
+    /// Expositions run one at a time, off the event loop and off Swift's cooperative threads: each
+    /// reads the store (a blocking call) and sets the shared gauges before it writes them out.
+    private static let expositions = DispatchQueue(label: "helpdeskd.metrics")
+
+    private func exposition() async -> [UInt8] {
+        await withCheckedContinuation { (done: CheckedContinuation<[UInt8], Never>) in
+            Self.expositions.async { [self] in
+                done.resume(returning: metrics.exposition(store: contexts.current.store, health: health, now: clock()))
             }
-            if count < 0, errno == EAGAIN || errno == EINTR { continue }
-            guard count > 0 else { return }
-            sent += count
         }
     }
 
     enum Route: Equatable { case metrics, metricsHead, notFound, badRequest }
 
-    /// What a request asks for, from its request line.
-    static func route(_ request: [UInt8]) -> Route {
-        guard headerComplete(request), let end = request.firstIndex(of: UInt8(ascii: "\r")) else { return .badRequest }
-        let parts = String(decoding: request[..<end], as: UTF8.self).split(separator: " ")
-        guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else { return .badRequest }
-        guard parts[0] == "GET" || parts[0] == "HEAD" else { return .badRequest }
-        let path = parts[1].split(separator: "?", maxSplits: 1).first ?? ""
+    /// What a request asks for: only GET and HEAD of /metrics (any query) are served.
+    static func route(method: HTTPRequest.Method, path: String) -> Route {
+        guard method == .get || method == .head else { return .badRequest }
         guard path == "/metrics" else { return .notFound }
-        return parts[0] == "GET" ? .metrics : .metricsHead
+        return method == .get ? .metrics : .metricsHead
     }
 
-    static func headerComplete(_ request: [UInt8]) -> Bool {
-        request.count >= 4
-            && request.indices.dropLast(3).contains { index in
-                request[index] == 13 && request[index + 1] == 10 && request[index + 2] == 13 && request[index + 3] == 10
-            }
-    }
-
-    static func response(_ status: String, contentType: String, body: [UInt8], includeBody: Bool = true) -> [UInt8] {
-        let head =
-            "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
-            + "Connection: close\r\n\r\n"
-        return Array(head.utf8) + (includeBody ? body : [])
-    }
-
-    /// A listening TCP socket on the address (numeric or "localhost"), SO_REUSEADDR so a restart
-    /// does not wait for TIME_WAIT.
-    static func listen(on address: Address) throws -> Int32 {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        // Numeric addresses only (no DNS), except the one name every host resolves locally.
-        hints.ai_flags = AI_NUMERICSERV | (address.host.hasSuffix("localhost") ? 0 : AI_NUMERICHOST)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(address.host, String(address.port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw MetricsAddressError(text: "\(address.host): \(String(cString: gai_strerror(status)))")
-        }
-        defer { freeaddrinfo(list) }
-        let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw POSIXErrorText.current("socket") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        // A connection that is reset between poll() and accept() must not block the serving thread.
-        _ = makeNonBlocking(fd)
-        guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
-            let error = POSIXErrorText.current("bind")
-            close(fd)
-            throw error
-        }
-        guard Glibc.listen(fd, 16) == 0 else {
-            let error = POSIXErrorText.current("listen")
-            close(fd)
-            throw error
-        }
-        return fd
+    static func response(_ status: HTTPResponse.Status, contentType: String, body: [UInt8]) -> Response {
+        Response(
+            status: status, headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
@@ -230,12 +160,4 @@ public struct MetricsEndpoint: Service {
 public struct MetricsAddressError: Error, CustomStringConvertible {
     public var text: String
     public var description: String { "not a host:port address: \(text)" }
-}
-
-/// A failed system call and its errno text.
-struct POSIXErrorText: Error, CustomStringConvertible {
-    var description: String
-    static func current(_ call: String) -> POSIXErrorText {
-        POSIXErrorText(description: "\(call): \(String(cString: strerror(errno)))")
-    }
 }

@@ -1,14 +1,22 @@
 import Foundation
 import MIME
 
-/// Takes an erased person out of the header section of a message kept for someone else.
+/// Takes an erased person out of the header section of a message kept for someone else, and tells
+/// where a message mentions them.
 ///
 /// Only the top-level header section changes; the body bytes stay exactly as received (they are the
 /// other person's words). In address fields (From, To, Cc, Reply-To, Delivered-To…) the
 /// person's whole mailbox — display name, address, comment — becomes `erased@invalid`; elsewhere
 /// (Subject, Received, DKIM `i=`…) their address becomes `erased@invalid` and their display name
-/// `Erased`. Text hidden in RFC 2047 encoded words is decoded and checked too: a field that mentions
-/// them there is rewritten as plain or newly encoded text.
+/// `Erased`. The address is looked for the way a reader sees it: as written, with percent escapes
+/// decoded (`anna%40example%2Eedu` in a URL), inside RFC 2047 encoded words (read as
+/// `EncodedWords.decode` reads them, split or glued words included), and followed by a file extension
+/// (`anna@example.edu.pdf`). Only the encoded words that hide a match are written anew; a
+/// percent-encoded match is replaced in percent-encoded form. `headerMentions` looks with the same
+/// eyes, so what `scrub` leaves, the completeness check (`TraceScan`) finds.
+///
+/// Hostile senders write these headers: every step is one pass over the header section (parse,
+/// search, rewrite), never a copy or a new search per match.
 struct HeaderScrubber {
     static let placeholder = "erased@invalid"
     static let namePlaceholder = "Erased"
@@ -20,6 +28,8 @@ struct HeaderScrubber {
         "disposition-notification-to", "return-receipt-to", "errors-to", "mail-followup-to", "mail-reply-to",
         "x-sender", "x-original-from", "x-forwarded-to", "x-beenthere",
     ]
+    /// Fields that make someone an addressee of a message (the sender is the `fromAddress` column's).
+    static let recipientFields: Set<String> = ["to", "cc", "bcc", "resent-to", "resent-cc", "resent-bcc"]
     /// Fields that are structure, not people: a display name found there would be a coincidence.
     static let structuralFields: Set<String> = [
         "message-id", "in-reply-to", "references", "date", "mime-version", "content-type",
@@ -41,31 +51,29 @@ struct HeaderScrubber {
 
     /// Where a message mentions the address.
     struct Mentions: Sendable {
+        /// Anywhere in the top-level header section, as `headerMentions` looks.
         var inHeaders = false
+        /// After the header section (the body, nested messages and attachments as transported).
         var inBody = false
+        /// As a mailbox of a recipient field (To, Cc, Bcc and their Resent- forms): they received it.
+        var addressed = false
         /// Display names given to the address in address fields, decoded.
         var names: [String] = []
     }
 
-    /// Where `raw` mentions the address: in its top-level header section (encoded words decoded),
-    /// in the rest (the body, nested messages and attachments as transported), and under what names.
-    func mentions(in raw: [UInt8], parsed: MIMEMessage? = nil) -> Mentions {
+    /// Where `raw` mentions the address, and under what names.
+    func mentions(in raw: [UInt8]) -> Mentions {
         var result = Mentions()
-        let lowered = ByteCase.lowered(raw)
-        let hits = address.pattern.ranges(in: lowered)
-        guard !hits.isEmpty else { return result }
-        let message = parsed ?? MIMEParser().parse(raw)
-        let root = message.parts[0]
-        let headerEnd = root.headerRange.upperBound
-        result.inBody = hits.contains { $0.lowerBound >= headerEnd }
-        result.inHeaders = hits.contains { $0.lowerBound < headerEnd }
-        for field in root.headers {
-            let name = ByteCase.lowered(raw[field.name])
-            let decoded = message.text(of: field).text
-            if !result.inHeaders, address.pattern.occurs(in: ByteCase.loweredText(decoded)) { result.inHeaders = true }
-            guard Self.addressFields.contains(String(decoding: name, as: UTF8.self)) else { continue }
+        let section = MIMEParser().parseHeaderSection(raw)
+        result.inHeaders = headerMentions(raw, section: section)
+        result.inBody = address.pattern.occurs(in: ByteCase.lowered(raw[section.range.upperBound...]))
+        guard result.inHeaders else { return result }
+        for field in section.fields {
+            let name = String(decoding: ByteCase.lowered(raw[field.name]), as: UTF8.self)
+            guard Self.addressFields.contains(name) else { continue }
             for mailbox in AddressParser.parse(String(decoding: raw[field.value], as: UTF8.self))
             where mailbox.address.lowercased() == address.value {
+                if Self.recipientFields.contains(name) { result.addressed = true }
                 guard let encoded = mailbox.name else { continue }
                 var problems: [String] = []
                 let name = EncodedWords.decode(encoded, defects: &problems)
@@ -75,9 +83,28 @@ struct HeaderScrubber {
         return result
     }
 
-    /// Where the top-level header section of `raw` ends (the offset of the blank line, or the end).
-    static func headerEnd(of raw: [UInt8]) -> Int {
-        MIMEParser().parse(raw).parts[0].headerRange.upperBound
+    /// Whether the top-level header section of `raw` mentions the address: its bytes as written or
+    /// with percent escapes decoded (field names and values, and lines that are no field), or a
+    /// field's value with its encoded words decoded.
+    func headerMentions(_ raw: [UInt8], section: HeaderSection? = nil) -> Bool {
+        let section = section ?? MIMEParser().parseHeaderSection(raw)
+        let bytes = Array(raw[..<section.range.upperBound])
+        if !ByteScrub.hits(addressOnly, in: bytes, lowered: ByteCase.lowered(bytes)).isEmpty { return true }
+        for field in section.fields {
+            if let text = EncodedWordText(Array(raw[field.value])), !text.hits(addressOnly).isEmpty { return true }
+        }
+        return false
+    }
+
+    /// Whether one of our answers mentions the address anywhere: its header section as
+    /// `headerMentions` looks, its body as sent, and its quoted-printable text decoded (a soft line
+    /// break can split an address).
+    func answerMentions(_ raw: [UInt8]) -> Bool {
+        if address.pattern.occurs(in: ByteCase.lowered(raw)) || headerMentions(raw) { return true }
+        let root = MIMEParser().parse(raw).parts[0]
+        guard root.transferEncoding == "quoted-printable" else { return false }
+        let text = QuotedPrintable.decode(raw[root.bodyRange]).bytes
+        return !ByteScrub.hits(addressOnly, in: text, lowered: ByteCase.loweredUTF8(text)).isEmpty
     }
 
     /// A display name worth scrubbing: two letters or more, not an address, not our placeholders.
@@ -89,39 +116,67 @@ struct HeaderScrubber {
 
     /// The message with the address (and known display names) taken out of its top-level header
     /// section; nil when the header section does not mention them. Everything after the header
-    /// section is kept byte for byte.
+    /// section is kept byte for byte. Each round is one pass; taking an encoded word's text out can
+    /// join what stood around it into a new match, so a round is repeated while it changes something,
+    /// at most three times.
     func scrub(_ raw: [UInt8]) -> [UInt8]? {
-        let message = MIMEParser().parse(raw)
-        let root = message.parts[0]
-        var output = raw
+        var current = raw
         var changed = false
-        for field in root.headers.reversed() {
+        for _ in 0..<3 {
+            guard let next = scrubOnce(current) else { break }
+            current = next
+            changed = true
+        }
+        return changed ? current : nil
+    }
+
+    private func scrubOnce(_ raw: [UInt8]) -> [UInt8]? {
+        let section = MIMEParser().parseHeaderSection(raw)
+        var output: [UInt8] = []
+        output.reserveCapacity(raw.count)
+        var changed = false
+        var cursor = 0
+        // Bytes outside field values (an mbox "From " line, field names, lines the parser skipped or
+        // cut): the address as written or percent-encoded.
+        func copyScrubbing(_ range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            let bytes = Array(raw[range])
+            if let clean = ByteScrub.replacing(addressOnly, in: bytes) {
+                output += clean
+                changed = true
+            } else {
+                output += bytes
+            }
+        }
+        for field in section.fields {
+            copyScrubbing(cursor..<field.value.lowerBound)
+            cursor = field.value.upperBound
             let name = String(decoding: ByteCase.lowered(raw[field.name]), as: UTF8.self)
             let isAddressField = Self.addressFields.contains(name)
             let touchesNames = !isAddressField && !Self.structuralFields.contains(name)
-            let original = Array(raw[field.value])
-            var value = original
-            if isAddressField, let scrubbed = scrubMailboxes(value) { value = scrubbed }
-            if let scrubbed = ByteScrub.replacing(addressOnly, in: value) { value = scrubbed }
-            if touchesNames, let scrubbed = ByteScrub.replacing(namesOnly, in: value) { value = scrubbed }
-            // Folding and encoded words hide text from the byte search: look at the value as read.
-            var replacement: [UInt8]? = nil
-            var problems: [String] = []
-            let decoded = EncodedWords.decode(Self.unfolded(value)[...], defects: &problems)
-            if let clean = ByteScrub.replacing(touchesNames ? addressOnly + namesOnly : addressOnly, in: decoded) {
-                let lineBreak: [UInt8] =
-                    field.value.upperBound < raw.count && raw[field.value.upperBound] == 0x0A ? [0x0A] : [0x0D, 0x0A]
-                replacement = Self.rewrittenField(
-                    name: String(decoding: raw[field.name], as: UTF8.self), text: clean, lineBreak: lineBreak)
-            }
-            if let replacement {
-                output.replaceSubrange(field.name.lowerBound..<field.value.upperBound, with: replacement)
-                changed = true
-            } else if value != original {
-                output.replaceSubrange(field.value, with: value)
+            let patterns = touchesNames ? addressOnly + namesOnly : addressOnly
+            var value = Array(raw[field.value])
+            if isAddressField, let clean = scrubMailboxes(value) {
+                value = clean
                 changed = true
             }
+            if let clean = ByteScrub.replacing(patterns, in: value) {
+                value = clean
+                changed = true
+            }
+            if let text = EncodedWordText(value) {
+                let hits = text.hits(patterns)
+                if !hits.isEmpty {
+                    let lineBreak: [UInt8] =
+                        cursor < raw.count && raw[cursor] == 0x0A ? [0x0A] : [0x0D, 0x0A]
+                    value = text.rewritten(hits, lineBreak: lineBreak)
+                    changed = true
+                }
+            }
+            output += value
         }
+        copyScrubbing(cursor..<section.range.upperBound)
+        output += raw[section.range.upperBound...]
         return changed ? output : nil
     }
 
@@ -157,30 +212,36 @@ struct HeaderScrubber {
     }
 
     /// An address-list value with every mailbox of the subject (and any display name or comment that
-    /// spells out their address) replaced; nil when none is there.
+    /// spells out their address, however encoded) replaced; nil when none is there. One pass over
+    /// the segments.
     private func scrubMailboxes(_ value: [UInt8]) -> [UInt8]? {
-        var output = value
+        var output: [UInt8] = []
+        output.reserveCapacity(value.count)
         var changed = false
-        for segment in Self.segments(of: value).reversed() {
+        var cursor = 0
+        for segment in Self.segments(of: value) {
+            output += value[cursor..<segment.lowerBound]
+            cursor = segment.upperBound
             let bytes = Array(value[segment])
-            let text = String(decoding: bytes, as: UTF8.self)
-            let mailboxes = AddressParser.parse(text)
-            var problems: [String] = []
-            let decoded = EncodedWords.decode(Self.unfolded(bytes)[...], defects: &problems)
+            let mailboxes = AddressParser.parse(String(decoding: bytes, as: UTF8.self))
+            let spellsItOut =
+                !ByteScrub.hits(addressOnly, in: bytes, lowered: ByteCase.lowered(bytes)).isEmpty
+                || EncodedWordText(bytes).map { !$0.hits(addressOnly).isEmpty } ?? false
             let isTheirs =
-                mailboxes.contains { $0.address.lowercased() == address.value }
-                || (mailboxes.isEmpty && address.pattern.occurs(in: ByteCase.loweredText(decoded)))
-            let lead = Array(bytes.prefix { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A })
+                mailboxes.contains { $0.address.lowercased() == address.value } || (mailboxes.isEmpty && spellsItOut)
+            let lead = bytes.prefix { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
             if isTheirs {
-                output.replaceSubrange(segment, with: lead + Array(Self.placeholder.utf8))
+                output += lead + Array(Self.placeholder.utf8)
                 changed = true
-            } else if address.pattern.occurs(in: ByteCase.loweredText(decoded)) {
+            } else if spellsItOut {
                 // Someone else's mailbox whose display name or comment spells out the address: keep the mailbox.
-                let bare = mailboxes.map { "<" + $0.address + ">" }.joined(separator: ", ")
-                output.replaceSubrange(segment, with: lead + Array(bare.utf8))
+                output += lead + Array(mailboxes.map { "<" + $0.address + ">" }.joined(separator: ", ").utf8)
                 changed = true
+            } else {
+                output += bytes
             }
         }
+        output += value[cursor...]
         return changed ? output : nil
     }
 
@@ -221,30 +282,5 @@ struct HeaderScrubber {
         }
         segments.append(start..<value.count)
         return segments
-    }
-
-    /// A header field written anew from text: `Name: text`, RFC 2047 encoded where needed, folded.
-    static func rewrittenField(name: String, text: String, lineBreak: [UInt8]) -> [UInt8] {
-        var writer = HeaderWriter()
-        var line: [UInt8]
-        do {
-            try writer.addText(name, text)
-            line = try writer.finish()
-        } catch {
-            line = Array((name + ": " + namePlaceholder).utf8) + [0x0D, 0x0A]
-        }
-        line.removeLast(2)
-        guard lineBreak == [0x0A] else { return line }
-        var output: [UInt8] = []
-        for byte in line where byte != 0x0D { output.append(byte) }
-        return output
-    }
-
-    /// A header value without its line breaks and surrounding white space.
-    static func unfolded(_ value: [UInt8]) -> [UInt8] {
-        var bytes = value.filter { $0 != 0x0D && $0 != 0x0A }
-        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
-        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
-        return bytes
     }
 }

@@ -7,7 +7,11 @@ import Glibc
 public struct SubjectAddress: Sendable, Hashable, CustomStringConvertible {
     /// `local@domain`, lower-cased.
     public let value: String
+    /// Finds the address as a whole address (or followed by a file extension: `anna@example.edu.png`).
     let pattern: BytePattern
+    /// Finds the address anywhere in a file path we recorded (`message.sourcePath`): a file named
+    /// `about-anna@example.edu-2024.eml` is named after them, whatever stands around the address.
+    let pathPattern: BytePattern
 
     /// Why a request's address was refused.
     public struct Invalid: Error, CustomStringConvertible {
@@ -32,6 +36,7 @@ public struct SubjectAddress: Sendable, Hashable, CustomStringConvertible {
         }
         value = lower
         pattern = BytePattern(address: Array(lower.utf8))
+        pathPattern = BytePattern(addressInPath: Array(lower.utf8))
     }
 
     public var description: String { value }
@@ -46,11 +51,24 @@ public struct SubjectAddress: Sendable, Hashable, CustomStringConvertible {
 /// `anna@example.edu` is not found inside `joanna@example.edu` or `anna@example.edu.evil.com`.
 struct BytePattern: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
-        /// An address: not preceded by a local-part character, not followed by a domain character.
+        /// An address: not preceded by a local-part character, not followed by a domain character
+        /// (but `anna@example.edu.png`, a file named after the address, is theirs).
         case address
+        /// An address in a file path: anything may stand before or after it (replacing a little too
+        /// much of a path we recorded costs nothing; leaving the address would).
+        case addressInPath
         /// A name or phrase: not preceded or followed by a letter or digit.
         case words
     }
+
+    /// File extensions that end a file name rather than continue a domain: `anna@example.edu.pdf`.
+    /// (A few are also top-level domains; such a file name is taken for theirs.)
+    static let fileExtensions: Set<[UInt8]> = Set(
+        [
+            "eml", "msg", "mbox", "txt", "log", "csv", "json", "xml", "html", "htm", "pdf", "doc", "docx", "odt",
+            "xls", "xlsx", "ods", "ppt", "pptx", "png", "jpg", "jpeg", "gif", "bmp", "webp", "heic", "heif", "tif",
+            "tiff", "svg", "zip", "gz", "tgz", "7z", "rar", "mp4", "mov", "webm", "mp3", "wav", "vcf", "ics",
+        ].map { Array($0.utf8) })
 
     /// Lower-cased (ASCII letters; other bytes as given).
     let needle: [UInt8]
@@ -59,6 +77,11 @@ struct BytePattern: Sendable, Hashable {
     init(address: [UInt8]) {
         needle = ByteCase.lowered(address)
         kind = .address
+    }
+
+    init(addressInPath: [UInt8]) {
+        needle = ByteCase.lowered(addressInPath)
+        kind = .addressInPath
     }
 
     init(words: [UInt8]) {
@@ -74,8 +97,10 @@ struct BytePattern: Sendable, Hashable {
         return lowered == written ? [lowered] : [lowered, written]
     }
 
-    /// Where the pattern occurs in `lowered` (a `ByteCase` lower-cased copy of the text).
-    func ranges(in lowered: [UInt8]) -> [Range<Int>] {
+    /// Where the pattern occurs in `lowered` (a `ByteCase` lower-cased copy of the text). `seams` are
+    /// offsets where one token ends and the next begins whatever the bytes around them (between two
+    /// encoded words): a match may start or end there.
+    func ranges(in lowered: [UInt8], seams: Set<Int> = []) -> [Range<Int>] {
         let count = needle.count
         guard count > 0, lowered.count >= count else { return [] }
         var found: [Range<Int>] = []
@@ -88,7 +113,7 @@ struct BytePattern: Sendable, Hashable {
                 while offset <= last, let hit = memchr(base + offset, first, last - offset + 1) {
                     let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     if memcmp(base + position, pattern.baseAddress!, count) == 0,
-                        isBoundary(lowered, start: position, end: position + count)
+                        isBoundary(lowered, start: position, end: position + count, seams: seams)
                     {
                         found.append(position..<(position + count))
                         offset = position + count
@@ -103,31 +128,55 @@ struct BytePattern: Sendable, Hashable {
 
     func occurs(in lowered: [UInt8]) -> Bool { !ranges(in: lowered).isEmpty }
 
-    private func isBoundary(_ bytes: [UInt8], start: Int, end: Int) -> Bool {
+    private func isBoundary(_ bytes: [UInt8], start: Int, end: Int, seams: Set<Int>) -> Bool {
+        (seams.contains(start) || opens(bytes, at: start)) && (seams.contains(end) || closes(bytes, at: end))
+    }
+
+    /// Whether a match may start at `start`: what comes before cannot be part of the same address or word.
+    private func opens(_ bytes: [UInt8], at start: Int) -> Bool {
+        guard start > 0 else { return true }
+        let before = bytes[start - 1]
         switch kind {
+        case .addressInPath:
+            return true
         case .address:
-            if start > 0 {
-                let before = bytes[start - 1]
-                if ByteCase.isAlphanumeric(before) || before >= 0x80 || Array("._-+".utf8).contains(before) {
-                    return false
-                }
-            }
-            if end < bytes.count {
-                let after = bytes[end]
-                if ByteCase.isAlphanumeric(after) || after >= 0x80 || after == 0x2D || after == 0x5F { return false }
-                if after == 0x2E, end + 1 < bytes.count, ByteCase.isAlphanumeric(bytes[end + 1]) { return false }
+            return !(ByteCase.isAlphanumeric(before) || before >= 0x80 || Array("._-+".utf8).contains(before))
+        case .words:
+            return !(ByteCase.isAlphanumeric(before) || before >= 0x80 && needle.first! < 0x80)
+        }
+    }
+
+    /// Whether a match may end at `end`: what follows cannot continue the address (a file extension
+    /// may) or the word.
+    private func closes(_ bytes: [UInt8], at end: Int) -> Bool {
+        guard end < bytes.count else { return true }
+        let after = bytes[end]
+        switch kind {
+        case .addressInPath:
+            return true
+        case .address:
+            if ByteCase.isAlphanumeric(after) || after >= 0x80 || after == 0x2D || after == 0x5F { return false }
+            if after == 0x2E, end + 1 < bytes.count, ByteCase.isAlphanumeric(bytes[end + 1]) {
+                return Self.isFileExtension(bytes, at: end + 1)
             }
             return true
         case .words:
-            if start > 0, ByteCase.isAlphanumeric(bytes[start - 1]) || bytes[start - 1] >= 0x80 && needle.first! < 0x80
-            {
-                return false
-            }
-            if end < bytes.count, ByteCase.isAlphanumeric(bytes[end]) || bytes[end] >= 0x80 && needle.last! < 0x80 {
-                return false
-            }
-            return true
+            return !(ByteCase.isAlphanumeric(after) || after >= 0x80 && needle.last! < 0x80)
         }
+    }
+
+    /// Whether `bytes` from `start` (after a dot) is a known file extension that ends there: followed by
+    /// nothing, or by a byte that cannot continue a domain.
+    private static func isFileExtension(_ bytes: [UInt8], at start: Int) -> Bool {
+        var end = start
+        while end < bytes.count, end - start <= 5, ByteCase.isAlphanumeric(bytes[end]) { end += 1 }
+        if end < bytes.count {
+            let after = bytes[end]
+            if ByteCase.isAlphanumeric(after) || after >= 0x80 || after == 0x2D || after == 0x5F || after == 0x2E {
+                return false
+            }
+        }
+        return fileExtensions.contains(Array(bytes[start..<end]))
     }
 }
 
@@ -136,6 +185,13 @@ enum ByteCase {
     /// ASCII letters lower-cased; every other byte as it is (raw mail is not always UTF-8).
     static func lowered(_ bytes: some Collection<UInt8>) -> [UInt8] {
         bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    }
+
+    /// Bytes that may be UTF-8 text: lower-cased as `loweredText` when they are, as `lowered` when not.
+    static func loweredUTF8(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return lowered(bytes) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return lowered(bytes) }
+        return loweredText(text)
     }
 
     /// Text lower-cased character by character where that keeps the UTF-8 length.
@@ -157,29 +213,83 @@ enum ByteCase {
     }
 }
 
-/// Replaces pattern matches in bytes or text.
+/// A match to replace: where, in the bytes searched, and with what.
+struct ScrubHit: Sendable, Equatable {
+    var range: Range<Int>
+    var replacement: [UInt8]
+}
+
+/// Finds and replaces pattern matches in bytes or text, as written and with percent escapes decoded
+/// (`anna%40example%2Eedu`), in one pass over each.
 enum ByteScrub {
+    /// Where any pattern matches `bytes` (`lowered` is their `ByteCase` lower-cased copy), as written or
+    /// with percent escapes decoded, in `bytes`' offsets: sorted, overlapping matches merged (the first
+    /// one's replacement is kept). A match found through percent escapes is replaced in percent-encoded
+    /// form (`erased%40invalid`), so a URL stays a URL.
+    static func hits(
+        _ replacements: [(BytePattern, [UInt8])], in bytes: [UInt8], lowered: [UInt8], seams: Set<Int> = []
+    ) -> [ScrubHit] {
+        var hits: [ScrubHit] = []
+        for (pattern, replacement) in replacements {
+            for range in pattern.ranges(in: lowered, seams: seams) {
+                hits.append(ScrubHit(range: range, replacement: replacement))
+            }
+        }
+        if let decoded = PercentDecoded(bytes) {
+            let loweredDecoded = ByteCase.loweredUTF8(decoded.bytes)
+            for (pattern, replacement) in replacements {
+                for range in pattern.ranges(in: loweredDecoded) {
+                    let source = decoded.source(of: range)
+                    let escaped = bytes[source].contains(0x25)
+                    hits.append(
+                        ScrubHit(
+                            range: source, replacement: escaped ? PercentDecoded.escaped(replacement) : replacement))
+                }
+            }
+        }
+        return merged(hits)
+    }
+
+    /// `hits` sorted by start, overlapping ones joined into one.
+    static func merged(_ hits: [ScrubHit]) -> [ScrubHit] {
+        guard hits.count > 1 else { return hits }
+        var merged: [ScrubHit] = []
+        merged.reserveCapacity(hits.count)
+        for hit in hits.sorted(by: {
+            ($0.range.lowerBound, -$0.range.upperBound) < ($1.range.lowerBound, -$1.range.upperBound)
+        }) {
+            if let last = merged.last, hit.range.lowerBound < last.range.upperBound {
+                if hit.range.upperBound > last.range.upperBound {
+                    merged[merged.count - 1].range = last.range.lowerBound..<hit.range.upperBound
+                }
+            } else {
+                merged.append(hit)
+            }
+        }
+        return merged
+    }
+
+    /// `bytes` with each hit replaced (hits sorted and not overlapping, as `hits` gives them).
+    static func applying(_ hits: [ScrubHit], to bytes: some Collection<UInt8>) -> [UInt8] {
+        let bytes = Array(bytes)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var cursor = 0
+        for hit in hits {
+            output += bytes[cursor..<hit.range.lowerBound]
+            output += hit.replacement
+            cursor = hit.range.upperBound
+        }
+        output += bytes[cursor...]
+        return output
+    }
+
     /// `bytes` with every match of each pattern replaced; nil when nothing matched.
     static func replacing(
         _ replacements: [(BytePattern, [UInt8])], in bytes: [UInt8], lowered: [UInt8]? = nil
     ) -> [UInt8]? {
-        let lowered = lowered ?? ByteCase.lowered(bytes)
-        var hits: [(Range<Int>, [UInt8])] = []
-        for (pattern, replacement) in replacements {
-            hits += pattern.ranges(in: lowered).map { ($0, replacement) }
-        }
-        guard !hits.isEmpty else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var cursor = 0
-        for (range, replacement) in hits.sorted(by: { $0.0.lowerBound < $1.0.lowerBound })
-        where range.lowerBound >= cursor {
-            output += bytes[cursor..<range.lowerBound]
-            output += replacement
-            cursor = range.upperBound
-        }
-        output += bytes[cursor...]
-        return output
+        let found = hits(replacements, in: bytes, lowered: lowered ?? ByteCase.lowered(bytes))
+        return found.isEmpty ? nil : applying(found, to: bytes)
     }
 
     /// `text` with every match replaced (matching on its lower-cased form); nil when nothing matched.
@@ -188,5 +298,10 @@ enum ByteScrub {
         return replacing(replacements, in: bytes, lowered: ByteCase.loweredText(text)).map {
             String(decoding: $0, as: UTF8.self)
         }
+    }
+
+    /// Whether `pattern` matches `text` as written or with percent escapes decoded.
+    static func occurs(_ pattern: BytePattern, in text: String) -> Bool {
+        !hits([(pattern, [])], in: Array(text.utf8), lowered: ByteCase.loweredText(text)).isEmpty
     }
 }

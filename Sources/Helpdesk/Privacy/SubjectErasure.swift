@@ -244,9 +244,10 @@ private struct ErasureTransaction {
             try updated.update(db)
             changes[ticket.id!, default: TicketChanges()].uncopied = true
         }
-        // Their own messages are all deleted: what remains of the scope's messages names them in the headers.
-        for message in scope.messages where !doomed.contains(message.id!) && scope.namedInHeaders.contains(message.id!)
-        {
+        // What remains of the messages that name them in the header section: those they received, and
+        // other people's that mention them (a Subject, a URL, an encoded word…). Those they sent are gone.
+        for message in scope.messages + scope.mentioningInHeaders
+        where !doomed.contains(message.id!) && scope.namedInHeaders.contains(message.id!) {
             var updated = try MessageRecord.fetchOne(db, key: message.id!) ?? message
             var touched = false
             if let raw = scrubber.scrub([UInt8](updated.raw)) {
@@ -325,24 +326,26 @@ private struct ErasureTransaction {
         return report
     }
 
-    /// Replaces the address in every text value of every table (blobs are handled above).
+    /// Replaces the address in every text value of every table (blobs are handled above), as written
+    /// or percent-encoded; in file paths we recorded (`message.sourcePath`) whatever follows it.
     private func scrubTextColumns() throws -> Int {
         var changed = 0
-        let placeholder = [(subject.pattern, Array(HeaderScrubber.placeholder.utf8))]
         for table in try TraceScan.tables(db) {
             for column in try TraceScan.columns(of: table, db) {
+                let pattern = TraceScan.pattern(for: subject, table: table, column: column)
+                let placeholder = [(pattern, Array(HeaderScrubber.placeholder.utf8))]
+                let quoted = column.quotedDatabaseIdentifier
                 let rows = try Row.fetchAll(
                     db,
                     sql:
-                        "SELECT rowid AS rid, \(column.quotedDatabaseIdentifier) AS value FROM \(table.quotedDatabaseIdentifier) "
-                        + "WHERE typeof(\(column.quotedDatabaseIdentifier)) = 'text' AND instr(lower(\(column.quotedDatabaseIdentifier)), ?) > 0",
+                        "SELECT rowid AS rid, \(quoted) AS value FROM \(table.quotedDatabaseIdentifier) "
+                        + "WHERE typeof(\(quoted)) = 'text' AND (instr(lower(\(quoted)), ?) > 0 OR instr(\(quoted), '%') > 0)",
                     arguments: [subject.value])
                 for row in rows {
                     let text: String = row["value"]
                     guard let clean = ByteScrub.replacing(placeholder, in: text) else { continue }
                     try db.execute(
-                        sql:
-                            "UPDATE \(table.quotedDatabaseIdentifier) SET \(column.quotedDatabaseIdentifier) = ? WHERE rowid = ?",
+                        sql: "UPDATE \(table.quotedDatabaseIdentifier) SET \(quoted) = ? WHERE rowid = ?",
                         arguments: [clean, row["rid"] as Int64])
                     changed += 1
                 }
@@ -411,7 +414,10 @@ public struct Trace: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(table).\(column) row \(rowID) (\(place.rawValue))" }
 }
 
-/// Looks for an address in every value of every table: text, and blobs as bytes.
+/// Looks for an address in every value of every table: text, and blobs as bytes, the way the erasure
+/// looks for it (`HeaderScrubber`, `ByteScrub`): as written, percent-encoded, followed by a file
+/// extension; in the header sections of messages and in our answers also inside encoded words (and in
+/// an answer's quoted-printable text).
 public enum TraceScan {
     /// Every place in `store` where `subject`'s address is found.
     public static func run(in store: TicketStore, for subject: SubjectAddress) throws -> [Trace] {
@@ -420,8 +426,10 @@ public enum TraceScan {
 
     static func run(_ db: Database, for subject: SubjectAddress) throws -> [Trace] {
         var traces: [Trace] = []
+        let scrubber = HeaderScrubber(address: subject, names: [])
         for table in try tables(db) {
             for column in try columns(of: table, db) {
+                let pattern = pattern(for: subject, table: table, column: column)
                 let rows = try Row.fetchCursor(
                     db,
                     sql:
@@ -430,28 +438,27 @@ public enum TraceScan {
                 while let row = try rows.next() {
                     let rowID: Int64 = row["rid"]
                     let value: DatabaseValue = row["value"]
+                    func trace(_ place: Trace.Place) {
+                        traces.append(Trace(table: table, column: column, rowID: rowID, place: place))
+                    }
                     switch value.storage {
                     case .string(let text):
-                        if subject.pattern.occurs(in: ByteCase.loweredText(text)) {
-                            traces.append(Trace(table: table, column: column, rowID: rowID, place: .value))
-                        }
+                        if ByteScrub.occurs(pattern, in: text) { trace(.value) }
                     case .blob(let data):
                         let bytes = [UInt8](data)
-                        let hits = subject.pattern.ranges(in: ByteCase.lowered(bytes))
-                        guard !hits.isEmpty else { continue }
-                        if table == "message", column == "raw" {
-                            let headerEnd = HeaderScrubber.headerEnd(of: bytes)
-                            if hits.contains(where: { $0.lowerBound < headerEnd }) {
-                                traces.append(Trace(table: table, column: column, rowID: rowID, place: .header))
+                        switch (table, column) {
+                        case ("message", "raw"):
+                            let mentions = scrubber.mentions(in: bytes)
+                            if mentions.inHeaders { trace(.header) }
+                            if mentions.inBody { trace(.body) }
+                        case ("outbox", "raw"):
+                            if scrubber.answerMentions(bytes) { trace(.value) }
+                        case ("attachment", _):
+                            if pattern.occurs(in: ByteCase.lowered(bytes)) { trace(.attachment) }
+                        default:
+                            if !ByteScrub.hits([(pattern, [])], in: bytes, lowered: ByteCase.lowered(bytes)).isEmpty {
+                                trace(.value)
                             }
-                            if hits.contains(where: { $0.lowerBound >= headerEnd }) {
-                                traces.append(Trace(table: table, column: column, rowID: rowID, place: .body))
-                            }
-                        } else {
-                            traces.append(
-                                Trace(
-                                    table: table, column: column, rowID: rowID,
-                                    place: table == "attachment" ? .attachment : .value))
                         }
                     default:
                         continue
@@ -460,6 +467,12 @@ public enum TraceScan {
             }
         }
         return traces
+    }
+
+    /// The pattern a column is searched with: file paths we recorded take the address with anything
+    /// after it (a file named after them), everything else the address as such.
+    static func pattern(for subject: SubjectAddress, table: String, column: String) -> BytePattern {
+        table == "message" && column == "sourcePath" ? subject.pathPattern : subject.pattern
     }
 
     /// The store's tables (SQLite's and the migrator's bookkeeping aside).

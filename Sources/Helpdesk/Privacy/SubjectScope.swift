@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import TicketStore
 
-/// Rows whose raw bytes mention an address, found by reading every message and answer once.
+/// Rows that mention an address, found by reading every message and answer once: anywhere in their
+/// bytes as written, or in their header section as a reader sees it (`HeaderScrubber`: encoded
+/// words and percent escapes decoded).
 ///
 /// The scan reads the whole store, so it runs on a snapshot outside any write transaction (the
 /// daemon keeps ingesting meanwhile); the erasure's transaction then re-checks these rows and any
@@ -15,13 +17,16 @@ struct MentionScan: Sendable {
 
     static func run(_ db: Database, for subject: SubjectAddress) throws -> MentionScan {
         var scan = MentionScan()
+        let scrubber = HeaderScrubber(address: subject, names: [])
         let messages = try Row.fetchCursor(db, sql: "SELECT id, fromAddress, raw FROM message ORDER BY id")
         while let row = try messages.next() {
             let id: Int64 = row["id"]
             scan.lastMessageID = max(scan.lastMessageID, id)
             let from: String = row["fromAddress"]
-            let raw: Data = row["raw"]
-            if from.lowercased() == subject.value || subject.pattern.occurs(in: ByteCase.lowered(raw)) {
+            let raw = [UInt8](row["raw"] as Data)
+            if from.lowercased() == subject.value || subject.pattern.occurs(in: ByteCase.lowered(raw))
+                || scrubber.headerMentions(raw)
+            {
                 scan.messageIDs.insert(id)
             }
         }
@@ -30,8 +35,7 @@ struct MentionScan: Sendable {
             let id: Int64 = row["id"]
             scan.lastOutboxID = max(scan.lastOutboxID, id)
             let recipient: String = row["recipient"]
-            let raw: Data = row["raw"]
-            if recipient.lowercased() == subject.value || subject.pattern.occurs(in: ByteCase.lowered(raw)) {
+            if recipient.lowercased() == subject.value || scrubber.answerMentions([UInt8](row["raw"] as Data)) {
                 scan.outboxIDs.insert(id)
             }
         }
@@ -42,23 +46,26 @@ struct MentionScan: Sendable {
 /// Everything in the store tied to one address, read in one transaction.
 ///
 /// - Their tickets: those they reported.
-/// - Their messages: those they sent (From), wherever they are filed, and those whose header section
-///   names them (they were an addressee, or copied) — they hold those already.
+/// - Their messages: those they sent (From), wherever they are filed, and those they received (a
+///   mailbox of To, Cc or Bcc) — they hold those already.
 /// - Tickets they take part in: where they are copied, or where one of their messages is filed.
-/// - Messages that mention them only in the body (someone else wrote about them) are listed apart:
-///   those are the other person's words.
+/// - Messages of other people that only mention them — in a Subject, a URL, an encoded word, the body —
+///   are not theirs: they are listed apart (the erasure scrubs the header sections, the export leaves
+///   them out).
 struct SubjectScope {
     let subject: SubjectAddress
     /// Tickets they reported.
     var ownTickets: [TicketRecord] = []
     /// Other tickets: they are copied, or one of their messages is filed there.
     var otherTickets: [TicketRecord] = []
-    /// Messages that are theirs: sent by them, or naming them in the header section.
+    /// Messages that are theirs: sent by them, or received (they are a recipient).
     var messages: [MessageRecord] = []
     /// Of `messages`, those they sent.
     var sent: Set<Int64> = []
-    /// Messages (theirs or not) whose header section names them.
+    /// Messages (theirs or not) whose header section mentions them, however written.
     var namedInHeaders: Set<Int64> = []
+    /// Messages of other people whose header section mentions them, for the erasure to scrub.
+    var mentioningInHeaders: [MessageRecord] = []
     /// Messages that mention their address after the header section.
     var namedInBody: Set<Int64> = []
     /// Display names they were given, decoded.
@@ -106,7 +113,11 @@ struct SubjectScope {
             if mentions.inHeaders { scope.namedInHeaders.insert(id) }
             if mentions.inBody { scope.namedInBody.insert(id) }
             for name in mentions.names where !scope.names.contains(name) { scope.names.append(name) }
-            if isSent || mentions.inHeaders { scope.messages.append(message) }
+            if isSent || mentions.addressed {
+                scope.messages.append(message)
+            } else if mentions.inHeaders {
+                scope.mentioningInHeaders.append(message)
+            }
         }
 
         let own = scope.ownTicketIDs
@@ -130,7 +141,7 @@ struct SubjectScope {
             db,
             sql: "SELECT * FROM outbox WHERE (id IN (\(sqlList(scan.outboxIDs))) OR id > ?) AND lower(recipient) <> ?",
             arguments: [scan.lastOutboxID, subject.value])
-        for answer in answerCandidates where subject.pattern.occurs(in: ByteCase.lowered(answer.raw)) {
+        for answer in answerCandidates where scrubber.answerMentions([UInt8](answer.raw)) {
             scope.answersMentioning.insert(answer.id!)
         }
         return scope

@@ -44,22 +44,101 @@ public enum EncodedWords {
         var end: Int
     }
 
+    /// A stretch of a raw header value, as the decoder reads it: text as written, or a run of encoded words
+    /// and what they decode to. Pieces follow each other without gaps; a run's range includes the white
+    /// space after its words that the decoder drops.
+    public struct Piece: Sendable, Equatable {
+        /// Where the piece is, in the indices of the value given to `pieces(_:defects:)`.
+        public var range: Range<Int>
+        /// The text a run of encoded words decodes to (control characters not yet replaced); nil for text
+        /// as written, which reads as its bytes.
+        public var decoded: String?
+        /// Where, in `decoded`'s UTF-8, one encoded word's text ends and the next one's begins: each word
+        /// is a token of its own (RFC 2047 §5), though the decoder joins their texts. Empty when a word
+        /// does not decode on its own to its share of the text (a character split across words).
+        public var seams: [Int] = []
+    }
+
+    /// The value cut into text as written and runs of encoded words, by the rules `decode` follows (it
+    /// joins these pieces): a caller can find where in the raw value a piece of decoded text came from.
+    /// One pass; every byte is looked at a bounded number of times.
+    public static func pieces(_ raw: ArraySlice<UInt8>, defects: inout [String]) -> [Piece] {
+        var pieces: [Piece] = []
+        scan(
+            raw, defects: &defects,
+            literal: { range, _ in pieces.append(Piece(range: range, decoded: nil)) },
+            run: { range, text, run in
+                pieces.append(Piece(range: range, decoded: text, seams: seams(of: run, text: text)))
+            })
+        // White space the decoder dropped after a run belongs to that run: the pieces cover the value.
+        for index in pieces.indices {
+            let end = index + 1 < pieces.count ? pieces[index + 1].range.lowerBound : raw.endIndex
+            if pieces[index].range.upperBound < end { pieces[index].range = pieces[index].range.lowerBound..<end }
+        }
+        if let first = pieces.first, first.range.lowerBound > raw.startIndex {
+            pieces.insert(Piece(range: raw.startIndex..<first.range.lowerBound, decoded: nil), at: 0)
+        }
+        return pieces
+    }
+
+    /// The bytes of a run of encoded words in one charset, and where each word's bytes end.
+    private struct Run {
+        var charset: Substring
+        var bytes: [UInt8]
+        var wordEnds: [Int]
+        var start: Int
+        var end: Int
+    }
+
+    /// `Piece.seams` of a run whose words decode to `text`.
+    private static func seams(of run: Run, text: String) -> [Int] {
+        guard run.wordEnds.count > 1 else { return [] }
+        var seams: [Int] = []
+        var joined: [UInt8] = []
+        var start = 0
+        for end in run.wordEnds {
+            if !joined.isEmpty { seams.append(joined.count) }
+            joined += CharsetDecoder.decode(run.bytes[start..<end], label: String(run.charset)).text.utf8
+            start = end
+        }
+        return joined.elementsEqual(text.utf8) ? seams : []
+    }
+
     private static func decodeWords(_ raw: ArraySlice<UInt8>, defects: inout [String]) -> String {
-        let bytes = Array(raw)
-        let n = bytes.count
         var out = ""
+        scan(
+            raw, defects: &defects,
+            literal: { range, defects in
+                let segment = raw[range]
+                out += literal(segment, isASCII: segment.allSatisfy { $0 < 0x80 }, defects: &defects)
+            },
+            run: { _, text, _ in out += text })
+        return out
+    }
+
+    /// The one reading of a value with encoded words: calls `literal` for each stretch of text as written
+    /// and `run` for each run of adjacent encoded words in one charset (with its decoded text), in order.
+    /// Ranges are in `raw`'s indices.
+    private static func scan(
+        _ raw: ArraySlice<UInt8>, defects: inout [String],
+        literal emitLiteral: (Range<Int>, inout [String]) -> Void,
+        run emitRun: (Range<Int>, String, Run) -> Void
+    ) {
+        let bytes = Array(raw)
+        let base = raw.startIndex
+        let n = bytes.count
         var i = 0
         var literalStart = 0
         // Where a search for "?=" already failed: no word can close after it.
         var noTerminatorFrom = Int.max
-        var run: (charset: Substring, bytes: [UInt8])? = nil
+        var run: Run? = nil
         var lastWordEnd = -1
 
         func flushRun() {
             guard let current = run else { return }
             let decoded = CharsetDecoder.decode(current.bytes, label: String(current.charset))
             defects.append(contentsOf: decoded.defects)
-            out += decoded.text
+            emitRun((base + current.start)..<(base + current.end), decoded.text, current)
             run = nil
         }
 
@@ -72,7 +151,7 @@ public enum EncodedWords {
                 return
             }
             flushRun()
-            out += literal(segment, isASCII: segment.allSatisfy { $0 < 0x80 }, defects: &defects)
+            emitLiteral((base + literalStart)..<(base + end), &defects)
             literalStart = end
         }
 
@@ -93,9 +172,12 @@ public enum EncodedWords {
                 // joined so far, once per word (quadratic on a subject of thousands of words).
                 if run?.charset.lowercased() == word.charset.lowercased() {
                     run!.bytes += word.bytes
+                    run!.wordEnds.append(run!.bytes.count)
+                    run!.end = word.end
                 } else {
                     flushRun()
-                    run = (word.charset, word.bytes)
+                    run = Run(
+                        charset: word.charset, bytes: word.bytes, wordEnds: [word.bytes.count], start: i, end: word.end)
                 }
                 i = word.end
                 literalStart = i
@@ -106,7 +188,6 @@ public enum EncodedWords {
         }
         flushLiteral(upTo: n)
         flushRun()
-        return out
     }
 
     /// Parses one encoded word starting at `start` ("=?"); nil when it is not a well-formed word.

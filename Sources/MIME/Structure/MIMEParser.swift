@@ -24,6 +24,15 @@ public struct MIMEParser: Sendable {
         let defects = scanner.defects.map { Defect(part: scanner.parts[$0.entity].path, reason: $0.reason) }
         return MIMEMessage(bytes: bytes, parts: scanner.parts, defects: defects, limits: limits)
     }
+
+    /// Reads only the top-level header section, by the same rules as `parse` (so the same answer to
+    /// where it ends): for callers that look at headers only, it costs the header section, not the message.
+    public func parseHeaderSection(_ bytes: [UInt8]) -> HeaderSection {
+        var scanner = StructureScanner(bytes: bytes, limits: limits)
+        scanner.stopAfterRootHeaders = true
+        bytes.withUnsafeBufferPointer { scanner.run($0) }
+        return HeaderSection(fields: scanner.parts[0].headers, range: scanner.parts[0].headerRange)
+    }
 }
 
 /// The mutable state of one parse.
@@ -43,6 +52,10 @@ private struct StructureScanner {
         case headers(Int)
         /// Inside content: a leaf body, a preamble or an epilogue. Only boundaries matter here.
         case content
+
+        func isReadingHeaders(of entity: Int) -> Bool {
+            if case .headers(entity) = self { true } else { false }
+        }
     }
 
     let bytes: [UInt8]
@@ -65,6 +78,8 @@ private struct StructureScanner {
     /// Whether the entity in `.headers` mode already has its bare-CR defect.
     var reportedBareCR = false
     var reportedPartLimit = false
+    /// Stop once the top-level header section is read (`parseHeaderSection`).
+    var stopAfterRootHeaders = false
 
     init(bytes: [UInt8], limits: ParserLimits) {
         self.bytes = bytes
@@ -77,6 +92,8 @@ private struct StructureScanner {
         mode = .headers(root)
         var p = 0
         while p < n {
+            // `parseHeaderSection`: the top-level header section is all that is wanted.
+            if stopAfterRootHeaders, !mode.isReadingHeaders(of: root) { return }
             let lineStart = p
             let lineFeed = findLineFeed(buffer, from: p)
             let next = lineFeed < n ? lineFeed + 1 : n
