@@ -5,24 +5,26 @@ public import TicketStore
 /// answer composer with its signing key and templates, and the intake pipeline.
 public struct HelpdeskContext: Sendable {
     public let configuration: HelpdeskConfiguration
-    public let store: TicketStore
+    public let store: any TicketStore
     public let pipeline: IntakePipeline
-    /// Where the store lives (a reload reuses it).
-    public let databasePath: String
+    /// Where the daemon keeps its own files: the HMAC key (unless configured elsewhere) and the relay's
+    /// journal. The configured state directory, or the directory of a store given with `--db`.
+    public let stateDirectory: String
 
-    /// Opens the store (at `databasePath`, else in the state directory) and prepares the pipeline.
+    /// Opens the SQLite store (at `databasePath`, else `helpdeskd.sqlite` in the state directory) and prepares
+    /// the pipeline. A store given by path keeps its files (key, journal) beside it.
     public init(configuration: HelpdeskConfiguration, databasePath: String? = nil) throws {
         let path = databasePath ?? configuration.databasePath
-        try self.init(configuration: configuration, store: TicketStore(path: path), databasePath: path)
+        let directory = databasePath.map { Self.directory(of: $0) } ?? configuration.identity.stateDirectory
+        try self.init(configuration: configuration, store: SQLiteTicketStore(path: path), stateDirectory: directory)
     }
 
     /// A context over an already open store (a reload keeps the store and rebuilds the rest).
-    public init(configuration: HelpdeskConfiguration, store: TicketStore, databasePath path: String) throws {
+    public init(configuration: HelpdeskConfiguration, store: any TicketStore, stateDirectory: String) throws {
         self.configuration = configuration
         self.store = store
-        self.databasePath = path
-        let directory = (path as NSString).deletingLastPathComponent
-        let key = try Self.signingKey(configuration: configuration, stateDirectory: directory.isEmpty ? "." : directory)
+        self.stateDirectory = stateDirectory
+        let key = try Self.signingKey(configuration: configuration, stateDirectory: stateDirectory)
         let signer = MessageIDSigner(
             key: key, domain: configuration.identity.domain, prefix: configuration.identity.ticketPrefix)
         let templatesDirectory = configuration.identity.templatesDirectory
@@ -34,6 +36,15 @@ public struct HelpdeskContext: Sendable {
                 normalConsideration: configuration.serviceLevel.normalConsideration,
                 criticalSolution: configuration.serviceLevel.criticalSolution))
         pipeline = IntakePipeline(store: store, configuration: configuration, answers: answers, signer: signer)
+    }
+
+    /// Where the relay journals its deliveries until the store has them (`DeliveryJournal`).
+    public var relayJournalPath: String { stateDirectory + "/helpdeskd.sqlite-relay-journal" }
+
+    /// The directory of a file path ("." for a bare name).
+    static func directory(of path: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return directory.isEmpty ? "." : directory
     }
 
     /// The key that signs our Message-IDs: the configured file, else `hmac.key` in the state directory,

@@ -1,5 +1,6 @@
 public import Incident
 public import MIME
+public import TicketStore
 
 /// What one automatic answer is about. Everything in it that came from the reporter (subject, address,
 /// message ids) is treated as hostile: the composer sanitises, validates or drops it. Nothing of the

@@ -1,4 +1,5 @@
 import Mustache
+public import TicketStore
 
 #if canImport(Glibc)
 import Glibc

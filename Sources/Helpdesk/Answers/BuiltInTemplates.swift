@@ -1,3 +1,5 @@
+import TicketStore
+
 /// The built-in answer templates, compiled into the binary so helpdeskd answers with no template files
 /// installed. `Samples/templates/<kind>.mustache` holds the same texts, byte for byte (a test keeps them
 /// identical): change both together.

@@ -1,4 +1,5 @@
 import Glibc
+import TicketStore
 
 /// What the relay did since it last wrote to the store: an attempt before each send, a delivery after the
 /// server accepted the message, each appended to a small file of its own and flushed to disk before the relay
@@ -11,12 +12,8 @@ import Glibc
 /// delivery right after, so a crash resends at most the one answer that was on the wire. Folding twice (a crash
 /// between the store's commit and the truncation) counts an attempt twice and changes nothing else.
 final class DeliveryJournal {
-    enum Entry: Equatable {
-        /// The answer (outbox row id) is about to be sent.
-        case attempt(Int64)
-        /// The server accepted it at this time (seconds since 1970).
-        case delivered(Int64, at: Int64)
-    }
+    /// One line of the journal: an attempt or a delivery, as the store folds it in.
+    typealias Entry = OutboxDelivery
 
     let path: String
     private let fd: Int32

@@ -1,7 +1,6 @@
 import CMalloc
 import Dispatch
 import Foundation
-import GRDB
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -277,7 +276,7 @@ private final class Session: @unchecked Sendable {
         let uidValidity = Int64(status.uidValidity)
         lastUIDNext = status.uidNext
         let name = imap.url
-        var state = try context.store.read { db in try MailboxStateRecord.fetchOne(db, key: name) }
+        var state = try context.store.mailboxState(name)
         if let known = state, known.uidValidity != uidValidity {
             // The server renumbered the mailbox: rescan everything; the duplicate check makes it harmless.
             poller.logger.warning(
@@ -296,12 +295,10 @@ private final class Session: @unchecked Sendable {
         // save are read again, and the duplicate check (same IMAP position) makes that harmless.
         var unsaved = 0
         func savePosition() throws {
-            try context.store.write { db in
-                try MailboxStateRecord(
-                    mailbox: name, uidValidity: uidValidity, highestUID: highest,
-                    lastPollAt: poller.clock(), lastError: nil
-                ).save(db)
-            }
+            try context.store.saveMailboxState(
+                MailboxStateRecord(
+                    mailbox: name, uidValidity: uidValidity, highestUID: highest, lastPollAt: poller.clock(),
+                    lastError: nil))
             unsaved = 0
         }
         stored = []

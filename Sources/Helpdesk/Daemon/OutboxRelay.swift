@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -142,7 +141,7 @@ private final class Courier: @unchecked Sendable {
 
     init(relay: OutboxRelay) { self.relay = relay }
 
-    var store: TicketStore { relay.contexts.current.store }
+    var store: any TicketStore { relay.contexts.current.store }
 
     func disconnect() {
         mail?.closeConnection()
@@ -160,7 +159,7 @@ private final class Courier: @unchecked Sendable {
         while true {
             // Until what the journal holds is in the store, answers already delivered would look due again.
             try fold()
-            let due = try store.read { db in try OutboxRecord.due(at: now, limit: 100, db) }
+            let due = try store.dueAnswers(at: now, limit: 100)
             if due.isEmpty { break }
             var progressed = false
             for row in due {
@@ -172,12 +171,9 @@ private final class Courier: @unchecked Sendable {
             now = relay.clock()
         }
         try fold()
-        let (remaining, next) = try store.read { db -> (Int, Int64?) in
-            let queued = OutboxRecord.filter(Column("status") == OutboxStatus.queued)
-            return (try queued.fetchCount(db), try Int64.fetchOne(db, queued.select(min(Column("nextAttemptAt")))))
-        }
-        relay.health.update { $0.backlog = remaining }
-        return Pass(remaining: remaining, nextDueIn: next.map { $0 - relay.clock() })
+        let backlog = try store.outboxBacklog()
+        relay.health.update { $0.backlog = backlog.queued }
+        return Pass(remaining: backlog.queued, nextDueIn: backlog.nextAttemptAt.map { $0 - relay.clock() })
     }
 
     /// Tries one answer; returns false when the store could not record anything about it.
@@ -185,7 +181,7 @@ private final class Courier: @unchecked Sendable {
     func deliver(_ row: OutboxRecord, now: Int64) -> Bool {
         var logger = relay.logger
         logger[metadataKey: "message_id"] = "\(row.messageID)"
-        logger[metadataKey: "kind"] = "\(row.kind)"
+        logger[metadataKey: "kind"] = "\(row.kind.rawValue)"
         do {
             // Count the attempt before sending: a crash after this point resends once, never more. The same
             // flush records the previous answer as delivered; a crash before it resends that one once, as a
@@ -227,7 +223,7 @@ private final class Courier: @unchecked Sendable {
 
     private func openJournal() throws -> DeliveryJournal {
         if let journal { return journal }
-        let opened = try DeliveryJournal(path: relay.contexts.current.databasePath + "-relay-journal")
+        let opened = try DeliveryJournal(path: relay.contexts.current.relayJournalPath)
         journal = opened
         return opened
     }
@@ -241,25 +237,7 @@ private final class Courier: @unchecked Sendable {
         }
         let entries = journal.entries
         guard !entries.isEmpty else { return }
-        try store.write { db in
-            for entry in entries {
-                switch entry {
-                case .attempt(let id):
-                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
-                case .delivered(let id, let at):
-                    // Only a queued answer becomes sent: folding the same entry twice records it once.
-                    guard
-                        let row = try Row.fetchOne(
-                            db,
-                            sql: """
-                                UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL
-                                WHERE id = ? AND status = 'queued' RETURNING kind, ticketId
-                                """, arguments: [at, id])
-                    else { continue }
-                    try EventRecord.record("answer-sent", detail: row["kind"], ticketID: row["ticketId"], at: at, db)
-                }
-            }
-        }
+        try store.recordDeliveries(entries)
         try journal.clear()
     }
 
@@ -274,23 +252,9 @@ private final class Courier: @unchecked Sendable {
         }
         relay.health.update { $0.lastError = "smtp: \(failure.description)" }
         relay.health.metrics.answer(sent: false, givingUp: givingUp)
-        try? store.write { db in
-            if givingUp {
-                try db.execute(
-                    sql: "UPDATE outbox SET status = 'failed', lastError = ? WHERE id = ?",
-                    arguments: [failure.description, row.id])
-                try EventRecord.record(
-                    "answer-failed", detail: "\(row.kind): \(failure.description)", ticketID: row.ticketId, at: now, db)
-            } else {
-                try db.execute(
-                    sql: "UPDATE outbox SET nextAttemptAt = ?, lastError = ? WHERE id = ?",
-                    arguments: [OutboxRelay.nextAttempt(after: attempts, now: now), failure.description, row.id])
-                if attempts == 1 {
-                    try EventRecord.record(
-                        "answer-retrying", detail: "\(row.kind): \(failure.description)", ticketID: row.ticketId,
-                        at: now, db)
-                }
-            }
-        }
+        try? store.recordDeliveryFailure(
+            DeliveryFailureRecord(
+                answer: row, reason: failure.description, givingUp: givingUp,
+                nextAttemptAt: OutboxRelay.nextAttempt(after: attempts, now: now), at: now))
     }
 }

@@ -1,6 +1,5 @@
 import Digest
 import Foundation
-import GRDB
 import Glibc
 public import TicketStore
 
@@ -22,10 +21,10 @@ public import TicketStore
 /// those messages are included. Directories are created 0700 and files 0600; an existing non-empty
 /// directory is refused, so an export never mixes with other files.
 public struct SubjectExport: Sendable {
-    let store: TicketStore
+    let store: any TicketStore
     let retentionDays: Int?
 
-    public init(store: TicketStore, retentionDays: Int? = nil) {
+    public init(store: any TicketStore, retentionDays: Int? = nil) {
         self.store = store
         self.retentionDays = retentionDays
     }
@@ -51,10 +50,10 @@ public struct SubjectExport: Sendable {
     /// Writes the export for `subject` into `directory` (created, or existing and empty).
     public func write(_ subject: SubjectAddress, to directory: String, now: Int64) throws -> Summary {
         let files = try ExportFiles(root: directory)
-        return try store.read { db in
-            let scan = try MentionScan.run(db, for: subject)
-            let scope = try SubjectScope.collect(db, subject: subject, scan: scan)
-            var builder = ManifestBuilder(db: db, scope: scope, files: files)
+        return try store.snapshot { snapshot in
+            let scan = try MentionScan.run(snapshot, for: subject)
+            let scope = try SubjectScope.collect(snapshot, subject: subject, scan: scan)
+            var builder = ManifestBuilder(snapshot: snapshot, scope: scope, files: files)
             let manifest = try builder.build(now: now, retentionDays: retentionDays)
             try files.write("manifest.json", Array((manifest.serialized(pretty: true) + "\n").utf8))
             builder.summary.manifest = files.root + "/manifest.json"
@@ -65,15 +64,15 @@ public struct SubjectExport: Sendable {
 
 /// Builds the manifest while writing the files it references.
 private struct ManifestBuilder {
-    let db: Database
+    let snapshot: any TicketSnapshot
     let scope: SubjectScope
     let files: ExportFiles
     var summary = SubjectExport.Summary(manifest: "")
     /// Attachment files written so far, by SHA-256.
     var attachmentFiles: [String: String] = [:]
 
-    init(db: Database, scope: SubjectScope, files: ExportFiles) {
-        self.db = db
+    init(snapshot: any TicketSnapshot, scope: SubjectScope, files: ExportFiles) {
+        self.snapshot = snapshot
         self.scope = scope
         self.files = files
     }
@@ -89,7 +88,7 @@ private struct ManifestBuilder {
         let looseFiles = try writeMessages(loose, folder: "no-ticket")
         var looseEntries: [JSONValue] = []
         for message in loose {
-            let events = try EventRecord.filter(Column("messageId") == message.id!).order(Column("id")).fetchAll(db)
+            let events = try snapshot.events(messageID: message.id!)
             summary.events += events.count
             guard case .object(var members) = try messageEntry(message, file: looseFiles[message.id!]!) else {
                 continue
@@ -155,7 +154,7 @@ private struct ManifestBuilder {
         var events: [EventRecord]
         if isOwn {
             members += [
-                ("severity", .string(ticket.severity)), ("category", .string(ticket.category)),
+                ("severity", .string(ticket.severity.rawValue)), ("category", .string(ticket.category)),
                 ("subject", .string(ticket.subject)),
                 (
                     "reporter",
@@ -167,19 +166,16 @@ private struct ManifestBuilder {
                 ("due_at", .string(ticket.dueAt.map(TicketViews.iso))),
                 ("missing", .array(ticket.missingFields.map { .string($0) })),
             ]
-            fields = try FieldValueRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
-            events = try EventRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
+            fields = try snapshot.fieldValues(ticketID: id)
+            events = try snapshot.events(ticketID: id)
         } else {
             members += [
                 ("subject", .string(ticket.subject)),
                 ("created_at", .string(TicketViews.iso(ticket.createdAt))),
                 ("updated_at", .string(TicketViews.iso(ticket.updatedAt))),
             ]
-            let theirs = Array(scope.sent.intersection(included))
-            fields = try FieldValueRecord.filter(Column("ticketId") == id && theirs.contains(Column("messageId")))
-                .order(Column("id")).fetchAll(db)
-            events = try EventRecord.filter(Column("ticketId") == id && Array(included).contains(Column("messageId")))
-                .order(Column("id")).fetchAll(db)
+            fields = try snapshot.fieldValues(ticketID: id, suppliedByAnyOf: scope.sent.intersection(included))
+            events = try snapshot.events(ticketID: id, aboutAnyOf: included)
         }
         summary.fieldValues += fields.count
         summary.events += events.count
@@ -203,8 +199,8 @@ private struct ManifestBuilder {
         let answers = scope.answers.filter { $0.ticketId == id }
         members.append(("answers", .array(try answerEntries(answers, folder: ExportFiles.safeName(ticket.ref)))))
         if isOwn {
-            let allMessages = try MessageRecord.filter(Column("ticketId") == id).fetchCount(db)
-            let allAnswers = try OutboxRecord.filter(Column("ticketId") == id).fetchCount(db)
+            let all = try snapshot.dependents(ofTickets: [id])
+            let (allMessages, allAnswers) = (all.messages, all.outboxRows)
             let withheld = (messages: allMessages - messages.count, answers: allAnswers - answers.count)
             summary.withheldMessages += withheld.messages
             summary.withheldAnswers += withheld.answers
@@ -224,7 +220,7 @@ private struct ManifestBuilder {
 
     private func eventEntry(_ event: EventRecord, messageFiles: [Int64: String]) -> JSONValue {
         .object([
-            ("at", .string(TicketViews.iso(event.at))), ("kind", .string(event.kind)),
+            ("at", .string(TicketViews.iso(event.at))), ("kind", .string(event.kind.rawValue)),
             ("detail", .string(event.detail)),
             ("message", .string(event.messageId.flatMap { messageFiles[$0] })),
         ])
@@ -243,11 +239,10 @@ private struct ManifestBuilder {
     }
 
     private mutating func messageEntry(_ message: MessageRecord, file: String) throws -> JSONValue {
-        let links = try MessageAttachmentRecord.filter(Column("messageId") == message.id!).order(Column("id")).fetchAll(
-            db)
+        let links = try snapshot.attachmentLinks(messageIDs: [message.id!])
         var attachments: [JSONValue] = []
         for link in links {
-            guard let content = try AttachmentRecord.fetchOne(db, key: link.sha256) else { continue }
+            guard let content = try snapshot.attachment(sha256: link.sha256) else { continue }
             let path: String
             if let written = attachmentFiles[link.sha256] {
                 path = written
@@ -287,7 +282,7 @@ private struct ManifestBuilder {
                 .object([
                     ("file", .string(path)), ("sha256", .string(SHA256.hex([UInt8](answer.raw)))),
                     ("size", .int(answer.raw.count)),
-                    ("kind", .string(answer.kind)), ("to", .string(answer.recipient)),
+                    ("kind", .string(answer.kind.rawValue)), ("to", .string(answer.recipient)),
                     ("subject", .string(answer.subject)),
                     ("message_id", .string(answer.messageID)), ("status", .string(answer.status.rawValue)),
                     ("created_at", .string(TicketViews.iso(answer.createdAt))),

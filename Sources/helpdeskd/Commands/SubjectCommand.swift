@@ -34,7 +34,7 @@ struct SubjectCommand: ParsableCommand {
             let context = try store.context()
             let subject = try subjectAddress(email, context: context)
             let summary = try SubjectExport(store: context.store, retentionDays: context.configuration.retentionDays)
-                .write(subject, to: out, now: currentTime())
+                .write(subject, to: out, now: WallClock.seconds())
             print(
                 "exported \(subject): \(summary.tickets) ticket(s), \(summary.messages) message(s), "
                     + "\(summary.answers) answer(s), \(summary.attachments) attachment(s), \(summary.events) event(s), "
@@ -70,7 +70,7 @@ struct SubjectCommand: ParsableCommand {
             let subject = try subjectAddress(email, context: context)
             let report = try SubjectErasure(
                 store: context.store, requiredFields: context.configuration.profile.required.map(\.key)
-            ).run(subject, now: currentTime(), actor: actor(), dryRun: dryRun)
+            ).run(subject, now: WallClock.seconds(), actor: actor(), dryRun: dryRun)
             print(json ? report.json.serialized(pretty: true) : report.lines.joined(separator: "\n"))
             if !report.unexpectedTraces.isEmpty { throw ExitCode(1) }
         }
@@ -100,7 +100,7 @@ struct PurgeCommand: ParsableCommand {
     func run() throws {
         let context = try store.context()
         let report = try RetentionPurge.run(
-            store: context.store, now: currentTime(), days: context.configuration.retentionDays, batchSize: batchSize,
+            store: context.store, now: WallClock.seconds(), days: context.configuration.retentionDays, batchSize: batchSize,
             dryRun: dryRun)
         if json {
             print(report.json.serialized(pretty: true))

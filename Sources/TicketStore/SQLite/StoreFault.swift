@@ -3,6 +3,9 @@ import GRDB
 /// Whose failure a failed write is: the store's (no write can succeed now) or the one email's that was being
 /// written. Intake leaves mail in the mailbox while the store is at fault, and quarantines an email whose own
 /// content made a write fail, so that one bad email never stops the others.
+///
+/// This is where a backend's own errors are sorted: SQLite's result codes here; a second backend adds its own
+/// (a PostgreSQL connection failure, a serialisation failure) to `isStoreUnavailable`.
 public enum StoreFault {
     /// Whether `error` means the store cannot take writes now, whatever is written: disk full, I/O error,
     /// locked, read-only, out of memory, a damaged file. Decided by SQLite's result code, the failure itself:
@@ -28,7 +31,7 @@ public enum StoreFault {
 }
 
 /// The store refused a write for a reason of its own (see `StoreFault`): the email stays in the mailbox.
-public struct StoreUnavailable: Error, CustomStringConvertible {
+public struct StoreUnavailable: Error, Sendable, CustomStringConvertible {
     public let description: String
 
     public init(_ error: any Error) {

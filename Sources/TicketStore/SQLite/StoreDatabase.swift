@@ -6,9 +6,29 @@ import Glibc
 /// cut), foreign keys on, `secure_delete` on (deleted rows are overwritten with zeros, so erased and
 /// expired personal data does not linger in free pages), and a file only the service user can read.
 public enum StoreDatabase {
-    /// Why a store could not be opened safely. The description says what is wrong and what to run.
-    public struct OpenError: Error, CustomStringConvertible {
+    /// Why a store could not be opened safely, with a `code` to switch on. The description says what is wrong
+    /// and what to run.
+    public struct OpenError: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Code: String, Sendable, CaseIterable {
+            /// The file or its directory cannot be created.
+            case cannotCreate
+            /// The store's directory is not a directory.
+            case notADirectory
+            /// The file or a journal is a symbolic link or a device.
+            case notARegularFile
+            /// Group or others may read the file or enter the directory: the fix is a `chmod`.
+            case readableByOthers
+            /// The file or directory belongs to another user: the fix is to run as its owner (`sudo -u`).
+            case wrongOwner
+        }
+
+        public let code: Code
         public let description: String
+
+        public init(_ code: Code, _ description: String) {
+            self.code = code
+            self.description = description
+        }
     }
 
     /// Opens (creating when needed) the database at `path`.
@@ -28,7 +48,7 @@ public enum StoreDatabase {
             // Create the file ourselves so it is born 0600, whatever the umask.
             let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else {
-                throw OpenError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+                throw OpenError(.cannotCreate, "cannot create \(path): \(String(cString: strerror(errno)))")
             }
             close(fd)
         }
@@ -60,18 +80,19 @@ public enum StoreDatabase {
         var status = stat()
         if stat(directory, &status) == 0 {
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw OpenError(description: "\(directory) is not a directory")
+                throw OpenError(.notADirectory, "\(directory) is not a directory")
             }
             try checkOwner(directory, status)
             if status.st_mode & 0o077 != 0 {
                 throw OpenError(
-                    description: "the store directory \(directory) is accessible by other users (mode "
+                    .readableByOthers,
+                    "the store directory \(directory) is accessible by other users (mode "
                         + "\(mode(status))); it holds personal data: run chmod 700 \(shellQuoted(directory))")
             }
             return
         }
         guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
-            throw OpenError(description: "cannot create \(directory): \(String(cString: strerror(errno)))")
+            throw OpenError(.cannotCreate, "cannot create \(directory): \(String(cString: strerror(errno)))")
         }
         // mkdir applies the umask, which can only remove bits: make sure of 0700 anyway.
         chmod(directory, 0o700)
@@ -80,12 +101,13 @@ public enum StoreDatabase {
     private static func checkFile(_ path: String, _ status: stat) throws {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw OpenError(
-                description: "\(path) is not a regular file (a symbolic link or a device); refusing to use it")
+                .notARegularFile, "\(path) is not a regular file (a symbolic link or a device); refusing to use it")
         }
         try checkOwner(path, status)
         if status.st_mode & 0o077 != 0 {
             throw OpenError(
-                description: "\(path) is readable by other users (mode \(mode(status))); it holds personal data: "
+                .readableByOthers,
+                "\(path) is readable by other users (mode \(mode(status))); it holds personal data: "
                     + "run chmod 600 \(shellQuoted(path))")
         }
     }
@@ -97,12 +119,14 @@ public enum StoreDatabase {
         let rerun = "sudo -u \(owner) " + commandLine()
         if me == 0 {
             throw OpenError(
-                description: "\(path) belongs to \(owner) (uid \(status.st_uid)), but this command runs as root: the "
+                .wrongOwner,
+                "\(path) belongs to \(owner) (uid \(status.st_uid)), but this command runs as root: the "
                     + "files SQLite creates next to the store would belong to root and lock \(owner) out. Run it as "
                     + "the store's owner: \(rerun)")
         }
         throw OpenError(
-            description: "\(path) belongs to \(owner) (uid \(status.st_uid)), not to \(userName(me)): run the "
+            .wrongOwner,
+            "\(path) belongs to \(owner) (uid \(status.st_uid)), not to \(userName(me)): run the "
                 + "command as the store's owner: \(rerun)")
     }
 
