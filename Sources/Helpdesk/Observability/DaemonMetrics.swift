@@ -1,4 +1,5 @@
 public import Prometheus
+import Synchronization
 public import TicketStore
 
 /// The daemon's Prometheus metrics: counters the loops bump as they work, and gauges read from the
@@ -96,11 +97,24 @@ public final class DaemonMetrics: Sendable {
 
     /// The Prometheus text exposition, after refreshing the gauges from the store and `health`.
     public func exposition(store: any TicketStore, health: DaemonHealth, now: Int64) -> [UInt8] {
+        exposition(summary: try? store.summary(now: now), health: health, now: now)
+    }
+
+    /// The exposition with the gauges set from `summary` (nil: the store could not be read, and the gauges keep
+    /// their last values) and `health`. Expositions run one at a time: each sets the shared gauges, then writes
+    /// them out.
+    func exposition(summary: StoreSummary?, health: DaemonHealth, now: Int64) -> [UInt8] {
+        exposing.withLock { _ in expose(summary: summary, health: health, now: now) }
+    }
+
+    private let exposing = Mutex(())
+
+    private func expose(summary: StoreSummary?, health: DaemonHealth, now: Int64) -> [UInt8] {
         let snapshot = health.snapshot
         storeUnavailable.set(snapshot.storeUnavailable ? 1.0 : 0.0)
         lastPoll.set(Double(snapshot.lastPollAt ?? 0))
         // A store that cannot be read leaves the last values: the counters and the flag above still tell.
-        if let summary = try? store.summary(now: now) {
+        if let summary {
             for (status, gauge) in tickets { gauge.set(Double(summary.tickets[status] ?? 0)) }
             for (status, gauge) in outbox { gauge.set(Double(summary.outbox[status] ?? 0)) }
             let oldest = summary.oldestQueued?.createdAt
