@@ -21,6 +21,14 @@ public struct HelpdeskContext: Sendable {
 
     /// A context over an already open store (a reload keeps the store and rebuilds the rest).
     public init(configuration: HelpdeskConfiguration, store: any TicketStore, stateDirectory: String) throws {
+        try self.init(configuration: configuration, store: store, stateDirectory: stateDirectory, checkpoint: { _ in })
+    }
+
+    /// Tests only: `checkpoint` is called at named points inside intake's transactions (see `IntakePipeline`).
+    init(
+        configuration: HelpdeskConfiguration, store: any TicketStore, stateDirectory: String,
+        checkpoint: @escaping @Sendable (String) throws -> Void
+    ) throws {
         self.configuration = configuration
         self.store = store
         self.stateDirectory = stateDirectory
@@ -35,7 +43,8 @@ public struct HelpdeskContext: Sendable {
             terms: ResponseTerms(
                 normalConsideration: configuration.serviceLevel.normalConsideration,
                 criticalSolution: configuration.serviceLevel.criticalSolution))
-        pipeline = IntakePipeline(store: store, configuration: configuration, answers: answers, signer: signer)
+        pipeline = IntakePipeline(
+            store: store, configuration: configuration, answers: answers, signer: signer, checkpoint: checkpoint)
     }
 
     /// Where the relay journals its deliveries until the store has them (`DeliveryJournal`).

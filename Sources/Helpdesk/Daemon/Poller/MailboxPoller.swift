@@ -35,13 +35,16 @@ public struct MailboxPoller: Service {
     let clock: @Sendable () -> Int64
     /// Quiet this long after new mail, the poller gives back cached memory (`IdleWaiter`).
     let restAfter: Duration
+    /// How long to wait after the n-th failure in a row (`backoff(failures:)`; tests wait less).
+    let retryDelay: @Sendable (Int) -> Duration
     /// Set on graceful shutdown: the cycle finishes the email in hand, then stops.
     let stopping = StopFlag()
 
     public init(
         contexts: ContextHolder, connect: @escaping Connect, watch: Watch? = nil, logger: Logger,
         health: DaemonHealth, wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
-        clock: @escaping @Sendable () -> Int64 = WallClock.seconds, restAfter: Duration = .seconds(15)
+        clock: @escaping @Sendable () -> Int64 = WallClock.seconds, restAfter: Duration = .seconds(15),
+        retryDelay: @escaping @Sendable (Int) -> Duration = MailboxPoller.backoff(failures:)
     ) {
         self.contexts = contexts
         self.connect = connect
@@ -52,6 +55,7 @@ public struct MailboxPoller: Service {
         self.once = once
         self.clock = clock
         self.restAfter = restAfter
+        self.retryDelay = retryDelay
     }
 
     /// Longest wait between attempts after repeated connection failures.
@@ -96,7 +100,7 @@ public struct MailboxPoller: Service {
                     }
                     try? await lane.run { cycle in cycle.disconnect() }  // LOGOUT is network I/O: on the lane
                     if once, failures >= 3 { break }
-                    try? await waiter.sleep(Self.backoff(failures: failures))
+                    try? await waiter.sleep(retryDelay(failures))
                 }
                 if stopping.isSet { break }
             }
@@ -111,7 +115,7 @@ public struct MailboxPoller: Service {
     }
 
     /// 1 s, 2 s, 4 s … capped, with ±25 % jitter so many daemons do not retry in step.
-    static func backoff(failures: Int) -> Duration {
+    @Sendable public static func backoff(failures: Int) -> Duration {
         let base = min(Double(1 << min(failures - 1, 20)), Double(maxBackoff.components.seconds))
         return .milliseconds(Int64(base * 1000 * Double.random(in: 0.75...1.25)))
     }

@@ -18,7 +18,7 @@ import TicketStore
 /// poller's lane is blocking code by design.
 final class StoreStage: Sendable {
     /// What became of a message in the store; the poller's lane then files it on the server.
-    enum Disposition: Sendable {
+    enum Disposition: Sendable, Equatable {
         /// Stored (or already stored): it leaves the inbox.
         case processed
         /// Recorded with the reason it could not be taken: it goes to the quarantine folder.

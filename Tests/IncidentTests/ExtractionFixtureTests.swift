@@ -3,13 +3,13 @@ import Incident
 import MIME
 import Testing
 
-@testable import Helpdesk
-
 /// The table of realistic emails in Tests/IncidentTests/Fixtures, each with the report it must give
-/// (see that folder's README for what each one exercises and the judgement calls they pin).
+/// (see that folder's README for what each one exercises and the judgement calls they pin). The expected files
+/// are in the shape `helpdeskd extract` prints; `report(_:profile:)` reads an `IncidentReport` in that shape
+/// (HelpdeskTests' ExtractReportTests checks that the command prints the same).
 enum ExtractionFixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("IncidentTests/Fixtures")
+        .appendingPathComponent("Fixtures")
 
     static var names: [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -21,8 +21,41 @@ enum ExtractionFixtures {
         let message = MIMEParser().parse(bytes)
         let extractor = IncidentExtractor()
         let report = extractor.extract(message, content: MessageContent(message))
-        let json = ExtractReport.json(for: report, profile: extractor.profile).serialized()
-        return try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        return Self.report(report, profile: extractor.profile)
+    }
+
+    /// The report as `helpdeskd extract` prints it (README, "extract"): absent values are null.
+    static func report(_ report: IncidentReport, profile: IncidentProfile) -> [String: Any] {
+        func value(_ text: String?) -> Any { text ?? NSNull() }
+        var fields: [String: Any] = [
+            "server": value(report.values[.server]),
+            "description": value(report.values[.description]),
+            "detected_at": value(
+                report.detectedAt.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: 0).iso8601 }),
+            "session_id": value(report.values[.sessionID]),
+            "user_id": value(report.values[.userID]),
+            "screenshots": report.screenshots.map { shot -> [String: Any] in
+                [
+                    "filename": value(shot.filename), "content_type": shot.contentType, "width": shot.width,
+                    "height": shot.height, "sha256": shot.sha256,
+                ]
+            },
+            "browser": value(report.values[.browser]),
+            "os": value(report.values[.os]),
+        ]
+        for custom in profile.customFields { fields[custom.field.key] = value(report.values[custom.field]) }
+        return [
+            "reporter": report.reporter.map { ["name": value($0.name), "address": $0.address] as [String: Any] }
+                ?? NSNull(),
+            "subject": value(report.subject),
+            "ticket_ref": value(report.ticketReference?.description),
+            "automated": value(report.automated?.rawValue),
+            "category": report.category,
+            "severity": report.severity.rawValue,
+            "fields": fields,
+            "missing": report.missing.map(\.key),
+            "complete": report.isComplete,
+        ]
     }
 
     /// A value as sorted-key JSON text: both sides come from JSONSerialization, so equal JSON compares equal.
