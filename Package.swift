@@ -83,7 +83,7 @@ let package = Package(
         // In-memory IMAP and SMTP servers and a store that can be made to fail: the daemon's logic tested in
         // milliseconds, without root or server processes (Tests/DaemonTests).
         .target(
-            name: "HelpdeskTesting", dependencies: ["Helpdesk", "TicketStore", "Incident"],
+            name: "HelpdeskTesting", dependencies: ["Helpdesk", "TicketStore", "MIME"],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "helpdeskd",

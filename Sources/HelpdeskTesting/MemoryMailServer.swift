@@ -1,4 +1,5 @@
 public import Helpdesk
+import MIME
 import Glibc
 import Synchronization
 
@@ -149,8 +150,7 @@ public final class MemoryMailbox: IncomingMailbox {
     public func fetchHeader(uid: UInt32) throws -> [UInt8] {
         try server.command(.fetchHeader)
         guard let raw = message(uid)?.raw else { throw MemoryMailError.noSuchMessage(uid) }
-        let end = (0..<max(0, raw.count - 3)).first { raw[$0...($0 + 3)].elementsEqual([13, 10, 13, 10]) }
-        return end.map { Array(raw[..<($0 + 4)]) } ?? raw
+        return Array(MIMEParser().headerSectionBytes(raw))
     }
 
     public func moveMessage(uid: UInt32, to folder: String) throws {

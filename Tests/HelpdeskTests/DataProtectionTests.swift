@@ -225,7 +225,7 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json")))
                 as? [String: Any])
         #expect(manifest["subject"] as? String == PeopleStore.anna)
-        #expect(manifest["generated_at"] as? String == TicketViews.iso(Self.now))
+        #expect(manifest["generated_at"] as? String == Timestamp.iso(Self.now))
         let tickets = try #require(manifest["tickets"] as? [[String: Any]])
         #expect(tickets.map { $0["ref"] as? String } == ["HD-000001", "HD-000002", "HD-000003"])
         #expect(tickets.map { $0["role"] as? String } == ["reporter", "reporter", "copied"])

@@ -202,17 +202,8 @@ extension IntakePipeline {
     /// Raw messages kept in the store are capped (the IMAP limit applies before anything is fetched).
     static let maxStoredBytes = 64 << 20
 
-    /// The header section: up to and including the first empty line.
+    /// The header section with the blank line that ends it, as the parser reads it.
     static func headerSection(of raw: [UInt8]) -> ArraySlice<UInt8> {
-        var index = 0
-        while index < raw.count {
-            if raw[index] == 0x0A {
-                let next = index + 1
-                if next < raw.count, raw[next] == 0x0A { return raw[...next] }
-                if next + 1 < raw.count, raw[next] == 0x0D, raw[next + 1] == 0x0A { return raw[...(next + 1)] }
-            }
-            index += 1
-        }
-        return raw[...]
+        MIMEParser().headerSectionBytes(raw)
     }
 }

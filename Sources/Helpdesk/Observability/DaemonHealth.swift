@@ -39,7 +39,7 @@ public final class DaemonHealth: Sendable {
         let now = snapshot
         var parts: [String] = []
         if let last = now.lastPollAt {
-            parts.append("last poll \(JSONDate.iso(last))")
+            parts.append("last poll \(Timestamp.iso(last))")
         } else {
             parts.append("not polled yet")
         }
@@ -51,9 +51,3 @@ public final class DaemonHealth: Sendable {
     }
 }
 
-/// ISO 8601 for log and status lines.
-enum JSONDate {
-    static func iso(_ seconds: Int64) -> String {
-        MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601
-    }
-}

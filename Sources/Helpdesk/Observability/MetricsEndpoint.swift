@@ -151,8 +151,14 @@ public struct MetricsEndpoint: Service {
     }
 }
 
-/// `[metrics] listen` is not "host:port".
-public struct MetricsAddressError: Error, CustomStringConvertible {
+/// `[metrics] listen` is not "host:port", with a `code` to switch on.
+public struct MetricsAddressError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        /// Not `host:port` (or `[v6]:port`) at all.
+        case notHostAndPort
+    }
+
+    public var code: Code = .notHostAndPort
     public var text: String
     public var description: String { "not a host:port address: \(text)" }
 }

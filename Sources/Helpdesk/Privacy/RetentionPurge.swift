@@ -162,19 +162,19 @@ public struct PurgeReport: Sendable {
         "\(counted(tickets.count, "ticket")), \(counted(messages, "message")) (\(looseMessages) on no ticket), "
             + "\(counted(attachments, "attachment")), \(counted(outboxRows, "outbox row")), "
             + "\(counted(fieldValues, "field value")), \(counted(events, "event")); "
-            + "last changed before \(TicketViews.iso(cutoff)) (retention \(days) days)"
+            + "last changed before \(Timestamp.iso(cutoff)) (retention \(days) days)"
     }
 
     public var json: JSONValue {
         .object([
-            ("dry_run", .bool(dryRun)), ("retention_days", .int(days)), ("cutoff", .string(TicketViews.iso(cutoff))),
+            ("dry_run", .bool(dryRun)), ("retention_days", .int(days)), ("cutoff", .string(Timestamp.iso(cutoff))),
             (
                 "tickets",
                 .array(
                     tickets.map { ticket in
                         .object([
                             ("ref", .string(ticket.ref)), ("status", .string(ticket.status.rawValue)),
-                            ("updated_at", .string(TicketViews.iso(ticket.updatedAt))),
+                            ("updated_at", .string(Timestamp.iso(ticket.updatedAt))),
                         ])
                     })
             ),

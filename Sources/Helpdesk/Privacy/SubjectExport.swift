@@ -42,9 +42,24 @@ public struct SubjectExport: Sendable {
         public var withheldAnswers = 0
     }
 
-    /// Why an export could not be written.
-    public struct Failure: Error, CustomStringConvertible {
+    /// Why an export could not be written, with a `code` to switch on.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Code: String, Sendable, CaseIterable {
+            /// The target exists and is not an empty directory: an export never mixes with other files.
+            case notAnEmptyDirectory
+            /// The directory could not be made private (chmod 700).
+            case notPrivate
+            /// A directory or file could not be created or written (the description has the system's reason).
+            case cannotWrite
+        }
+
+        public let code: Code
         public let description: String
+
+        init(_ code: Code, _ description: String) {
+            self.code = code
+            self.description = description
+        }
     }
 
     /// Writes the export for `subject` into `directory` (created, or existing and empty).
@@ -102,7 +117,7 @@ private struct ManifestBuilder {
             ("format", .string("helpdeskd-subject-export")),
             ("version", .int(1)),
             ("subject", .string(subject.value)),
-            ("generated_at", .string(TicketViews.iso(now))),
+            ("generated_at", .string(Timestamp.iso(now))),
             ("generator", .string("helpdeskd " + HelpdeskVersion.current)),
         ]
         if let retentionDays {
@@ -161,9 +176,9 @@ private struct ManifestBuilder {
                     .object([("name", .string(ticket.reporterName)), ("address", .string(ticket.reporterAddress))])
                 ),
                 ("copied", .array(ticket.copiedAddresses.split(separator: " ").map { .string(String($0)) })),
-                ("created_at", .string(TicketViews.iso(ticket.createdAt))),
-                ("updated_at", .string(TicketViews.iso(ticket.updatedAt))),
-                ("due_at", .string(ticket.dueAt.map(TicketViews.iso))),
+                ("created_at", .string(Timestamp.iso(ticket.createdAt))),
+                ("updated_at", .string(Timestamp.iso(ticket.updatedAt))),
+                ("due_at", .string(ticket.dueAt.map(Timestamp.iso))),
                 ("missing", .array(ticket.missingFields.map { .string($0) })),
             ]
             fields = try snapshot.fieldValues(ticketID: id)
@@ -171,8 +186,8 @@ private struct ManifestBuilder {
         } else {
             members += [
                 ("subject", .string(ticket.subject)),
-                ("created_at", .string(TicketViews.iso(ticket.createdAt))),
-                ("updated_at", .string(TicketViews.iso(ticket.updatedAt))),
+                ("created_at", .string(Timestamp.iso(ticket.createdAt))),
+                ("updated_at", .string(Timestamp.iso(ticket.updatedAt))),
             ]
             fields = try snapshot.fieldValues(ticketID: id, suppliedByAnyOf: scope.sent.intersection(included))
             events = try snapshot.events(ticketID: id, aboutAnyOf: included)
@@ -187,7 +202,7 @@ private struct ManifestBuilder {
                         .object([
                             ("field", .string(value.field)), ("value", .string(value.value)),
                             ("current", .bool(value.current)),
-                            ("recorded_at", .string(TicketViews.iso(value.recordedAt))),
+                            ("recorded_at", .string(Timestamp.iso(value.recordedAt))),
                             ("message", .string(value.messageId.flatMap { messageFiles[$0] })),
                         ])
                     })
@@ -220,7 +235,7 @@ private struct ManifestBuilder {
 
     private func eventEntry(_ event: EventRecord, messageFiles: [Int64: String]) -> JSONValue {
         .object([
-            ("at", .string(TicketViews.iso(event.at))), ("kind", .string(event.kind.rawValue)),
+            ("at", .string(Timestamp.iso(event.at))), ("kind", .string(event.kind.rawValue)),
             ("detail", .string(event.detail)),
             ("message", .string(event.messageId.flatMap { messageFiles[$0] })),
         ])
@@ -267,7 +282,7 @@ private struct ManifestBuilder {
             ("size", .int(message.raw.count)),
             ("direction", .string(message.direction.rawValue)), ("message_id", .string(message.messageID)),
             ("from", .string(message.fromAddress)), ("subject", .string(message.subject)),
-            ("received_at", .string(TicketViews.iso(message.receivedAt))), ("automated", .string(message.automated)),
+            ("received_at", .string(Timestamp.iso(message.receivedAt))), ("automated", .string(message.automated)),
             ("attachments", .array(attachments)),
         ])
     }
@@ -285,8 +300,8 @@ private struct ManifestBuilder {
                     ("kind", .string(answer.kind.rawValue)), ("to", .string(answer.recipient)),
                     ("subject", .string(answer.subject)),
                     ("message_id", .string(answer.messageID)), ("status", .string(answer.status.rawValue)),
-                    ("created_at", .string(TicketViews.iso(answer.createdAt))),
-                    ("sent_at", .string(answer.sentAt.map(TicketViews.iso))),
+                    ("created_at", .string(Timestamp.iso(answer.createdAt))),
+                    ("sent_at", .string(answer.sentAt.map(Timestamp.iso))),
                 ]))
         }
         return entries
@@ -305,22 +320,22 @@ struct ExportFiles: Sendable {
         var status = stat()
         if lstat(root, &status) == 0 {
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw SubjectExport.Failure(description: "\(root) exists and is not a directory")
+                throw SubjectExport.Failure(.notAnEmptyDirectory, "\(root) exists and is not a directory")
             }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? ["?"]
             guard entries.isEmpty else {
                 throw SubjectExport.Failure(
-                    description:
-                        "\(root) is not empty; export into a new or empty directory, so the export holds only this person's data"
+                    .notAnEmptyDirectory,
+                    "\(root) is not empty; export into a new or empty directory, so the export holds only this person's data"
                 )
             }
             guard status.st_uid == geteuid(), chmod(root, 0o700) == 0 else {
                 throw SubjectExport.Failure(
-                    description: "cannot make \(root) private (chmod 700): \(String(cString: strerror(errno)))")
+                    .notPrivate, "cannot make \(root) private (chmod 700): \(String(cString: strerror(errno)))")
             }
         } else {
             guard mkdir(root, 0o700) == 0 else {
-                throw SubjectExport.Failure(description: "cannot create \(root): \(String(cString: strerror(errno)))")
+                throw SubjectExport.Failure(.cannotWrite, "cannot create \(root): \(String(cString: strerror(errno)))")
             }
             chmod(root, 0o700)
         }
@@ -335,13 +350,13 @@ struct ExportFiles: Sendable {
                 chmod(directory, 0o700)
             } else if errno != EEXIST {
                 throw SubjectExport.Failure(
-                    description: "cannot create \(directory): \(String(cString: strerror(errno)))")
+                    .cannotWrite, "cannot create \(directory): \(String(cString: strerror(errno)))")
             }
         }
         let path = root + "/" + relative
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw SubjectExport.Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw SubjectExport.Failure(.cannotWrite, "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         fchmod(fd, 0o600)
@@ -353,7 +368,7 @@ struct ExportFiles: Sendable {
             }
             if result < 0, errno == EINTR { continue }
             guard result > 0 else {
-                throw SubjectExport.Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw SubjectExport.Failure(.cannotWrite, "cannot write \(path): \(String(cString: strerror(errno)))")
             }
             written += result
         }

@@ -45,7 +45,7 @@ public enum StoreStatus {
                     summary.mailboxes.map { state in
                         .object([
                             ("mailbox", .string(state.mailbox)),
-                            ("last_poll", .string(state.lastPollAt.map(iso))),
+                            ("last_poll", .string(state.lastPollAt.map(Timestamp.iso))),
                             ("seconds_since_poll", state.lastPollAt.map { .int(now - $0) } ?? .null),
                             ("uid_validity", .int(state.uidValidity)), ("highest_uid", .int(state.highestUID)),
                             ("last_error", .string(state.lastError)),
@@ -59,7 +59,7 @@ public enum StoreStatus {
                 summary.oldestQueued.map { row in
                     .object([
                         ("message_id", .string(row.messageID)), ("to", .string(row.recipient)),
-                        ("queued_at", .string(iso(row.createdAt))), ("attempts", .int(row.attempts)),
+                        ("queued_at", .string(Timestamp.iso(row.createdAt))), ("attempts", .int(row.attempts)),
                         ("last_error", .string(row.lastError)),
                     ])
                 } ?? .null
@@ -69,7 +69,7 @@ public enum StoreStatus {
                 .array(
                     summary.slaBreaches.map { ticket in
                         .object([
-                            ("ref", .string(ticket.ref)), ("due_at", .string(ticket.dueAt.map(iso))),
+                            ("ref", .string(ticket.ref)), ("due_at", .string(ticket.dueAt.map(Timestamp.iso))),
                             ("severity", .string(ticket.severity.rawValue)),
                         ])
                     })
@@ -132,5 +132,4 @@ public enum StoreStatus {
         return lines.joined(separator: "\n")
     }
 
-    static func iso(_ seconds: Int64) -> String { MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601 }
 }

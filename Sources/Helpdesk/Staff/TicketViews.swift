@@ -28,8 +28,8 @@ public struct TicketViews: Sendable {
             ("category", .string(ticket.category)),
             ("reporter", .string(ticket.reporterAddress)),
             ("subject", .string(ticket.subject)),
-            ("created_at", .string(iso(ticket.createdAt))),
-            ("due_at", .string(ticket.dueAt.map(iso))),
+            ("created_at", .string(Timestamp.iso(ticket.createdAt))),
+            ("due_at", .string(ticket.dueAt.map(Timestamp.iso))),
             ("missing", .array(ticket.missingFields.map { .string($0) })),
         ])
     }
@@ -40,7 +40,7 @@ public struct TicketViews: Sendable {
         let rows = tickets.map { ticket in
             [
                 ticket.ref, ticket.status.rawValue, ticket.severity.rawValue, ticket.category, ticket.reporterAddress,
-                String(ticket.subject.prefix(40)), ticket.dueAt.map(shortTime) ?? "-",
+                String(ticket.subject.prefix(40)), ticket.dueAt.map(Timestamp.short) ?? "-",
                 ticket.missingFields.isEmpty ? "-" : ticket.missingFields.joined(separator: ","),
             ]
         }
@@ -71,7 +71,7 @@ public struct TicketViews: Sendable {
                             .object([
                                 ("field", .string(value.field)), ("value", .string(value.value)),
                                 ("current", .bool(value.current)),
-                                ("recorded_at", .string(Self.iso(value.recordedAt))),
+                                ("recorded_at", .string(Timestamp.iso(value.recordedAt))),
                                 ("message_id", .string(messages.first { $0.id == value.messageId }?.messageID)),
                             ])
                         })
@@ -85,7 +85,7 @@ public struct TicketViews: Sendable {
                                 ("direction", .string(message.direction.rawValue)),
                                 ("message_id", .string(message.messageID)),
                                 ("from", .string(message.fromAddress)), ("subject", .string(message.subject)),
-                                ("received_at", .string(Self.iso(message.receivedAt))),
+                                ("received_at", .string(Timestamp.iso(message.receivedAt))),
                                 ("automated", .string(message.automated)),
                                 ("sha256", .string(message.sha256)), ("size", .int(message.raw.count)),
                             ])
@@ -113,7 +113,7 @@ public struct TicketViews: Sendable {
                     .array(
                         events.map { event in
                             .object([
-                                ("at", .string(Self.iso(event.at))), ("kind", .string(event.kind.rawValue)),
+                                ("at", .string(Timestamp.iso(event.at))), ("kind", .string(event.kind.rawValue)),
                                 ("detail", .string(event.detail)),
                             ])
                         })
@@ -131,7 +131,7 @@ public struct TicketViews: Sendable {
                 .object([
                     ("value", .string(value.value)),
                     ("from_message", .string(messages.first { $0.id == value.messageId }?.messageID)),
-                    ("recorded_at", .string(iso(value.recordedAt))),
+                    ("recorded_at", .string(Timestamp.iso(value.recordedAt))),
                 ])
             )
         }
@@ -213,15 +213,6 @@ public struct TicketViews: Sendable {
         ])
     }
 
-    /// Seconds since 1970 as ISO 8601 UTC.
-    public static func iso(_ seconds: Int64) -> String {
-        MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601
-    }
-
-    static func shortTime(_ seconds: Int64) -> String {
-        let text = iso(seconds)
-        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
-    }
 }
 
 /// Plain-text columns for terminals.

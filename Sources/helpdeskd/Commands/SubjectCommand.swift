@@ -109,7 +109,7 @@ struct PurgeCommand: ParsableCommand {
         if dryRun {
             for ticket in report.tickets {
                 print(
-                    "would delete \(ticket.ref)  \(ticket.status.rawValue)  last changed \(TicketViews.iso(ticket.updatedAt))"
+                    "would delete \(ticket.ref)  \(ticket.status.rawValue)  last changed \(Timestamp.iso(ticket.updatedAt))"
                 )
             }
             print("dry run, nothing changed: would delete \(report.summary)")

@@ -20,7 +20,10 @@ final class DeliveryJournal {
     /// Entries written and not yet folded, oldest first.
     private(set) var entries: [Entry] = []
 
-    struct Failure: Error, CustomStringConvertible {
+    /// Why the journal could not be used, with a `code` to switch on (the description has the system's reason).
+    struct Failure: Error, Sendable, CustomStringConvertible {
+        enum Code: String, Sendable, CaseIterable { case open, read, write, flush, truncate }
+        let code: Code
         let description: String
     }
 
@@ -28,7 +31,7 @@ final class DeliveryJournal {
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw Self.failure("cannot open", path) }
+        guard fd >= 0 else { throw Self.failure(.open, "cannot open", path) }
         entries = try readAll()
     }
 
@@ -49,16 +52,16 @@ final class DeliveryJournal {
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if result < 0, errno == EINTR { continue }
-            guard result > 0 else { throw Self.failure("cannot write", path) }
+            guard result > 0 else { throw Self.failure(.write, "cannot write", path) }
             written += result
         }
-        guard fdatasync(fd) == 0 else { throw Self.failure("cannot flush", path) }
+        guard fdatasync(fd) == 0 else { throw Self.failure(.flush, "cannot flush", path) }
         entries += new
     }
 
     /// Empties the journal once its entries are in the store.
     func clear() throws {
-        guard ftruncate(fd, 0) == 0, fdatasync(fd) == 0 else { throw Self.failure("cannot truncate", path) }
+        guard ftruncate(fd, 0) == 0, fdatasync(fd) == 0 else { throw Self.failure(.truncate, "cannot truncate", path) }
         entries = []
     }
 
@@ -68,7 +71,7 @@ final class DeliveryJournal {
         while true {
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(bytes.count)) }
             if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw Self.failure("cannot read", path) }
+            guard count >= 0 else { throw Self.failure(.read, "cannot read", path) }
             if count == 0 { break }
             bytes += buffer[..<count]
         }
@@ -86,7 +89,9 @@ final class DeliveryJournal {
         }
     }
 
-    private static func failure(_ what: String, _ path: String) -> Failure {
-        Failure(description: "\(what) the relay's journal \(path): \(String(cString: strerror(errno)))")
+    private static func failure(_ code: Failure.Code, _ what: String, _ path: String) -> Failure {
+        Failure(
+            code: code,
+            description: "\(what) the relay's journal \(path): \(String(cString: strerror(errno)))")
     }
 }
