@@ -143,7 +143,9 @@ public protocol TicketSnapshot {
     /// Values on one ticket that any of `messages` supplied, oldest first.
     func fieldValues(ticketID: Int64, suppliedByAnyOf messages: Set<Int64>) throws -> [FieldValueRecord]
     /// Values that any of `messages` supplied to tickets other than `tickets`.
-    func fieldValues(suppliedByAnyOf messages: Set<Int64>, notOnTickets tickets: Set<Int64>) throws
+    func fieldValues(
+        suppliedByAnyOf messages: Set<Int64>, notOnTickets tickets: Set<Int64>
+    ) throws
         -> [FieldValueRecord]
     /// The distinct content (SHA-256) these messages carry.
     func attachmentDigests(ofMessages messages: Set<Int64>) throws -> [String]
@@ -192,7 +194,9 @@ public protocol TicketTransaction: TicketSnapshot {
     /// Records `value` for `field`, superseding the value in force. Returns whether it changed and the previous
     /// value; an unchanged value records nothing.
     @discardableResult
-    func setField(_ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64) throws
+    func setField(
+        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64
+    ) throws
         -> (changed: Bool, previous: String?)
     /// Appends an entry to the audit trail.
     func record(_ event: EventRecord) throws
@@ -242,7 +246,9 @@ extension TicketStore {
         try snapshot { try $0.mailboxState(mailbox) }
     }
     public func summary(now: Int64) throws -> StoreSummary { try snapshot { try $0.summary(now: now) } }
-    public func saveMailboxState(_ state: MailboxStateRecord) throws { try transaction { try $0.saveMailboxState(state) } }
+    public func saveMailboxState(_ state: MailboxStateRecord) throws {
+        try transaction { try $0.saveMailboxState(state) }
+    }
     public func recordDeliveries(_ deliveries: [OutboxDelivery]) throws {
         try transaction { try $0.recordDeliveries(deliveries) }
     }

@@ -44,7 +44,8 @@ import TicketStore
         """
 
     static func ticket(
-        _ status: TicketStatus, severity: Severity = .normal, missing: String = "", reporter: String = "anna@example.edu"
+        _ status: TicketStatus, severity: Severity = .normal, missing: String = "",
+        reporter: String = "anna@example.edu"
     ) -> TicketRecord {
         TicketRecord(
             id: 7, number: 7, ref: "HD-000007", status: status, severity: severity, category: "exam-access",
@@ -131,7 +132,8 @@ import TicketStore
         #expect(decision.ticket.status == .open)
         #expect(decision.answer == nil && decision.ticket.answersSent == 1)
         // A labelled value corrects the ticket; the reply's prose does not replace the description.
-        #expect(decision.fields.contains(FieldUpdate(field: "session_id", value: "new-session", replacing: "old-session")))
+        #expect(
+            decision.fields.contains(FieldUpdate(field: "session_id", value: "new-session", replacing: "old-session")))
         #expect(!decision.fields.contains { $0.field == "description" })
     }
 
@@ -176,7 +178,8 @@ import TicketStore
         let email = Self.email(from: "mallory@example.net", body: Self.incompleteBody)
         let route = workflow.route(email, match: TicketMatch(ticket: theirs))
         #expect(route == .newTicket(.notTheAuthor(of: theirs, whyNotTrusted: nil)))
-        let decision = workflow.open(email, number: 9, reason: .notTheAuthor(of: theirs, whyNotTrusted: nil), now: Self.now)
+        let decision = workflow.open(
+            email, number: 9, reason: .notTheAuthor(of: theirs, whyNotTrusted: nil), now: Self.now)
         #expect(decision.eventsAfterAnswer.map(\.kind) == [.replyFromStranger, .openedInsteadOfUpdate])
         #expect(decision.eventsAfterAnswer[0].target == .other(theirs))
         #expect(decision.ticket.reporterAddress == "mallory@example.net")
@@ -190,7 +193,9 @@ import TicketStore
 
     @Test func aForgedReferenceOpensANewTicketAndIsRecorded() {
         let email = Self.email(body: Self.incompleteBody)
-        #expect(workflow.route(email, match: TicketMatch(ticket: nil, forgedReference: true)) == .newTicket(.forgedReference))
+        #expect(
+            workflow.route(email, match: TicketMatch(ticket: nil, forgedReference: true))
+                == .newTicket(.forgedReference))
         let decision = workflow.open(email, number: 10, reason: .forgedReference, now: Self.now)
         #expect(decision.eventsAfterAnswer.map(\.kind) == [.forgedReference])
     }
@@ -232,8 +237,7 @@ import TicketStore
     @Test func answerCapsWithholdAnswersInTheirOrder() throws {
         func reason(
             _ kind: AnswerKind = .acknowledgement, to recipient: String = "anna@example.edu", history: FixedHistory
-        ) throws -> String?
-        {
+        ) throws -> String? {
             try workflow.suppression(of: kind, to: recipient, ticketID: 7, now: Self.now, history: history)
         }
         #expect(try reason(history: FixedHistory()) == nil)
@@ -242,7 +246,9 @@ import TicketStore
         #expect(try reason(history: FixedHistory(mailboxDay: 40))?.contains("to this mailbox in a day") == true)
         #expect(try reason(history: FixedHistory(domainHour: 100))?.contains("to this domain in an hour") == true)
         #expect(try reason(history: FixedHistory(all: 500)) == "more than 500 answers in an hour")
-        #expect(try reason(.informationRequest, history: FixedHistory(informationRequests: 1))?.contains("24 hours") == true)
+        #expect(
+            try reason(.informationRequest, history: FixedHistory(informationRequests: 1))?.contains("24 hours") == true
+        )
         #expect(try reason(.acknowledgement, history: FixedHistory(informationRequests: 1)) == nil)
     }
 

@@ -535,7 +535,9 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
 
         // The purge: everything resolved long ago would go, yet nothing does.
         let desk = StaffDesk(context: people.helpdesk.context)
-        for ref in ["HD-000001", "HD-000003"] { _ = try desk.perform(.resolve, on: ref, by: "staff", at: Mail.monday10) }
+        for ref in ["HD-000001", "HD-000003"] {
+            _ = try desk.perform(.resolve, on: ref, by: "staff", at: Mail.monday10)
+        }
         let resolved = try StoreSearch.dump(people.store)
         let later = Mail.monday10 + 31 * 86_400
         let purgePlan = try RetentionPurge.run(store: people.store, now: later, days: 30, batchSize: 1, dryRun: true)
@@ -660,7 +662,9 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
                 sharedWithKept, openWork,
             ])
         #expect(
-            try store.read { db in try EventRecord.filter(Column("kind") == TicketEventKind.retentionPurged).fetchCount(db) } == 1)
+            try store.read { db in
+                try EventRecord.filter(Column("kind") == TicketEventKind.retentionPurged).fetchCount(db)
+            } == 1)
         #expect(
             plan.messages == report.messages && plan.outboxRows == report.outboxRows && plan.events == report.events)
 

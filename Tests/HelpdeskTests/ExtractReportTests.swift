@@ -34,8 +34,9 @@ import Testing
                 try JSONSerialization.jsonObject(
                     with: Data(contentsOf: Self.fixtures.appendingPathComponent(name + ".expected.json")))
                 as! [String: Any]
-            for key in ["reporter", "subject", "ticket_ref", "automated", "category", "severity", "missing", "complete"]
-            {
+            for key in [
+                "reporter", "subject", "ticket_ref", "automated", "category", "severity", "missing", "complete",
+            ] {
                 #expect(Self.canonical(actual[key]) == Self.canonical(expected[key]), "\(name) \(key)")
             }
             let actualFields = actual["fields"] as! [String: Any]

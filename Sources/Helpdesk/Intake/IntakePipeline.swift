@@ -118,7 +118,7 @@ public final class IntakePipeline: Sendable {
                         ).run()
                     }
                     results.append(.success(outcome))
-                } catch where StoreFault.isStoreUnavailable(error) {
+                } catch  where StoreFault.isStoreUnavailable(error) {
                     throw error
                 } catch {
                     // This email's own failure, rolled back alone. Recording it is a write like any other: when even
@@ -157,7 +157,7 @@ extension IntakePipeline {
             try transaction.savepoint {
                 try insertQuarantined(kept, source: source, reason: reason, receivedAt: now, transaction)
             }
-        } catch where !StoreFault.isStoreUnavailable(error) {
+        } catch  where !StoreFault.isStoreUnavailable(error) {
             // The bytes themselves may be what the store refuses: the reason is kept without them.
             try insertQuarantined(
                 [], source: source, reason: reason + "; content not kept: \(error)", receivedAt: now, transaction)

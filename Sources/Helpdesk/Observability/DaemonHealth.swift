@@ -50,4 +50,3 @@ public final class DaemonHealth: Sendable {
         return parts.joined(separator: "; ")
     }
 }
-

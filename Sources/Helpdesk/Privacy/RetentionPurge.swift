@@ -70,7 +70,9 @@ public enum RetentionPurge {
         return report
     }
 
-    private static func purgeTickets(_ transaction: any TicketTransaction, cutoff: Int64, limit: Int) throws
+    private static func purgeTickets(
+        _ transaction: any TicketTransaction, cutoff: Int64, limit: Int
+    ) throws
         -> PurgeCounts
     {
         let tickets = try transaction.expiredTickets(before: cutoff, limit: limit)
@@ -82,7 +84,9 @@ public enum RetentionPurge {
         return batch
     }
 
-    private static func purgeLooseMessages(_ transaction: any TicketTransaction, cutoff: Int64, limit: Int) throws
+    private static func purgeLooseMessages(
+        _ transaction: any TicketTransaction, cutoff: Int64, limit: Int
+    ) throws
         -> PurgeCounts
     {
         let ids = Set(try transaction.looseMessageIDs(before: cutoff, limit: limit))

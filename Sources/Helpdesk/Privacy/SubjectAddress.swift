@@ -32,7 +32,8 @@ public struct SubjectAddress: Sendable, Hashable, CustomStringConvertible {
         let lower = trimmed.lowercased()
         guard let at = lower.lastIndex(of: "@"), at != lower.startIndex, lower.index(after: at) != lower.endIndex
         else {
-            throw Invalid(code: .notAnAddress, description: "\"\(trimmed)\" is not an email address (expected local@domain)")
+            throw Invalid(
+                code: .notAnAddress, description: "\"\(trimmed)\" is not an email address (expected local@domain)")
         }
         guard lower.utf8.count <= 254,
             !lower.unicodeScalars.contains(where: {

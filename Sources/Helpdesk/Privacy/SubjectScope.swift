@@ -75,7 +75,9 @@ struct SubjectScope {
         return "participant"
     }
 
-    static func collect(_ snapshot: any TicketSnapshot, subject: SubjectAddress, scan: MentionScan) throws
+    static func collect(
+        _ snapshot: any TicketSnapshot, subject: SubjectAddress, scan: MentionScan
+    ) throws
         -> SubjectScope
     {
         var scope = SubjectScope(subject: subject)

@@ -22,7 +22,9 @@ public struct StaffDesk: Sendable {
     }
 
     /// `perform` for async callers: waits for the store without blocking the cooperative pool.
-    public func perform(_ action: StaffAction, on ref: String, by actor: String, at now: Int64) async throws
+    public func perform(
+        _ action: StaffAction, on ref: String, by actor: String, at now: Int64
+    ) async throws
         -> TicketRecord
     {
         try await store.transaction { transaction in try perform(action, on: ref, by: actor, at: now, in: transaction) }

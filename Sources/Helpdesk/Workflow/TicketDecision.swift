@@ -83,8 +83,9 @@ public struct PlannedEvent: Sendable, Equatable {
     /// Link the entry to the email being handled.
     public var aboutMessage: Bool
 
-    public init(_ kind: TicketEventKind, _ detail: String = "", on target: Target = .decided, aboutMessage: Bool = false)
-    {
+    public init(
+        _ kind: TicketEventKind, _ detail: String = "", on target: Target = .decided, aboutMessage: Bool = false
+    ) {
         self.kind = kind
         self.detail = detail
         self.target = target

@@ -54,7 +54,9 @@ public struct TicketWorkflow: Sendable {
     }
 
     /// A new ticket (number `number`) for `email`.
-    public func open(_ email: IncomingEmail, number: Int64, reason: NewTicketReason = .report, now: Int64)
+    public func open(
+        _ email: IncomingEmail, number: Int64, reason: NewTicketReason = .report, now: Int64
+    )
         -> TicketDecision
     {
         let report = email.report
@@ -126,7 +128,9 @@ public struct TicketWorkflow: Sendable {
     }
 
     /// The author's reply to their ticket, whose values in force are `current` (by field key).
-    public func reply(_ email: IncomingEmail, to existing: TicketRecord, current: [String: String], now: Int64)
+    public func reply(
+        _ email: IncomingEmail, to existing: TicketRecord, current: [String: String], now: Int64
+    )
         -> TicketDecision
     {
         var ticket = existing
@@ -178,7 +182,8 @@ public struct TicketWorkflow: Sendable {
 
     /// Machine mail on the ticket it refers to (or on none): filed, recorded, never answered.
     public func machineMail(_ reason: AutomatedReason, on ticket: TicketRecord?) -> PlannedEvent {
-        PlannedEvent(.automatedMailReceived, reason.rawValue, on: ticket.map { .other($0) } ?? .none, aboutMessage: true)
+        PlannedEvent(
+            .automatedMailReceived, reason.rawValue, on: ticket.map { .other($0) } ?? .none, aboutMessage: true)
     }
 
     /// The answer counts toward `ticket.answersSent` (its Message-ID's sequence), whether or not a cap withholds it.
@@ -261,7 +266,9 @@ public struct TicketWorkflow: Sendable {
     // MARK: Staff
 
     /// What `action` by `actor` does to `ticket`: nil when the ticket is in that state already.
-    public func decide(_ action: StaffAction, on ticket: TicketRecord, by actor: String, at now: Int64)
+    public func decide(
+        _ action: StaffAction, on ticket: TicketRecord, by actor: String, at now: Int64
+    )
         throws(StaffActionError) -> TicketDecision?
     {
         let status = action.status

@@ -45,11 +45,14 @@ struct WorkflowRecorder {
             try transaction.setField(update.field, to: update.value, ticketID: ticketID, messageID: messageID, at: now)
             if update.replacing != nil {
                 try transaction.record(
-                    EventRecord(ticketId: ticketID, messageId: messageID, at: now, kind: .fieldChanged, detail: update.field))
+                    EventRecord(
+                        ticketId: ticketID, messageId: messageID, at: now, kind: .fieldChanged, detail: update.field))
             }
         }
         try checkpoint("fields-recorded")
-        for event in decision.events { try record(event, ticket: ticketID, messageID: messageID, now: now, transaction) }
+        for event in decision.events {
+            try record(event, ticket: ticketID, messageID: messageID, now: now, transaction)
+        }
         if let kind = decision.answer, let addressing {
             try queueAnswer(kind, for: ticket, addressing: addressing, now: now, transaction)
         }

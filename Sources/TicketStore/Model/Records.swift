@@ -194,7 +194,8 @@ public struct EventRecord: Sendable, Equatable {
     public var detail: String
 
     public init(
-        id: Int64? = nil, ticketId: Int64? = nil, messageId: Int64? = nil, at: Int64, kind: TicketEventKind, detail: String
+        id: Int64? = nil, ticketId: Int64? = nil, messageId: Int64? = nil, at: Int64, kind: TicketEventKind,
+        detail: String
     ) {
         self.id = id
         self.ticketId = ticketId
@@ -234,7 +235,8 @@ public struct OutboxRecord: Sendable, Equatable {
     public var sentAt: Int64?
 
     public init(
-        id: Int64? = nil, ticketId: Int64? = nil, kind: AnswerKind, recipient: String, subject: String, messageID: String,
+        id: Int64? = nil, ticketId: Int64? = nil, kind: AnswerKind, recipient: String, subject: String,
+        messageID: String,
         raw: Data, status: OutboxStatus, attempts: Int64, nextAttemptAt: Int64, lastError: String? = nil,
         createdAt: Int64, sentAt: Int64? = nil
     ) {
@@ -272,7 +274,6 @@ public struct MailboxStateRecord: Sendable, Equatable {
         self.lastError = lastError
     }
 }
-
 
 extension TicketRecord {
     public var missingFields: [String] { missing.isEmpty ? [] : missing.split(separator: ",").map(String.init) }

@@ -385,7 +385,9 @@ struct SQLiteAccess: TicketTransaction {
         ).order(FieldValueRecord.Columns.id).fetchAll(db)
     }
 
-    func fieldValues(suppliedByAnyOf messages: Set<Int64>, notOnTickets tickets: Set<Int64>) throws
+    func fieldValues(
+        suppliedByAnyOf messages: Set<Int64>, notOnTickets tickets: Set<Int64>
+    ) throws
         -> [FieldValueRecord]
     {
         try FieldValueRecord.fetchAll(
@@ -446,7 +448,8 @@ struct SQLiteAccess: TicketTransaction {
                 ORDER BY updatedAt, id LIMIT ?
                 """,
             arguments: [cutoff, limit ?? -1]
-        ).map { row in ExpiredTicket(id: row["id"], ref: row["ref"], status: row["status"], updatedAt: row["updatedAt"]) }
+        ).map { row in ExpiredTicket(id: row["id"], ref: row["ref"], status: row["status"], updatedAt: row["updatedAt"])
+        }
     }
 
     func looseMessageIDs(before cutoff: Int64, limit: Int?) throws -> [Int64] {
@@ -540,7 +543,9 @@ struct SQLiteAccess: TicketTransaction {
     }
 
     @discardableResult
-    func setField(_ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64) throws
+    func setField(
+        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64
+    ) throws
         -> (changed: Bool, previous: String?)
     {
         let previous = try String.fetchOne(
@@ -593,7 +598,8 @@ struct SQLiteAccess: TicketTransaction {
                 else { continue }
                 try record(
                     EventRecord(
-                        ticketId: row["ticketId"], at: at, kind: .answerSent, detail: (row["kind"] as AnswerKind).rawValue
+                        ticketId: row["ticketId"], at: at, kind: .answerSent,
+                        detail: (row["kind"] as AnswerKind).rawValue
                     ))
             }
         }
@@ -653,7 +659,8 @@ struct SQLiteAccess: TicketTransaction {
 
     func deleteAnswers(to address: String, notOnTickets tickets: Set<Int64>) throws {
         try db.execute(
-            sql: "DELETE FROM outbox WHERE lower(recipient) = ? AND (ticketId IS NULL OR \(sqlNotIn("ticketId", tickets)))",
+            sql:
+                "DELETE FROM outbox WHERE lower(recipient) = ? AND (ticketId IS NULL OR \(sqlNotIn("ticketId", tickets)))",
             arguments: [address])
     }
 

@@ -100,7 +100,8 @@ struct PurgeCommand: ParsableCommand {
     func run() throws {
         let context = try store.context()
         let report = try RetentionPurge.run(
-            store: context.store, now: WallClock.seconds(), days: context.configuration.retentionDays, batchSize: batchSize,
+            store: context.store, now: WallClock.seconds(), days: context.configuration.retentionDays,
+            batchSize: batchSize,
             dryRun: dryRun)
         if json {
             print(report.json.serialized(pretty: true))

@@ -208,7 +208,7 @@ struct MailboxCycle {
                     outcome = try StoreStage.storing {
                         try context.pipeline.ingestTooLarge(header: header, size: size, source: source, receivedAt: now)
                     }
-                } catch where !StoreFault.isStoreUnavailable(error) {
+                } catch  where !StoreFault.isStoreUnavailable(error) {
                     // Its header section made the pipeline fail: recorded with the reason, like any message fault.
                     try StoreStage.storing {
                         try context.pipeline.quarantine(header, source: source, reason: "\(error)", receivedAt: now)

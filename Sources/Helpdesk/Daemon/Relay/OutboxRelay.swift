@@ -79,4 +79,3 @@ public struct OutboxRelay: Service {
         return now + retryDelays.last! << Int64(doublings)
     }
 }
-
