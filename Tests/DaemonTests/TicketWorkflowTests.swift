@@ -222,6 +222,18 @@ import TicketStore
         #expect(on == ticket)
     }
 
+    // MARK: Personal data
+
+    @Test func erasedValuesMakeARequiredFieldMissingAgainExceptOnARedirectedTicket() throws {
+        let required = ["server", "session_id"]
+        let changed = try #require(
+            TicketWorkflow.valuesRemoved(from: Self.ticket(.open), required: required, remaining: ["server"]))
+        #expect(changed.missing == "session_id" && changed.status == .open)
+        #expect(
+            TicketWorkflow.valuesRemoved(from: Self.ticket(.open), required: required, remaining: Set(required)) == nil)
+        #expect(TicketWorkflow.valuesRemoved(from: Self.ticket(.redirected), required: required, remaining: []) == nil)
+    }
+
     // MARK: Answer caps
 
     struct FixedHistory: AnswerHistory {

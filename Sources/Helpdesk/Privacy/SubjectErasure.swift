@@ -250,13 +250,11 @@ private struct ErasureTransaction {
 
         // Tickets that lost a field value may lack a required field again: say so.
         for (ticketID, change) in changes where !change.fieldsChanged.isEmpty {
-            guard var ticket = try transaction.ticket(id: ticketID), ticket.status != .redirected else { continue }
-            let current = try transaction.currentFieldValues(ticketID: ticketID)
-            let missing = requiredFields.filter { current[$0] == nil }.joined(separator: ",")
-            if missing != ticket.missing {
-                ticket.missing = missing
-                try transaction.update(ticket)
-                changes[ticketID]!.nowMissing = ticket.missingFields.filter { change.fieldsChanged.contains($0) }
+            guard let ticket = try transaction.ticket(id: ticketID) else { continue }
+            let current = Set(try transaction.currentFieldValues(ticketID: ticketID).keys)
+            if let changed = TicketWorkflow.valuesRemoved(from: ticket, required: requiredFields, remaining: current) {
+                try transaction.update(changed)
+                changes[ticketID]!.nowMissing = changed.missingFields.filter { change.fieldsChanged.contains($0) }
             }
         }
 

@@ -228,6 +228,24 @@ public struct TicketWorkflow: Sendable {
         return updates
     }
 
+    // MARK: Personal data
+
+    /// A ticket some of whose field values were taken away (an erasure: the values another person's messages
+    /// supplied): the required fields it lacks now, given the fields that still have a value. Nil when nothing
+    /// changes; a redirected ticket asks for no data. Its status and clock stay as they are: staff decide.
+    public static func valuesRemoved(
+        from ticket: TicketRecord, required: [String], remaining: Set<String>
+    )
+        -> TicketRecord?
+    {
+        guard ticket.status != .redirected else { return nil }
+        let missing = required.filter { !remaining.contains($0) }.joined(separator: ",")
+        guard missing != ticket.missing else { return nil }
+        var changed = ticket
+        changed.missing = missing
+        return changed
+    }
+
     // MARK: Answers
 
     /// Why an answer of `kind` to `recipient` must be withheld (stored as `suppressed`, never sent), or nil to
