@@ -18,7 +18,7 @@ public struct HelpdeskContext: Sendable {
 
     /// A context over an already open store (a reload keeps the store and rebuilds the rest).
     public init(configuration: HelpdeskConfiguration, store: TicketStore, databasePath path: String) throws {
-        self.configuration = configuration
+        var configuration = configuration
         self.store = store
         self.databasePath = path
         let directory = (path as NSString).deletingLastPathComponent
@@ -27,6 +27,8 @@ public struct HelpdeskContext: Sendable {
             key: key, domain: configuration.identity.domain, prefix: configuration.identity.ticketPrefix)
         let templatesDirectory = configuration.identity.templatesDirectory
         let templates = try AnswerTemplates.load(directory: templatesDirectory.isEmpty ? nil : templatesDirectory)
+        configuration.profile = configuration.extractionProfile(templates: templates)
+        self.configuration = configuration
         let answers = try AnswerComposer(
             fromAddress: configuration.identity.address, fromName: configuration.identity.name, signer: signer,
             templates: templates,

@@ -54,6 +54,8 @@ public struct IncidentProfile: Sendable {
     public var criticalPhrases: [String]
     /// Domains of mail and web-mail providers: a link to one of them is never the proctoring server.
     public var mailProviderDomains: [String]
+    /// Our own answers' text, so a customer's inline answers inside a quote of it (without `>` markers) are read.
+    public var ownAnswers: OwnAnswerText = .none
     /// The admin's own MTA, whose Authentication-Results and spam verdicts are believed; with an empty
     /// authserv-id (the default) none are.
     public var trustedMTA: TrustedMTA
@@ -81,26 +83,8 @@ public struct IncidentProfile: Sendable {
         trustedMTA = TrustedMTA(authservID: "")
     }
 
-    public static let defaultLabels: [IncidentField: [String]] = [
-        .server: [
-            "server", "server address", "proctoring server", "proctoring server address", "host", "url", "address",
-            "сервер", "адрес сервера",
-        ],
-        .detectedAt: [
-            "time", "time of detection", "detected at", "when", "date/time", "date and time", "occurred at",
-            "время", "время обнаружения",
-        ],
-        .sessionID: [
-            "session id", "session", "session data", "exam session", "attempt id", "id сессии", "сессия",
-        ],
-        .userID: [
-            "user id", "user", "login", "username", "user name", "student id", "candidate id", "id пользователя",
-            "логин",
-        ],
-        .browser: ["browser", "браузер"],
-        .os: ["os", "operating system", "операционная система", "ос"],
-        .description: ["description", "problem", "issue", "описание", "проблема"],
-    ]
+    /// Labels for the built-in fields in the languages of exam candidates (`FieldLexicon`).
+    public static let defaultLabels: [IncidentField: [String]] = FieldLexicon.labels
 
     /// Category rules in priority order: the most specific component first, so a camera problem
     /// seen in Chrome is a camera problem. A trailing `*` matches any word ending.
