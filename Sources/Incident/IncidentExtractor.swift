@@ -65,7 +65,7 @@ public struct IncidentExtractor: Sendable {
         for (index, field) in answers.enumerated() {
             guard let field, !reading.usedLines.contains(index) else { continue }
             let source = FieldSource(kind: .label, detail: "answer to our question", line: lines[index], isSure: true)
-            let text = lines[index]
+            let text = Self.withoutAnswerMarker(lines[index])
             var taken = false
             switch field {
             case .server:
@@ -175,7 +175,10 @@ public struct IncidentExtractor: Sendable {
         }
 
         let description = describe(lines, skipping: reading.usedLines)
-        if description.count >= profile.descriptionMinLength {
+        let isReply = !envelope.inReplyTo.isEmpty || ticketReference(in: envelope.subject) != nil
+        if description.count >= profile.descriptionMinLength,
+            DescriptionSubstance.isSubstantive(description, isReply: isReply)
+        {
             reading.values[.description] = description
             reading.sources[.description] = FieldSource(kind: .prose, detail: "the reporter's own words", isSure: true)
         }
@@ -183,8 +186,15 @@ public struct IncidentExtractor: Sendable {
         // Triage reads what the reporter says in their own words: never labels, quotes or signatures.
         let searchable = TriageText(subject: subject, description: description)
         let verdict = MTAVerdict.read(message, trusting: profile.trustedMTA)
+        // What the sending system wrote itself (its text and footer, not what it quotes): a notification says
+        // there that it was generated and must not be answered. Forwards are people's.
+        let written =
+            forward
+            ? ""
+            : ReporterText.read(String((content.text ?? "").prefix(64 * 1024)), ours: profile.ownAnswers)
+                .filter { $0.role == .own || $0.role == .signature }.map(\.text).joined(separator: "\n")
         let automated = AutomatedMailDetector.reason(
-            for: message, envelope: envelope, profile: profile, verdict: verdict)
+            for: message, envelope: envelope, profile: profile, verdict: verdict, writtenText: written)
         let category =
             profile.categories.first { rule in rule.phrases.contains(where: searchable.contains) }?
             .category ?? "other"
@@ -265,6 +275,29 @@ public struct IncidentExtractor: Sendable {
                 set(match.field, String(match.value.prefix(500)), source)
             }
         }
+    }
+
+    /// An inline answer without the marker people put before it: their initials ("[JB] …", "JB: …") or a word
+    /// for "answer" ("R: …", "Antwort: …").
+    static func withoutAnswerMarker(_ line: Substring) -> Substring {
+        var text = line.drop { $0 == " " || $0 == "\t" }
+        if text.first == "[", let close = text.firstIndex(of: "]"), text.distance(from: text.startIndex, to: close) <= 6
+        {
+            text = text[text.index(after: close)...].drop { $0 == " " }
+        }
+        let words = [
+            "answer:", "antwort:", "réponse :", "réponse:", "respuesta:", "resposta:", "risposta:", "ответ:",
+            "odp.:", "odp:", "antwoord:", "cevap:", "r:", "a:", "re:",
+        ]
+        let lower = text.lowercased()
+        if let word = words.first(where: { lower.hasPrefix($0) }) {
+            text = text.dropFirst(word.count).drop { $0 == " " }
+        } else if let colon = text.prefix(5).firstIndex(of: ":"), text[..<colon].allSatisfy({ $0.isUppercase }),
+            text.distance(from: text.startIndex, to: colon) >= 2
+        {
+            text = text[text.index(after: colon)...].drop { $0 == " " }  // "JB: …"
+        }
+        return text
     }
 
     func lineContaining(_ value: String, _ lines: [Substring]) -> String? {
@@ -359,7 +392,7 @@ public struct IncidentExtractor: Sendable {
     }
 
     func isCritical(_ text: TriageText) -> Bool {
-        profile.criticalPhrases.contains(where: text.contains) || ServerErrorCode.mentioned(in: text.lowercased)
+        Impact.isCritical(text, extra: profile.criticalPhrases)
     }
 }
 
@@ -380,8 +413,11 @@ enum ServerErrorCode {
             let before = String(characters[max(0, index - 12)..<index])
             let after = String(characters[(index + 3)..<min(characters.count, index + 28)])
             if ["http", "error", "status", "code", "ошибка"].contains(where: { before.contains($0) })
-                || ["error", "bad gateway", "internal server", "service unavailable", "gateway timeout"]
-                    .contains(where: { after.contains($0) })
+                || [
+                    "error", "bad gateway", "internal server", "service unavailable", "service temporarily unavailable",
+                    "gateway timeout", "gateway time-out", "time-out",
+                ]
+                .contains(where: { after.contains($0) })
             {
                 return true
             }

@@ -20,7 +20,8 @@ enum ProseValues {
         "number", "no", "no.", "nr", "nr.", "n°", "nº", "numer", "numero", "número", "jest", "to", "это", "—", "-",
         ":", "=", "#", "id", "the", "his", "her", "their", "sein", "ihr", "son", "sa", "su", "suo", "sua", "zijn",
         "haar", "mijn", "is:", "est:", "ist:", "es:", "è:", "as", "als", "como", "come", "comme", "jako", "olarak",
-        "dır", "dir", "です", "は", "为", "是", "：",
+        "dır", "dir", "です", "は", "为", "是", "：", "на", "платформе", "platform", "plataforma", "plateforme",
+        "piattaforma", "plattform", "platformie",
     ]
 
     /// The first ID after each cue, in text order (one per line at most).
@@ -68,7 +69,11 @@ enum ProseValues {
             // The value is taken as written (the rest above is lower-cased): find it in the original line.
             guard let original = originalToken(cleaned, in: original) else { return nil }
             switch field {
-            case .userID: return ValueShape.isUserID(original, login: login) ? original : nil
+            case .userID:
+                // A login read from prose needs a digit or a separator ("ivanova.ea"): a plain word after
+                // "login" is more likely the next word of the sentence ("after the login compare …").
+                let loginLike = original.contains { "._-@".contains($0) }
+                return ValueShape.isUserID(original, login: login && loginLike) ? original : nil
             case .sessionID: return ValueShape.isSessionID(original) ? original : nil
             default: return nil
             }

@@ -127,7 +127,9 @@ public enum FieldLexicon {
             "gebruiker", "gebruikersnaam", "studentnummer", "studentnr", "student-id", "kandidaatnummer",
             // tr
             "kullanıcı", "kullanıcı adı", "öğrenci no", "öğrenci numarası", "kullanıcı id", "aday no",
-            "kullanıcı kimliği", "öğrenci", "kullanıcı adım",
+            "kullanıcı kimliği", "öğrenci", "kullanıcı adım", "étudiant", "estudiante", "studente", "teilnehmer",
+            "teilnehmernummer", "participant", "número de inscrição", "numéro d'inscription", "número de inscripción",
+            "inscrição", "número de matrícula", "n° matricule",
             // ja, zh
             "学籍番号", "ユーザーid", "ユーザー名", "受験番号", "ログインid", "ユーザid", "受験者id", "学号", "用户名", "用户id",
             "账号", "考生号", "准考证号", "學號", "帳號", "使用者名稱", "使用者id", "考生編號", "准考證號",
@@ -149,10 +151,32 @@ public enum FieldLexicon {
         ],
     ]
 
+    /// Labels made of "ID" and the word for a candidate, student or user, in the orders languages write them
+    /// ("ID candidato", "Kandidaten-ID", "id de l'étudiant", "ID studenta").
+    static let generatedUserLabels: [String] = {
+        let nouns = [
+            "candidate", "candidato", "candidat", "kandidat", "kandidaten", "student", "studente", "studenten",
+            "studenta", "étudiant", "estudiante", "alumno", "aluno", "usuario", "usuário", "utente", "utilisateur",
+            "benutzer", "nutzer", "teilnehmer", "kullanıcı", "öğrenci", "użytkownika", "gebruiker", "deelnemer",
+            "участника", "студента", "пользователя", "partecipante", "participante", "participant", "examinee",
+            "learner", "test taker",
+        ]
+        var labels: [String] = []
+        for noun in nouns {
+            labels += [
+                "id " + noun, noun + " id", noun + "-id", "id de " + noun, "id del " + noun, "id do " + noun,
+                "id della " + noun, "id de l'" + noun, "id dello " + noun, noun + " nr", noun + "-nr",
+                noun + "nummer", noun + " number", noun + " no",
+            ]
+        }
+        return labels
+    }()
+
     /// User labels that may also introduce a person's name: after them only an ID with a digit is taken.
     public static let nameLikeUserLabels: Set<String> = [
         "candidate", "student", "kandidat", "candidat", "candidato", "alumno", "aluno", "студент", "öğrenci",
-        "affected user", "account", "identifiant", "identificador",
+        "affected user", "account", "identifiant", "identificador", "étudiant", "estudiante", "studente",
+        "teilnehmer", "participant", "participante", "partecipante", "deelnemer",
     ]
 
     /// Words that introduce a user's ID inside a sentence ("my student number is 19387265", "Matrikelnummer
@@ -164,7 +188,8 @@ public enum FieldLexicon {
         "benutzername", "numéro étudiant", "numéro d'étudiant", "numéro de candidat", "identifiant", "matricule",
         "matrícula", "número de estudiante", "número de alumno", "usuario", "matricola", "codice persona",
         "número de aluno", "número de estudante", "логин", "номер студента", "номер зачётки", "номер зачетки",
-        "numer indeksu", "nr indeksu", "numer albumu", "studentnummer", "gebruikersnaam", "öğrenci numaram",
+        "numer indeksu", "nr indeksu", "numer albumu", "nr albumu", "numer albumu", "studentnummer", "gebruikersnaam",
+        "número de inscrição", "numéro d'inscription", "número de inscripción", "teilnehmernummer", "öğrenci numaram",
         "öğrenci numarası", "öğrenci no", "kullanıcı adım", "kullanıcı adı", "user name", "nome utente",
         "nombre de usuario", "nom d'utilisateur", "nome de usuário", "mój login", "学籍番号", "受験番号", "学号", "學號",
         "考生号", "准考证号", "用户名", "帳號",

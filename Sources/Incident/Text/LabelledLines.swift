@@ -78,9 +78,35 @@ struct LabelledLines {
         case alone
     }
 
-    /// The label a line starts with and what follows it, or nil. `line` has its decoration stripped.
+    /// The label a line starts with and what follows it, or nil. `line` has its decoration stripped. A label
+    /// may stand in brackets ("【受験者ID】KB-77031", "[Server] …") or after a possessive ("Meine
+    /// Teilnehmernummer: …", "My student ID: …").
     func labelled(_ line: String) -> (field: IncidentField, label: String, rest: Rest)? {
-        let characters = Array(line.prefix(200))
+        if let first = line.first, first == "【" || first == "[",
+            let close = line.firstIndex(of: first == "【" ? "】" : "]"),
+            line.distance(from: line.startIndex, to: close) <= 40
+        {
+            let label = line[line.index(after: line.startIndex)..<close]
+            let value = line[line.index(after: close)...]
+            if let hit = labelledPlain(label + ": " + value) { return hit }
+        }
+        if let hit = labelledPlain(line) { return hit }
+        let lower = line.lowercased()
+        for possessive in Self.possessives where lower.hasPrefix(possessive) {
+            if let hit = labelledPlain(String(line.dropFirst(possessive.count))) { return hit }
+        }
+        return nil
+    }
+
+    static let possessives = [
+        "my ", "our ", "mein ", "meine ", "unser ", "unsere ", "mon ", "ma ", "notre ", "mi ", "nuestro ", "mio ",
+        "mia ", "il mio ", "la mia ", "meu ", "minha ", "o meu ", "a minha ", "mój ", "moja ", "mijn ", "onze ",
+        "benim ", "мой ", "моя ", "наш ",
+    ]
+
+    private func labelledPlain(_ line: String) -> (field: IncidentField, label: String, rest: Rest)? {
+        // The label is within the first characters; the value may be long ("Problem: …" is the description).
+        let characters = Array(line.prefix(16_384))
         guard let first = characters.first,
             let candidates = byFirst[first] ?? first.lowercased().first.flatMap({ byFirst[$0] })
         else { return nil }

@@ -74,6 +74,7 @@ public enum ReporterText {
         }
         var mode = Mode.own
         var oursSeen = 0
+        var quotedFrom = ""
         // The field our last quoted question asked for, while the customer's answer may follow it.
         var asked: IncidentField? = nil
         var result: [Line] = []
@@ -150,6 +151,7 @@ public enum ReporterText {
                 // A quote with `>` markers close below: the lines between them are the reporter's.
                 let marked = nextMarked[index + 1] < min(all.count, index + 8)
                 oursSeen = 0
+                quotedFrom = OwnAnswerText.normalised(line)
                 if headerBlock {
                     mode = .quoteHeaders(ours: ours)
                 } else {
@@ -161,9 +163,11 @@ public enum ReporterText {
             switch mode {
             case .unmarkedQuote(let isOurs):
                 // Our own message quoted without markers: what we did not write is the customer's answer. Our
-                // answers are a few dozen lines; past that the quote is older mail.
+                // answers are a few dozen lines; past that the quote is older mail. The name we signed with is
+                // the one the quote's From line shows.
                 oursSeen += 1
-                if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed) {
+                let signedName = trimmed.count >= 4 && quotedFrom.contains(OwnAnswerText.normalised(Substring(trimmed)))
+                if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed), !signedName {
                     emit(.own)
                 } else {
                     emit(.quoted)
@@ -311,7 +315,9 @@ public enum ReporterText {
     /// A closing line ("Best regards," "С уважением,") ends the message; what follows is the signature.
     static func isSignOff(_ lower: String) -> Bool {
         guard lower.count <= 40 else { return false }
-        let stripped = lower.trimmingCharacters(",.!。、")
+        // Turkish "İ" lower-cases to "i" and a combining dot: "İyi çalışmalar" is "iyi çalışmalar".
+        let stripped = String(
+            String.UnicodeScalarView(lower.trimmingCharacters(",.!。、").unicodeScalars.filter { $0.value != 0x307 }))
         return signOffs.contains(stripped)
     }
 
@@ -385,7 +391,7 @@ public struct OwnAnswerText: Sendable {
                 if normal.count >= 2 { pieces.append(normal) }
             }
         }
-        corpus = "\u{1}" + pieces.joined(separator: "\u{1}") + "\u{1}"
+        corpus = " " + pieces.joined(separator: " ") + " "
         self.marks = marks.map { $0.lowercased() }.filter { !$0.isEmpty }
     }
 
@@ -393,7 +399,7 @@ public struct OwnAnswerText: Sendable {
     func wrote(_ line: String) -> Bool {
         let normal = Self.normalised(Substring(line))
         guard normal.count >= 2 else { return true }
-        if corpus.contains(normal) { return true }
+        if corpus.contains(" " + normal + " ") || corpus.contains(" " + normal) { return true }
         // Our ticket references and subjects vary: "We have registered it as ticket HD-000123." and our own
         // header lines are ours whatever the number.
         var kept: [Substring] = []
@@ -402,7 +408,7 @@ public struct OwnAnswerText: Sendable {
             if !isReference { kept.append(word) }
         }
         let withoutReference = kept.joined(separator: " ")
-        return withoutReference.count >= 12 && corpus.contains(withoutReference)
+        return withoutReference.count >= 12 && corpus.contains(" " + withoutReference)
     }
 
     /// The field a quoted line of our information request asks for: the line is a prompt's beginning (at least
@@ -429,10 +435,20 @@ public struct OwnAnswerText: Sendable {
         }
     }
 
+    /// Lower case, letters, digits and single spaces only: wrapping, bullets and punctuation do not matter.
     static func normalised(_ line: Substring) -> String {
-        var text = line.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        while let first = text.first, "-*•·".contains(first) || first == " " { text.removeFirst() }
-        return text
+        var words: [String] = []
+        var current = ""
+        for character in line.lowercased() {
+            if character.isLetter || character.isNumber || character == "-" {
+                current.append(character)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words.map { $0.trimmingCharacters("-") }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 
