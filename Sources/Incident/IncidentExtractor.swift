@@ -235,7 +235,10 @@ public struct IncidentExtractor: Sendable {
         /// Takes a labelled value when it has the field's shape; a labelled line is a field line (left out of the
         /// description) even when its value is unusable ("N/A"), but not when a label word merely starts prose.
         mutating func read(_ match: LabelledLines.Match, lineDates: [MessageDate?], reference: MessageDate?) {
-            let source = FieldSource(kind: .label, detail: match.label, line: lines[match.lines[0]], isSure: true)
+            // A label without a separator starts a sentence as often as a field ("My student number is …"):
+            // what follows it is probable, shown back to the reporter.
+            let source = FieldSource(
+                kind: .label, detail: match.label, line: lines[match.lines[0]], isSure: match.separated)
             switch match.field {
             case .description:
                 return  // "Description: …" stays in the description.

@@ -9,8 +9,10 @@ extension AnswerTemplates {
             + prompts.map { "- " + $0 }
         // A generic name ("Helpdesk") would take other helpdesks' quotes for ours; the address never does.
         let name = identity.name.count >= 10 && identity.name.contains(" ") ? [identity.name] : []
+        let readBack = [IncidentField.sessionID, .userID, .server, .detectedAt].map { ReadBack.what($0) + ":" }
         return OwnAnswerText(
-            texts: texts + [identity.name], marks: [identity.address] + name, prompts: AnswerText.builtInPrompts)
+            texts: texts + [identity.name], marks: [identity.address] + name, prompts: AnswerText.builtInPrompts,
+            linePrefixes: readBack)
     }
 }
 

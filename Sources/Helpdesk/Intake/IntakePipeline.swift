@@ -553,6 +553,22 @@ private struct Transaction {
 
     // MARK: Answers
 
+    /// The values this email supplied that were read from prose rather than after a label: the answer shows
+    /// them so the reporter can correct a misreading (only in answers about the report itself).
+    func readBack(for kind: AnswerKind) -> [(field: IncidentField, value: String)] {
+        guard [.acknowledgement, .informationRequest, .resumed].contains(kind) else { return [] }
+        var shown: [(field: IncidentField, value: String)] = []
+        for field in [IncidentField.server, .detectedAt, .sessionID, .userID] {
+            guard let source = report.sources[field], !source.isSure else { continue }
+            if field == .detectedAt {
+                if let time = report.detectedAt { shown.append((field, String(time))) }
+            } else if let value = report.values[field] {
+                shown.append((field, value))
+            }
+        }
+        return shown
+    }
+
     /// Composes and queues an answer, or records why it is suppressed (rate caps, our own address).
     func queueAnswer(_ kind: AnswerKind, for ticket: inout TicketRecord) throws {
         let recipient = email.sender
@@ -599,7 +615,7 @@ private struct Transaction {
                     now: now, due: ticket.dueAt, severity: Severity(rawValue: ticket.severity) ?? .normal,
                     missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
                     passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
-                    sizeLimit: Int64(configuration.imap.maxMessageSize)))
+                    sizeLimit: Int64(configuration.imap.maxMessageSize), readBack: readBack(for: kind)))
         } catch {
             // An address we cannot write a header for (or a similar refusal) means no answer, recorded;
             // the ticket itself is kept.

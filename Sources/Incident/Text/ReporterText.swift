@@ -371,7 +371,11 @@ public struct OwnAnswerText: Sendable {
 
     public static let none = OwnAnswerText(texts: [], marks: [])
 
-    public init(texts: [String], marks: [String], prompts: [IncidentField: String] = [:]) {
+    /// Beginnings of our lines whose rest varies ("- the session ID: 9b2e…", the values we read back).
+    private let linePrefixes: [String]
+
+    public init(texts: [String], marks: [String], prompts: [IncidentField: String] = [:], linePrefixes: [String] = []) {
+        self.linePrefixes = linePrefixes.map { Self.normalised(Substring($0)) }.filter { $0.count >= 6 }
         self.prompts = prompts.map { ($0.key, Self.normalised(Substring($0.value))) }.sorted {
             $0.field.key < $1.field.key
         }
@@ -400,6 +404,7 @@ public struct OwnAnswerText: Sendable {
         let normal = Self.normalised(Substring(line))
         guard normal.count >= 2 else { return true }
         if corpus.contains(" " + normal + " ") || corpus.contains(" " + normal) { return true }
+        if linePrefixes.contains(where: { normal.hasPrefix($0) }) { return true }
         // Our ticket references and subjects vary: "We have registered it as ticket HD-000123." and our own
         // header lines are ours whatever the number.
         var kept: [Substring] = []
