@@ -46,7 +46,19 @@ public struct IncidentExtractor: Sendable {
             let sourceLines = ReporterText.ownLines(of: text, subjectIsForward: forward, ours: profile.ownAnswers)
             lines += sourceLines.map(\.text)
             answers += sourceLines.map(\.answers)
-            lineDates += Array(repeating: source.date, count: sourceLines.count)
+            // A line of an inline-forwarded message belongs to that message's day and time.
+            var forwarded: (text: Substring, date: MessageDate?)? = nil
+            lineDates += sourceLines.map { line in
+                guard let text = line.forwardedDate, let reference = source.date else { return source.date }
+                if forwarded?.text != text {
+                    let seconds = DetectionTime.parse(text, reference: reference)
+                    forwarded = (
+                        text,
+                        seconds.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: reference.utcOffsetSeconds) }
+                    )
+                }
+                return forwarded?.date ?? source.date
+            }
         }
         var reading = Reading(lines: lines)
 
@@ -91,9 +103,21 @@ public struct IncidentExtractor: Sendable {
             }
             if taken { reading.usedLines.insert(index) }
         }
-        // 2. Tables of affected users, read by header and column.
-        for column in TableReader(labels: labels).columns(in: lines) {
-            let source = FieldSource(kind: .table, detail: column.label, line: lines[column.line], isSure: true)
+        // 2. Tables of affected users, read by header and column: in the text, else in the HTML (a plain-text
+        // alternative often flattens a table into one cell per line).
+        var columns = TableReader(labels: labels).columns(in: lines)
+        if columns.isEmpty, let html = content.html, html.utf8.count <= 1 << 20, content.text != nil {
+            let rendered = SecretMasker.masked(String(HTMLText.text(fromHTML: html).prefix(Self.maxTextLength)))
+            let own = ReporterText.lines(of: rendered, subjectIsForward: forward, ours: profile.ownAnswers)
+            columns = TableReader(labels: labels).columns(in: own).map { column in
+                var column = column
+                column.line = -1
+                return column
+            }
+        }
+        for column in columns {
+            let source = FieldSource(
+                kind: .table, detail: column.label, line: column.line >= 0 ? lines[column.line] : nil, isSure: true)
             if column.field == .userID, reading.userIDs.isEmpty { reading.userIDs = column.values }
             reading.set(column.field, column.values[0], source)
         }

@@ -87,6 +87,14 @@ enum ProseTimes {
     }
 
     static func cue(_ tokens: [DetectionTime.Token], around range: Range<Int>) -> String? {
+        // Japanese and Chinese glue the cue to the minutes ("55分ごろ", "20分左右").
+        if let last = tokens[range.upperBound - 1].text.unicodeScalars.first.map({ _ in
+            tokens[range.upperBound - 1].text
+        }),
+            let glued = ["ごろ", "頃", "左右", "以来", "から", "起"].first(where: { last.contains($0) })
+        {
+            return glued
+        }
         for index in stride(from: range.lowerBound - 1, through: max(0, range.lowerBound - 4), by: -1) {
             let token = tokens[index]
             if token.kind == .word, cuesBefore.contains(token.text) { return token.text }

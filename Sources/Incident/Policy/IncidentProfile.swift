@@ -167,5 +167,11 @@ public struct IncidentProfile: Sendable {
         "live.com", "hotmail.com", "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
         "gmx.de", "gmx.net", "web.de", "yandex.ru", "yandex.com", "ya.ru", "mail.ru", "bk.ru", "inbox.ru",
         "list.ru", "rambler.ru", "zoho.com",
+        // Services a report links to that are never the proctoring server.
+        "zoom.us", "teams.microsoft.com", "teams.live.com", "meet.google.com", "aka.ms", "microsoft.com",
+        "office365.com", "linkedin.com", "facebook.com", "twitter.com", "x.com", "instagram.com", "youtube.com",
+        "youtu.be", "service-now.com", "zendesk.com", "atlassian.net", "freshdesk.com", "freshservice.com",
+        "wikipedia.org", "apple.com", "google.com", "bit.ly", "tinyurl.com", "wa.me", "t.me", "whatsapp.com",
+        "qq.com", "weixin.qq.com", "vk.com", "ok.ru",
     ]
 }

@@ -157,6 +157,16 @@ struct LabelledLines {
             position = closing + 1
             skipSpaces()
         }
+        // A dot leader ("Detected at ........ 2026-12-01 13:05") separates like a colon.
+        if position + 2 < characters.count, characters[position] == ".", characters[position + 1] == ".",
+            characters[position + 2] == "."
+        {
+            while position < characters.count, characters[position] == "." || characters[position] == " " {
+                position += 1
+            }
+            if position < characters.count, characters[position] == ":" { position += 1 }
+            return .value(cleaned(Substring(String(characters[position...]))), separated: true)
+        }
         guard position < characters.count else { return .alone }
         let separatorStart = position
         let character = characters[position]

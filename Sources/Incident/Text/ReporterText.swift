@@ -31,6 +31,9 @@ public enum ReporterText {
         /// For a line of the reporter's own written under a quoted question of ours ("- the ID of the affected
         /// user"): the field that question asked for.
         public var answers: IncidentField? = nil
+        /// For a line of an inline-forwarded message: its "Date:"/"Sent:"/"Gesendet:" value as written, the day a
+        /// "today" or "heute Abend" in it refers to.
+        public var forwardedDate: Substring? = nil
     }
 
     /// The reporter's own lines, in order (every line whose role is `.own`).
@@ -77,6 +80,7 @@ public enum ReporterText {
         var quotedFrom = ""
         // The field our last quoted question asked for, while the customer's answer may follow it.
         var asked: IncidentField? = nil
+        var forwardedDate: Substring? = nil
         var result: [Line] = []
         result.reserveCapacity(all.count)
         var index = 0
@@ -102,7 +106,10 @@ public enum ReporterText {
                     }
                     result.append(Line(text: line, role: role))
                 case .own:
-                    result.append(Line(text: line, role: role, answers: trimmed.isEmpty ? nil : asked))
+                    result.append(
+                        Line(
+                            text: line, role: role, answers: trimmed.isEmpty ? nil : asked, forwardedDate: forwardedDate
+                        ))
                 default:
                     asked = nil
                     result.append(Line(text: line, role: role))
@@ -111,6 +118,7 @@ public enum ReporterText {
 
             if isForwardMarker(lower) || (subjectIsForward && isOutlookHeaderBlock(all, at: index)) {
                 mode = .forwardHeaders
+                forwardedDate = nil
                 emit(.forwardHeader)
                 continue
             }
@@ -121,6 +129,12 @@ public enum ReporterText {
                     continue
                 }
                 if looksLikeHeaderLine(lower) {
+                    let form = headerForm(lower)
+                    if sentNames.contains(where: { form.hasPrefix($0) }),
+                        let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" })
+                    {
+                        forwardedDate = line[line.index(after: colon)...]
+                    }
                     emit(.forwardHeader)
                     continue
                 }
