@@ -29,7 +29,7 @@ public struct HelpdeskContext: Sendable {
         configuration: HelpdeskConfiguration, store: any TicketStore, stateDirectory: String,
         checkpoint: @escaping @Sendable (String) throws -> Void
     ) throws {
-        self.configuration = configuration
+        var configuration = configuration
         self.store = store
         self.stateDirectory = stateDirectory
         let key = try Self.signingKey(configuration: configuration, stateDirectory: stateDirectory)
@@ -37,6 +37,9 @@ public struct HelpdeskContext: Sendable {
             key: key, domain: configuration.identity.domain, prefix: configuration.identity.ticketPrefix)
         let templatesDirectory = configuration.identity.templatesDirectory
         let templates = try AnswerTemplates.load(directory: templatesDirectory.isEmpty ? nil : templatesDirectory)
+        // Our own answers' wording (prompts, headings) lets extraction tell a quoted request from the reply.
+        configuration.profile = configuration.extractionProfile(templates: templates)
+        self.configuration = configuration
         let answers = try AnswerComposer(
             fromAddress: configuration.identity.address, fromName: configuration.identity.name, signer: signer,
             templates: templates,

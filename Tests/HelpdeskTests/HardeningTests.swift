@@ -245,4 +245,21 @@ import TicketStore
         let text = MessageContent(MIMEParser().parse([UInt8](answer.raw))).text ?? ""
         #expect(text.contains("Forgot password?") && !text.contains("session"))
     }
+
+    // Extraction on real mail (#17): a value read from prose is shown back, not silently taken as sure.
+
+    @Test func aSessionReadFromProseIsShownBackInTheAcknowledgement() throws {
+        let helpdesk = try TestHelpdesk()
+        let raw = Self.email(
+            from: "anna@example.edu", id: "prose@x", subject: "Exam stuck",
+            body: """
+                Since 10:20 the exam page at https://proctor.example.edu stays white for our student.
+                My student number is s1048573 and the session is 9b2e7c41-1d3f-4a58-b6e0-9f8d7c6b5a41.
+                """)
+        _ = try ingest(helpdesk, raw)
+        let answer = try #require(try helpdesk.outbox().first)
+        let text = MessageContent(MIMEParser().parse([UInt8](answer.raw))).text ?? ""
+        #expect(text.contains("the user ID: s1048573"))
+        #expect(text.contains("the session ID: 9b2e7c41-1d3f-4a58-b6e0-9f8d7c6b5a41"))
+    }
 }

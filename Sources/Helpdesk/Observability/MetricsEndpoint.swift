@@ -66,7 +66,7 @@ public struct MetricsEndpoint: Service {
     /// Clients served at once; further connections wait in the kernel's listen backlog.
     static let maxConnections = 32
     /// All the time a client gets to send one whole request, from connecting or from our previous answer.
-    static let clientBudget: TimeAmount = .seconds(2)
+    static let clientBudget: TimeAmount = .seconds(5)
     /// The largest request head (request line and header fields) and the largest body accepted.
     static let requestLimit = 8192
 

@@ -44,6 +44,9 @@ public struct TicketDecision: Sendable, Equatable {
     public var answer: AnswerKind?
     /// Audit-trail entries after the answer's (links between a new ticket and the one it was not filed on).
     public var eventsAfterAnswer: [PlannedEvent] = []
+    /// Values the email supplied from prose or by their shape rather than after a label, shown back in the answer
+    /// so the reporter can correct a misreading (only in answers about the report itself).
+    public var readBack: [FieldUpdate] = []
 
     public init(ticket: TicketRecord) { self.ticket = ticket }
 

@@ -124,6 +124,7 @@ public struct TicketWorkflow: Sendable {
                     .forgedReference, "references a helpdesk Message-ID whose signature does not verify",
                     aboutMessage: true))
         }
+        decision.readBack = Self.readBack(of: report, for: decision.answer)
         return counted(decision)
     }
 
@@ -168,6 +169,7 @@ public struct TicketWorkflow: Sendable {
             }
         }
         decision.ticket = ticket
+        decision.readBack = Self.readBack(of: email.report, for: decision.answer)
         return counted(decision)
     }
 
@@ -191,6 +193,22 @@ public struct TicketWorkflow: Sendable {
         var decision = decision
         if decision.answer != nil { decision.ticket.answersSent += 1 }
         return decision
+    }
+
+    /// The values `report` supplied that were read from prose or by shape rather than after a label, for an
+    /// answer of `kind` about the report itself (acknowledgement, information request, resumed).
+    static func readBack(of report: IncidentReport, for kind: AnswerKind?) -> [FieldUpdate] {
+        guard let kind, [.acknowledgement, .informationRequest, .resumed].contains(kind) else { return [] }
+        var shown: [FieldUpdate] = []
+        for field in [IncidentField.server, .detectedAt, .sessionID, .userID] {
+            guard let source = report.sources[field], !source.isSure else { continue }
+            if field == .detectedAt {
+                if let time = report.detectedAt { shown.append(FieldUpdate(field: field.key, value: String(time))) }
+            } else if let value = report.values[field] {
+                shown.append(FieldUpdate(field: field.key, value: value))
+            }
+        }
+        return shown
     }
 
     private func tooLargeDetail(_ size: Int) -> String {

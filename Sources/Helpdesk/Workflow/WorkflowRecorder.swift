@@ -54,7 +54,8 @@ struct WorkflowRecorder {
             try record(event, ticket: ticketID, messageID: messageID, now: now, transaction)
         }
         if let kind = decision.answer, let addressing {
-            try queueAnswer(kind, for: ticket, addressing: addressing, now: now, transaction)
+            try queueAnswer(
+                kind, for: ticket, readBack: decision.readBack, addressing: addressing, now: now, transaction)
         }
         for event in decision.eventsAfterAnswer {
             try record(event, ticket: ticketID, messageID: messageID, now: now, transaction)
@@ -81,7 +82,7 @@ struct WorkflowRecorder {
     /// Composes and queues an answer, or records why it is withheld (rate caps, our own address, an address no
     /// header can carry). A withheld answer is still stored (`suppressed`), with the reason.
     private func queueAnswer(
-        _ kind: AnswerKind, for ticket: TicketRecord, addressing: Addressing, now: Int64,
+        _ kind: AnswerKind, for ticket: TicketRecord, readBack: [FieldUpdate] = [], addressing: Addressing, now: Int64,
         _ transaction: any TicketTransaction
     ) throws {
         let recipient = addressing.recipient
@@ -101,7 +102,8 @@ struct WorkflowRecorder {
                     sequence: Int(ticket.answersSent), now: now, due: ticket.dueAt, severity: ticket.severity,
                     missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
                     passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
-                    sizeLimit: Int64(configuration.imap.maxMessageSize)))
+                    sizeLimit: Int64(configuration.imap.maxMessageSize),
+                    readBack: readBack.map { (IncidentField($0.field), $0.value) }))
         } catch {
             // An address we cannot write a header for (or a similar refusal) means no answer, recorded;
             // the ticket itself is kept.
