@@ -126,14 +126,14 @@ import TicketStore
 
     @Test func aReplyToAnOpenTicketAddsInformationWithoutAnAnswer() {
         let ticket = Self.ticket(.open)
-        let current = ["description": "The exam page stays white", "session_id": "old-session"]
-        let reply = Self.email(body: "Here is more: it happens in Firefox too.\nSession ID: new-session\n")
+        let current = ["description": "The exam page stays white", "session_id": "4d1e7a90"]
+        let reply = Self.email(body: "Here is more: it happens in Firefox too.\nSession ID: 9b2e4f13\n")
         let decision = workflow.reply(reply, to: ticket, current: current, now: Self.now)
         #expect(decision.ticket.status == .open)
         #expect(decision.answer == nil && decision.ticket.answersSent == 1)
         // A labelled value corrects the ticket; the reply's prose does not replace the description.
         #expect(
-            decision.fields.contains(FieldUpdate(field: "session_id", value: "new-session", replacing: "old-session")))
+            decision.fields.contains(FieldUpdate(field: "session_id", value: "9b2e4f13", replacing: "4d1e7a90")))
         #expect(!decision.fields.contains { $0.field == "description" })
     }
 
