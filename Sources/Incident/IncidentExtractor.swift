@@ -89,6 +89,13 @@ public struct IncidentExtractor: Sendable {
                 if let id = ValueShape.firstID(in: text, field: field, login: true) {
                     reading.set(field, id, source)
                     taken = true
+                } else if let id = ValueShape.onlyID(in: text, field: field) {
+                    // "lo studente accede con s298114", "Roll no. NMCB/FMGE/26/004719": the one ID in the answer,
+                    // shown back to the reporter.
+                    var probable = source
+                    probable.isSure = false
+                    reading.set(field, id, probable)
+                    taken = true
                 }
             case .detectedAt:
                 if let time = DetectionTime.parse(text, reference: lineDates[index] ?? envelope.date),
@@ -200,8 +207,11 @@ public struct IncidentExtractor: Sendable {
 
         let description = describe(lines, skipping: reading.usedLines)
         let isReply = !envelope.inReplyTo.isEmpty || ticketReference(in: envelope.subject) != nil
+        // What was written under our questions is judged apart: mostly about the data we asked for.
+        let answerLines = Set(answers.indices.filter { answers[$0] != nil && answers[$0] != .description })
+        let ownWords = describe(lines, skipping: reading.usedLines.union(answerLines))
         if description.count >= profile.descriptionMinLength,
-            DescriptionSubstance.isSubstantive(description, isReply: isReply)
+            DescriptionSubstance.isSubstantive(ownWords, isReply: isReply, answers: answerBlocks(lines, answers))
         {
             reading.values[.description] = description
             reading.sources[.description] = FieldSource(kind: .prose, detail: "the reporter's own words", isSure: true)
@@ -372,6 +382,26 @@ public struct IncidentExtractor: Sendable {
         }
         if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
         return paragraphs.joined(separator: "\n\n")
+    }
+
+    /// The reporter's answers under our questions, one text per question answered (values included: the first
+    /// sentence of an answer is its value).
+    func answerBlocks(_ lines: [Substring], _ answers: [IncidentField?]) -> [String] {
+        var blocks: [String] = []
+        var current: [String] = []
+        var field: IncidentField? = nil
+        for (index, line) in lines.enumerated() {
+            let answer = answers[index] == .description ? nil : answers[index]
+            if answer != field || answer == nil {
+                if !current.isEmpty { blocks.append(current.joined(separator: " ")) }
+                current = []
+            }
+            field = answer
+            let text = Self.withoutAnswerMarker(line).trimmingWhitespace
+            if answer != nil, !text.isEmpty { current.append(text.collapsingWhitespace) }
+        }
+        if !current.isEmpty { blocks.append(current.joined(separator: " ")) }
+        return blocks
     }
 
     func customValue(_ match: LabelledLines.Match) -> String? {

@@ -105,6 +105,52 @@ import Testing
         #expect(read.values[.userID] == "s412987")
     }
 
+    @Test func anAnswerInASentenceGivesItsOneIDAsProbable() {
+        let body = """
+            On Mon, 30 Nov 2026 at 09:02, ProctorEdu Support <helpdesk@example.com> wrote:
+            > Before we can start working on it, we need the following from you:
+            >   - the ID or login name of the affected user
+            lo studente accede con s298114
+            >   - the ID of the affected proctoring session
+            non la trovo, forse 4411 o 4412
+            """
+        let read = report(body, subject: "Re: [HD-000431] Exam")
+        #expect(read.values[.userID] == "s298114" && read.sources[.userID]?.isSure == false)
+        #expect(read.values[.sessionID] == nil)  // two candidates: none taken
+    }
+
+    @Test func labelsWithEmphasisOrAFewWordsBeforeTheirColon() {
+        let read = report(
+            """
+            The recording stopped.
+            *ID sessione:* 6a1f0e3b9c2d48e7b5a0f1c2
+            Matricola studente: S293311
+            """)
+        #expect(read.values[.sessionID] == "6a1f0e3b9c2d48e7b5a0f1c2")
+        #expect(read.values[.userID] == "S293311")
+        let qualified = report("The page froze.\nSession ID from the admin panel: ses-2611-9QX4T")
+        #expect(qualified.values[.sessionID] == "ses-2611-9QX4T" && qualified.sources[.sessionID]?.isSure == false)
+        // Words that are no label qualifier do not make one.
+        #expect(report("The page froze.\nSession crashed with error: E12345").values[.sessionID] == nil)
+    }
+
+    @Test func aDaySaidEarlierInTheSentenceHolds() {
+        let read = report(
+            "ich habe gestern die Klausur in Technische Mechanik II geschrieben. Gegen 14:30 (die Klausur lief "
+                + "seit 14 Uhr) bin ich plötzlich rausgeflogen.")
+        #expect(read.detectedAt == Self.utc("2026-11-29T13:30:00Z"))
+        // "iniziato alle 9:30" is when the exam started, not when the problem was seen.
+        #expect(report("durante l'appello di stamattina (iniziato alle 9:30) la webcam si bloccava").detectedAt == nil)
+    }
+
+    @Test func otherSystemsWorkingIsNoMinorityOfPeople() {
+        let read = report(
+            "Bugün saat 08:10'dan itibaren hiçbir öğrencimiz sınav sistemine giriş yapamıyor. "
+                + "Kampüs ağında diğer tüm sistemler çalışıyor.")
+        #expect(read.severity == .critical)
+        #expect(report("Three candidates cannot log in. The others are fine.").severity == .normal)
+    }
+
     @Test func aTableIsReadByItsColumns() {
         let body = """
             Three students cannot finish the identity check:

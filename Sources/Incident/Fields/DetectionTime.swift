@@ -65,6 +65,11 @@ public enum DetectionTime {
                     let today = CivilCalendar.weekday(daysSince1970: day)
                     day -= Int64((today - weekday + 7) % 7)
                     byWeekday = today != weekday
+                } else if !window.contains(where: { tokens[$0].isWord(in: todayWords) }),
+                    let relative = relativeDays(tokens, in: max(0, window.lowerBound - 60)..<window.lowerBound)
+                {
+                    // "Ich habe gestern die Klausur … geschrieben. Gegen 14:30 …": the day said earlier holds.
+                    day += Int64(relative)
                 }
                 date = CivilCalendar.civil(fromDaysSince1970: day)
             }
@@ -184,7 +189,8 @@ public enum DetectionTime {
     ]
     /// Words before a number that make it an hour ("um 9.15", "om 9.15", "alle ore 9.15").
     static let hourLeads: Set<String> = [
-        "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz",
+        "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
+        "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks",
     ]
 
     static func timeOfDay(_ tokens: [Token], at index: Int, rangeEnd: Bool = false) -> TimeOfDay? {
@@ -235,7 +241,10 @@ public enum DetectionTime {
             let after = next(3)
             let lead = index > 0 ? tokens[index - 1] : nil
             let followedByDot = after?.isSymbol(".") == true && !(after?.spaced ?? true)
-            if (after.map { $0.isWord(in: hourWords) } ?? false) || (lead.map { $0.isWord(in: hourLeads) } ?? false),
+            // "2.25pm SGT": a meridiem makes it a time whatever stands before it.
+            let meridiemAfter = index + 3 < tokens.count && meridiem(tokens, at: index + 3) != nil
+            if (after.map { $0.isWord(in: hourWords) } ?? false) || (lead.map { $0.isWord(in: hourLeads) } ?? false)
+                || meridiemAfter,
                 !followedByDot
             {
                 minute = value

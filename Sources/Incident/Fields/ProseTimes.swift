@@ -38,14 +38,16 @@ enum ProseTimes {
         "расписанию", "завтра", "перенесли", "отложили", "до", "zaczyna", "jutro", "przełożony", "begint", "aanvang",
         "herkansing", "verplaatst", "tot", "başlayacak", "başlıyor", "yarın", "ertelendi", "kadar", "予定", "明日",
         "明天", "计划", "延后", "まで", "começa", "amanhã", "adiado", "remarcado", "até", "ends", "endet", "termine",
-        "termina", "finisce", "заканчивается", "kończy", "eindigt", "終了", "结束",
+        "termina", "finisce", "заканчивается", "kończy", "eindigt", "終了", "结束", "lief", "läuft", "予定でした",
     ]
     /// Words that make a time a schedule only right before it ("the exam start at 9:00", "Beginn 09:00"), unless
     /// negated ("could not start at 14:40").
     static let startWords: Set<String> = [
         "start", "begin", "beginning", "started", "began", "begun", "beginn", "anfang", "début", "inicio", "início",
         "inizio", "начало",
-        "rozpoczęcie", "başlangıç", "開始", "开始",
+        "rozpoczęcie", "başlangıç", "開始", "开始", "iniziato", "iniziata", "iniziati", "cominciato", "comenzó",
+        "empezó", "comenzado", "empezado", "commencé", "débuté", "begonnen", "gestartet", "началось", "начался",
+        "начался", "começou", "iniciado", "iniciou", "begonnen", "rozpoczął", "rozpoczęła", "başladı",
     ]
     static let negations: Set<String> = [
         "not", "cannot", "can't", "couldn't", "unable", "nicht", "kein", "pas", "no", "não", "non", "не", "nie", "niet",
@@ -99,11 +101,12 @@ enum ProseTimes {
             let token = tokens[index]
             if token.kind == .word, cuesBefore.contains(token.text) { return token.text }
         }
-        for index in range.upperBound..<min(tokens.count, range.upperBound + 3) {
+        // A zone in brackets may stand between the time and its cue ("13時05分（JST）頃から").
+        for index in range.upperBound..<min(tokens.count, range.upperBound + 5) {
             let token = tokens[index]
             if token.kind == .word,
                 cuesAfter.contains(token.text)
-                    || cuesAfter.contains(where: { token.text.hasPrefix($0) && $0.count > 1 && !$0.first!.isASCII })
+                    || cuesAfter.contains(where: { token.text.hasPrefix($0) && !$0.first!.isASCII && $0 != "h" })
             {
                 return token.text
             }

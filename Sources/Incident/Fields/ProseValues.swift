@@ -21,7 +21,8 @@ enum ProseValues {
         ":", "=", "#", "id", "the", "his", "her", "their", "sein", "ihr", "son", "sa", "su", "suo", "sua", "zijn",
         "haar", "mijn", "is:", "est:", "ist:", "es:", "è:", "as", "als", "como", "come", "comme", "jako", "olarak",
         "dır", "dir", "です", "は", "为", "是", "：", "на", "платформе", "platform", "plataforma", "plateforme",
-        "piattaforma", "plattform", "platformie",
+        "piattaforma", "plattform", "platformie", "there", "here", "also", "still", "now", "then", "del", "della",
+        "dello", "des", "der", "студента", "студентки", "пользователя", "ученика", "dort", "là", "allí", "lì", "ali",
     ]
 
     /// The first ID after each cue, in text order (one per line at most).

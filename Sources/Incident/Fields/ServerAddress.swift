@@ -126,13 +126,17 @@ enum ServerAddress {
 
     /// The session a server URL names, if any.
     static func sessionID(inURL url: String) -> String? {
-        let parameterNames: Set<String> = ["session", "sessionid", "session_id", "session-id"]
+        let parameterNames: Set<String> = [
+            "session", "sessionid", "session_id", "session-id", "sid", "attempt", "attemptid", "attempt_id",
+        ]
         var text = Substring(url)
         if let fragment = text.firstIndex(of: "#") { text = text[..<fragment] }
         if let question = text.firstIndex(of: "?") {
             for pair in text[text.index(after: question)...].split(separator: "&") {
                 let pieces = pair.split(separator: "=", maxSplits: 1)
-                if pieces.count == 2, parameterNames.contains(pieces[0].lowercased()), !pieces[1].isEmpty {
+                if pieces.count == 2, parameterNames.contains(pieces[0].lowercased()),
+                    ValueShape.isSessionID(pieces[1], labelled: true)
+                {
                     return String(pieces[1])
                 }
             }

@@ -71,6 +71,24 @@ enum ValueShape {
             || (lengths[0] == 4 && small(1) && small(2))
     }
 
+    /// The one token of `value` with a digit that has the field's shape (a sentence answering "the ID of the
+    /// affected user?" with "he logs in with s298114"), or nil when there is none or more than one.
+    static func onlyID(in value: some StringProtocol, field: IncidentField) -> String? {
+        var found: String? = nil
+        for token in tokens(value).prefix(40) where hasDigit(token) {
+            let fits: Bool
+            switch field {
+            case .sessionID: fits = isSessionID(token)
+            case .userID: fits = isUserID(token, login: false)
+            default: fits = false
+            }
+            guard fits else { continue }
+            if let found, found != String(token) { return nil }
+            found = String(token)
+        }
+        return found
+    }
+
     /// The first token of `value` that has the field's shape, or nil.
     /// The value's first token (after filler words) when it has the field's shape, or nil: a labelled value is
     /// one ID, perhaps with a remark after it ("s412987 (studentka …)", "PCN-55107 – Herr Demir"); a value that

@@ -131,6 +131,13 @@ public enum FieldLexicon {
             "teilnehmernummer", "participant", "número de inscrição", "numéro d'inscription", "número de inscripción",
             "inscrição", "número de matrícula", "n° matricule",
             // ja, zh
+            // roll, employee and record numbers; feminine forms
+            "roll no", "roll number", "roll no.", "employee no", "employee number", "employee id", "personnel number",
+            "staff number", "staff id", "personalnummer", "mitarbeiternummer", "enrolment number",
+            "enrollment number", "enrolment no", "enrollment no", "admission number", "hall ticket number",
+            "registration no", "numéro de da", "code permanent", "número de legajo", "legajo", "número do ra",
+            "identifiant étudiante", "numéro étudiante", "numéro d'étudiante", "n° étudiante", "número de aluna",
+            "matricola studente", "matrícula do aluno", "matrícula da aluna", "номер зачётной книжки",
             "学籍番号", "ユーザーid", "ユーザー名", "受験番号", "ログインid", "ユーザid", "受験者id", "学号", "用户名", "用户id",
             "账号", "考生号", "准考证号", "學號", "帳號", "使用者名稱", "使用者id", "考生編號", "准考證號",
         ],
@@ -159,14 +166,17 @@ public enum FieldLexicon {
             "studenta", "étudiant", "estudiante", "alumno", "aluno", "usuario", "usuário", "utente", "utilisateur",
             "benutzer", "nutzer", "teilnehmer", "kullanıcı", "öğrenci", "użytkownika", "gebruiker", "deelnemer",
             "участника", "студента", "пользователя", "partecipante", "participante", "participant", "examinee",
-            "learner", "test taker",
+            "learner", "test taker", "étudiante", "alumna", "aluna", "studentin", "kandidatin", "candidata",
+            "studentessa", "utilisatrice", "teilnehmerin", "employee",
         ]
         var labels: [String] = []
         for noun in nouns {
             labels += [
                 "id " + noun, noun + " id", noun + "-id", "id de " + noun, "id del " + noun, "id do " + noun,
                 "id della " + noun, "id de l'" + noun, "id dello " + noun, noun + " nr", noun + "-nr",
-                noun + "nummer", noun + " number", noun + " no",
+                noun + "nummer", noun + " number", noun + " no", "identifiant " + noun, "identifiant de l'" + noun,
+                "numéro " + noun, "numéro d'" + noun, "numéro de " + noun, "n° " + noun, "número de " + noun,
+                "numero " + noun, "numero di " + noun, "codice " + noun, "matricola " + noun, "login " + noun,
             ]
         }
         return labels
@@ -192,8 +202,10 @@ public enum FieldLexicon {
         "número de inscrição", "numéro d'inscription", "número de inscripción", "teilnehmernummer", "öğrenci numaram",
         "öğrenci numarası", "öğrenci no", "kullanıcı adım", "kullanıcı adı", "user name", "nome utente",
         "nombre de usuario", "nom d'utilisateur", "nome de usuário", "mój login", "学籍番号", "受験番号", "学号", "學號",
-        "考生号", "准考证号", "用户名", "帳號",
-    ]
+        "考生号", "准考证号", "用户名", "帳號", "número de aluna", "numéro d'étudiante", "numéro étudiante", "meu ra",
+        "o ra", "ra do aluno", "ra da aluna", "numéro de da", "roll no", "roll number", "employee no",
+        "employee number", "legajo", "personalnummer",
+    ] + generatedUserLabels.filter { $0.contains(" ") || $0.contains("-") }
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
     public static let loginCues: Set<String> = [
@@ -206,6 +218,7 @@ public enum FieldLexicon {
     public static let sessionCues = [
         "session id", "session", "attempt id", "sitzungs-id", "sitzung", "id de session", "session",
         "id de sesión", "sesión", "id sessione", "sessione", "sessão", "сессии", "сессия", "sesji", "sessie",
-        "oturum", "セッション", "会话", "場次",
+        "oturum", "セッション", "会话", "場次", "proctoring session", "attempt number", "attempt no",
+        "versuchs-id", "versuchsnummer", "id del intento", "número de intento", "id tentativo", "номер попытки",
     ]
 }

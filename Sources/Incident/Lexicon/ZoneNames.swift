@@ -70,6 +70,8 @@ public enum ZoneNames {
         ("по московскому времени", Zone(standard: 10800, rule: .fixed)),
         ("московского времени", Zone(standard: 10800, rule: .fixed)),
         ("по москве", Zone(standard: 10800, rule: .fixed)),
+        ("по московскому", Zone(standard: 10800, rule: .fixed)),
+        ("время московское", Zone(standard: 10800, rule: .fixed)),
         ("horário de brasília", Zone(standard: -10800, rule: .fixed)),
         ("hora de brasília", Zone(standard: -10800, rule: .fixed)),
         ("horário de brasilia", Zone(standard: -10800, rule: .fixed)),

@@ -26,7 +26,22 @@ enum DescriptionSubstance {
         "ver captura", "adjunto captura", "vedi allegato", "vedi screenshot", "in allegato", "veja anexo",
         "veja o anexo", "em anexo", "segue anexo", "смотрите скриншот", "см. скриншот", "скриншот во вложении",
         "во вложении", "zobacz załącznik", "w załączniku", "zie bijlage", "in de bijlage", "ekte", "ektedir",
-        "添付", "见附件", "見附件", "请参考附件", "請參考附件", "截图见附件", "截圖見附件", "첨부",
+        "添付", "见附件", "見附件", "请参考附件", "請參考附件", "截图见附件", "截圖見附件", "첨부", "如附件", "如附图", "如附圖",
+        "见截图", "見截圖", "прикладываю", "прилагаю", "i attach", "attaching", "adjunto", "allego", "je joins",
+        "hänge ich an", "załączam", "bijgevoegd", "ekliyorum", "附上",
+    ]
+
+    /// Names of the fields we ask for (not "answers", "details", "below"): a sentence naming two of them is about
+    /// the data.
+    static let fieldWords = [
+        "session", "sesión", "sessione", "sessão", "sitzung", "сесси", "sesj", "sessie", "oturum", "セッション", "会话",
+        "identifiant", "identificador", "kennung", "matricola", "matrícula", "username", "screenshot", "captura",
+        "capture", "скриншот", "zrzut", "bildschirmfoto", "スクリーンショット", "截图", "截圖", "étudiant", "student",
+    ]
+
+    /// Words of a contact line (a signature the reader did not recognise as one): not a description.
+    static let contactWords = [
+        "tel", "phone", "mobile", "fax", "тел", "телефон", "電話", "电话", "手机", "手機", "分機", "内線", "內線", "携帯",
     ]
 
     /// Words that make a short line of a reply talk about the data rather than the problem.
@@ -38,15 +53,24 @@ enum DescriptionSubstance {
         "risposte", "réponses", "antworten", "ответ", "odpowied", "antwoorden", "cevap", "bilgiler", "details",
         "daten", "données", "datos", "dati", "dados", "данные", "dane", "gegevens", "information", "informações",
         "informaci", "informazioni", "informationen", "photo", "foto", "фото", "photo", "below", "unten", "dessous",
-        "abajo", "sotto", "abaixo", "ниже", "poniżej", "hieronder", "aşağıda",
+        "abajo", "sotto", "abaixo", "ниже", "poniżej", "hieronder", "aşağıda", "identifiant", "identificador",
+        "kennung", "matricola", "matrícula", "お答え", "回答", "インライン", "回复如下", "回覆如下", "以下の通り", "sessie",
+        "sitzungs", "ご連絡いたします",
     ]
 
     /// Whether `description` says what the problem is. In a reply (`isReply`), short lines about the data are
-    /// left out too.
-    static func isSubstantive(_ description: String, isReply: Bool) -> Bool {
+    /// left out too; `answers` is the reporter's text written under our questions, where only a long sentence
+    /// describes the problem ("Toen belde de student dat zijn toets halverwege was vastgelopen: …") and the
+    /// rest is about the data asked for ("Photo the invigilator took is attached.").
+    static func isSubstantive(_ description: String, isReply: Bool, answers: [String] = []) -> Bool {
         var letters = 0
         // In a reply each sentence is judged on its own ("It was yesterday around 7:30am. My username is …").
-        let pieces = isReply ? sentences(description.replacingNewlines) : description.split(separator: "\n")
+        var pieces = isReply ? sentences(description.replacingNewlines) : description.split(separator: "\n")
+        for answer in answers {
+            // The first sentence of an answer is about the field asked for; what follows may describe the problem.
+            let said = sentences(answer.replacingNewlines)
+            pieces += said.first.map { $0.count > 90 ? said : Array(said.dropFirst()) } ?? []
+        }
         for line in pieces {
             let lower = line.lowercased()
             let length = lower.count
@@ -55,7 +79,15 @@ enum DescriptionSubstance {
                 if isReply || length <= 20 { continue }
             }
             if length <= 90, pointers.contains(where: { lower.contains($0) }) { continue }
+            if isAddressOrIntroduction(lower) { continue }
             if isReply, length <= 90, dataWords.contains(where: { lower.contains($0) }) { continue }
+            // "Pour l'identifiant de session et celui de l'étudiante je dois demander …": about the data asked for.
+            if isReply, length <= 160, Set(fieldWords.filter { lower.contains($0) }).count >= 2 { continue }
+            if length <= 120, contactWords.contains(where: { lower.hasPrefix($0) || lower.contains(" " + $0) }),
+                lower.contains(where: \.isNumber), !lower.contains(where: { ".!?。".contains($0) })
+            {
+                continue  // "林怡君 國立東岸科技大學 … 電話：(03) 555-2718"
+            }
             if isReply, length <= 90, !DetectionTime.mentions(in: line, reference: anyDay).isEmpty {
                 continue  // the time they answer with
             }
@@ -66,6 +98,18 @@ enum DescriptionSubstance {
 }
 
 extension DescriptionSubstance {
+    /// "ProctorEdu サポート ご担当者様" (whom the mail is for), "桜陵大学の佐藤です" / "我是东华大学的王老师" (who writes).
+    static func isAddressOrIntroduction(_ lower: String) -> Bool {
+        let text = lower.trimmingCharacters(" 　,，、:：")
+        guard text.count <= 30, text.contains(where: { $0.isCJK }) else { return false }
+        if ["様", "御中", "さま", "殿", "先生", "老师", "老師", "您好", "님"].contains(where: { text.hasSuffix($0) }) {
+            return true
+        }
+        if text.count <= 20, text.hasSuffix("です") || text.hasSuffix("と申します"), text.contains("の") { return true }
+        return text.count <= 20 && (text.hasPrefix("我是") || text.hasPrefix("我們是") || text.hasPrefix("我们是"))
+    }
+
+
     /// Any date: a time is recognised as one whatever day it is on.
     static let anyDay = MessageDate(secondsSince1970: 1_780_000_000, utcOffsetSeconds: 0)
 

@@ -101,7 +101,7 @@ struct LabelledLines {
     static let possessives = [
         "my ", "our ", "mein ", "meine ", "unser ", "unsere ", "mon ", "ma ", "notre ", "mi ", "nuestro ", "mio ",
         "mia ", "il mio ", "la mia ", "meu ", "minha ", "o meu ", "a minha ", "mój ", "moja ", "mijn ", "onze ",
-        "benim ", "мой ", "моя ", "наш ",
+        "benim ", "мой ", "моя ", "наш ", "我的", "我们的", "我們的", "本人的", "私の", "僕の",
     ]
 
     private func labelledPlain(_ line: String) -> (field: IncidentField, label: String, rest: Rest)? {
@@ -150,6 +150,9 @@ struct LabelledLines {
         if position < characters.count, characters[position] == ".", position > 0, characters[position - 1] != " " {
             position += 1
         }
+        // Emphasis closing a label ("*Matricola*: …", "*ID sessione:* …", "__Server__ - …").
+        func skipEmphasis() { while position < characters.count, "*_".contains(characters[position]) { position += 1 } }
+        skipEmphasis()
         skipSpaces()
         if position < characters.count, characters[position] == "(" || characters[position] == "[" {
             let close: Character = characters[position] == "(" ? ")" : "]"
@@ -190,13 +193,46 @@ struct LabelledLines {
         default:
             // A tab right after the label separates too ("Server\thttps://…"), found above; without any
             // separator the value follows the label directly.
-            if end < characters.count, characters[end] == "\t" { separated = true }
+            if end < characters.count, characters[end] == "\t" {
+                separated = true
+            } else if let colon = qualifiedLabelEnd(characters, from: position) {
+                // "Session ID from the admin panel: …", "Matricola studente: …": probable, ID-shaped only.
+                return .value(cleaned(Substring(String(characters[(colon + 1)...]))), separated: false)
+            }
+        }
+        if separated {
+            skipEmphasis()
         }
         let value = String(characters[position...])
         // Nothing at all after a separator: the value may be on the next line. A placeholder ("-", "N/A") says
         // the field is unknown: it stays missing and the next line is not its value.
         if separated, value.allSatisfy(\.isWhitespace) { return .alone }
         return .value(cleaned(Substring(value)), separated: separated)
+    }
+
+    /// Words that may continue a label before its colon ("Session reference shown on the screen:", "Session ID
+    /// from the admin panel:", "Matricola studente:"): the first of at most five words must be one of these.
+    static let labelQualifiers: Set<String> = [
+        "reference", "ref", "number", "code", "id", "no", "nr", "from", "shown", "as", "in", "on", "according",
+        "displayed", "given", "listed", "at", "of", "aus", "laut", "im", "der", "des", "vom", "von", "de", "du",
+        "dans", "sur", "indiqué", "affiché", "del", "dal", "nel", "della", "dello", "da", "do", "na", "no", "из",
+        "в", "на", "z", "w", "van", "uit", "op", "studente", "studentessa", "student", "studenta", "studentin",
+        "étudiant", "étudiante", "candidato", "candidata", "candidate", "alumno", "alumna", "aluno", "aluna",
+        "kandidat", "kandidatin", "студента", "студентки", "öğrenci", "the",
+    ]
+
+    /// The position of the colon ending a label qualified by a few words ("… from the admin panel:"), or nil.
+    private static func qualifiedLabelEnd(_ characters: [Character], from start: Int) -> Int? {
+        guard start > 0, start < characters.count, characters[start - 1] == " " else { return nil }
+        let limit = min(characters.count, start + 60)
+        guard let colon = characters[start..<limit].firstIndex(where: { $0 == ":" || $0 == "：" }),
+            colon + 1 < characters.count
+        else { return nil }
+        let words = String(characters[start..<colon]).lowercased().split(whereSeparator: \.isWhitespace)
+        guard (1...5).contains(words.count), let first = words.first, labelQualifiers.contains(String(first)),
+            !words.contains(where: { $0.contains(where: \.isNumber) })
+        else { return nil }
+        return colon
     }
 
     private func nextValueLine(_ lines: [Substring], after index: Int) -> (index: Int, value: String)? {

@@ -287,7 +287,7 @@ public enum ReporterText {
     static let attributionVerbs = [
         "wrote", "schrieb", "écrit", "escribió", "escreveu", "ha scritto", "scrisse", "schreef", "pisze", "napisał",
         "napisała", "написал", "написала", "пишет", "yazdı", "skrev", "kirjoitti", "寫道", "写道", "書きました",
-        "のメッセージ", "wrote:",
+        "のメッセージ", "wrote:", "писали", "писал(а)", "you wrote", "sie schrieben", "vous avez écrit",
     ]
 
     /// "On Mon, 11 Nov 2024 at 10:00, Helpdesk <helpdesk@example.com> wrote:" and its translations, possibly

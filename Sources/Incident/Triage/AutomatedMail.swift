@@ -33,7 +33,9 @@ public enum AutomatedMailDetector {
         "auto response", "auto-response", "autoresponse", "automated reply", "automated response",
         "auto:", "vacation reply", "away from the office", "abwesenheitsnotiz", "automatische antwort",
         "réponse automatique", "respuesta automática", "risposta automatica", "автоответ",
-        "автоматический ответ", "нет на месте", "absence du bureau",
+        "автоматический ответ", "нет на месте", "absence du bureau", "resposta automática", "automatisch antwoord",
+        "afwezigheidsmelding", "odpowiedź automatyczna", "otomatik yanıt", "自動返信", "自动回复", "自動回覆", "자동 응답",
+        "자동응답", "不在通知",
     ]
 
     static let bounceLocalParts: Set<String> = ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"]

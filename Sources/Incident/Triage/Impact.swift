@@ -119,6 +119,18 @@ enum Impact {
         "停止", "卡住", "断开", "斷開", "中断", "中斷",
     ]
 
+    /// Words for things rather than people, after "the other(s)": "the other systems/sites work" says nothing about
+    /// how many people are affected.
+    static let things = [
+        "system", "site", "website", "service", "application", "app", "page", "server", "network", "tool",
+        "software", "platform", "exam", "course", "room", "computer", "pc", "device", "browser", "sistem", "site",
+        "servis", "uygulama", "ağ", "system", "seite", "dienst", "anwendung", "rechner", "gerät", "netz", "système",
+        "service", "site", "application", "ordinateur", "appareil", "réseau", "sistema", "sitio", "servicio",
+        "aplicación", "equipo", "red", "servizio", "sito", "applicazione", "rete", "serviço", "aplicativo", "rede",
+        "систем", "сайт", "сервис", "приложени", "сеть", "компьютер", "systeem", "dienst", "netwerk", "serwis",
+        "strona", "sieć", "システム", "サイト", "系统", "系統", "网站", "網站",
+    ]
+
     /// "3 of 40 students", "2 de 30", "4 di 26", "the other 37 started normally": a minority.
     static func minority(in sentence: String) -> Bool {
         let others = [
@@ -127,7 +139,15 @@ enum Impact {
             "el resto", "gli altri", "le altre", "os outros", "o resto", "остальные", "pozostali", "de andere",
             "de overige", "diğer", "他の", "其他", "其餘",
         ]
-        if others.contains(where: { sentence.contains($0) }) { return true }
+        // "The others are fine" is about people; "all other systems work" (diğer tüm sistemler) is not.
+        for phrase in others {
+            var search = sentence[...]
+            while let range = search.firstRange(of: phrase) {
+                let after = sentence[range.upperBound...].split(whereSeparator: \.isWhitespace).prefix(3)
+                if !after.contains(where: { word in things.contains(where: { word.hasPrefix($0) }) }) { return true }
+                search = sentence[range.upperBound...]
+            }
+        }
         let words = sentence.split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ")" })
         for (index, word) in words.enumerated() where index + 2 < words.count {
             guard let part = Int(word.filter(\.isNumber)), word.allSatisfy({ $0.isNumber }),
