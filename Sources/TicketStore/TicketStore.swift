@@ -12,6 +12,17 @@ public final class TicketStore: Sendable {
     public init(path: String) throws {
         self.path = path
         pool = try StoreDatabase.open(path: path)
+        // GRDB passes over migrations it does not know: a binary older than the store would run on a schema it
+        // does not know. Refuse instead (a downgrade is a restore of the backup taken before the upgrade).
+        let unknown = try pool.read { db in
+            try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations).sorted()
+        }
+        guard unknown.isEmpty else {
+            throw StoreDatabase.OpenError(
+                description: "\(path) was migrated by a newer helpdeskd (schema \(unknown.joined(separator: ", "))), "
+                    + "which this one does not know: install that version again, or restore the backup taken "
+                    + "before the upgrade")
+        }
         try Schema.migrator.migrate(pool)
     }
 
