@@ -91,6 +91,30 @@ public enum StoreBackup {
         return Summary(archive: output, size: writer.offset, manifest: manifest)
     }
 
+    /// Where an archive goes: `output` itself, or, when `output` is a directory, a new
+    /// `helpdeskd-<UTC time>.tar` in it (the names sort by time, for `prune`).
+    public static func destination(_ output: String, now: Int64) -> String {
+        var status = stat()
+        guard stat(output, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return output }
+        let stamp = MessageDate(secondsSince1970: now, utcOffsetSeconds: 0).iso8601
+            .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        return (output.hasSuffix("/") ? output : output + "/") + "helpdeskd-\(stamp).tar"
+    }
+
+    /// Deletes the oldest `helpdeskd-*.tar` archives in `directory` beyond the newest `keep`; returns their paths.
+    public static func prune(_ directory: String, keep: Int) throws -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw AdminError(.io, "cannot list \(directory): \(error)")
+        }
+        let archives = names.filter { $0.hasPrefix("helpdeskd-") && $0.hasSuffix(".tar") }.sorted()
+        let doomed = archives.dropLast(max(0, keep)).map { "\(directory)/\($0)" }
+        for path in doomed where unlink(path) != 0 { throw AdminError.io("cannot delete the old backup", path) }
+        return doomed
+    }
+
     /// A small file's bytes, or nil when it does not exist.
     static func readIfPresent(_ path: String) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)

@@ -9,7 +9,9 @@ struct BackupCommand: ParsableCommand {
         commandName: "backup",
         abstract: "Write a backup archive: the store (copied while the daemon runs), signing key, relay journal.",
         discussion: """
-            FILE is a tar archive, mode 0600, never written over an existing file: helpdeskd-backup/ with \
+            The archive (--out FILE, or helpdeskd-<UTC time>.tar in the directory --out names; --keep N \
+            then deletes all but the newest N there) is a tar file, mode 0600, never written over an \
+            existing file: helpdeskd-backup/ with \
             helpdeskd.sqlite (a consistent copy made with SQLite's online backup API and checked with \
             integrity_check), hmac.key, relay-journal, erasures, manifest.json (what it holds, for which \
             helpdesk, each file's size and SHA-256) and SHA256SUMS (for sha256sum -c). Run it as root or \
@@ -18,8 +20,20 @@ struct BackupCommand: ParsableCommand {
             restore".
             """)
     @OptionGroup var store: StoreOptions
-    @Option(help: "The archive to create (it must not exist).") var out: String
+    @Option(help: "The archive to create (it must not exist), or a directory for helpdeskd-<UTC time>.tar.")
+    var out: String
+    @Option(help: "With --out DIR: keep the newest N archives there, delete older ones.") var keep: Int?
     @Flag(help: "Print the manifest as JSON.") var json = false
+
+    func validate() throws {
+        if let keep, keep < 1 { throw ValidationError("--keep must be 1 or more") }
+        var isDirectory: ObjCBool = false
+        if keep != nil,
+            !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue)
+        {
+            throw ValidationError("--keep needs --out to name a directory")
+        }
+    }
 
     func run() throws {
         let configuration = try store.configuration()
@@ -29,7 +43,8 @@ struct BackupCommand: ParsableCommand {
                 files: files,
                 helpdesk: .init(
                     address: configuration.identity.address, ticketPrefix: configuration.identity.ticketPrefix),
-                output: out, now: currentTime)
+                output: StoreBackup.destination(out, now: currentTime()), now: currentTime)
+            let pruned = try keep.map { try StoreBackup.prune(out, keep: $0) } ?? []
             if json {
                 print(String(decoding: try summary.manifest.encoded().dropLast(), as: UTF8.self))
                 return
@@ -40,6 +55,7 @@ struct BackupCommand: ParsableCommand {
             print("wrote \(summary.archive) (\(summary.size) bytes), snapshot \(summary.manifest.createdAt)")
             print("  \(held.tickets) ticket(s) (last \(last)), \(held.messages) message(s), \(held.answers) answer(s)")
             print("  files: \(names), manifest.json, SHA256SUMS")
+            for path in pruned { print("deleted the older backup \(path)") }
         } catch let error as AdminError {
             throw CommandFailure(error.description)
         }
