@@ -7,7 +7,7 @@
 #
 # The tree is made once and kept as CACHEDIR/bookworm-<Depends hash>.tar: Debian 12 minbase, apt's package lists,
 # and the .deb files of the runtime libraries the package depends on, downloaded but not installed (apt installs
-# them from that cache, offline, when it installs the package: the test also proves the Depends suffice).
+# them from that cache when it installs the package: the test also proves the Depends suffice).
 set -eu
 
 previous=$1
@@ -33,6 +33,7 @@ if [ ! -f "$tarball" ]; then
     echo "test-deb: making the Debian 12 tree (debootstrap, once; cached as $tarball)"
     debootstrap --variant=minbase bookworm "$root" "$mirror" >"$cache/debootstrap.log" 2>&1 ||
         { tail -20 "$cache/debootstrap.log"; exit 1; }
+    echo 'APT::Sandbox::User "root";' > "$root/etc/apt/apt.conf.d/90helpdeskd-test"
     chroot "$root" apt-get update -qq
     # shellcheck disable=SC2086
     chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -qq --download-only -y $runtime >/dev/null
@@ -42,7 +43,12 @@ if [ ! -f "$tarball" ]; then
     mkdir "$root"
 fi
 tar -C "$root" -xf "$tarball"
+# mktemp made it 0700: inside the chroot that is /, and the service user must be able to enter it.
+chmod 0755 "$root"
 mount -t proc proc "$root/proc" && mounted="$root/proc $mounted"
+mount -t devpts devpts "$root/dev/pts" -o newinstance,ptmxmode=0666 2>/dev/null && mounted="$root/dev/pts $mounted" || true
+# The tree is in a private temporary directory: apt fetches as root instead of its _apt user.
+echo 'APT::Sandbox::User "root";' > "$root/etc/apt/apt.conf.d/90helpdeskd-test"
 cp "$previous" "$root/tmp/previous.deb"
 cp "$new" "$root/tmp/new.deb"
 
@@ -65,15 +71,10 @@ check() {
 }
 stat_is() { echo "[ \"\$(stat -c '%a %U:%G' $1)\" = '$2' ]"; }
 
-# systemd is not running in the tree; to see what the maintainer scripts would ask of it, /run/systemd/system
-# exists and systemctl is a stand-in that records its arguments (deb-systemd-invoke and postinst call it).
-in_root sh -c 'mkdir -p /run/systemd/system && printf "%s\n" "#!/bin/sh" "echo \"\$*\" >> /tmp/systemctl.log" "exit 0" \
-    > /usr/local/bin/systemctl && chmod 755 /usr/local/bin/systemctl'
-
 echo "== install $(dpkg-deb -f "$previous" Version)"
-in_root apt-get install -y -qq --no-download /tmp/previous.deb >"$root/tmp/install.log" 2>&1 ||
+in_root apt-get install -y -qq /tmp/previous.deb >"$root/tmp/install.log" 2>&1 ||
     { cat "$root/tmp/install.log"; exit 1; }
-check "installed with its Depends, offline" "dpkg-query -W -f='\${Status}' helpdeskd | grep -q 'install ok installed'"
+check "installed with its Depends" "dpkg-query -W -f='\${Status}' helpdeskd | grep -q 'install ok installed'"
 check "the binary runs with only the Depends installed" "helpdeskd --version | grep -q ."
 check "no library is missing" "! ldd /usr/bin/helpdeskd | grep -q 'not found'"
 check "the Swift runtime is linked in" "! ldd /usr/bin/helpdeskd | grep -q swift"
@@ -96,8 +97,8 @@ check "sysusers and tmpfiles entries" "[ -f /usr/lib/sysusers.d/helpdeskd.conf ]
 check "templates" "[ -f /usr/share/helpdeskd/templates/acknowledgement.mustache ]"
 check "man pages helpdeskd(8), helpdeskd.toml(5)" \
     "[ -f /usr/share/man/man8/helpdeskd.8.gz ] && zcat /usr/share/man/man5/helpdeskd.toml.5.gz | grep -q 'ticket_prefix'"
-check "enabled (multi-user.target.wants), not started" \
-    "[ -L /etc/systemd/system/multi-user.target.wants/helpdeskd.service ] && ! grep -Eq '(^| )(start|restart|try-restart) ' /tmp/systemctl.log"
+check "enabled: the multi-user.target.wants link made without systemd" \
+    "[ -L /etc/systemd/system/multi-user.target.wants/helpdeskd.service ]"
 check "the backup timer is not enabled" "[ ! -e /etc/systemd/system/timers.target.wants/helpdeskd-backup.timer ]"
 
 # The daemon's user reads the configuration through its group; systemd would hand it a copy of the key
@@ -118,10 +119,15 @@ key_before=$(in_root sha256sum /etc/helpdeskd/hmac.key)
 uid_before=$(in_root id -u helpdeskd)
 # The admin edits the configuration.
 in_root sh -c 'echo "# edited by the admin" >> /etc/helpdeskd/helpdeskd.toml'
-: >"$root/tmp/systemctl.log"
+
+# From here systemd "runs": /run/systemd/system exists and /usr/bin/systemctl (systemd is not installed) is a
+# stand-in that records what the maintainer scripts ask of it, directly or through deb-systemd-invoke and
+# deb-systemd-helper (dpkg's PATH for maintainer scripts has no /usr/local).
+in_root sh -c 'mkdir -p /run/systemd/system && printf "%s\n" "#!/bin/sh" "echo \"\$*\" >> /tmp/systemctl.log" "exit 0" \
+    > /usr/bin/systemctl && chmod 755 /usr/bin/systemctl && : > /tmp/systemctl.log'
 
 echo "== upgrade to $(dpkg-deb -f "$new" Version)"
-in_root apt-get install -y -qq --no-download /tmp/new.deb >"$root/tmp/upgrade.log" 2>&1 ||
+in_root apt-get install -y -qq /tmp/new.deb >"$root/tmp/upgrade.log" 2>&1 ||
     { cat "$root/tmp/upgrade.log"; exit 1; }
 check "upgraded" "[ \"\$(dpkg-query -W -f='\${Version}' helpdeskd)\" = '$(dpkg-deb -f "$new" Version)' ]"
 check "the admin's configuration kept, no prompt" \
@@ -151,8 +157,12 @@ check "the user kept" "getent passwd helpdeskd"
 check "no unit state left" "[ ! -e /etc/systemd/system/multi-user.target.wants/helpdeskd.service ] && [ ! -e /var/lib/systemd/deb-systemd-helper-enabled/helpdeskd.service.dsh-also ]"
 
 echo "== install again over the kept store, then purge without a store"
-in_root apt-get install -y -qq --no-download /tmp/new.deb >"$root/tmp/reinstall.log" 2>&1 ||
+: >"$root/tmp/systemctl.log"
+in_root apt-get install -y -qq /tmp/new.deb >"$root/tmp/reinstall.log" 2>&1 ||
     { cat "$root/tmp/reinstall.log"; exit 1; }
+check "a first install under systemd enables (preset) and starts nothing" \
+    "grep -q 'preset-mode=enable-only preset helpdeskd.service' /tmp/systemctl.log &&
+     ! grep -Eq '(^| )(start|restart|try-restart) ' /tmp/systemctl.log"
 check "the kept store and key are taken up again" \
     "[ \"\$(sha256sum /etc/helpdeskd/hmac.key)\" = '$key_before' ] && $as_service status --config /etc/helpdeskd/helpdeskd.toml | grep -q open"
 in_root rm -f /var/lib/helpdeskd/helpdeskd.sqlite
