@@ -88,6 +88,12 @@ FUZZ_SECONDS ?= 600
 fuzz: deps
 	Tests/Fuzz/run.sh $(FUZZ_SECONDS)
 
+## Extraction on the evaluation corpus written independently of the code: per-field precision and recall on the
+## development part and the held-out part (Tests/Evaluation/README.md).
+.PHONY: eval-extract
+eval-extract: build
+	Tests/Evaluation/eval_extract.py --bin "$$($(SWIFT) build --show-bin-path)/helpdeskd"
+
 ## Parse benchmark: helpdeskd parse --stats next to GMime, Python's email and fast-mail-parser (bench/README.md).
 bench-parse: deps
 	SWIFT=$(SWIFT) bench/parse.sh

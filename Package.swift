@@ -80,6 +80,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // In-memory IMAP and SMTP servers and a store that can be made to fail: the daemon's logic tested in
+        // milliseconds, without root or server processes (Tests/DaemonTests).
+        .target(
+            name: "HelpdeskTesting", dependencies: ["Helpdesk", "TicketStore", "MIME"],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "helpdeskd",
             dependencies: [
@@ -101,6 +106,13 @@ let package = Package(
         .testTarget(
             name: "HelpdeskTests",
             dependencies: ["Helpdesk", "Incident", "MIME", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Helpdesk", "HelpdeskTesting", "TicketStore", "Incident", "MIME",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MailTests", dependencies: ["Mail", "CCurl", "Helpdesk", "TicketStore"], swiftSettings: strictSettings

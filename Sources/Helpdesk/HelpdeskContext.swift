@@ -5,42 +5,62 @@ public import TicketStore
 /// answer composer with its signing key and templates, and the intake pipeline.
 public struct HelpdeskContext: Sendable {
     public let configuration: HelpdeskConfiguration
-    public let store: TicketStore
+    public let store: any TicketStore
     public let pipeline: IntakePipeline
-    /// Where the store lives (a reload reuses it).
-    public let databasePath: String
+    /// Where the daemon keeps its own files: the HMAC key (unless configured elsewhere) and the relay's
+    /// journal. The configured state directory, or the directory of a store given with `--db`.
+    public let stateDirectory: String
 
-    /// Opens the store (at `databasePath`, else in the state directory) and prepares the pipeline.
+    /// Opens the SQLite store (at `databasePath`, else `helpdeskd.sqlite` in the state directory) and prepares
+    /// the pipeline. A store given by path keeps its files (key, journal) beside it.
     public init(configuration: HelpdeskConfiguration, databasePath: String? = nil) throws {
         let path = databasePath ?? configuration.databasePath
-        try self.init(configuration: configuration, store: TicketStore(path: path), databasePath: path)
+        let directory = StateFiles.stateDirectory(configuration: configuration, databasePath: databasePath)
+        try self.init(configuration: configuration, store: SQLiteTicketStore(path: path), stateDirectory: directory)
     }
 
     /// A context over an already open store (a reload keeps the store and rebuilds the rest).
-    public init(configuration: HelpdeskConfiguration, store: TicketStore, databasePath path: String) throws {
-        self.configuration = configuration
+    public init(configuration: HelpdeskConfiguration, store: any TicketStore, stateDirectory: String) throws {
+        try self.init(configuration: configuration, store: store, stateDirectory: stateDirectory, checkpoint: { _ in })
+    }
+
+    /// Tests only: `checkpoint` is called at named points inside intake's transactions (see `IntakePipeline`).
+    init(
+        configuration: HelpdeskConfiguration, store: any TicketStore, stateDirectory: String,
+        checkpoint: @escaping @Sendable (String) throws -> Void
+    ) throws {
+        var configuration = configuration
         self.store = store
-        self.databasePath = path
-        let directory = (path as NSString).deletingLastPathComponent
-        let key = try Self.signingKey(configuration: configuration, stateDirectory: directory.isEmpty ? "." : directory)
+        self.stateDirectory = stateDirectory
+        let key = try Self.signingKey(configuration: configuration, stateDirectory: stateDirectory)
         let signer = MessageIDSigner(
             key: key, domain: configuration.identity.domain, prefix: configuration.identity.ticketPrefix)
         let templatesDirectory = configuration.identity.templatesDirectory
         let templates = try AnswerTemplates.load(directory: templatesDirectory.isEmpty ? nil : templatesDirectory)
+        // Our own answers' wording (prompts, headings) lets extraction tell a quoted request from the reply.
+        configuration.profile = configuration.extractionProfile(templates: templates)
+        self.configuration = configuration
         let answers = try AnswerComposer(
             fromAddress: configuration.identity.address, fromName: configuration.identity.name, signer: signer,
             templates: templates,
             terms: ResponseTerms(
                 normalConsideration: configuration.serviceLevel.normalConsideration,
                 criticalSolution: configuration.serviceLevel.criticalSolution))
-        pipeline = IntakePipeline(store: store, configuration: configuration, answers: answers, signer: signer)
+        pipeline = IntakePipeline(
+            store: store, configuration: configuration, answers: answers, signer: signer, checkpoint: checkpoint)
     }
+
+    /// Where the relay journals its deliveries until the store has them (`DeliveryJournal`).
+    public var relayJournalPath: String { stateDirectory + "/" + StateFiles.relayJournalName }
+
+    /// Where `subject erase` logs each erasure for a restore to apply again (`ErasureLog`).
+    public var erasureLogPath: String { stateDirectory + "/" + StateFiles.erasureLogName }
 
     /// The key that signs our Message-IDs: the configured file, else `hmac.key` in the state directory,
     /// created with 32 random bytes on first use (mode 0600), so a fresh install works and stays stable.
     static func signingKey(configuration: HelpdeskConfiguration, stateDirectory: String) throws -> [UInt8] {
         let configured = configuration.identity.hmacKeyFile
-        let path = configured.isEmpty ? stateDirectory + "/hmac.key" : configured
+        let path = StateFiles.hmacKeyPath(configured: configured, directory: stateDirectory)
         if let data = FileManager.default.contents(atPath: path) {
             let key = [UInt8](data)
             if let problem = MessageIDSigner.problem(

@@ -27,12 +27,13 @@ public struct IncidentExtractor: Sendable {
         let reporter = envelope.from.first ?? envelope.sender.first
         let subject = envelope.subject.map(SecretMasker.masked)
 
-        // The reporter's words: the body text, then each forwarded message. Each source is cut on its
-        // own, so the forwarder's signature does not cut off the forwarded report; each keeps its own
-        // Date, the zone a time written without one is in.
+        // The reporter's words: the body text, then each forwarded message. Each source is read on its own, so
+        // the forwarder's signature does not cut off the forwarded report; each keeps its own Date, the zone a
+        // time written without one is in.
         var budget = Self.maxTextLength
         var lines: [Substring] = []
         var lineDates: [MessageDate?] = []
+        var answers: [IncidentField?] = []
         let forward = ReporterText.isForwardSubject(envelope.subject)
         for source in reporterSources(message, content: content) where budget > 0 {
             let text = SecretMasker.masked(String(source.text.prefix(budget)))
@@ -40,70 +41,184 @@ public struct IncidentExtractor: Sendable {
             if !lines.isEmpty {
                 lines.append("")
                 lineDates.append(source.date)
+                answers.append(nil)
             }
-            let sourceLines = ReporterText.lines(of: text, subjectIsForward: forward)
-            lines += sourceLines
-            lineDates += Array(repeating: source.date, count: sourceLines.count)
-        }
-        let found = labels.matches(in: lines)
-        let customFound = customLabels.matches(in: lines)
-
-        var values: [IncidentField: String] = [:]
-        var usedLines = Set<Int>()
-        var detectedAt: Int64? = nil
-        var labelled: Set<IncidentField> = []
-        for match in found {
-            // A labelled line is a field line even when its value is unusable ("N/A").
-            if match.field != .description { usedLines.formUnion(match.lines) }
-            guard !match.value.isEmpty else { continue }
-            switch match.field {
-            case .description:
-                continue  // "Description: …" stays in the description.
-            case .server:
-                if values[.server] == nil, let address = ServerAddress.fromLabelledValue(match.value) {
-                    values[.server] = address
+            let sourceLines = ReporterText.ownLines(of: text, subjectIsForward: forward, ours: profile.ownAnswers)
+            lines += sourceLines.map(\.text)
+            answers += sourceLines.map(\.answers)
+            // A line of an inline-forwarded message belongs to that message's day and time.
+            var forwarded: (text: Substring, date: MessageDate?)? = nil
+            lineDates += sourceLines.map { line in
+                guard let text = line.forwardedDate, let reference = source.date else { return source.date }
+                if forwarded?.text != text {
+                    let seconds = DetectionTime.parse(text, reference: reference)
+                    forwarded = (
+                        text,
+                        seconds.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: reference.utcOffsetSeconds) }
+                    )
                 }
-            case .detectedAt:
-                if detectedAt == nil {
-                    let reference = match.lines.first.map { lineDates[$0] } ?? envelope.date
-                    detectedAt = DetectionTime.parse(match.value, reference: reference)
-                    if detectedAt != nil { labelled.insert(.detectedAt) }
+                return forwarded?.date ?? source.date
+            }
+        }
+        var reading = Reading(lines: lines)
+
+        // 1. Labels: "Session ID: …", "Matrikelnummer 3318842", "■学籍番号：A230417".
+        for match in labels.matches(in: lines) {
+            reading.read(match, lineDates: lineDates, reference: envelope.date)
+        }
+        for match in customLabels.matches(in: lines) {
+            reading.usedLines.formUnion(match.lines)
+            guard reading.values[match.field] == nil, let value = customValue(match) else { continue }
+            reading.set(
+                match.field, value,
+                FieldSource(kind: .label, detail: match.label, line: lines[match.lines[0]], isSure: true))
+        }
+        // Answers written under our quoted questions: the question says which field the answer is.
+        for (index, field) in answers.enumerated() {
+            guard let field, !reading.usedLines.contains(index) else { continue }
+            let source = FieldSource(kind: .label, detail: "answer to our question", line: lines[index], isSure: true)
+            let text = Self.withoutAnswerMarker(lines[index])
+            var taken = false
+            switch field {
+            case .server:
+                if let address = ServerAddress.fromLabelledValue(String(text)), isCandidateServer(address) {
+                    reading.set(.server, address, source)
+                    taken = true
                 }
             case .sessionID, .userID:
-                let value = LabelledLines.withoutRemark(match.value)
-                if values[match.field] == nil, !value.isEmpty { values[match.field] = String(value.prefix(500)) }
+                if let id = ValueShape.firstID(in: text, field: field, login: true) {
+                    reading.set(field, id, source)
+                    taken = true
+                }
+            case .detectedAt:
+                if let time = DetectionTime.parse(text, reference: lineDates[index] ?? envelope.date),
+                    reading.detectedAt == nil
+                {
+                    reading.detectedAt = time
+                    reading.sources[.detectedAt] = source
+                    taken = true
+                }
             default:
-                if values[match.field] == nil { values[match.field] = String(match.value.prefix(500)) }
+                break
+            }
+            if taken { reading.usedLines.insert(index) }
+        }
+        // 2. Tables of affected users, read by header and column: in the text, else in the HTML (a plain-text
+        // alternative often flattens a table into one cell per line).
+        var columns = TableReader(labels: labels).columns(in: lines)
+        if columns.isEmpty, let html = content.html, html.utf8.count <= 1 << 20, content.text != nil {
+            let rendered = SecretMasker.masked(String(HTMLText.text(fromHTML: html).prefix(Self.maxTextLength)))
+            let own = ReporterText.lines(of: rendered, subjectIsForward: forward, ours: profile.ownAnswers)
+            columns = TableReader(labels: labels).columns(in: own).map { column in
+                var column = column
+                column.line = -1
+                return column
             }
         }
-        for match in customFound {
-            usedLines.formUnion(match.lines)
-            guard values[match.field] == nil, let value = customValue(match) else { continue }
-            values[match.field] = value
+        for column in columns {
+            let source = FieldSource(
+                kind: .table, detail: column.label, line: column.line >= 0 ? lines[column.line] : nil, isSure: true)
+            if column.field == .userID, reading.userIDs.isEmpty { reading.userIDs = column.values }
+            reading.set(column.field, column.values[0], source)
         }
-        labelled.formUnion(values.keys)
+        // 3. Values inside sentences, in the reporter's words and the subject.
+        var prose = lines.enumerated().map { (index: $0.offset, text: $0.element) }
+        if let subject { prose.append((index: -1, text: Substring(subject))) }
+        func line(_ index: Int) -> String { index >= 0 ? String(lines[index]) : (subject ?? "") }
+        for found in ProseValues.find(.userID, cues: FieldLexicon.userCues, in: prose) {
+            reading.set(
+                .userID, found.value,
+                FieldSource(kind: .prose, detail: found.cue, line: line(found.line), isSure: false))
+        }
+        for found in ProseValues.find(.sessionID, cues: FieldLexicon.sessionCues, in: prose) {
+            reading.set(
+                .sessionID, found.value,
+                FieldSource(kind: .prose, detail: found.cue, line: line(found.line), isSure: false))
+        }
+        let shapes = ProseValues.sessionShapes(in: prose)
+        if Set(shapes.map(\.value)).count == 1, let shape = shapes.first {
+            reading.set(
+                .sessionID, shape.value,
+                FieldSource(kind: .shape, detail: shape.cue, line: line(shape.line), isSure: false))
+        }
 
+        // 4. The server: a labelled one, else the first host in the reporter's words that is not a mail
+        // provider, ours, or another service's.
         let newText = lines.joined(separator: "\n")
         let candidates = ServerAddress.candidates(in: newText).filter(isCandidateServer)
-        if values[.server] == nil, let server = candidates.first { values[.server] = server }
-        if values[.sessionID] == nil {
-            let urls = [values[.server]].compactMap { $0 } + candidates
-            values[.sessionID] = urls.lazy.compactMap(ServerAddress.sessionID(inURL:)).first
+        if let server = candidates.first {
+            reading.set(
+                .server, server,
+                FieldSource(
+                    kind: .url, detail: "first address in the text", line: lineContaining(server, lines), isSure: false)
+            )
         }
-        if values[.browser] == nil, let browser = SoftwareNames.browser(in: newText) { values[.browser] = browser }
-        if values[.os] == nil, let os = SoftwareNames.operatingSystem(in: newText) { values[.os] = os }
+        let urls = [reading.values[.server]].compactMap { $0 } + candidates
+        if let session = urls.lazy.compactMap(ServerAddress.sessionID(inURL:)).first {
+            reading.set(
+                .sessionID, session,
+                FieldSource(
+                    kind: .url, detail: "session in the server's URL", line: lineContaining(session, lines),
+                    isSure: false))
+        }
+        if let browser = SoftwareNames.browser(in: newText) {
+            reading.set(.browser, browser, FieldSource(kind: .prose, detail: "browser name and version", isSure: false))
+        }
+        if let os = SoftwareNames.operatingSystem(in: newText) {
+            reading.set(.os, os, FieldSource(kind: .prose, detail: "system name and version", isSure: false))
+        }
 
-        let screenshots = self.screenshots(content, reference: envelope.date)
-        if detectedAt == nil { detectedAt = screenshots.lazy.compactMap(\.takenAt).first }
+        // 5. The time of detection: labelled, else in a sentence, else the screenshots' names or EXIF. Never a time
+        // after the email was written.
+        if let time = reading.detectedAt, let date = envelope.date, time > date.secondsSince1970 + 60 {
+            reading.detectedAt = nil
+            reading.sources[.detectedAt] = nil
+        }
+        if reading.detectedAt == nil {
+            let dated = lines.indices.filter { !reading.usedLines.contains($0) }.map {
+                (index: $0, text: lines[$0], date: lineDates[$0] ?? envelope.date)
+            }
+            if let found = ProseTimes.detectionTime(in: dated) {
+                reading.detectedAt = found.seconds
+                reading.sources[.detectedAt] = FieldSource(
+                    kind: .prose, detail: found.cue ?? "the only time in the text", line: lines[found.line],
+                    isSure: false)
+            }
+        }
+        let screenshots = self.screenshots(content, reference: envelope.date).map { shot in
+            var shot = shot
+            if let taken = shot.takenAt, let date = envelope.date, taken > date.secondsSince1970 + 60 {
+                shot.takenAt = nil
+            }
+            return shot
+        }
+        if reading.detectedAt == nil, let shot = screenshots.first(where: { $0.takenAt != nil }) {
+            reading.detectedAt = shot.takenAt
+            reading.sources[.detectedAt] = FieldSource(
+                kind: shot.takenFromName ? .filename : .exif, detail: shot.filename ?? "image", isSure: false)
+        }
 
-        let description = describe(lines, skipping: usedLines)
-        if description.count >= profile.descriptionMinLength { values[.description] = description }
+        let description = describe(lines, skipping: reading.usedLines)
+        let isReply = !envelope.inReplyTo.isEmpty || ticketReference(in: envelope.subject) != nil
+        if description.count >= profile.descriptionMinLength,
+            DescriptionSubstance.isSubstantive(description, isReply: isReply)
+        {
+            reading.values[.description] = description
+            reading.sources[.description] = FieldSource(kind: .prose, detail: "the reporter's own words", isSure: true)
+        }
 
         // Triage reads what the reporter says in their own words: never labels, quotes or signatures.
         let searchable = TriageText(subject: subject, description: description)
         let verdict = MTAVerdict.read(message, trusting: profile.trustedMTA)
+        // What the sending system wrote itself (its text and footer, not what it quotes): a notification says
+        // there that it was generated and must not be answered. Forwards are people's.
+        let written =
+            forward
+            ? ""
+            : ReporterText.read(String((content.text ?? "").prefix(64 * 1024)), ours: profile.ownAnswers)
+                .filter { $0.role == .own || $0.role == .signature }.map(\.text).joined(separator: "\n")
         let automated = AutomatedMailDetector.reason(
-            for: message, envelope: envelope, profile: profile, verdict: verdict)
+            for: message, envelope: envelope, profile: profile, verdict: verdict, writtenText: written)
         let category =
             profile.categories.first { rule in rule.phrases.contains(where: searchable.contains) }?
             .category ?? "other"
@@ -112,14 +227,108 @@ public struct IncidentExtractor: Sendable {
 
         var report = IncidentReport(
             reporter: reporter, subject: subject, ticketReference: ticketReference(in: envelope.subject),
-            automated: automated, category: category, severity: severity, values: values, detectedAt: detectedAt,
-            screenshots: screenshots, missing: [])
+            automated: automated, category: category, severity: severity, values: reading.values,
+            detectedAt: reading.detectedAt, screenshots: screenshots, missing: [])
         report.missing = profile.required.filter { !report.has($0) }
-        report.labelled = labelled
+        report.sources = reading.sources
+        report.labelled = Set(reading.sources.filter { $0.value.isSure && $0.key != .description }.map(\.key))
+        report.userIDs = reading.userIDs.isEmpty ? reading.values[.userID].map { [$0] } ?? [] : reading.userIDs
         report.author = envelope.author
         report.authorProblem = envelope.authorProblem
         report.verdict = verdict
         return report
+    }
+
+    /// What has been read so far: the first value for each field wins (sources are consulted best first).
+    struct Reading {
+        let lines: [Substring]
+        var values: [IncidentField: String] = [:]
+        var sources: [IncidentField: FieldSource] = [:]
+        var detectedAt: Int64? = nil
+        var usedLines = Set<Int>()
+        var userIDs: [String] = []
+
+        init(lines: [Substring]) { self.lines = lines }
+
+        mutating func set(_ field: IncidentField, _ value: String, _ source: FieldSource) {
+            guard values[field] == nil, !value.isEmpty else { return }
+            values[field] = String(value.prefix(500))
+            sources[field] = source
+        }
+
+        /// Takes a labelled value when it has the field's shape; a labelled line is a field line (left out of the
+        /// description) even when its value is unusable ("N/A"), but not when a label word merely starts prose.
+        mutating func read(_ match: LabelledLines.Match, lineDates: [MessageDate?], reference: MessageDate?) {
+            // A label without a separator starts a sentence as often as a field ("My student number is …"):
+            // what follows it is probable, shown back to the reporter.
+            let source = FieldSource(
+                kind: .label, detail: match.label, line: lines[match.lines[0]], isSure: match.separated)
+            switch match.field {
+            case .description:
+                return  // "Description: …" stays in the description.
+            case .server:
+                guard match.separated else { return }
+                usedLines.formUnion(match.lines)
+                if let address = ServerAddress.fromLabelledValue(match.value) { set(.server, address, source) }
+            case .detectedAt:
+                guard match.separated else { return }
+                let reference = match.lines.first.map { lineDates[$0] } ?? reference
+                if let time = DetectionTime.parse(match.value, reference: reference) {
+                    usedLines.formUnion(match.lines)
+                    if detectedAt == nil {
+                        detectedAt = time
+                        sources[.detectedAt] = source
+                    }
+                }
+            case .sessionID, .userID:
+                // A login without digits ("petrov_iv") counts after a user label; after a word that may
+                // introduce a name ("Candidate: …", "Student: …") only an ID with a digit does.
+                let login = !FieldLexicon.nameLikeUserLabels.contains(match.label)
+                let value = LabelledLines.withoutRemark(match.value)
+                if match.separated { usedLines.formUnion(match.lines) }
+                // Without a separator ("User ID 71-220-4581") only an ID with a digit is taken.
+                guard let id = ValueShape.firstID(in: value, field: match.field, login: login && match.separated)
+                else { return }
+                if !match.separated { usedLines.formUnion(match.lines) }
+                if match.field == .userID, values[.userID] != nil, !userIDs.contains(id) {
+                    // Several labelled users ("Kandidaten-Nr. …" three times): a list.
+                    if userIDs.isEmpty, let first = values[.userID] { userIDs = [first] }
+                    userIDs.append(id)
+                }
+                set(match.field, id, source)
+            default:
+                guard match.separated else { return }
+                usedLines.formUnion(match.lines)
+                set(match.field, String(match.value.prefix(500)), source)
+            }
+        }
+    }
+
+    /// An inline answer without the marker people put before it: their initials ("[JB] …", "JB: …") or a word
+    /// for "answer" ("R: …", "Antwort: …").
+    static func withoutAnswerMarker(_ line: Substring) -> Substring {
+        var text = line.drop { $0 == " " || $0 == "\t" }
+        if text.first == "[", let close = text.firstIndex(of: "]"), text.distance(from: text.startIndex, to: close) <= 6
+        {
+            text = text[text.index(after: close)...].drop { $0 == " " }
+        }
+        let words = [
+            "answer:", "antwort:", "réponse :", "réponse:", "respuesta:", "resposta:", "risposta:", "ответ:",
+            "odp.:", "odp:", "antwoord:", "cevap:", "r:", "a:", "re:",
+        ]
+        let lower = text.lowercased()
+        if let word = words.first(where: { lower.hasPrefix($0) }) {
+            text = text.dropFirst(word.count).drop { $0 == " " }
+        } else if let colon = text.prefix(5).firstIndex(of: ":"), text[..<colon].allSatisfy({ $0.isUppercase }),
+            text.distance(from: text.startIndex, to: colon) >= 2
+        {
+            text = text[text.index(after: colon)...].drop { $0 == " " }  // "JB: …"
+        }
+        return text
+    }
+
+    func lineContaining(_ value: String, _ lines: [Substring]) -> String? {
+        lines.first { $0.contains(value) }.map(String.init)
     }
 
     // MARK: Text
@@ -155,10 +364,8 @@ public struct IncidentExtractor: Sendable {
             }
             var text = trimmed
             let decoration = LabelledLines.strippingDecoration(line)
-            if let rest = profile.labels[.description]?.lazy.compactMap({
-                LabelledLines.rest(of: decoration, after: $0)
-            })
-            .first, let value = LabelledLines.value(afterSeparatorIn: rest) {
+            if let hit = labels.labelled(decoration), hit.field == .description, case .value(let value, true) = hit.rest
+            {
                 text = value
             }
             if !text.isEmpty { current.append(text.collapsingWhitespace) }
@@ -194,13 +401,14 @@ public struct IncidentExtractor: Sendable {
                 info.height >= profile.minScreenshotHeight
             else { return nil }
             var taken = attachment.filename.flatMap { ScreenshotName.timestamp(in: $0, reference: reference) }
+            let fromName = taken != nil
             if taken == nil, let original = info.dateTimeOriginal {
                 let offset = info.offsetTimeOriginal.map { " " + $0 } ?? ""
                 taken = DetectionTime.parse(original.replacingFirstColons() + offset, reference: reference)
             }
             return Screenshot(
                 part: attachment.part, filename: attachment.filename, contentType: info.type, width: info.width,
-                height: info.height, sha256: SHA256.hex(attachment.bytes), takenAt: taken)
+                height: info.height, sha256: SHA256.hex(attachment.bytes), takenAt: taken, takenFromName: fromName)
         }
     }
 
@@ -211,7 +419,7 @@ public struct IncidentExtractor: Sendable {
     }
 
     func isCritical(_ text: TriageText) -> Bool {
-        profile.criticalPhrases.contains(where: text.contains) || ServerErrorCode.mentioned(in: text.lowercased)
+        Impact.isCritical(text, extra: profile.criticalPhrases)
     }
 }
 
@@ -232,8 +440,11 @@ enum ServerErrorCode {
             let before = String(characters[max(0, index - 12)..<index])
             let after = String(characters[(index + 3)..<min(characters.count, index + 28)])
             if ["http", "error", "status", "code", "ошибка"].contains(where: { before.contains($0) })
-                || ["error", "bad gateway", "internal server", "service unavailable", "gateway timeout"]
-                    .contains(where: { after.contains($0) })
+                || [
+                    "error", "bad gateway", "internal server", "service unavailable", "service temporarily unavailable",
+                    "gateway timeout", "gateway time-out", "time-out",
+                ]
+                .contains(where: { after.contains($0) })
             {
                 return true
             }

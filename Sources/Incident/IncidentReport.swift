@@ -21,6 +21,47 @@ public struct Screenshot: Sendable, Equatable {
     public var sha256: String
     /// When the image says it was taken (file name or EXIF), seconds since 1970 UTC.
     public var takenAt: Int64?
+    /// Whether `takenAt` came from the file name (else from EXIF).
+    public var takenFromName = false
+}
+
+/// Where a field's value came from, so staff (and `helpdeskd extract --explain`) can see why it was read.
+public struct FieldSource: Sendable, Equatable {
+    /// How the value was found.
+    public enum Kind: String, Sendable, Codable {
+        /// After a label ("Session ID: …").
+        case label
+        /// In a table column under a labelled header.
+        case table
+        /// Inside a sentence, after a cue word ("my student number is …", "since 08:58 GMT").
+        case prose
+        /// From a URL (the server's host, a `session=` parameter).
+        case url
+        /// Recognised by its shape alone (a UUID, a `sess_…` token).
+        case shape
+        /// From a screenshot's file name.
+        case filename
+        /// From a photo's EXIF data.
+        case exif
+        /// Read from a screenshot's pixels.
+        case screenshot
+    }
+
+    public var kind: Kind
+    /// The label, cue, rule or file name that gave it ("matrikelnummer", "since", "uuid", "IMG_4821.HEIC").
+    public var detail: String
+    /// The line it was read from, as written (at most 200 characters), when it came from text.
+    public var line: String?
+    /// Sure (a label or a table header said what it is) or probable (read from prose or a shape): a probable
+    /// value is shown back to the reporter so a wrong reading can be corrected.
+    public var isSure: Bool
+
+    public init(kind: Kind, detail: String, line: (some StringProtocol)? = String?.none, isSure: Bool) {
+        self.kind = kind
+        self.detail = detail
+        self.line = line.map { Substring($0).trimmingWhitespace.prefix(200).description }
+        self.isSure = isSure
+    }
 }
 
 /// What a customer's email reports, checked against the required fields and triaged.
@@ -50,6 +91,10 @@ public struct IncidentReport: Sendable {
     /// Fields the reporter labelled ("Session ID: …"), as opposed to values inferred from URLs, file
     /// names or prose. A reply's labelled value corrects the ticket; an inferred one only fills a gap.
     public var labelled: Set<IncidentField> = []
+    /// Where each value came from.
+    public var sources: [IncidentField: FieldSource] = [:]
+    /// Every affected user when a table or list names several (the first is `values[.userID]`).
+    public var userIDs: [String] = []
 
     /// Whether this message may act on an existing ticket (update it, resume it): it has one unambiguous author
     /// and sender authentication did not fail.

@@ -2,6 +2,7 @@ import Foundation
 import Incident
 import MIME
 import Testing
+import TicketStore
 
 @testable import Helpdesk
 
@@ -425,6 +426,22 @@ import Testing
         #expect(!parsed.flatBody.contains("http"))
         #expect(!parsed.flatBody.contains("screenshot"))
         #expect(!parsed.flatBody.contains("session"))
+    }
+
+    /// Values read without a label are shown back (IDs, the host, a time), never free text or a URL.
+    @Test func probableValuesAreReadBackAndOnlyShapeCheckedOnes() throws {
+        var request = AnswerFixture.request(.acknowledgement)
+        request.readBack = [
+            (.sessionID, "9b2e7c41-aa"), (.userID, "s1048573"), (.server, "https://exam.uni.example/path?q=secret"),
+            (.userID, "Robert'); DROP TABLE"), (.description, "free text must never be echoed"),
+        ]
+        let parsed = try compose(request)
+        #expect(parsed.body.contains("  - the session ID: 9b2e7c41-aa\n"))
+        #expect(parsed.body.contains("  - the user ID: s1048573\n"))
+        #expect(parsed.body.contains("  - the proctoring server: exam.uni.example\n"))
+        #expect(!parsed.body.contains("secret") && !parsed.body.contains("DROP") && !parsed.body.contains("free text"))
+        request.readBack = []
+        #expect(try !compose(request).body.contains("We read these"))
     }
 
     @Test func tooLargeAnswer() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Incident
 import MIME
 import Testing
+import TicketStore
 
 @testable import Helpdesk
 

@@ -15,14 +15,15 @@ import TicketStore
     static let identity = BackupManifest.Helpdesk(address: "helpdesk@example.com", ticketPrefix: "HD")
 
     static func files(_ helpdesk: TestHelpdesk) -> StateFiles {
-        StateFiles(configuration: helpdesk.context.configuration, store: helpdesk.context.databasePath)
+        StateFiles(configuration: helpdesk.context.configuration)
     }
 
     /// A fresh, private state directory to restore into.
     static func emptyState() -> StateFiles {
         var template = Array("/tmp/helpdeskd-restore-XXXXXX".utf8CString)
         let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-        return StateFiles(store: directory + "/helpdeskd.sqlite", hmacKeyFile: "")
+        return StateFiles(
+            directory: directory, store: SQLiteStoreCopier(path: directory + "/helpdeskd.sqlite"), hmacKeyFile: "")
     }
 
     static func archivePath(_ name: String = "backup") -> String {
@@ -51,7 +52,7 @@ import TicketStore
     }
 
     static func refs(_ path: String) throws -> [String] {
-        let store = try TicketStore(path: path)
+        let store = try SQLiteTicketStore(path: path)
         defer { try? store.close() }
         return try store.read { db in try String.fetchAll(db, sql: "SELECT ref FROM ticket ORDER BY number") }
     }
@@ -117,8 +118,8 @@ import TicketStore
         for window in windows {
             let target = Self.emptyState()
             let summary = try Self.restore(window.archive, into: target)
-            let restored = try TicketStore(path: target.store)
-            let inspection = try restored.inspect()
+            let restored = try SQLiteTicketStore(path: target.storePath)
+            let inspection = try SQLiteStoreCopier(path: target.storePath).inspect()
             #expect(inspection.integrity == "ok")
             #expect(inspection == summary.manifest.store)
             let count = inspection.tickets
@@ -159,7 +160,7 @@ import TicketStore
 
         // Another installation with its own key and ticket.
         let target = Self.emptyState()
-        let other = try TicketStore(path: target.store)
+        let other = try SQLiteTicketStore(path: target.storePath)
         try other.close()
         #expect(FileManager.default.createFile(atPath: target.hmacKey, contents: Data(repeating: 7, count: 32)))
         let summary = try Self.restore(archive, into: target)
@@ -169,11 +170,11 @@ import TicketStore
         #expect(
             FileManager.default.contents(atPath: target.relayJournal)
                 == FileManager.default.contents(atPath: files.relayJournal))
-        #expect(try Self.refs(target.store) == ["HD-000001"])
+        #expect(try Self.refs(target.storePath) == ["HD-000001"])
         let aside = try #require(summary.replacedDirectory)
         #expect(FileManager.default.contents(atPath: aside + "/hmac.key") == Data(repeating: 7, count: 32))
         #expect(FileManager.default.fileExists(atPath: aside + "/helpdeskd.sqlite"))
-        #expect(stat(target.store, &status) == 0 && status.st_mode & 0o777 == 0o600)
+        #expect(stat(target.storePath, &status) == 0 && status.st_mode & 0o777 == 0o600)
     }
 
     @Test func dryRunChecksAndChangesNothing() throws {
@@ -355,7 +356,7 @@ import TicketStore
         try helpdesk.ingest(Mail.report(id: "l1@example.edu"))
         let archive = try Self.backup(helpdesk)
         let target = Self.emptyState()
-        let live = try TicketStore(path: target.store)
+        let live = try SQLiteTicketStore(path: target.storePath)
         try live.close()
         let ready = target.directory + "/ready"
         let holder = Process()
@@ -368,7 +369,7 @@ import TicketStore
             db.execute("SELECT COUNT(*) FROM ticket").fetchall()
             open(sys.argv[2], "w").close()
             time.sleep(60)
-            """, target.store, ready,
+            """, target.storePath, ready,
         ]
         try holder.run()
         // SIGKILL: the child may have inherited a signal mask that blocks SIGTERM.
@@ -380,16 +381,16 @@ import TicketStore
         while !FileManager.default.fileExists(atPath: ready), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(try StoreExclusion.isInUse(storePath: target.store))
+        #expect(try target.store.isInUse())
         let error = Self.refusal(archive, into: target)
         #expect(error?.code == .storeInUse)
         #expect(error?.description.contains("systemctl stop helpdeskd") == true)
         kill(holder.processIdentifier, SIGKILL)
         holder.waitUntilExit()
-        #expect(try StoreExclusion.isInUse(storePath: target.store) == false)
-        #expect(try Self.refs(target.store) == [])
+        #expect(try target.store.isInUse() == false)
+        #expect(try Self.refs(target.storePath) == [])
         #expect(try Self.restore(archive, into: target).manifest.store.tickets == 1)
-        #expect(try Self.refs(target.store) == ["HD-000001"])
+        #expect(try Self.refs(target.storePath) == ["HD-000001"])
     }
 
     // MARK: - Erasure
@@ -414,7 +415,7 @@ import TicketStore
         )
         let archive = try Self.backup(helpdesk, at: Mail.monday10 + 2000)
         try erase(PeopleStore.anna, at: Mail.monday10 + 3000)
-        let afterErasure = try Self.refs(files.store)
+        let afterErasure = try Self.refs(files.storePath)
         try people.store.close()
 
         // Restore over the live installation: its erasure log says what to apply again.
@@ -422,14 +423,16 @@ import TicketStore
         let replay = try #require(summary.replay)
         #expect(replay.considered == 1 && replay.alreadyApplied == 0)
         #expect(replay.replayed.map(\.addresses) == [[PeopleStore.anna]])
-        let restored = try TicketStore(path: files.store)
+        let restored = try SQLiteTicketStore(path: files.storePath)
         #expect(
             try restored.read { db in try String.fetchAll(db, sql: "SELECT ref FROM ticket ORDER BY number") }
                 == afterErasure)
         #expect(
             try TraceScan.run(in: restored, for: SubjectAddress(PeopleStore.anna)).filter { !$0.isOthersContent }
                 .isEmpty)
-        #expect(try restored.hasErasure(digest: SubjectAddress(PeopleStore.anna).digest, since: Mail.monday10 + 3000))
+        let erased = try restored.snapshot { try $0.events(kind: .subjectErased, since: Mail.monday10 + 3000) }
+        #expect(erased.map(\.at) == [Mail.monday10 + 4000])
+        #expect(erased.first?.detail.contains(try SubjectAddress(PeopleStore.anna).digest) == true)
         let carl = try restored.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket WHERE reporterAddress = 'carl@example.net'")
         }
@@ -475,6 +478,11 @@ import TicketStore
         #expect(TarReader.size(header[...]) == 8 << 30)
         #expect(TarReader.size(Array("00000001750\0".utf8)[...]) == 1000)
     }
+}
+
+extension StateFiles {
+    /// The SQLite file the tests look into.
+    var storePath: String { (store as! SQLiteStoreCopier).path }
 }
 
 /// SHA-256 hex for the tests' archive edits, computed in pieces as the backup does.

@@ -5,7 +5,7 @@ import Glibc
 import Incident
 import MIME
 import Testing
-import TicketStore
+@testable import TicketStore
 
 @testable import Helpdesk
 
@@ -19,7 +19,7 @@ import TicketStore
 /// - Carl (carl@example.net) reports HD-000004, unrelated to everyone else.
 struct PeopleStore {
     let helpdesk: TestHelpdesk
-    var store: TicketStore { helpdesk.store }
+    var store: SQLiteTicketStore { helpdesk.store }
 
     static let anna = "anna@example.edu"
     static let annaMarker = "ANNA-PRIVATE-SCREEN-7731"
@@ -82,7 +82,7 @@ struct PeopleStore {
 
     func currentField(_ field: String, of ref: String) throws -> String? {
         let id = try helpdesk.ticket(ref).id!
-        return try store.read { db in try FieldValueRecord.current(ticketID: id, db)[field]?.value }
+        return try store.snapshot { try $0.currentFieldValues(ticketID: id)[field]?.value }
     }
 }
 
@@ -115,7 +115,7 @@ enum StoreSearch {
         var description: String { "\(table).\(column) row \(rowID)\(inBody ? " (body)" : "")" }
     }
 
-    static func hits(of needle: String, in store: TicketStore) throws -> [Hit] {
+    static func hits(of needle: String, in store: SQLiteTicketStore) throws -> [Hit] {
         let needle = needle.lowercased()
         return try store.read { db in
             var hits: [Hit] = []
@@ -153,10 +153,10 @@ enum StoreSearch {
     }
 
     /// The database file and its write-ahead log.
-    static func files(of store: TicketStore) -> [String] { [store.path, store.path + "-wal"] }
+    static func files(of store: SQLiteTicketStore) -> [String] { [store.path, store.path + "-wal"] }
 
     /// Every row of every table, as text: equal dumps mean equal contents.
-    static func dump(_ store: TicketStore) throws -> [String] {
+    static func dump(_ store: SQLiteTicketStore) throws -> [String] {
         try store.read { db in
             var lines: [String] = []
             for table in try String.fetchAll(
@@ -225,7 +225,7 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json")))
                 as? [String: Any])
         #expect(manifest["subject"] as? String == PeopleStore.anna)
-        #expect(manifest["generated_at"] as? String == TicketViews.iso(Self.now))
+        #expect(manifest["generated_at"] as? String == Timestamp.iso(Self.now))
         let tickets = try #require(manifest["tickets"] as? [[String: Any]])
         #expect(tickets.map { $0["ref"] as? String } == ["HD-000001", "HD-000002", "HD-000003"])
         #expect(tickets.map { $0["role"] as? String } == ["reporter", "reporter", "copied"])
@@ -534,8 +534,10 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
         #expect(planned.lines.first?.contains("dry run") == true)
 
         // The purge: everything resolved long ago would go, yet nothing does.
-        let views = TicketViews(store: people.store)
-        for ref in ["HD-000001", "HD-000003"] { _ = try views.set(ref, to: .resolved, at: Mail.monday10, by: "staff") }
+        let desk = StaffDesk(context: people.helpdesk.context)
+        for ref in ["HD-000001", "HD-000003"] {
+            _ = try desk.perform(.resolve, on: ref, by: "staff", at: Mail.monday10)
+        }
         let resolved = try StoreSearch.dump(people.store)
         let later = Mail.monday10 + 31 * 86_400
         let purgePlan = try RetentionPurge.run(store: people.store, now: later, days: 30, batchSize: 1, dryRun: true)
@@ -563,7 +565,7 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
     /// A ticket with a message, a screenshot link, a field value, an event and an answer, written directly.
     func insertTicket(_ db: Database, number: Int64, status: TicketStatus, updatedAt: Int64, sha: String) throws {
         var ticket = TicketRecord(
-            number: number, ref: String(format: "HD-%06d", number), status: status, severity: "normal",
+            number: number, ref: String(format: "HD-%06d", number), status: status, severity: .normal,
             category: "other", reporterAddress: "r\(number)@example.edu", copiedAddresses: "",
             subject: "Report \(number)", missing: "", createdAt: updatedAt - 3600, updatedAt: updatedAt,
             slaConsumed: 0, answersSent: 1)
@@ -577,11 +579,12 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
         var link = MessageAttachmentRecord(
             messageId: message.id!, sha256: sha, part: "2", declaredType: "image/png", isScreenshot: true)
         try link.insert(db)
-        try FieldValueRecord.set(
-            "user_id", to: "st-\(number)", ticketID: ticket.id!, messageID: message.id, at: updatedAt, db)
-        try EventRecord.record("created", ticketID: ticket.id, messageID: message.id, at: updatedAt, db)
+        try SQLiteAccess(db).setField(
+            "user_id", to: "st-\(number)", ticketID: ticket.id!, messageID: message.id, at: updatedAt)
+        try SQLiteAccess(db).record(
+            EventRecord(ticketId: ticket.id, messageId: message.id, at: updatedAt, kind: .created, detail: ""))
         var answer = OutboxRecord(
-            ticketId: ticket.id, kind: "acknowledgement", recipient: "r\(number)@example.edu", subject: "Re: Report",
+            ticketId: ticket.id, kind: .acknowledgement, recipient: "r\(number)@example.edu", subject: "Re: Report",
             messageID: "HD-\(number).1@example.com", raw: Data("To: r\(number)@example.edu\r\n\r\nThanks\r\n".utf8),
             status: .sent, attempts: 1, nextAttemptAt: updatedAt, createdAt: updatedAt)
         try answer.insert(db)
@@ -599,7 +602,7 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
         let openWork = SHA256.hex(Array("on open and suspended tickets".utf8))
         try store.write { db in
             for sha in [onlyExpired, sharedWithKept, openWork] {
-                try AttachmentRecord.storeOnce(sha256: sha, contentType: "image/png", bytes: Array(sha.utf8), db)
+                try SQLiteAccess(db).storeAttachment(sha256: sha, contentType: "image/png", bytes: Array(sha.utf8))
             }
             let statuses: [TicketStatus] = [.resolved, .closed, .redirected]
             for number in 1...250 {
@@ -626,8 +629,8 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
                     fromAddress: "mailer-daemon@example.net", subject: "Undelivered", automated: "bounce",
                     sha256: SHA256.hex([UInt8](raw)), raw: raw, defects: "", receivedAt: received)
                 try message.insert(db)
-                try EventRecord.record(
-                    "automated-mail-received", detail: "bounce", ticketID: nil, messageID: message.id, at: received, db)
+                try SQLiteAccess(db).record(
+                    EventRecord(messageId: message.id, at: received, kind: .automatedMailReceived, detail: "bounce"))
             }
         }
         let before = try StoreSearch.dump(store)
@@ -659,7 +662,9 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
                 sharedWithKept, openWork,
             ])
         #expect(
-            try store.read { db in try EventRecord.filter(Column("kind") == "retention-purged").fetchCount(db) } == 1)
+            try store.read { db in
+                try EventRecord.filter(Column("kind") == TicketEventKind.retentionPurged).fetchCount(db)
+            } == 1)
         #expect(
             plan.messages == report.messages && plan.outboxRows == report.outboxRows && plan.events == report.events)
 
@@ -673,7 +678,7 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
         let now = Mail.monday10 + 100 * 86_400
         try helpdesk.store.write { db in
             for sha in ["a", "b", "orphan"] {
-                try AttachmentRecord.storeOnce(sha256: sha, contentType: "image/png", bytes: [1], db)
+                try SQLiteAccess(db).storeAttachment(sha256: sha, contentType: "image/png", bytes: [1])
             }
             try insertTicket(db, number: 1, status: .closed, updatedAt: now - 40 * 86_400, sha: "a")
             try insertTicket(db, number: 2, status: .closed, updatedAt: now - 40 * 86_400, sha: "b")
@@ -768,7 +773,7 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
                     id: "k3r@example.edu", inReplyTo: "k3@example.edu", subject: "Re: " + subject,
                     body: "Session ID: 7f3c9a12\n" + bodyText))
             let last = try #require(try helpdesk.outbox().last)
-            #expect(last.kind == "resumed")
+            #expect(last.kind.rawValue == "resumed")
             answer = [UInt8](last.raw)
         case .passwordReset:
             let email =
@@ -788,7 +793,7 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
                     sizeLimit: 25 << 20)
             ).raw
         }
-        let kindInOutbox = try helpdesk.outbox().last?.kind
+        let kindInOutbox = try helpdesk.outbox().last?.kind.rawValue
         #expect(kind == .tooLarge || kindInOutbox == kind.rawValue)
         let text = MessageContent(MIMEParser().parse(answer)).text ?? ""
         let rawText = String(decoding: answer, as: UTF8.self)

@@ -129,7 +129,7 @@ import TicketStore
         let (helpdesk, outcome) = try reply(from: from, headers: "Sender: kate@example.edu\n")
         #expect(outcome == .created(ref: "HD-000002", status: .suspended))
         let original = try helpdesk.ticket("HD-000001")
-        let values = try helpdesk.store.read { db in try FieldValueRecord.current(ticketID: original.id!, db) }
+        let values = try helpdesk.store.snapshot { try $0.currentFieldValues(ticketID: original.id!) }
         #expect(values["session_id"] == nil)
         #expect(values["server"]?.value == "https://proctor.example.edu")
         let events = try helpdesk.events("HD-000001")
@@ -239,10 +239,27 @@ import TicketStore
             body: "I forgot my password and cannot log in to the exam portal. Please reset my password.")
         #expect(try ingest(helpdesk, raw) == .created(ref: "HD-000001", status: .redirected))
         let ticket = try helpdesk.ticket("HD-000001")
-        #expect(ticket.severity == "normal" && ticket.missing.isEmpty)
+        #expect(ticket.severity == .normal && ticket.missing.isEmpty)
         let answer = try #require(try helpdesk.outbox().first)
-        #expect(answer.kind == "password-reset")
+        #expect(answer.kind.rawValue == "password-reset")
         let text = MessageContent(MIMEParser().parse([UInt8](answer.raw))).text ?? ""
         #expect(text.contains("Forgot password?") && !text.contains("session"))
+    }
+
+    // Extraction on real mail (#17): a value read from prose is shown back, not silently taken as sure.
+
+    @Test func aSessionReadFromProseIsShownBackInTheAcknowledgement() throws {
+        let helpdesk = try TestHelpdesk()
+        let raw = Self.email(
+            from: "anna@example.edu", id: "prose@x", subject: "Exam stuck",
+            body: """
+                Since 10:20 the exam page at https://proctor.example.edu stays white for our student.
+                My student number is s1048573 and the session is 9b2e7c41-1d3f-4a58-b6e0-9f8d7c6b5a41.
+                """)
+        _ = try ingest(helpdesk, raw)
+        let answer = try #require(try helpdesk.outbox().first)
+        let text = MessageContent(MIMEParser().parse([UInt8](answer.raw))).text ?? ""
+        #expect(text.contains("the user ID: s1048573"))
+        #expect(text.contains("the session ID: 9b2e7c41-1d3f-4a58-b6e0-9f8d7c6b5a41"))
     }
 }

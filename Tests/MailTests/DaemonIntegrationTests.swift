@@ -22,6 +22,8 @@ import TicketStore
         let sink: SMTPSink
         let contexts: ContextHolder
         var context: HelpdeskContext { contexts.current }
+        /// The SQLite store, for looking at rows directly.
+        var store: SQLiteTicketStore { context.store as! SQLiteTicketStore }
 
         init(dovecot: Dovecot, sink: SMTPSink, configure: (inout HelpdeskConfiguration) -> Void = { _ in }) throws {
             self.dovecot = dovecot
@@ -60,11 +62,11 @@ import TicketStore
         }
 
         func outbox() throws -> [OutboxRecord] {
-            try context.store.read { db in try OutboxRecord.order(Column("id")).fetchAll(db) }
+            try store.read { db in try OutboxRecord.order(Column("id")).fetchAll(db) }
         }
 
         func count(_ table: String) throws -> Int {
-            try context.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+            try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
         }
     }
 
@@ -95,7 +97,7 @@ import TicketStore
         let request = try #require(received.first { $0.contains("[HD-000002]") })
         #expect(request.lowercased().contains("session"))
         // The reply in the mailbox resumed HD-000002.
-        let ticket = try rig.context.store.read { db in try TicketRecord.find(ref: "HD-000002", db) }
+        let ticket = try rig.store.ticket(ref: "HD-000002")
         #expect(ticket?.status == .open)
         // Null envelope sender for automatic replies (RFC 3834).
         #expect(sink.envelopes.allSatisfy { $0.mailFrom.isEmpty || $0.mailFrom == "<>" })
@@ -130,9 +132,9 @@ import TicketStore
         let answers = try rig.outbox()
         #expect(answers.count == 9)
         #expect(answers.allSatisfy { $0.status == .sent })
-        #expect(answers.filter { $0.kind == "too-large" }.map(\.recipient) == ["customer99@example.test"])
+        #expect(answers.filter { $0.kind.rawValue == "too-large" }.map(\.recipient) == ["customer99@example.test"])
         #expect(sink.received.count == 9)
-        let resumed = try rig.context.store.read { db in try TicketRecord.find(ref: "HD-000002", db) }
+        let resumed = try rig.store.ticket(ref: "HD-000002")
         #expect(resumed?.status == .open)
     }
 
@@ -145,7 +147,7 @@ import TicketStore
         let sink = try SMTPSink.start()
         defer { sink.stop() }
         let rig = try Rig(dovecot: dovecot, sink: sink)
-        try rig.context.store.write { db in
+        try rig.store.write { db in
             try db.execute(
                 sql: """
                     CREATE TRIGGER poison BEFORE INSERT ON ticket WHEN NEW.subject LIKE '%POISON%'
@@ -161,7 +163,7 @@ import TicketStore
         #expect(dovecot.messages(in: "Quarantine").count == 1)
         #expect(dovecot.messages(in: "Processed").count == 1)
         #expect(try rig.count("ticket") == 1)
-        let reason = try rig.context.store.read { db in
+        let reason = try rig.store.read { db in
             try String.fetchOne(db, sql: "SELECT detail FROM event WHERE kind = 'quarantined'")
         }
         #expect(reason?.contains("refused by the test trigger") == true)
@@ -183,7 +185,7 @@ import TicketStore
         #expect(queued.count == 3)
         let first = try #require(queued.first?.id)
         try Data("A \(first)\nD \(first) 1700000100\nA \(queued[1].id!)\n".utf8).write(
-            to: URL(fileURLWithPath: rig.context.databasePath + "-relay-journal"))
+            to: URL(fileURLWithPath: rig.context.relayJournalPath))
         try await rig.runOnce()
 
         let after = try rig.outbox()
@@ -192,11 +194,11 @@ import TicketStore
         #expect(after.first?.sentAt == 1_700_000_100)
         #expect(sink.received.count == 2)
         #expect(!sink.received.contains { String(decoding: $0, as: UTF8.self).contains(queued[0].messageID) })
-        let sentEvents = try rig.context.store.read { db in
+        let sentEvents = try rig.store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE kind = 'answer-sent'") ?? 0
         }
         #expect(sentEvents == 3)
-        let journal = try Data(contentsOf: URL(fileURLWithPath: rig.context.databasePath + "-relay-journal"))
+        let journal = try Data(contentsOf: URL(fileURLWithPath: rig.context.relayJournalPath))
         #expect(journal.isEmpty)
     }
 
@@ -211,7 +213,7 @@ import TicketStore
         try await rig.runOnce()
         #expect(try rig.count("message") == 3)
         // The server renumbers the mailbox: the poller rescans everything it sees again.
-        try rig.context.store.write { db in
+        try rig.store.write { db in
             try db.execute(sql: "UPDATE mailboxState SET uidValidity = uidValidity + 1")
         }
         try await rig.runOnce()
@@ -233,7 +235,7 @@ import TicketStore
         #expect(try rig.outbox().allSatisfy { $0.status == .queued && $0.attempts == 1 && $0.lastError != nil })
         // Recovered: make the retries due now and run again.
         sink.recover()
-        try rig.context.store.write { db in try db.execute(sql: "UPDATE outbox SET nextAttemptAt = 0") }
+        try rig.store.write { db in try db.execute(sql: "UPDATE outbox SET nextAttemptAt = 0") }
         try await rig.runOnce()
         let ids = sink.received.compactMap { message -> String? in
             String(decoding: message, as: UTF8.self).split(separator: "\r\n").first { $0.hasPrefix("Message-ID:") }
@@ -253,7 +255,7 @@ import TicketStore
         try sink.fail(at: "RCPT", with: "550 5.1.1 no such user")
         try await rig.runOnce()
         #expect(try rig.outbox().map(\.status) == [.failed])
-        let events = try rig.context.store.read { db in
+        let events = try rig.store.read { db in
             try EventRecord.filter(Column("kind") == "answer-failed").fetchCount(db)
         }
         #expect(events == 1)
@@ -272,7 +274,7 @@ import TicketStore
         configuration.imap.url = dovecot.url(tls: false)
         rig.contexts.replace(
             with: try HelpdeskContext(
-                configuration: configuration, store: rig.context.store, databasePath: rig.context.databasePath))
+                configuration: configuration, store: rig.context.store, stateDirectory: rig.context.stateDirectory))
         _ = try dovecot.seed(messages: Array(try Self.sampleEmails().prefix(2)))
         try await rig.runOnce()
         #expect(try rig.count("message") == 2)
@@ -412,7 +414,7 @@ import TicketStore
         #expect(outbox.filter { $0.status == .suppressed }.count == 160)
         let toVictim = sink.envelopes.filter { $0.rcptTos == ["victim@forged.example"] }.count
         #expect(toVictim == 3)
-        let recorded = try rig.context.store.read { db in
+        let recorded = try rig.store.read { db in
             try EventRecord.filter(Column("kind") == "answer-suppressed").fetchCount(db)
         }
         #expect(recorded == 160)

@@ -7,7 +7,7 @@ import Testing
 /// Raw emails and attachments are bound in place (no copies); what SQLite stores must be exactly the bytes.
 @Suite struct BlobBindingTests {
     @Test func rawEmailsAndAttachmentsAreStoredByteForByte() throws {
-        let store = try TicketStore(path: temporaryDirectory() + "/blobs.sqlite")
+        let store = try SQLiteTicketStore(path: temporaryDirectory() + "/blobs.sqlite")
         var generator = SystemRandomNumberGenerator()
         let large = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let small: [UInt8] = [0, 13, 10, 255]
@@ -17,11 +17,11 @@ import Testing
                     direction: .inbound, inReplyTo: "", referenceIDs: "", fromAddress: "", subject: "",
                     sha256: "m\(index)", raw: Data(), defects: "", receivedAt: 0)
                 try message.insert(db)
-                try MessageRecord.storeRaw(bytes, messageID: message.id!, db)
-                try AttachmentRecord.storeOnce(sha256: "a\(index)", contentType: "image/png", bytes: bytes, db)
+                try SQLiteAccess(db).storeRaw(bytes, messageID: message.id!)
+                try SQLiteAccess(db).storeAttachment(sha256: "a\(index)", contentType: "image/png", bytes: bytes)
             }
             // Stored once: the same key again changes nothing.
-            try AttachmentRecord.storeOnce(sha256: "a1", contentType: "text/plain", bytes: large, db)
+            try SQLiteAccess(db).storeAttachment(sha256: "a1", contentType: "text/plain", bytes: large)
         }
         try store.read { db in
             let raws = try Data.fetchAll(db, sql: "SELECT raw FROM message ORDER BY id")
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func aFailedBlobWriteIsAnErrorAndTheStatementStaysUsable() throws {
-        let store = try TicketStore(path: temporaryDirectory() + "/blobs.sqlite")
+        let store = try SQLiteTicketStore(path: temporaryDirectory() + "/blobs.sqlite")
         try store.write { db in
             try db.execute(sql: "CREATE TABLE t (k TEXT PRIMARY KEY, b BLOB NOT NULL)")
             try db.executeBindingBlob(sql: "INSERT INTO t (k, b) VALUES (?1, ?2)", blob: [1, 2], arguments: ["x"])

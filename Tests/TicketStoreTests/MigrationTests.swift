@@ -17,7 +17,7 @@ import Testing
     static let v2 = "v2-outbox-status-created"
 
     /// Every migration before the newest, each one the last a fixture gets.
-    static var earlierVersions: [String] { Array(TicketStore.schemaVersions.dropLast()) }
+    static var earlierVersions: [String] { Array(SQLiteTicketStore.schemaVersions.dropLast()) }
 
     /// A store at `version` with a row in every table, written with that version's columns.
     static func fixture(upTo version: String, outboxRows: Int = 3) throws -> String {
@@ -115,16 +115,16 @@ import Testing
         let before = try Self.contents(path, columnsOf: version)
         #expect(try Self.appliedMigrations(path).last == version)
 
-        let store = try TicketStore(path: path)
-        let inspection = try store.inspect()
+        let store = try SQLiteTicketStore(path: path)
+        let inspection = try SQLiteStoreCopier(path: path).inspect()
         #expect(inspection.integrity == "ok")
-        #expect(inspection.migrations == TicketStore.schemaVersions)
+        #expect(inspection.migrations == SQLiteTicketStore.schemaVersions)
         #expect(inspection.tickets == 2 && inspection.messages == 2 && inspection.answers == 3)
         try store.close()
         #expect(try Self.contents(path, columnsOf: version) == before)
 
         // Today's records read every row, and v3's columns were filled from the recipient.
-        let reopened = try TicketStore(path: path)
+        let reopened = try SQLiteTicketStore(path: path)
         let answers = try reopened.read { db in try OutboxRecord.order(Column("id")).fetchAll(db) }
         #expect(answers.map(\.recipient) == ["carl@example.net", "jürgen@bücher.example", "Anna+Exam@Example.EDU"])
         let mailboxes = try reopened.read { db in
@@ -183,10 +183,10 @@ import Testing
         #expect(try Self.contents(path, columnsOf: Self.v2) == before)
         try Self.writeAsV2(path)
 
-        let store = try TicketStore(path: path)
-        let inspection = try store.inspect()
+        let store = try SQLiteTicketStore(path: path)
+        let inspection = try SQLiteStoreCopier(path: path).inspect()
         #expect(inspection.integrity == "ok")
-        #expect(inspection.migrations == TicketStore.schemaVersions)
+        #expect(inspection.migrations == SQLiteTicketStore.schemaVersions)
         #expect(inspection.answers == rows + 1)
         let empty = try store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE recipientMailbox = ''") ?? -1
@@ -212,14 +212,15 @@ import Testing
     }
 
     @Test func aStoreOfANewerVersionIsRecognisedAndRefused() throws {
-        let path = try Self.fixture(upTo: TicketStore.schemaVersions.last!)
+        let path = try Self.fixture(upTo: SQLiteTicketStore.schemaVersions.last!)
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')") }
         try queue.close()
-        let inspection = try TicketStore.inspect(path: path)
+        let inspection = try SQLiteStoreCopier(path: path).inspect()
         #expect(inspection.unknownMigrations == ["v99-from-the-future"])
         #expect(inspection.isHealthy)
-        let error = #expect(throws: StoreDatabase.OpenError.self) { try TicketStore(path: path) }
+        let error = #expect(throws: StoreDatabase.OpenError.self) { try SQLiteTicketStore(path: path) }
+        #expect(error?.code == .newerSchema)
         #expect(error?.description.contains("newer helpdeskd") == true)
     }
 }

@@ -23,10 +23,10 @@ import Testing
     }
 
     @Test func everyColumnIsWrittenAndReadBack() throws {
-        let store = try TicketStore(path: temporaryDirectory() + "/columns.sqlite")
+        let store = try SQLiteTicketStore(path: temporaryDirectory() + "/columns.sqlite")
         try store.write { db in
             var ticket = TicketRecord(
-                number: 7, ref: "HD-000007", status: .suspended, severity: "critical", category: "exam-access",
+                number: 7, ref: "HD-000007", status: .suspended, severity: .critical, category: "exam-access",
                 reporterAddress: "a@example.edu", reporterName: "A", copiedAddresses: "b@example.edu", subject: "S",
                 missing: "session-id", createdAt: 1, updatedAt: 2, slaStartedAt: 3, slaConsumed: 4, dueAt: 5,
                 answersSent: 6)
@@ -37,7 +37,7 @@ import Testing
                 sourceMailbox: "imap://h/INBOX", sourceUIDValidity: 9, sourceUID: 10, sourcePath: "/p",
                 sha256: "abc", raw: Data([0, 1, 2]), defects: "d", receivedAt: 11)
             try roundTrip(&message, db)
-            try AttachmentRecord.storeOnce(sha256: "def", contentType: "image/png", bytes: [1], db)
+            try SQLiteAccess(db).storeAttachment(sha256: "def", contentType: "image/png", bytes: [1])
             var link = MessageAttachmentRecord(
                 messageId: message.id!, sha256: "def", part: "1.2", filename: "shot.png", declaredType: "image/png",
                 isScreenshot: true, width: 1280, height: 720)
@@ -46,10 +46,10 @@ import Testing
                 ticketId: ticket.id!, messageId: message.id, field: "session-id", value: "X", recordedAt: 12,
                 current: true)
             try roundTrip(&value, db)
-            var event = EventRecord(ticketId: ticket.id, messageId: message.id, at: 13, kind: "created", detail: "d")
+            var event = EventRecord(ticketId: ticket.id, messageId: message.id, at: 13, kind: .created, detail: "d")
             try roundTrip(&event, db)
             var answer = OutboxRecord(
-                ticketId: ticket.id, kind: "acknowledgement", recipient: "a@example.edu", subject: "Re: S",
+                ticketId: ticket.id, kind: .acknowledgement, recipient: "a@example.edu", subject: "Re: S",
                 messageID: "<HD@x>", raw: Data([3]), status: .failed, attempts: 2, nextAttemptAt: 14, lastError: "e",
                 createdAt: 15, sentAt: 16)
             try roundTrip(&answer, db)
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func aValueThatDoesNotFitThrowsInsteadOfCrashing() throws {
-        let store = try TicketStore(path: temporaryDirectory() + "/columns.sqlite")
+        let store = try SQLiteTicketStore(path: temporaryDirectory() + "/columns.sqlite")
         try store.write { db in
             try db.execute(
                 sql: """

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func releasingMemoryEmptiesTheWritersCacheAndTheStoreGoesOn() throws {
-        let store = try TicketStore(path: temporaryDirectory() + "/release.sqlite")
+        let store = try SQLiteTicketStore(path: temporaryDirectory() + "/release.sqlite")
         let body = [UInt8](repeating: 0x41, count: 4_000)
         func addMessages(_ range: Range<Int>) throws {
             try store.write { db in
@@ -25,7 +25,7 @@ import Testing
                         direction: .inbound, inReplyTo: "", referenceIDs: "", fromAddress: "", subject: "",
                         sha256: "m\(index)", raw: Data(), defects: "", receivedAt: 0)
                     try message.insert(db)
-                    try MessageRecord.storeRaw(body, messageID: message.id!, db)
+                    try SQLiteAccess(db).storeRaw(body, messageID: message.id!)
                 }
             }
         }

@@ -87,10 +87,10 @@ func temporaryDirectory() -> String {
     }
 
     @Test func dryRunsRollBack() throws {
-        let store = try TicketStore(path: temporaryDirectory() + "/rehearse.sqlite")
-        let inside = try store.rehearse { db -> Int in
-            try EventRecord.record("test", ticketID: nil, at: 1, db)
-            return try EventRecord.fetchCount(db)
+        let store = try SQLiteTicketStore(path: temporaryDirectory() + "/rehearse.sqlite")
+        let inside = try store.rehearse { transaction -> Int in
+            try transaction.record(EventRecord(at: 1, kind: .quarantined, detail: "test"))
+            return try transaction.summary(now: 1).quarantined
         }
         #expect(inside == 1)
         #expect(try store.read { db in try EventRecord.fetchCount(db) } == 0)

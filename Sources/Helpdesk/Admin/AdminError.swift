@@ -1,7 +1,7 @@
 import Glibc
 
 /// Why a backup, a restore or an erasure replay refused to go on, or failed: what is wrong, and what to do.
-public struct AdminError: Error, CustomStringConvertible {
+public struct AdminError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure it is; tests and scripts can tell them apart. Cases can be added without breaking
     /// callers.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -25,7 +25,7 @@ public struct AdminError: Error, CustomStringConvertible {
         public static let archiveMismatch = Code(value: .archiveMismatch)
         /// A process has the store open (the daemon, a staff command).
         public static let storeInUse = Code(value: .storeInUse)
-        /// `integrity_check` failed.
+        /// The store fails its consistency check (`integrity_check` for SQLite).
         public static let storeDamaged = Code(value: .storeDamaged)
         /// The store was written by a newer helpdeskd, whose schema this one does not know.
         public static let newerSchema = Code(value: .newerSchema)

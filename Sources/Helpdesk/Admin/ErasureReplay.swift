@@ -16,12 +16,12 @@ public import TicketStore
 /// older than the backup are in it already; applying them again would delete what the person sent after
 /// their erasure, which is new data.
 public struct ErasureReplay: Sendable {
-    let store: TicketStore
+    let store: any TicketStore
     let requiredFields: [String]
     /// The helpdesk's own addresses: never erased, whatever a digest says.
     let ownAddresses: Set<String>
 
-    public init(store: TicketStore, requiredFields: [String], ownAddresses: [String]) {
+    public init(store: any TicketStore, requiredFields: [String], ownAddresses: [String]) {
         self.store = store
         self.requiredFields = requiredFields
         self.ownAddresses = Set(ownAddresses.map { $0.lowercased() })
@@ -73,6 +73,12 @@ public struct ErasureReplay: Sendable {
         var outcome = Outcome()
         var pending: [ErasureLog.Entry] = []
         var seen: Set<String> = []
+        let recorded = try store.snapshot { try $0.events(kind: .subjectErased, since: since) }
+        // Whether the store holds the erasure of `digest` made at `time` or later: it is in this store already.
+        func isRecorded(_ digest: String, since time: Int64) -> Bool {
+            let name = SubjectErasure.auditName(digest: digest)
+            return recorded.contains { $0.at >= time && $0.detail.contains(name) }
+        }
         // The newest entry of each address decides: an older one is covered by it.
         for entry in entries.filter({ $0.time > since }).sorted(by: { $0.time > $1.time }) {
             outcome.considered += 1
@@ -81,7 +87,7 @@ public struct ErasureReplay: Sendable {
                 continue
             }
             seen.insert(entry.digest)
-            if try store.hasErasure(digest: entry.digest, since: entry.time) {
+            if isRecorded(entry.digest, since: entry.time) {
                 outcome.alreadyApplied += 1
             } else {
                 pending.append(entry)
@@ -121,21 +127,27 @@ public struct ErasureReplay: Sendable {
                 found[digest, default: []].insert(address)
             }
         }
-        try store.forEachStoredValue { value in
-            switch value {
-            case .text(let text):
-                let bytes = ByteCase.lowered(Array(text.utf8))
-                consider(bytes)
-                if let decoded = PercentDecoded(bytes) { consider(ByteCase.lowered(decoded.bytes)) }
-            case .email(let raw):
-                let bytes = ByteCase.lowered(raw)
-                consider(bytes)
-                if let decoded = PercentDecoded(bytes) { consider(ByteCase.lowered(decoded.bytes)) }
-                let header = raw[..<AddressTokens.headerEnd(raw)]
-                if EncodedWordText.mayHaveEncodedWords(Array(header)) {
-                    var defects: [String] = []
-                    let text = EncodedWords.decode(header, defects: &defects)
-                    consider(ByteCase.lowered(Array(text.utf8)))
+        func text(_ bytes: [UInt8]) {
+            let lowered = ByteCase.lowered(bytes)
+            consider(lowered)
+            if let decoded = PercentDecoded(lowered) { consider(ByteCase.lowered(decoded.bytes)) }
+        }
+        func email(_ raw: [UInt8]) {
+            text(raw)
+            let header = raw[..<AddressTokens.headerEnd(raw)]
+            if EncodedWordText.mayHaveEncodedWords(Array(header)) {
+                var defects: [String] = []
+                consider(ByteCase.lowered(Array(EncodedWords.decode(header, defects: &defects).utf8)))
+            }
+        }
+        // Every text value, and the raw emails received and sent. Attachment content is not searched: an
+        // erasure keeps it for the others who sent it.
+        try store.snapshot { snapshot in
+            try snapshot.forEachValue { value in
+                switch (value.content, value.column.table, value.column.column) {
+                case (.text(let value), _, _): text(Array(value.utf8))
+                case (.bytes(let raw), "message", "raw"), (.bytes(let raw), "outbox", "raw"): email(raw)
+                case (.bytes, _, _): break
                 }
             }
         }

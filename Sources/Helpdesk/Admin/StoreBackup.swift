@@ -6,9 +6,9 @@ import TicketStore
 /// `helpdeskd backup`: one archive (`BackupManifest`) with a consistent copy of the store taken while the
 /// daemon runs, the Message-ID signing key, the relay's journal and the erasure log, each with its SHA-256.
 ///
-/// The store is copied with SQLite's online backup API into a temporary file beside the archive (one read
-/// transaction: every email committed before it began is in the copy, whole, and intake goes on), the copy
-/// is checked with `integrity_check`, and the archive is written under a temporary name, flushed, and renamed
+/// The store is copied by its backend (`StoreCopier`; for SQLite, its online backup API) into a temporary file
+/// beside the archive (one read transaction: every email committed before it began is in the copy, whole, and
+/// intake goes on), the copy passes the store's consistency check, and the archive is written under a temporary name, flushed, and renamed
 /// into place: an archive under its own name is always complete. It is created mode 0600, never over an
 /// existing file.
 ///
@@ -47,14 +47,14 @@ public enum StoreBackup {
         let takenAt = now()
         let inspection: StoreInspection
         do {
-            inspection = try TicketStore.backup(storeAt: files.store, to: temporaryStore)
+            inspection = try files.store.copy(to: temporaryStore)
         } catch {
             throw AdminError(.io, "\(error)")
         }
         guard inspection.isHealthy else {
             throw AdminError(
                 .storeDamaged, "the store's integrity check failed: \(inspection.integrity)",
-                fix: "stop the daemon and run: sqlite3 \(files.store) .recover > recovered.sql (then ask for help)")
+                fix: files.store.repairAdvice)
         }
 
         let writer = TarWriter(fd: fd, path: temporaryArchive)

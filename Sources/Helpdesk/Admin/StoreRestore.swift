@@ -7,16 +7,18 @@ import TicketStore
 /// `helpdeskd restore`: puts a backup archive (`StoreBackup`) back in place of the state files.
 ///
 /// In order, each step refusing to go on when it fails:
-/// 1. no process has the store open (`StoreExclusion`: the daemon, a staff command) — stop the daemon first;
+/// 1. no process has the store open (`StoreCopier.isInUse`: the daemon, a staff command) — stop the daemon
+///    first;
 /// 2. the archive is read into a private directory beside the store, every file checked against
 ///    `SHA256SUMS` and `manifest.json` (a damaged archive, or one whose manifest disagrees with it, is refused);
-/// 3. the store in it passes `integrity_check`, holds what the manifest says, and was not written by a newer
+/// 3. the store in it passes its consistency check, holds what the manifest says, and was not written by a newer
 ///    helpdeskd; the archive is of this helpdesk (address and ticket prefix, unless told to ignore them);
 /// 4. erasures made after the backup (`ErasureLog`, the installation's own and the archive's) are applied
 ///    again to the restored copy (`ErasureReplay`), before anyone can read it;
-/// 5. under the store's exclusion, the current store (with its `-wal`), relay journal and signing key are
-///    moved into `replaced-<time>/` in the state directory, and the restored files take their places, owned
-///    by the state directory's owner. The erasure log is kept and gains the archive's entries it lacked.
+/// 5. while no process can open the store (`StoreCopier.exclusively`), the current store (with its logs) and
+///    relay journal are moved into `replaced-<time>/` in the state directory, and the restored files take
+///    their places, owned by the state directory's owner; then the signing key, when it differs. The erasure log
+///    is kept and gains the archive's entries it lacked.
 public enum StoreRestore {
     public struct Options: Sendable {
         public var archive: String
@@ -85,7 +87,7 @@ public enum StoreRestore {
     public static func run(_ options: Options, now: Int64) throws -> Summary {
         let files = options.files
         let owner = try stateOwner(files.directory)
-        if !options.dryRun, try StoreExclusion.isInUse(storePath: files.store) { throw inUse(files.store) }
+        if !options.dryRun, try files.store.isInUse() { throw inUse(files.store) }
 
         let staging = "\(files.directory)/.restore-\(getpid())"
         guard mkdir(staging, 0o700) == 0 else { throw AdminError.io("cannot create", staging) }
@@ -105,14 +107,14 @@ public enum StoreRestore {
         if live.contains(where: { $0.time > manifest.createdAtSeconds })
             || added.contains(where: { $0.time > manifest.createdAtSeconds })
         {
-            let store = try TicketStore(path: staged)
-            summary.replay = try ErasureReplay(
-                store: store, requiredFields: options.requiredFields, ownAddresses: options.ownAddresses
-            ).run(live + added, since: manifest.createdAtSeconds, now: now, actor: options.actor)
-            try store.truncateLog()
-            try store.close()
+            summary.replay = try storeCall {
+                try files.store.withCopy(at: staged) { store in
+                    try ErasureReplay(
+                        store: store, requiredFields: options.requiredFields, ownAddresses: options.ownAddresses
+                    ).run(live + added, since: manifest.createdAtSeconds, now: now, actor: options.actor)
+                }
+            }
         }
-        for leftover in [staged + "-wal", staged + "-shm"] { unlink(leftover) }
         let stagedJournal = "\(staging)/relay-journal"
         if let journal = small[.relayJournal] { try write(journal, to: stagedJournal) }
         for path in [staged, stagedJournal] where access(path, F_OK) == 0 {
@@ -121,44 +123,39 @@ public enum StoreRestore {
             }
         }
 
-        // The swap, with no process able to open the store meanwhile.
-        guard let exclusion = try StoreExclusion.acquire(storePath: files.store) else { throw inUse(files.store) }
-        defer { exclusion.release() }
+        // The replaced files go aside, into a private directory that is removed again when nothing went there.
         let stamp = MessageDate(secondsSince1970: now, utcOffsetSeconds: 0).iso8601
             .replacingOccurrences(of: ":", with: "")
         let aside = "\(files.directory)/replaced-\(stamp)"
-        var asideMade = false
+        guard mkdir(aside, 0o700) == 0 else { throw AdminError.io("cannot create", aside) }
+        _ = chown(aside, owner.uid, owner.gid)
+        defer { rmdir(aside) }
         func moveAside(_ path: String, as name: String, link: Bool = false) throws {
             guard access(path, F_OK) == 0 else { return }
-            if !asideMade {
-                guard mkdir(aside, 0o700) == 0 else { throw AdminError.io("cannot create", aside) }
-                _ = chown(aside, owner.uid, owner.gid)
-                asideMade = true
-            }
             let target = "\(aside)/\(name)"
             guard (link ? Glibc.link(path, target) : rename(path, target)) == 0 else {
                 throw AdminError.io("cannot move aside", path)
             }
         }
-        // The old -wal first: it must never meet the restored file. The old store stays at its path (a hard
-        // link aside) until the restored one replaces it in one rename.
-        try moveAside(files.wal, as: "helpdeskd.sqlite-wal")
-        try moveAside(files.store, as: "helpdeskd.sqlite", link: true)
-        guard rename(staged, files.store) == 0 else {
-            throw AdminError.io("cannot move the restored store to", files.store)
-        }
-        unlink(files.shm)
-        try moveAside(files.relayJournal, as: "helpdeskd.sqlite-relay-journal")
-        if access(stagedJournal, F_OK) == 0 {
-            guard rename(stagedJournal, files.relayJournal) == 0 else {
-                throw AdminError.io("cannot move the restored relay journal to", files.relayJournal)
+
+        // The swap, with no process able to open the store meanwhile.
+        let swapped: Void? = try storeCall {
+            try files.store.exclusively {
+                try files.store.replace(with: staged, keepingReplacedIn: aside)
+                try moveAside(files.relayJournal, as: StateFiles.relayJournalName)
+                if access(stagedJournal, F_OK) == 0 {
+                    guard rename(stagedJournal, files.relayJournal) == 0 else {
+                        throw AdminError.io("cannot move the restored relay journal to", files.relayJournal)
+                    }
+                    summary.journalRestored = true
+                }
+                StoreBackup.syncDirectory(files.directory)
             }
-            summary.journalRestored = true
         }
-        StoreBackup.syncDirectory(files.directory)
+        guard swapped != nil else { throw inUse(files.store) }
 
         if let key = small[.hmacKey], try StoreBackup.readIfPresent(files.hmacKey) != key {
-            try moveAside(files.hmacKey, as: "hmac.key", link: true)
+            try moveAside(files.hmacKey, as: StateFiles.hmacKeyName, link: true)
             try replaceKey(files.hmacKey, with: key, stateOwner: owner)
             summary.keyChanged = true
         }
@@ -167,8 +164,18 @@ public enum StoreRestore {
             _ = chown(files.erasureLog, owner.uid, owner.gid)
             summary.erasureLogEntriesAdded = added.count
         }
-        summary.replacedDirectory = access(aside, F_OK) == 0 ? aside : nil
+        // Empty (a first restore on a new host): nothing to keep.
+        if rmdir(aside) != 0 { summary.replacedDirectory = aside }
         return summary
+    }
+
+    /// Runs `body`, turning the store's own errors (`StoreCopyError`) into `AdminError`s.
+    static func storeCall<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreCopyError {
+            throw AdminError(.io, error.description)
+        }
     }
 
     /// Reads the archive: the store into `storeTo`, the small files into memory; checks every checksum.
@@ -263,13 +270,13 @@ public enum StoreRestore {
     static func check(staged: String, manifest: BackupManifest, options: Options) throws {
         let inspection: StoreInspection
         do {
-            inspection = try TicketStore.inspect(path: staged)
+            inspection = try options.files.store.inspect(copy: staged)
         } catch {
             throw AdminError(.archiveCorrupt, "the store in \(options.archive) cannot be read: \(error)")
         }
         guard inspection.isHealthy else {
             throw AdminError(
-                .storeDamaged, "the store in \(options.archive) fails integrity_check: \(inspection.integrity)")
+                .storeDamaged, "the store in \(options.archive) fails its integrity check: \(inspection.integrity)")
         }
         guard inspection.unknownMigrations.isEmpty else {
             throw AdminError(
@@ -320,7 +327,7 @@ public enum StoreRestore {
         return Owner(uid: status.st_uid, gid: status.st_gid, name: name)
     }
 
-    static func inUse(_ store: String) -> AdminError {
+    static func inUse(_ store: any StoreCopier) -> AdminError {
         AdminError(
             .storeInUse,
             "a process has the store \(store) open (the daemon, or a staff command): a restore never replaces a live store",

@@ -1,5 +1,6 @@
 public import Incident
 public import MIME
+public import TicketStore
 
 /// What one automatic answer is about. Everything in it that came from the reporter (subject, address,
 /// message ids) is treated as hostile: the composer sanitises, validates or drops it. Nothing of the
@@ -31,12 +32,16 @@ public struct AnswerRequest: Sendable {
     public var passwordResetURL: String?
     /// `[imap] max_message_size` in bytes, needed for too-large answers.
     public var sizeLimit: Int64?
+    /// Values read from prose rather than after a label ("probable"), shown back to the reporter so a wrong
+    /// reading is corrected instead of silently used: `(field, value)`. Only shape-checked values are shown
+    /// (`ReadBack`): IDs, a host name, a time — never free text or URLs, so answers still relay no content.
+    public var readBack: [(field: IncidentField, value: String)] = []
 
     public init(
         kind: AnswerKind, ticket: TicketReference, subject: String?, recipient: MailAddress, inReplyTo: String?,
         references: [String] = [], sequence: Int, now: Int64, due: Int64? = nil, severity: Severity = .normal,
         missing: [IncidentField] = [], fieldPrompts: [IncidentField: String] = [:], passwordResetURL: String? = nil,
-        sizeLimit: Int64? = nil
+        sizeLimit: Int64? = nil, readBack: [(field: IncidentField, value: String)] = []
     ) {
         self.kind = kind
         self.ticket = ticket
@@ -52,6 +57,7 @@ public struct AnswerRequest: Sendable {
         self.fieldPrompts = fieldPrompts
         self.passwordResetURL = passwordResetURL
         self.sizeLimit = sizeLimit
+        self.readBack = readBack
     }
 }
 
@@ -211,6 +217,9 @@ public struct AnswerComposer: Sendable {
             break
         }
         if let url = request.passwordResetURL, Self.isSafeURL(url) { context.resetURL = url }
+        context.readBack = request.readBack.compactMap { field, value in
+            ReadBack.shown(value, field: field, now: request.now).map { (ReadBack.what(field), $0) }
+        }
         if let limit = request.sizeLimit, limit > 0 { context.sizeLimit = AnswerText.size(limit) }
         return context
     }
@@ -263,11 +272,15 @@ struct AnswerContext {
     var missing: [(field: String, prompt: String)] = []
     var resetURL: String?
     var sizeLimit: String?
+    /// Values we read without a label: `what` (in words) and `value`.
+    var readBack: [(what: String, value: String)] = []
 
-    /// The variable names; `missing` items have `field` and `prompt`; `missing_<field>` is also set.
+    /// The variable names; `missing` items have `field` and `prompt`; `missing_<field>` is also set; `read_back`
+    /// items have `what` and `value`.
     static let variableNames: Set<String> = [
         "ticket", "subject", "helpdesk_name", "helpdesk_address", "critical", "due", "consideration_period",
-        "solution_period", "missing", "field", "prompt", "reset_url", "size_limit",
+        "solution_period", "missing", "field", "prompt", "reset_url", "size_limit", "read_back", "has_read_back",
+        "what", "value",
     ]
 
     static func isKnownVariable(_ name: String) -> Bool {
@@ -289,6 +302,10 @@ struct AnswerContext {
         if let resetURL { values["reset_url"] = resetURL }
         if let sizeLimit { values["size_limit"] = sizeLimit }
         for item in missing { values["missing_" + item.field] = true }
+        if !readBack.isEmpty {
+            values["has_read_back"] = true
+            values["read_back"] = readBack.map { ["what": $0.what, "value": $0.value] }
+        }
         return values
     }
 
@@ -301,12 +318,55 @@ struct AnswerContext {
         full.missing = [("session_id", "the ID of the affected proctoring session"), ("screenshots", "a screenshot")]
         full.resetURL = "https://proctor.example.edu/reset-password"
         full.sizeLimit = "25 MB"
+        full.readBack = [("the session ID", "9b2e7c41"), ("the user ID", "s1048573")]
         var sparse = full
         sparse.subject = nil
         sparse.critical = false
         sparse.due = nil
         sparse.missing = kind == .informationRequest ? [("description", "a short description of the problem")] : []
         sparse.resetURL = nil
+        sparse.readBack = []
         return [full, sparse]
+    }
+}
+
+/// Which values an answer may show back to the reporter, and how. Answers never echo the reporter's text; these
+/// are the narrow exception: a value we read without a label, checked against its shape, so the reporter can
+/// correct a wrong reading. Anything else — free text, URLs, values with other characters — is never shown.
+enum ReadBack {
+    /// The value as shown, or nil when it may not be shown.
+    static func shown(_ value: String, field: IncidentField, now: Int64) -> String? {
+        switch field {
+        case .sessionID, .userID:
+            // One ID token: ASCII letters, digits and a few separators, at most 64 characters.
+            guard (2...64).contains(value.count),
+                value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:@#".contains($0)) })
+            else { return nil }
+            return value
+        case .server:
+            // The host only, never the URL (a path or query is content).
+            var host = Substring(value)
+            if let scheme = host.range(of: "://") { host = host[scheme.upperBound...] }
+            host = host.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" }
+            guard (4...253).contains(host.count), host.contains("."),
+                host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") })
+            else { return nil }
+            return host.lowercased()
+        case .detectedAt:
+            guard let seconds = Int64(value) else { return nil }
+            return AnswerText.deadline(seconds)
+        default:
+            return nil
+        }
+    }
+
+    static func what(_ field: IncidentField) -> String {
+        switch field {
+        case .sessionID: return "the session ID"
+        case .userID: return "the user ID"
+        case .server: return "the proctoring server"
+        case .detectedAt: return "when you noticed the problem"
+        default: return field.key
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Mustache
+public import TicketStore
 
 #if canImport(Glibc)
 import Glibc
@@ -147,7 +148,7 @@ public struct AnswerTemplates: Sendable {
             guard let sigil = tag.first else { continue }
             if sigil == "!" || sigil == "%" || sigil == "/" || sigil == ">" || sigil == "<" || sigil == "$" { continue }
             if "#^&{".contains(sigil) { tag = tag.dropFirst() }
-            let name = tag.trimmingSpaces
+            let name = tag.trimmingSpacesAndTabs
             if name == "." || name.isEmpty { continue }
             let root = String(name.split(separator: ".").first ?? "")
             if !AnswerContext.isKnownVariable(root) { return (line, String(name)) }
@@ -217,7 +218,7 @@ struct RenderedAnswer: Equatable {
         }
         subject = HeaderText.sanitised(String(first.dropFirst("subject:".count)))
         guard !subject.isEmpty else { throw FormatError(message: "the Subject line is empty") }
-        guard lines.count > 1, lines[1].trimmingSpaces.isEmpty else {
+        guard lines.count > 1, lines[1].trimmingSpacesAndTabs.isEmpty else {
             throw FormatError(message: "the Subject line must be followed by a blank line, then the body")
         }
         var body: [String] = []
@@ -248,7 +249,7 @@ struct RenderedAnswer: Equatable {
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
+    var trimmingSpacesAndTabs: String {
         let scalars = unicodeScalars.drop { $0 == " " || $0 == "\t" }
         var end = scalars.endIndex
         while end > scalars.startIndex {

@@ -1,3 +1,5 @@
+import TicketStore
+
 /// The built-in answer templates, compiled into the binary so helpdeskd answers with no template files
 /// installed. `Samples/templates/<kind>.mustache` holds the same texts, byte for byte (a test keeps them
 /// identical): change both together.
@@ -22,6 +24,14 @@ enum BuiltInTemplates {
         weekends excepted{{#due}} — by {{due}}{{/due}}, and will write to you.
         {{/critical}}
 
+        {{#has_read_back}}
+        We read these from your message; if any of them is wrong, please reply
+        with the right value:
+        {{#read_back}}
+          - {{what}}: {{value}}
+        {{/read_back}}
+
+        {{/has_read_back}}
         If you want to add anything, just reply to this email and keep
         [{{ticket}}] in the subject line, so that your message joins the ticket.
 
@@ -49,6 +59,14 @@ enum BuiltInTemplates {
         The ticket is on hold until your reply arrives; we start working on it
         as soon as the information is complete.
 
+        {{#has_read_back}}
+        We read these from your message; if any of them is wrong, please reply
+        with the right value:
+        {{#read_back}}
+          - {{what}}: {{value}}
+        {{/read_back}}
+
+        {{/has_read_back}}
         Please do not send us any passwords: we never need them to solve a problem.
 
         Kind regards,
@@ -77,6 +95,14 @@ enum BuiltInTemplates {
         weekends excepted{{#due}} — by {{due}}{{/due}}, and will write to you.
         {{/critical}}
 
+        {{#has_read_back}}
+        We read these from your message; if any of them is wrong, please reply
+        with the right value:
+        {{#read_back}}
+          - {{what}}: {{value}}
+        {{/read_back}}
+
+        {{/has_read_back}}
         If you want to add anything, just reply to this email and keep
         [{{ticket}}] in the subject line.
 

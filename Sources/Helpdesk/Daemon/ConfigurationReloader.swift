@@ -43,7 +43,7 @@ public struct ConfigurationReloader: Service {
                 logger.warning("metrics.listen changes take effect at the next restart")
             }
             let next = try HelpdeskContext(
-                configuration: configuration, store: current.store, databasePath: current.databasePath)
+                configuration: configuration, store: current.store, stateDirectory: current.stateDirectory)
             contexts.replace(with: next)
             logger.notice("configuration reloaded", metadata: ["file": "\(path)"])
             return true

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The mailbox as the poller needs it. `IMAPMailbox` is the real one; tests may use others.
 public protocol IncomingMailbox: AnyObject {
     /// Selects the mailbox; returns its UIDVALIDITY and the UID the next message will get.
@@ -65,21 +63,5 @@ public struct DeliveryFailure: Error, Sendable, CustomStringConvertible {
     public init(isTemporary: Bool, description: String) {
         self.isTemporary = isTemporary
         self.description = description
-    }
-}
-
-/// Runs blocking work (libcurl, SQLite with fsync) on a thread of its own, so the cooperative pool
-/// that runs every async task is never blocked by the network or the disk.
-final class BlockingQueue: Sendable {
-    private let queue: DispatchQueue
-
-    init(label: String) { queue = DispatchQueue(label: label) }
-
-    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-            }
-        }
     }
 }

@@ -1,7 +1,10 @@
 public import Logging
 public import ServiceLifecycle
 
-/// Purges expired tickets once a day (and once shortly after start), in bounded batches.
+/// Purges expired tickets once a day (and once shortly after start), in bounded batches (`RetentionPurge`).
+///
+/// Concurrency: an async loop (a `Service`); the purge, a series of blocking store transactions, runs on the
+/// service's own `Lane`.
 public struct RetentionService: Service {
     let contexts: ContextHolder
     let logger: Logger
@@ -14,7 +17,7 @@ public struct RetentionService: Service {
     }
 
     public func run() async throws {
-        let queue = BlockingQueue(label: "helpdeskd.retention")
+        let lane = Lane(label: "helpdeskd.retention")
         var wait: Duration = .seconds(60)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let pause = wait
@@ -23,7 +26,7 @@ public struct RetentionService: Service {
             wait = .seconds(86_400)
             let context = contexts.current
             do {
-                let report = try await queue.run {
+                let report = try await lane.run { _ in
                     try RetentionPurge.run(
                         store: context.store, now: clock(), days: context.configuration.retentionDays)
                 }

@@ -39,7 +39,7 @@ public final class DaemonHealth: Sendable {
         let now = snapshot
         var parts: [String] = []
         if let last = now.lastPollAt {
-            parts.append("last poll \(JSONDate.iso(last))")
+            parts.append("last poll \(Timestamp.iso(last))")
         } else {
             parts.append("not polled yet")
         }
@@ -48,12 +48,5 @@ public final class DaemonHealth: Sendable {
         if now.storeUnavailable { parts.append("STORE UNAVAILABLE, mail left in the mailbox") }
         if let error = now.lastError { parts.append("last error: \(error.prefix(120))") }
         return parts.joined(separator: "; ")
-    }
-}
-
-/// ISO 8601 for log and status lines.
-enum JSONDate {
-    static func iso(_ seconds: Int64) -> String {
-        MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601
     }
 }

@@ -1,5 +1,5 @@
-import GRDB
 public import Prometheus
+import Synchronization
 public import TicketStore
 
 /// The daemon's Prometheus metrics: counters the loops bump as they work, and gauges read from the
@@ -14,8 +14,8 @@ public final class DaemonMetrics: Sendable {
     private let answers: [String: Counter]
     let pollFailures: Counter
     let pollDuration: DurationHistogram
-    private let tickets: [String: Gauge]
-    private let outbox: [String: Gauge]
+    private let tickets: [TicketStatus: Gauge]
+    private let outbox: [OutboxStatus: Gauge]
     private let oldestQueuedAge: Gauge
     private let slaBreaches: Gauge
     private let storeUnavailable: Gauge
@@ -40,10 +40,12 @@ public final class DaemonMetrics: Sendable {
                     (value, registry.makeCounter(descriptor: name(metric, help), labels: [(label, value)]))
                 })
         }
-        func gauges(_ metric: String, _ label: String, _ values: [String], _ help: String) -> [String: Gauge] {
+        func gauges<Value: RawRepresentable & CaseIterable & Hashable>(
+            _ metric: String, _ label: String, _ values: Value.Type, _ help: String
+        ) -> [Value: Gauge] where Value.RawValue == String {
             Dictionary(
-                uniqueKeysWithValues: values.map { value in
-                    (value, registry.makeGauge(descriptor: name(metric, help), labels: [(label, value)]))
+                uniqueKeysWithValues: Value.allCases.map { value in
+                    (value, registry.makeGauge(descriptor: name(metric, help), labels: [(label, value.rawValue)]))
                 })
         }
         ingested = counters(
@@ -63,9 +65,9 @@ public final class DaemonMetrics: Sendable {
                 .seconds(5), .seconds(30), .seconds(120),
             ])
         tickets = gauges(
-            "tickets", "status", TicketStatus.allCases.map(\.rawValue), "Tickets in the store by status.")
+            "tickets", "status", TicketStatus.self, "Tickets in the store by status.")
         outbox = gauges(
-            "outbox_answers", "status", ["queued", "sent", "failed", "suppressed"],
+            "outbox_answers", "status", OutboxStatus.self,
             "Automatic answers in the outbox by status.")
         oldestQueuedAge = gauge(
             "outbox_oldest_queued_age_seconds", "Age of the oldest answer still waiting to be sent; 0 when none waits.")
@@ -94,26 +96,30 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// The Prometheus text exposition, after refreshing the gauges from the store and `health`.
-    public func exposition(store: TicketStore, health: DaemonHealth, now: Int64) -> [UInt8] {
+    public func exposition(store: any TicketStore, health: DaemonHealth, now: Int64) -> [UInt8] {
+        exposition(summary: try? store.summary(now: now), health: health, now: now)
+    }
+
+    /// The exposition with the gauges set from `summary` (nil: the store could not be read, and the gauges keep
+    /// their last values) and `health`. Expositions run one at a time: each sets the shared gauges, then writes
+    /// them out.
+    func exposition(summary: StoreSummary?, health: DaemonHealth, now: Int64) -> [UInt8] {
+        exposing.withLock { _ in expose(summary: summary, health: health, now: now) }
+    }
+
+    private let exposing = Mutex(())
+
+    private func expose(summary: StoreSummary?, health: DaemonHealth, now: Int64) -> [UInt8] {
         let snapshot = health.snapshot
         storeUnavailable.set(snapshot.storeUnavailable ? 1.0 : 0.0)
         lastPoll.set(Double(snapshot.lastPollAt ?? 0))
         // A store that cannot be read leaves the last values: the counters and the flag above still tell.
-        try? store.read { db in
-            for (status, gauge) in tickets {
-                gauge.set(Double(try TicketRecord.filter(Column("status") == status).fetchCount(db)))
-            }
-            for (status, gauge) in outbox {
-                gauge.set(Double(try OutboxRecord.filter(Column("status") == status).fetchCount(db)))
-            }
-            let oldest = try Int64.fetchOne(
-                db, sql: "SELECT MIN(createdAt) FROM outbox WHERE status = 'queued'")
+        if let summary {
+            for (status, gauge) in tickets { gauge.set(Double(summary.tickets[status] ?? 0)) }
+            for (status, gauge) in outbox { gauge.set(Double(summary.outbox[status] ?? 0)) }
+            let oldest = summary.oldestQueued?.createdAt
             oldestQueuedAge.set(Double(oldest.map { max(0, now - $0) } ?? 0))
-            slaBreaches.set(
-                Double(
-                    try TicketRecord.filter(
-                        Column("status") == TicketStatus.open && Column("dueAt") < now
-                    ).fetchCount(db)))
+            slaBreaches.set(Double(summary.slaBreaches.count))
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

@@ -1,4 +1,3 @@
-import Dispatch
 import HTTPTypes
 import HummingbirdCore
 import Mail
@@ -13,8 +12,9 @@ public import ServiceLifecycle
 /// concurrently on one event-loop thread, so an idle, slow or stuck client never delays a scrape. Every
 /// client is bounded: at most `maxConnections` at once (more wait in the listen backlog), a request head
 /// of at most `requestLimit` bytes and a body of at most as much, and `clientBudget` to send a whole
-/// request, from connecting or from the previous answer (`MetricsConnectionBudget`). The expositions are
-/// computed one at a time on a queue of their own (they read the store), never on the event loop.
+/// request, from connecting or from the previous answer (`MetricsConnectionBudget`). Each exposition reads the
+/// store through its async face (`TicketStore.snapshot … async`), so neither the event loop nor Swift's
+/// cooperative threads wait for the disk.
 /// Loopback addresses only: the configuration refuses others, and so does `run()`.
 public struct MetricsEndpoint: Service {
     /// Where to listen, from "host:port" ("127.0.0.1:9464", "[::1]:9464", "localhost:9464").
@@ -66,7 +66,7 @@ public struct MetricsEndpoint: Service {
     /// Clients served at once; further connections wait in the kernel's listen backlog.
     static let maxConnections = 32
     /// All the time a client gets to send one whole request, from connecting or from our previous answer.
-    static let clientBudget: TimeAmount = .seconds(2)
+    static let clientBudget: TimeAmount = .seconds(5)
     /// The largest request head (request line and header fields) and the largest body accepted.
     static let requestLimit = 8192
 
@@ -128,16 +128,11 @@ public struct MetricsEndpoint: Service {
         }
     }
 
-    /// Expositions run one at a time, off the event loop and off Swift's cooperative threads: each
-    /// reads the store (a blocking call) and sets the shared gauges before it writes them out.
-    private static let expositions = DispatchQueue(label: "helpdeskd.metrics")
-
+    /// The exposition: the store read off the event loop and off Swift's cooperative threads, then the gauges.
     private func exposition() async -> [UInt8] {
-        await withCheckedContinuation { (done: CheckedContinuation<[UInt8], Never>) in
-            Self.expositions.async { [self] in
-                done.resume(returning: metrics.exposition(store: contexts.current.store, health: health, now: clock()))
-            }
-        }
+        let now = clock()
+        let summary = try? await contexts.current.store.snapshot { try $0.summary(now: now) }
+        return metrics.exposition(summary: summary, health: health, now: now)
     }
 
     enum Route: Equatable { case metrics, metricsHead, notFound, badRequest }
@@ -156,8 +151,14 @@ public struct MetricsEndpoint: Service {
     }
 }
 
-/// `[metrics] listen` is not "host:port".
-public struct MetricsAddressError: Error, CustomStringConvertible {
+/// `[metrics] listen` is not "host:port", with a `code` to switch on.
+public struct MetricsAddressError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        /// Not `host:port` (or `[v6]:port`) at all.
+        case notHostAndPort
+    }
+
+    public var code: Code = .notHostAndPort
     public var text: String
     public var description: String { "not a host:port address: \(text)" }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import TicketStore
 
 /// Deletes what is older than the retention period (`[retention] days`), in bounded batches.
@@ -23,19 +22,21 @@ public enum RetentionPurge {
 
     /// Purges (or, with `dryRun`, counts without changing anything) what expired before `now - days`.
     public static func run(
-        store: TicketStore, now: Int64, days: Int, batchSize: Int = 100, dryRun: Bool = false
+        store: any TicketStore, now: Int64, days: Int, batchSize: Int = 100, dryRun: Bool = false
     ) throws -> PurgeReport {
         precondition(batchSize > 0 && days > 0)
         let cutoff = now - Int64(days) * 86_400
         var report = PurgeReport(dryRun: dryRun, days: days, cutoff: cutoff)
         if dryRun {
-            try store.read { db in try plan(db, cutoff: cutoff, batchSize: batchSize, into: &report) }
+            try store.snapshot { snapshot in try plan(snapshot, cutoff: cutoff, batchSize: batchSize, into: &report) }
             return report
         }
 
         // Expired tickets, oldest first.
         while true {
-            let batch = try store.write { db in try purgeTickets(db, cutoff: cutoff, limit: batchSize) }
+            let batch = try store.transaction { transaction in
+                try purgeTickets(transaction, cutoff: cutoff, limit: batchSize)
+            }
             guard !batch.tickets.isEmpty else { break }
             report.add(batch)
             report.ticketBatches.append(batch.tickets.count)
@@ -43,7 +44,9 @@ public enum RetentionPurge {
         }
         // Automated mail filed on no ticket.
         while true {
-            let batch = try store.write { db in try purgeLooseMessages(db, cutoff: cutoff, limit: batchSize) }
+            let batch = try store.transaction { transaction in
+                try purgeLooseMessages(transaction, cutoff: cutoff, limit: batchSize)
+            }
             guard batch.messages > 0 else { break }
             report.add(batch)
             report.messageBatches.append(batch.messages)
@@ -51,17 +54,7 @@ public enum RetentionPurge {
         }
         // Content nothing refers to any more (also what an earlier, interrupted run left).
         while true {
-            let deleted = try store.write { db -> Int in
-                try db.execute(
-                    sql: """
-                        DELETE FROM attachment WHERE sha256 IN (
-                            SELECT sha256 FROM attachment WHERE NOT EXISTS (
-                                SELECT 1 FROM messageAttachment WHERE messageAttachment.sha256 = attachment.sha256)
-                            LIMIT ?)
-                        """,
-                    arguments: [batchSize])
-                return db.changesCount
-            }
+            let deleted = try store.transaction { try $0.deleteUnreferencedAttachments(limit: batchSize) }
             guard deleted > 0 else { break }
             report.attachments += deleted
             report.attachmentBatches.append(deleted)
@@ -69,78 +62,61 @@ public enum RetentionPurge {
         }
         if report.deletedAnything {
             let detail = report.summary
-            try store.write { db in
-                try EventRecord.record("retention-purged", detail: detail, ticketID: nil, at: now, db)
+            try store.transaction { transaction in
+                try transaction.record(EventRecord(at: now, kind: .retentionPurged, detail: detail))
             }
             report.logTruncated = try store.truncateLog()
         }
         return report
     }
 
-    private static let expiredTickets = """
-        SELECT id, ref, status, updatedAt FROM ticket
-        WHERE status IN ('resolved', 'closed', 'redirected') AND updatedAt < ?
-        ORDER BY updatedAt, id
-        """
-
-    private static func purgeTickets(_ db: Database, cutoff: Int64, limit: Int) throws -> PurgeReport.Batch {
-        let rows = try Row.fetchAll(db, sql: expiredTickets + " LIMIT ?", arguments: [cutoff, limit])
-        var batch = PurgeReport.Batch()
-        guard !rows.isEmpty else { return batch }
-        batch.tickets = rows.map(PurgeReport.ExpiredTicket.init)
-        let ids = sqlList(rows.map { $0["id"] as Int64 })
-        try batch.count(db, ticketIDs: ids)
-        try db.execute(sql: "DELETE FROM ticket WHERE id IN (\(ids))")
+    private static func purgeTickets(
+        _ transaction: any TicketTransaction, cutoff: Int64, limit: Int
+    ) throws
+        -> PurgeCounts
+    {
+        let tickets = try transaction.expiredTickets(before: cutoff, limit: limit)
+        guard !tickets.isEmpty else { return PurgeCounts() }
+        let ids = Set(tickets.map(\.id))
+        var batch = try transaction.dependents(ofTickets: ids)
+        batch.tickets = tickets
+        try transaction.deleteTickets(ids: ids)
         return batch
     }
 
-    private static let looseMessages = """
-        SELECT id FROM message WHERE ticketId IS NULL AND direction = 'in' AND receivedAt < ? ORDER BY receivedAt, id
-        """
-
-    private static func purgeLooseMessages(_ db: Database, cutoff: Int64, limit: Int) throws -> PurgeReport.Batch {
-        let ids = try Int64.fetchAll(db, sql: looseMessages + " LIMIT ?", arguments: [cutoff, limit])
-        var batch = PurgeReport.Batch()
+    private static func purgeLooseMessages(
+        _ transaction: any TicketTransaction, cutoff: Int64, limit: Int
+    ) throws
+        -> PurgeCounts
+    {
+        let ids = Set(try transaction.looseMessageIDs(before: cutoff, limit: limit))
+        var batch = PurgeCounts()
         guard !ids.isEmpty else { return batch }
-        let list = sqlList(ids)
         batch.messages = ids.count
         batch.looseMessages = ids.count
-        batch.events =
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE ticketId IS NULL AND messageId IN (\(list))")
-            ?? 0
-        try db.execute(sql: "DELETE FROM event WHERE ticketId IS NULL AND messageId IN (\(list))")
-        try db.execute(sql: "DELETE FROM message WHERE id IN (\(list))")
+        batch.events = try transaction.looseEventCount(aboutAnyOf: ids)
+        try transaction.deleteLooseEvents(aboutAnyOf: ids)
+        try transaction.deleteMessages(ids: ids)
         return batch
     }
 
     /// The dry run: everything a real run would delete now, counted on one snapshot.
-    private static func plan(_ db: Database, cutoff: Int64, batchSize: Int, into report: inout PurgeReport) throws {
-        let rows = try Row.fetchAll(db, sql: expiredTickets, arguments: [cutoff])
-        var batch = PurgeReport.Batch()
-        batch.tickets = rows.map(PurgeReport.ExpiredTicket.init)
-        let ids = sqlList(rows.map { $0["id"] as Int64 })
-        try batch.count(db, ticketIDs: ids)
-        let loose = try Int64.fetchAll(db, sql: looseMessages, arguments: [cutoff])
-        let looseList = sqlList(loose)
+    private static func plan(
+        _ snapshot: any TicketSnapshot, cutoff: Int64, batchSize: Int, into report: inout PurgeReport
+    ) throws {
+        let tickets = try snapshot.expiredTickets(before: cutoff, limit: nil)
+        let ids = Set(tickets.map(\.id))
+        var batch = try snapshot.dependents(ofTickets: ids)
+        batch.tickets = tickets
+        let loose = Set(try snapshot.looseMessageIDs(before: cutoff, limit: nil))
         batch.messages += loose.count
         batch.looseMessages = loose.count
-        batch.events +=
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM event WHERE ticketId IS NULL AND messageId IN (\(looseList))") ?? 0
+        batch.events += try snapshot.looseEventCount(aboutAnyOf: loose)
         report.add(batch)
-        report.ticketBatches = chunks(rows.count, batchSize)
+        report.ticketBatches = chunks(tickets.count, batchSize)
         report.messageBatches = chunks(loose.count, batchSize)
         // Content referred to by no message that stays.
-        report.attachments =
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FROM attachment WHERE NOT EXISTS (
-                        SELECT 1 FROM messageAttachment JOIN message ON message.id = messageAttachment.messageId
-                        WHERE messageAttachment.sha256 = attachment.sha256
-                        AND (message.ticketId IS NULL OR message.ticketId NOT IN (\(ids)))
-                        AND message.id NOT IN (\(looseList)))
-                    """) ?? 0
+        report.attachments = try snapshot.orphanedAttachmentCount(ifDeleting: ids, andMessages: loose)
         report.attachmentBatches = chunks(report.attachments, batchSize)
     }
 
@@ -151,40 +127,6 @@ public enum RetentionPurge {
 
 /// What a purge deleted, or would delete.
 public struct PurgeReport: Sendable {
-    /// A ticket that expired.
-    public struct ExpiredTicket: Sendable, Equatable {
-        public var ref: String
-        public var status: TicketStatus
-        public var updatedAt: Int64
-
-        init(_ row: Row) {
-            ref = row["ref"]
-            status = row["status"]
-            updatedAt = row["updatedAt"]
-        }
-    }
-
-    /// One transaction's work.
-    struct Batch {
-        var tickets: [ExpiredTicket] = []
-        var messages = 0
-        var looseMessages = 0
-        var outboxRows = 0
-        var fieldValues = 0
-        var events = 0
-
-        /// Counts what deleting the tickets `ticketIDs` (an SQL list) takes with it.
-        mutating func count(_ db: Database, ticketIDs: String) throws {
-            func count(_ table: String) throws -> Int {
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE ticketId IN (\(ticketIDs))") ?? 0
-            }
-            messages += try count("message")
-            outboxRows += try count("outbox")
-            fieldValues += try count("fieldValue")
-            events += try count("event")
-        }
-    }
-
     public var dryRun: Bool
     public var days: Int
     /// Seconds since 1970: what changed last before this expired.
@@ -210,7 +152,7 @@ public struct PurgeReport: Sendable {
 
     var deletedAnything: Bool { !tickets.isEmpty || messages > 0 || attachments > 0 }
 
-    mutating func add(_ batch: Batch) {
+    mutating func add(_ batch: PurgeCounts) {
         tickets += batch.tickets
         messages += batch.messages
         looseMessages += batch.looseMessages
@@ -224,19 +166,19 @@ public struct PurgeReport: Sendable {
         "\(counted(tickets.count, "ticket")), \(counted(messages, "message")) (\(looseMessages) on no ticket), "
             + "\(counted(attachments, "attachment")), \(counted(outboxRows, "outbox row")), "
             + "\(counted(fieldValues, "field value")), \(counted(events, "event")); "
-            + "last changed before \(TicketViews.iso(cutoff)) (retention \(days) days)"
+            + "last changed before \(Timestamp.iso(cutoff)) (retention \(days) days)"
     }
 
     public var json: JSONValue {
         .object([
-            ("dry_run", .bool(dryRun)), ("retention_days", .int(days)), ("cutoff", .string(TicketViews.iso(cutoff))),
+            ("dry_run", .bool(dryRun)), ("retention_days", .int(days)), ("cutoff", .string(Timestamp.iso(cutoff))),
             (
                 "tickets",
                 .array(
                     tickets.map { ticket in
                         .object([
                             ("ref", .string(ticket.ref)), ("status", .string(ticket.status.rawValue)),
-                            ("updated_at", .string(TicketViews.iso(ticket.updatedAt))),
+                            ("updated_at", .string(Timestamp.iso(ticket.updatedAt))),
                         ])
                     })
             ),

@@ -13,8 +13,16 @@ public struct SubjectAddress: Sendable, Hashable, CustomStringConvertible {
     /// `about-anna@example.edu-2024.eml` is named after them, whatever stands around the address.
     let pathPattern: BytePattern
 
-    /// Why a request's address was refused.
-    public struct Invalid: Error, CustomStringConvertible {
+    /// Why a request's address was refused, with a `code` to switch on.
+    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Code: String, Sendable, CaseIterable {
+            /// Not `local@domain` at all.
+            case notAnAddress
+            /// An address with more around it: a display name, brackets, spaces, a second `@`.
+            case notBare
+        }
+
+        public let code: Code
         public let description: String
     }
 
@@ -23,7 +31,10 @@ public struct SubjectAddress: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let lower = trimmed.lowercased()
         guard let at = lower.lastIndex(of: "@"), at != lower.startIndex, lower.index(after: at) != lower.endIndex
-        else { throw Invalid(description: "\"\(trimmed)\" is not an email address (expected local@domain)") }
+        else {
+            throw Invalid(
+                code: .notAnAddress, description: "\"\(trimmed)\" is not an email address (expected local@domain)")
+        }
         guard lower.utf8.count <= 254,
             !lower.unicodeScalars.contains(where: {
                 $0.value <= 0x20 || $0.value == 0x7F || "<>(),;:\"[]\\".unicodeScalars.contains($0)
@@ -31,6 +42,7 @@ public struct SubjectAddress: Sendable, Hashable, CustomStringConvertible {
             !lower[lower.index(after: at)...].contains("@")
         else {
             throw Invalid(
+                code: .notBare,
                 description:
                     "\"\(trimmed)\" is not a bare email address: give only local@domain, without a name or brackets")
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import TicketStore
 
 /// Answers an erasure request: deletes what is tied to one address and takes the address out of
@@ -25,31 +24,35 @@ public import TicketStore
 /// ticket that changed. Then `VACUUM` and a truncating WAL checkpoint; `secure_delete` is on for
 /// every connection, so the deleted content was overwritten with zeros already.
 public struct SubjectErasure: Sendable {
-    let store: TicketStore
+    let store: any TicketStore
     /// The profile's required fields, in order, to recompute a ticket's missing fields when values go.
     let requiredFields: [String]
 
-    public init(store: TicketStore, requiredFields: [String]) {
+    public init(store: any TicketStore, requiredFields: [String]) {
         self.store = store
         self.requiredFields = requiredFields
     }
+
+    /// How the `subject-erased` event names the address: by its SHA-256 (`SubjectAddress.digest`), never as
+    /// itself. A restore finds the erasures already in a store by it (`ErasureReplay`).
+    static func auditName(digest: String) -> String { "subject sha256 \(digest)" }
 
     /// Erases `subject` (or, with `dryRun`, does the same in a transaction that is rolled back and
     /// reports what would go). `actor` is who asked, for the audit event.
     public func run(_ subject: SubjectAddress, now: Int64, actor: String, dryRun: Bool = false) throws -> ErasureReport
     {
         // The full scan reads every message once; it runs on a snapshot so the daemon is not blocked.
-        let scan = try store.read { db in try MentionScan.run(db, for: subject) }
-        let body = { (db: Database) throws -> ErasureReport in
+        let scan = try store.snapshot { snapshot in try MentionScan.run(snapshot, for: subject) }
+        let body = { (transaction: any TicketTransaction) throws -> ErasureReport in
             try ErasureTransaction(
-                db: db, subject: subject, scan: scan, requiredFields: requiredFields, now: now,
+                transaction: transaction, subject: subject, scan: scan, requiredFields: requiredFields, now: now,
                 actor: actor, dryRun: dryRun
             ).run()
         }
-        var report = dryRun ? try store.rehearse(body) : try store.write(body)
+        var report = dryRun ? try store.rehearse(body) : try store.transaction(body)
         guard !dryRun else { return report }
         report.spaceReclaimed = try store.reclaimFreeSpace()
-        report.traces = try store.read { db in try TraceScan.run(db, for: subject) }
+        report.traces = try store.snapshot { snapshot in try TraceScan.run(snapshot, for: subject) }
         return report
     }
 }
@@ -147,7 +150,7 @@ public struct ErasureReport: Sendable {
 
 /// The erasure's one transaction.
 private struct ErasureTransaction {
-    let db: Database
+    let transaction: any TicketTransaction
     let subject: SubjectAddress
     let scan: MentionScan
     let requiredFields: [String]
@@ -157,83 +160,48 @@ private struct ErasureTransaction {
 
     func run() throws -> ErasureReport {
         var report = ErasureReport(subject: subject.value, subjectDigest: subject.digest, dryRun: dryRun)
-        let scope = try SubjectScope.collect(db, subject: subject, scan: scan)
+        let scope = try SubjectScope.collect(transaction, subject: subject, scan: scan)
         let scrubber = HeaderScrubber(address: subject, names: scope.names)
         let own = scope.ownTicketIDs
-        let ownList = sqlList(own)
         report.tickets = scope.ownTickets.map(\.ref)
 
         // What goes.
-        let onOwn = Set(try Int64.fetchAll(db, sql: "SELECT id FROM message WHERE ticketId IN (\(ownList))"))
-        let elsewhere = Set(
-            try Int64.fetchAll(
-                db,
-                sql:
-                    "SELECT id FROM message WHERE lower(fromAddress) = ? AND (ticketId IS NULL OR ticketId NOT IN (\(ownList)))",
-                arguments: [subject.value]))
+        let onOwn = try transaction.messageIDs(onTickets: own)
+        let elsewhere = try transaction.messageIDs(from: subject.value, notOnTickets: own)
         let doomed = onOwn.union(elsewhere)
         report.messages = doomed.count
         report.messagesElsewhere = elsewhere.count
-        let doomedList = sqlList(doomed)
-        let elsewhereList = sqlList(elsewhere)
-        let shas = try String.fetchAll(
-            db, sql: "SELECT DISTINCT sha256 FROM messageAttachment WHERE messageId IN (\(doomedList))")
-        let shared = try String.fetchSet(
-            db,
-            sql:
-                "SELECT DISTINCT sha256 FROM messageAttachment WHERE messageId NOT IN (\(doomedList)) AND sha256 IN (SELECT value FROM json_each(?))",
-            arguments: [jsonArray(shas)])
+        let shas = try transaction.attachmentDigests(ofMessages: doomed)
+        let shared = try transaction.attachmentDigests(among: shas, carriedOutside: doomed)
         report.attachments = shas.count - shared.count
         report.sharedAttachmentsKept = shared.count
-        report.events = try count(
-            "SELECT COUNT(*) FROM event WHERE ticketId IN (\(ownList)) OR (ticketId IS NULL AND messageId IN (\(doomedList)))"
-        )
-        report.outboxRows = try count(
-            "SELECT COUNT(*) FROM outbox WHERE ticketId IN (\(ownList)) OR lower(recipient) = ?", [subject.value])
-        let suppliedElsewhere = try FieldValueRecord.fetchAll(
-            db, sql: "SELECT * FROM fieldValue WHERE messageId IN (\(elsewhereList)) AND ticketId NOT IN (\(ownList))")
-        report.fieldValues =
-            try count("SELECT COUNT(*) FROM fieldValue WHERE ticketId IN (\(ownList))") + suppliedElsewhere.count
+        report.events = try transaction.eventCount(onTickets: own, orLooseAbout: doomed)
+        report.outboxRows = try transaction.answerCount(onTickets: own, orTo: subject.value)
+        let suppliedElsewhere = try transaction.fieldValues(suppliedByAnyOf: elsewhere, notOnTickets: own)
+        report.fieldValues = try transaction.dependents(ofTickets: own).fieldValues + suppliedElsewhere.count
         report.bodiesKept = scope.namedInBody.subtracting(doomed).count
 
         var changes: [Int64: TicketChanges] = [:]
-        for message in try MessageRecord.fetchAll(db, sql: "SELECT * FROM message WHERE id IN (\(elsewhereList))") {
+        for message in try transaction.messages(ids: elsewhere) {
             if let ticket = message.ticketId { changes[ticket, default: TicketChanges()].messagesRemoved += 1 }
         }
 
         // Field values their messages supplied to other tickets; the previous value comes back.
-        try db.execute(sql: "DELETE FROM fieldValue WHERE id IN (\(sqlList(suppliedElsewhere.compactMap(\.id))))")
+        try transaction.deleteFieldValues(ids: Set(suppliedElsewhere.compactMap(\.id)))
         for value in suppliedElsewhere {
             changes[value.ticketId, default: TicketChanges()].fieldValuesRemoved += 1
             guard value.current else { continue }
-            try db.execute(
-                sql: """
-                    UPDATE fieldValue SET current = 1 WHERE id = (
-                        SELECT MAX(id) FROM fieldValue WHERE ticketId = ? AND field = ?)
-                    """,
-                arguments: [value.ticketId, value.field])
+            try transaction.restoreNewestValue(of: value.field, ticketID: value.ticketId)
             changes[value.ticketId, default: TicketChanges()].fieldsChanged.insert(value.field)
         }
-        try db.execute(sql: "DELETE FROM event WHERE ticketId IS NULL AND messageId IN (\(doomedList))")
-        for row in try Row.fetchAll(
-            db,
-            sql:
-                "SELECT ticketId FROM outbox WHERE lower(recipient) = ? AND ticketId IS NOT NULL AND ticketId NOT IN (\(ownList))",
-            arguments: [subject.value])
-        {
-            changes[row["ticketId"], default: TicketChanges()].answersRemoved += 1
+        try transaction.deleteLooseEvents(aboutAnyOf: doomed)
+        for ticketID in try transaction.answerTicketIDs(to: subject.value, notOnTickets: own) {
+            changes[ticketID, default: TicketChanges()].answersRemoved += 1
         }
-        try db.execute(
-            sql: "DELETE FROM outbox WHERE lower(recipient) = ? AND (ticketId IS NULL OR ticketId NOT IN (\(ownList)))",
-            arguments: [subject.value])
-        try db.execute(sql: "DELETE FROM message WHERE id IN (\(elsewhereList))")
-        try db.execute(sql: "DELETE FROM ticket WHERE id IN (\(ownList))")
-        try db.execute(
-            sql: """
-                DELETE FROM attachment WHERE sha256 IN (SELECT value FROM json_each(?))
-                AND NOT EXISTS (SELECT 1 FROM messageAttachment WHERE messageAttachment.sha256 = attachment.sha256)
-                """,
-            arguments: [jsonArray(shas)])
+        try transaction.deleteAnswers(to: subject.value, notOnTickets: own)
+        try transaction.deleteMessages(ids: elsewhere)
+        try transaction.deleteTickets(ids: own)
+        try transaction.deleteUnreferencedAttachments(among: shas)
 
         // What is kept for others: take the address out.
         for ticket in scope.otherTickets {
@@ -241,14 +209,14 @@ private struct ErasureTransaction {
             let copied = ticket.copiedAddresses.split(separator: " ").filter { $0.lowercased() != subject.value }
             guard copied.count != ticket.copiedAddresses.split(separator: " ").count else { continue }
             updated.copiedAddresses = copied.joined(separator: " ")
-            try updated.update(db)
+            try transaction.update(updated)
             changes[ticket.id!, default: TicketChanges()].uncopied = true
         }
         // What remains of the messages that name them in the header section: those they received, and
         // other people's that mention them (a Subject, a URL, an encoded word…). Those they sent are gone.
         for message in scope.messages + scope.mentioningInHeaders
         where !doomed.contains(message.id!) && scope.namedInHeaders.contains(message.id!) {
-            var updated = try MessageRecord.fetchOne(db, key: message.id!) ?? message
+            var updated = try transaction.message(id: message.id!) ?? message
             var touched = false
             if let raw = scrubber.scrub([UInt8](updated.raw)) {
                 updated.raw = Data(raw)
@@ -260,55 +228,48 @@ private struct ErasureTransaction {
                 touched = true
             }
             guard touched else { continue }
-            try updated.update(db)
+            try transaction.update(updated)
             if let ticketID = updated.ticketId {
                 changes[ticketID, default: TicketChanges()].headersScrubbed += 1
-                if var ticket = try TicketRecord.fetchOne(db, key: ticketID),
-                    let line = scrubber.scrubText(ticket.subject)
-                {
+                if var ticket = try transaction.ticket(id: ticketID), let line = scrubber.scrubText(ticket.subject) {
                     ticket.subject = line
-                    try ticket.update(db)
+                    try transaction.update(ticket)
                 }
             }
         }
         // Our answers: those that spell out the address, and those on tickets whose messages named
         // them (they repeat the ticket's subject, which may carry their name).
         let namedTickets = Set(changes.filter { $0.value.headersScrubbed > 0 }.keys)
-        let onNamedTickets = try Int64.fetchAll(
-            db, sql: "SELECT id FROM outbox WHERE ticketId IN (\(sqlList(namedTickets)))")
+        let onNamedTickets = try transaction.answerIDs(onTickets: namedTickets)
         for id in scope.answersMentioning.union(onNamedTickets).sorted() {
-            guard var answer = try OutboxRecord.fetchOne(db, key: id),
-                let raw = scrubber.scrubAnswer([UInt8](answer.raw))
+            guard var answer = try transaction.answer(id: id), let raw = scrubber.scrubAnswer([UInt8](answer.raw))
             else { continue }
             answer.raw = Data(raw)
             if let line = scrubber.scrubText(answer.subject) { answer.subject = line }
-            try answer.update(db)
+            try transaction.update(answer)
             report.scrubbedAnswers += 1
             if let ticketID = answer.ticketId { changes[ticketID, default: TicketChanges()].answersScrubbed += 1 }
         }
-        report.scrubbedValues = try scrubTextColumns()
+        report.scrubbedValues = try scrubTextValues()
 
         // Tickets that lost a field value may lack a required field again: say so.
         for (ticketID, change) in changes where !change.fieldsChanged.isEmpty {
-            guard var ticket = try TicketRecord.fetchOne(db, key: ticketID), ticket.status != .redirected else {
-                continue
-            }
-            let current = try FieldValueRecord.current(ticketID: ticketID, db)
-            let missing = requiredFields.filter { current[$0] == nil }.joined(separator: ",")
-            if missing != ticket.missing {
-                ticket.missing = missing
-                try ticket.update(db)
-                changes[ticketID]!.nowMissing = ticket.missingFields.filter { change.fieldsChanged.contains($0) }
+            guard let ticket = try transaction.ticket(id: ticketID) else { continue }
+            let current = Set(try transaction.currentFieldValues(ticketID: ticketID).keys)
+            if let changed = TicketWorkflow.valuesRemoved(from: ticket, required: requiredFields, remaining: current) {
+                try transaction.update(changed)
+                changes[ticketID]!.nowMissing = changed.missingFields.filter { change.fieldsChanged.contains($0) }
             }
         }
 
         // The audit trail: what went, in numbers; the address never.
         for (ticketID, change) in changes.sorted(by: { $0.key < $1.key }) {
-            guard let ticket = try TicketRecord.fetchOne(db, key: ticketID) else { continue }
+            guard let ticket = try transaction.ticket(id: ticketID) else { continue }
             report.scrubbedTickets.append(ticket.ref)
-            try EventRecord.record(
-                "subject-scrubbed", detail: "a participant's data was erased on request: " + change.description,
-                ticketID: ticketID, at: now, db)
+            try transaction.record(
+                EventRecord(
+                    ticketId: ticketID, at: now, kind: .subjectScrubbed,
+                    detail: "a participant's data was erased on request: " + change.description))
         }
         report.auditDetail = [
             [
@@ -320,46 +281,19 @@ private struct ErasureTransaction {
                 + "\(counted(report.scrubbedHeaders, "message header")), \(counted(report.scrubbedAnswers, "answer")), "
                 + "\(counted(report.scrubbedValues, "other value")))",
             "by \(actor)",
-            "subject sha256 \(subject.digest)",
+            SubjectErasure.auditName(digest: subject.digest),
         ].joined(separator: "; ")
-        try EventRecord.record("subject-erased", detail: report.auditDetail, ticketID: nil, at: now, db)
+        try transaction.record(EventRecord(at: now, kind: .subjectErased, detail: report.auditDetail))
         return report
     }
 
     /// Replaces the address in every text value of every table (blobs are handled above), as written
     /// or percent-encoded; in file paths we recorded (`message.sourcePath`) whatever follows it.
-    private func scrubTextColumns() throws -> Int {
-        var changed = 0
-        for table in try TraceScan.tables(db) {
-            for column in try TraceScan.columns(of: table, db) {
-                let pattern = TraceScan.pattern(for: subject, table: table, column: column)
-                let placeholder = [(pattern, Array(HeaderScrubber.placeholder.utf8))]
-                let quoted = column.quotedDatabaseIdentifier
-                let rows = try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT rowid AS rid, \(quoted) AS value FROM \(table.quotedDatabaseIdentifier) "
-                        + "WHERE typeof(\(quoted)) = 'text' AND (instr(lower(\(quoted)), ?) > 0 OR instr(\(quoted), '%') > 0)",
-                    arguments: [subject.value])
-                for row in rows {
-                    let text: String = row["value"]
-                    guard let clean = ByteScrub.replacing(placeholder, in: text) else { continue }
-                    try db.execute(
-                        sql: "UPDATE \(table.quotedDatabaseIdentifier) SET \(quoted) = ? WHERE rowid = ?",
-                        arguments: [clean, row["rid"] as Int64])
-                    changed += 1
-                }
-            }
+    private func scrubTextValues() throws -> Int {
+        try transaction.replaceTextValues(containing: subject.value) { column, text in
+            let pattern = TraceScan.pattern(for: subject, column: column)
+            return ByteScrub.replacing([(pattern, Array(HeaderScrubber.placeholder.utf8))], in: text)
         }
-        return changed
-    }
-
-    private func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-        try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
-    }
-
-    private func jsonArray(_ strings: [String]) -> String {
-        JSONValue.array(strings.map { .string($0) }).serialized()
     }
 }
 
@@ -420,48 +354,37 @@ public struct Trace: Sendable, Equatable, CustomStringConvertible {
 /// an answer's quoted-printable text).
 public enum TraceScan {
     /// Every place in `store` where `subject`'s address is found.
-    public static func run(in store: TicketStore, for subject: SubjectAddress) throws -> [Trace] {
-        try store.read { db in try run(db, for: subject) }
+    public static func run(in store: any TicketStore, for subject: SubjectAddress) throws -> [Trace] {
+        try store.snapshot { snapshot in try run(snapshot, for: subject) }
     }
 
-    static func run(_ db: Database, for subject: SubjectAddress) throws -> [Trace] {
+    static func run(_ snapshot: any TicketSnapshot, for subject: SubjectAddress) throws -> [Trace] {
         var traces: [Trace] = []
         let scrubber = HeaderScrubber(address: subject, names: [])
-        for table in try tables(db) {
-            for column in try columns(of: table, db) {
-                let pattern = pattern(for: subject, table: table, column: column)
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql:
-                        "SELECT rowid AS rid, \(column.quotedDatabaseIdentifier) AS value FROM \(table.quotedDatabaseIdentifier)"
-                )
-                while let row = try rows.next() {
-                    let rowID: Int64 = row["rid"]
-                    let value: DatabaseValue = row["value"]
-                    func trace(_ place: Trace.Place) {
-                        traces.append(Trace(table: table, column: column, rowID: rowID, place: place))
-                    }
-                    switch value.storage {
-                    case .string(let text):
-                        if ByteScrub.occurs(pattern, in: text) { trace(.value) }
-                    case .blob(let data):
-                        let bytes = [UInt8](data)
-                        switch (table, column) {
-                        case ("message", "raw"):
-                            let mentions = scrubber.mentions(in: bytes)
-                            if mentions.inHeaders { trace(.header) }
-                            if mentions.inBody { trace(.body) }
-                        case ("outbox", "raw"):
-                            if scrubber.answerMentions(bytes) { trace(.value) }
-                        case ("attachment", _):
-                            if pattern.occurs(in: ByteCase.lowered(bytes)) { trace(.attachment) }
-                        default:
-                            if !ByteScrub.hits([(pattern, [])], in: bytes, lowered: ByteCase.lowered(bytes)).isEmpty {
-                                trace(.value)
-                            }
-                        }
-                    default:
-                        continue
+        var patterns: [StoredColumn: BytePattern] = [:]
+        try snapshot.forEachValue { value in
+            let column = value.column
+            let pattern = patterns[column] ?? pattern(for: subject, column: column)
+            patterns[column] = pattern
+            func trace(_ place: Trace.Place) {
+                traces.append(Trace(table: column.table, column: column.column, rowID: value.rowID, place: place))
+            }
+            switch value.content {
+            case .text(let text):
+                if ByteScrub.occurs(pattern, in: text) { trace(.value) }
+            case .bytes(let bytes):
+                switch (column.table, column.column) {
+                case ("message", "raw"):
+                    let mentions = scrubber.mentions(in: bytes)
+                    if mentions.inHeaders { trace(.header) }
+                    if mentions.inBody { trace(.body) }
+                case ("outbox", "raw"):
+                    if scrubber.answerMentions(bytes) { trace(.value) }
+                case ("attachment", _):
+                    if pattern.occurs(in: ByteCase.lowered(bytes)) { trace(.attachment) }
+                default:
+                    if !ByteScrub.hits([(pattern, [])], in: bytes, lowered: ByteCase.lowered(bytes)).isEmpty {
+                        trace(.value)
                     }
                 }
             }
@@ -471,21 +394,8 @@ public enum TraceScan {
 
     /// The pattern a column is searched with: file paths we recorded take the address with anything
     /// after it (a file named after them), everything else the address as such.
-    static func pattern(for subject: SubjectAddress, table: String, column: String) -> BytePattern {
-        table == "message" && column == "sourcePath" ? subject.pathPattern : subject.pattern
-    }
-
-    /// The store's tables (SQLite's and the migrator's bookkeeping aside).
-    static func tables(_ db: Database) throws -> [String] {
-        try String.fetchAll(
-            db,
-            sql:
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations' ORDER BY name"
-        )
-    }
-
-    static func columns(of table: String, _ db: Database) throws -> [String] {
-        try db.columns(in: table).map(\.name)
+    static func pattern(for subject: SubjectAddress, column: StoredColumn) -> BytePattern {
+        column.table == "message" && column.column == "sourcePath" ? subject.pathPattern : subject.pattern
     }
 }
 

@@ -1,6 +1,5 @@
 import Digest
 import Foundation
-import GRDB
 import Glibc
 public import TicketStore
 
@@ -22,10 +21,10 @@ public import TicketStore
 /// those messages are included. Directories are created 0700 and files 0600; an existing non-empty
 /// directory is refused, so an export never mixes with other files.
 public struct SubjectExport: Sendable {
-    let store: TicketStore
+    let store: any TicketStore
     let retentionDays: Int?
 
-    public init(store: TicketStore, retentionDays: Int? = nil) {
+    public init(store: any TicketStore, retentionDays: Int? = nil) {
         self.store = store
         self.retentionDays = retentionDays
     }
@@ -43,18 +42,33 @@ public struct SubjectExport: Sendable {
         public var withheldAnswers = 0
     }
 
-    /// Why an export could not be written.
-    public struct Failure: Error, CustomStringConvertible {
+    /// Why an export could not be written, with a `code` to switch on.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Code: String, Sendable, CaseIterable {
+            /// The target exists and is not an empty directory: an export never mixes with other files.
+            case notAnEmptyDirectory
+            /// The directory could not be made private (chmod 700).
+            case notPrivate
+            /// A directory or file could not be created or written (the description has the system's reason).
+            case cannotWrite
+        }
+
+        public let code: Code
         public let description: String
+
+        init(_ code: Code, _ description: String) {
+            self.code = code
+            self.description = description
+        }
     }
 
     /// Writes the export for `subject` into `directory` (created, or existing and empty).
     public func write(_ subject: SubjectAddress, to directory: String, now: Int64) throws -> Summary {
         let files = try ExportFiles(root: directory)
-        return try store.read { db in
-            let scan = try MentionScan.run(db, for: subject)
-            let scope = try SubjectScope.collect(db, subject: subject, scan: scan)
-            var builder = ManifestBuilder(db: db, scope: scope, files: files)
+        return try store.snapshot { snapshot in
+            let scan = try MentionScan.run(snapshot, for: subject)
+            let scope = try SubjectScope.collect(snapshot, subject: subject, scan: scan)
+            var builder = ManifestBuilder(snapshot: snapshot, scope: scope, files: files)
             let manifest = try builder.build(now: now, retentionDays: retentionDays)
             try files.write("manifest.json", Array((manifest.serialized(pretty: true) + "\n").utf8))
             builder.summary.manifest = files.root + "/manifest.json"
@@ -65,15 +79,15 @@ public struct SubjectExport: Sendable {
 
 /// Builds the manifest while writing the files it references.
 private struct ManifestBuilder {
-    let db: Database
+    let snapshot: any TicketSnapshot
     let scope: SubjectScope
     let files: ExportFiles
     var summary = SubjectExport.Summary(manifest: "")
     /// Attachment files written so far, by SHA-256.
     var attachmentFiles: [String: String] = [:]
 
-    init(db: Database, scope: SubjectScope, files: ExportFiles) {
-        self.db = db
+    init(snapshot: any TicketSnapshot, scope: SubjectScope, files: ExportFiles) {
+        self.snapshot = snapshot
         self.scope = scope
         self.files = files
     }
@@ -89,7 +103,7 @@ private struct ManifestBuilder {
         let looseFiles = try writeMessages(loose, folder: "no-ticket")
         var looseEntries: [JSONValue] = []
         for message in loose {
-            let events = try EventRecord.filter(Column("messageId") == message.id!).order(Column("id")).fetchAll(db)
+            let events = try snapshot.events(messageID: message.id!)
             summary.events += events.count
             guard case .object(var members) = try messageEntry(message, file: looseFiles[message.id!]!) else {
                 continue
@@ -103,7 +117,7 @@ private struct ManifestBuilder {
             ("format", .string("helpdeskd-subject-export")),
             ("version", .int(1)),
             ("subject", .string(subject.value)),
-            ("generated_at", .string(TicketViews.iso(now))),
+            ("generated_at", .string(Timestamp.iso(now))),
             ("generator", .string("helpdeskd " + HelpdeskVersion.current)),
         ]
         if let retentionDays {
@@ -155,31 +169,28 @@ private struct ManifestBuilder {
         var events: [EventRecord]
         if isOwn {
             members += [
-                ("severity", .string(ticket.severity)), ("category", .string(ticket.category)),
+                ("severity", .string(ticket.severity.rawValue)), ("category", .string(ticket.category)),
                 ("subject", .string(ticket.subject)),
                 (
                     "reporter",
                     .object([("name", .string(ticket.reporterName)), ("address", .string(ticket.reporterAddress))])
                 ),
                 ("copied", .array(ticket.copiedAddresses.split(separator: " ").map { .string(String($0)) })),
-                ("created_at", .string(TicketViews.iso(ticket.createdAt))),
-                ("updated_at", .string(TicketViews.iso(ticket.updatedAt))),
-                ("due_at", .string(ticket.dueAt.map(TicketViews.iso))),
+                ("created_at", .string(Timestamp.iso(ticket.createdAt))),
+                ("updated_at", .string(Timestamp.iso(ticket.updatedAt))),
+                ("due_at", .string(ticket.dueAt.map(Timestamp.iso))),
                 ("missing", .array(ticket.missingFields.map { .string($0) })),
             ]
-            fields = try FieldValueRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
-            events = try EventRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
+            fields = try snapshot.fieldValues(ticketID: id)
+            events = try snapshot.events(ticketID: id)
         } else {
             members += [
                 ("subject", .string(ticket.subject)),
-                ("created_at", .string(TicketViews.iso(ticket.createdAt))),
-                ("updated_at", .string(TicketViews.iso(ticket.updatedAt))),
+                ("created_at", .string(Timestamp.iso(ticket.createdAt))),
+                ("updated_at", .string(Timestamp.iso(ticket.updatedAt))),
             ]
-            let theirs = Array(scope.sent.intersection(included))
-            fields = try FieldValueRecord.filter(Column("ticketId") == id && theirs.contains(Column("messageId")))
-                .order(Column("id")).fetchAll(db)
-            events = try EventRecord.filter(Column("ticketId") == id && Array(included).contains(Column("messageId")))
-                .order(Column("id")).fetchAll(db)
+            fields = try snapshot.fieldValues(ticketID: id, suppliedByAnyOf: scope.sent.intersection(included))
+            events = try snapshot.events(ticketID: id, aboutAnyOf: included)
         }
         summary.fieldValues += fields.count
         summary.events += events.count
@@ -191,7 +202,7 @@ private struct ManifestBuilder {
                         .object([
                             ("field", .string(value.field)), ("value", .string(value.value)),
                             ("current", .bool(value.current)),
-                            ("recorded_at", .string(TicketViews.iso(value.recordedAt))),
+                            ("recorded_at", .string(Timestamp.iso(value.recordedAt))),
                             ("message", .string(value.messageId.flatMap { messageFiles[$0] })),
                         ])
                     })
@@ -203,8 +214,8 @@ private struct ManifestBuilder {
         let answers = scope.answers.filter { $0.ticketId == id }
         members.append(("answers", .array(try answerEntries(answers, folder: ExportFiles.safeName(ticket.ref)))))
         if isOwn {
-            let allMessages = try MessageRecord.filter(Column("ticketId") == id).fetchCount(db)
-            let allAnswers = try OutboxRecord.filter(Column("ticketId") == id).fetchCount(db)
+            let all = try snapshot.dependents(ofTickets: [id])
+            let (allMessages, allAnswers) = (all.messages, all.outboxRows)
             let withheld = (messages: allMessages - messages.count, answers: allAnswers - answers.count)
             summary.withheldMessages += withheld.messages
             summary.withheldAnswers += withheld.answers
@@ -224,7 +235,7 @@ private struct ManifestBuilder {
 
     private func eventEntry(_ event: EventRecord, messageFiles: [Int64: String]) -> JSONValue {
         .object([
-            ("at", .string(TicketViews.iso(event.at))), ("kind", .string(event.kind)),
+            ("at", .string(Timestamp.iso(event.at))), ("kind", .string(event.kind.rawValue)),
             ("detail", .string(event.detail)),
             ("message", .string(event.messageId.flatMap { messageFiles[$0] })),
         ])
@@ -243,11 +254,10 @@ private struct ManifestBuilder {
     }
 
     private mutating func messageEntry(_ message: MessageRecord, file: String) throws -> JSONValue {
-        let links = try MessageAttachmentRecord.filter(Column("messageId") == message.id!).order(Column("id")).fetchAll(
-            db)
+        let links = try snapshot.attachmentLinks(messageIDs: [message.id!])
         var attachments: [JSONValue] = []
         for link in links {
-            guard let content = try AttachmentRecord.fetchOne(db, key: link.sha256) else { continue }
+            guard let content = try snapshot.attachment(sha256: link.sha256) else { continue }
             let path: String
             if let written = attachmentFiles[link.sha256] {
                 path = written
@@ -272,7 +282,7 @@ private struct ManifestBuilder {
             ("size", .int(message.raw.count)),
             ("direction", .string(message.direction.rawValue)), ("message_id", .string(message.messageID)),
             ("from", .string(message.fromAddress)), ("subject", .string(message.subject)),
-            ("received_at", .string(TicketViews.iso(message.receivedAt))), ("automated", .string(message.automated)),
+            ("received_at", .string(Timestamp.iso(message.receivedAt))), ("automated", .string(message.automated)),
             ("attachments", .array(attachments)),
         ])
     }
@@ -287,11 +297,11 @@ private struct ManifestBuilder {
                 .object([
                     ("file", .string(path)), ("sha256", .string(SHA256.hex([UInt8](answer.raw)))),
                     ("size", .int(answer.raw.count)),
-                    ("kind", .string(answer.kind)), ("to", .string(answer.recipient)),
+                    ("kind", .string(answer.kind.rawValue)), ("to", .string(answer.recipient)),
                     ("subject", .string(answer.subject)),
                     ("message_id", .string(answer.messageID)), ("status", .string(answer.status.rawValue)),
-                    ("created_at", .string(TicketViews.iso(answer.createdAt))),
-                    ("sent_at", .string(answer.sentAt.map(TicketViews.iso))),
+                    ("created_at", .string(Timestamp.iso(answer.createdAt))),
+                    ("sent_at", .string(answer.sentAt.map(Timestamp.iso))),
                 ]))
         }
         return entries
@@ -310,22 +320,22 @@ struct ExportFiles: Sendable {
         var status = stat()
         if lstat(root, &status) == 0 {
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw SubjectExport.Failure(description: "\(root) exists and is not a directory")
+                throw SubjectExport.Failure(.notAnEmptyDirectory, "\(root) exists and is not a directory")
             }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? ["?"]
             guard entries.isEmpty else {
                 throw SubjectExport.Failure(
-                    description:
-                        "\(root) is not empty; export into a new or empty directory, so the export holds only this person's data"
+                    .notAnEmptyDirectory,
+                    "\(root) is not empty; export into a new or empty directory, so the export holds only this person's data"
                 )
             }
             guard status.st_uid == geteuid(), chmod(root, 0o700) == 0 else {
                 throw SubjectExport.Failure(
-                    description: "cannot make \(root) private (chmod 700): \(String(cString: strerror(errno)))")
+                    .notPrivate, "cannot make \(root) private (chmod 700): \(String(cString: strerror(errno)))")
             }
         } else {
             guard mkdir(root, 0o700) == 0 else {
-                throw SubjectExport.Failure(description: "cannot create \(root): \(String(cString: strerror(errno)))")
+                throw SubjectExport.Failure(.cannotWrite, "cannot create \(root): \(String(cString: strerror(errno)))")
             }
             chmod(root, 0o700)
         }
@@ -340,13 +350,13 @@ struct ExportFiles: Sendable {
                 chmod(directory, 0o700)
             } else if errno != EEXIST {
                 throw SubjectExport.Failure(
-                    description: "cannot create \(directory): \(String(cString: strerror(errno)))")
+                    .cannotWrite, "cannot create \(directory): \(String(cString: strerror(errno)))")
             }
         }
         let path = root + "/" + relative
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw SubjectExport.Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw SubjectExport.Failure(.cannotWrite, "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         fchmod(fd, 0o600)
@@ -358,7 +368,7 @@ struct ExportFiles: Sendable {
             }
             if result < 0, errno == EINTR { continue }
             guard result > 0 else {
-                throw SubjectExport.Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw SubjectExport.Failure(.cannotWrite, "cannot write \(path): \(String(cString: strerror(errno)))")
             }
             written += result
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TicketStore
 
 /// Rows that mention an address, found by reading every message and answer once: anywhere in their
@@ -15,27 +14,20 @@ struct MentionScan: Sendable {
     var lastMessageID: Int64 = 0
     var lastOutboxID: Int64 = 0
 
-    static func run(_ db: Database, for subject: SubjectAddress) throws -> MentionScan {
+    static func run(_ snapshot: any TicketSnapshot, for subject: SubjectAddress) throws -> MentionScan {
         var scan = MentionScan()
         let scrubber = HeaderScrubber(address: subject, names: [])
-        let messages = try Row.fetchCursor(db, sql: "SELECT id, fromAddress, raw FROM message ORDER BY id")
-        while let row = try messages.next() {
-            let id: Int64 = row["id"]
+        try snapshot.forEachMessage { id, from, raw in
             scan.lastMessageID = max(scan.lastMessageID, id)
-            let from: String = row["fromAddress"]
-            let raw = [UInt8](row["raw"] as Data)
             if from.lowercased() == subject.value || subject.pattern.occurs(in: ByteCase.lowered(raw))
                 || scrubber.headerMentions(raw)
             {
                 scan.messageIDs.insert(id)
             }
         }
-        let answers = try Row.fetchCursor(db, sql: "SELECT id, recipient, raw FROM outbox ORDER BY id")
-        while let row = try answers.next() {
-            let id: Int64 = row["id"]
+        try snapshot.forEachAnswer { id, recipient, raw in
             scan.lastOutboxID = max(scan.lastOutboxID, id)
-            let recipient: String = row["recipient"]
-            if recipient.lowercased() == subject.value || scrubber.answerMentions([UInt8](row["raw"] as Data)) {
+            if recipient.lowercased() == subject.value || scrubber.answerMentions(raw) {
                 scan.outboxIDs.insert(id)
             }
         }
@@ -83,11 +75,13 @@ struct SubjectScope {
         return "participant"
     }
 
-    static func collect(_ db: Database, subject: SubjectAddress, scan: MentionScan) throws -> SubjectScope {
+    static func collect(
+        _ snapshot: any TicketSnapshot, subject: SubjectAddress, scan: MentionScan
+    ) throws
+        -> SubjectScope
+    {
         var scope = SubjectScope(subject: subject)
-        scope.ownTickets = try TicketRecord.fetchAll(
-            db, sql: "SELECT * FROM ticket WHERE lower(reporterAddress) = ? ORDER BY number", arguments: [subject.value]
-        )
+        scope.ownTickets = try snapshot.tickets(reportedBy: subject.value)
         for ticket in scope.ownTickets {
             if let name = ticket.reporterName, HeaderScrubber.isUsableName(name, address: subject),
                 !scope.names.contains(name)
@@ -97,13 +91,8 @@ struct SubjectScope {
         }
 
         // Candidates: what the scan found, what arrived since, and anything sent from the address.
-        let candidates = try MessageRecord.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM message WHERE id IN (\(sqlList(scan.messageIDs))) OR id > ? OR lower(fromAddress) = ?
-                ORDER BY id
-                """,
-            arguments: [scan.lastMessageID, subject.value])
+        let candidates = try snapshot.messages(
+            ids: scan.messageIDs, orAfter: scan.lastMessageID, orFrom: subject.value)
         let scrubber = HeaderScrubber(address: subject, names: [])
         for message in candidates {
             let id = message.id!
@@ -122,34 +111,19 @@ struct SubjectScope {
 
         let own = scope.ownTicketIDs
         var otherIDs = Set(scope.messages.compactMap(\.ticketId)).subtracting(own)
-        for row in try Row.fetchAll(
-            db, sql: "SELECT id, copiedAddresses FROM ticket WHERE instr(lower(copiedAddresses), ?) > 0",
-            arguments: [subject.value])
-        {
-            let id: Int64 = row["id"]
-            let copied: String = row["copiedAddresses"]
+        for (id, copied) in try snapshot.copiedAddresses(containing: subject.value) {
             if !own.contains(id), copied.lowercased().split(separator: " ").contains(where: { $0 == subject.value }) {
                 otherIDs.insert(id)
             }
         }
-        scope.otherTickets = try TicketRecord.fetchAll(
-            db, sql: "SELECT * FROM ticket WHERE id IN (\(sqlList(otherIDs))) ORDER BY number")
+        scope.otherTickets = try snapshot.tickets(ids: otherIDs)
 
-        scope.answers = try OutboxRecord.fetchAll(
-            db, sql: "SELECT * FROM outbox WHERE lower(recipient) = ? ORDER BY id", arguments: [subject.value])
-        let answerCandidates = try OutboxRecord.fetchAll(
-            db,
-            sql: "SELECT * FROM outbox WHERE (id IN (\(sqlList(scan.outboxIDs))) OR id > ?) AND lower(recipient) <> ?",
-            arguments: [scan.lastOutboxID, subject.value])
+        scope.answers = try snapshot.answers(to: subject.value)
+        let answerCandidates = try snapshot.answers(
+            ids: scan.outboxIDs, orAfter: scan.lastOutboxID, notTo: subject.value)
         for answer in answerCandidates where scrubber.answerMentions([UInt8](answer.raw)) {
             scope.answersMentioning.insert(answer.id!)
         }
         return scope
     }
-}
-
-/// Row ids written into SQL as a list of integer literals for `IN (…)` (no variable limit; integers
-/// cannot inject). An empty list is SQLite's empty `IN ()`: never true, and `NOT IN ()` always true.
-func sqlList(_ ids: some Collection<Int64>) -> String {
-    ids.sorted().map(String.init).joined(separator: ",")
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MIME
 public import TicketStore
 
@@ -29,72 +28,54 @@ public enum StoreStatus {
         )
     }
 
-    /// The report, with the free space of the store's directory when `databasePath` is given.
-    public static func report(store: TicketStore, now: Int64, databasePath: String?) throws -> JSONValue {
+    /// The report, with the free space of the state directory when `stateDirectory` is given.
+    public static func report(store: any TicketStore, now: Int64, stateDirectory: String?) throws -> JSONValue {
         let report = try report(store: store, now: now)
-        guard let databasePath, case .object(var members) = report else { return report }
-        let parent = (databasePath as NSString).deletingLastPathComponent
-        let directory = parent.isEmpty ? "." : parent
-        members.append(space(directory: directory, freeBytes: freeBytes(at: directory)))
+        guard let stateDirectory, case .object(var members) = report else { return report }
+        members.append(space(directory: stateDirectory, freeBytes: freeBytes(at: stateDirectory)))
         return .object(members)
     }
 
-    public static func report(store: TicketStore, now: Int64) throws -> JSONValue {
-        try store.read { db in
-            let mailboxes = try MailboxStateRecord.fetchAll(db)
-            var byStatus: [(String, JSONValue)] = []
-            for status in TicketStatus.allCases {
-                byStatus.append(
-                    (status.rawValue, .int(try TicketRecord.filter(Column("status") == status).fetchCount(db))))
-            }
-            var outbox: [(String, JSONValue)] = []
-            for status in ["queued", "sent", "failed", "suppressed"] {
-                outbox.append((status, .int(try OutboxRecord.filter(Column("status") == status).fetchCount(db))))
-            }
-            let oldestQueued = try OutboxRecord.filter(Column("status") == OutboxStatus.queued)
-                .order(Column("createdAt")).fetchOne(db)
-            let breaches = try TicketRecord.filter(Column("status") == TicketStatus.open && Column("dueAt") < now)
-                .order(Column("dueAt")).fetchAll(db)
-            let quarantined = try EventRecord.filter(Column("kind") == "quarantined").fetchCount(db)
-            return .object([
-                (
-                    "mailboxes",
-                    .array(
-                        mailboxes.map { state in
-                            .object([
-                                ("mailbox", .string(state.mailbox)),
-                                ("last_poll", .string(state.lastPollAt.map(iso))),
-                                ("seconds_since_poll", state.lastPollAt.map { .int(now - $0) } ?? .null),
-                                ("uid_validity", .int(state.uidValidity)), ("highest_uid", .int(state.highestUID)),
-                                ("last_error", .string(state.lastError)),
-                            ])
-                        })
-                ),
-                ("tickets", .object(byStatus)),
-                ("outbox", .object(outbox)),
-                (
-                    "oldest_unanswered",
-                    oldestQueued.map { row in
+    public static func report(store: any TicketStore, now: Int64) throws -> JSONValue {
+        let summary = try store.summary(now: now)
+        return .object([
+            (
+                "mailboxes",
+                .array(
+                    summary.mailboxes.map { state in
                         .object([
-                            ("message_id", .string(row.messageID)), ("to", .string(row.recipient)),
-                            ("queued_at", .string(iso(row.createdAt))), ("attempts", .int(row.attempts)),
-                            ("last_error", .string(row.lastError)),
+                            ("mailbox", .string(state.mailbox)),
+                            ("last_poll", .string(state.lastPollAt.map(Timestamp.iso))),
+                            ("seconds_since_poll", state.lastPollAt.map { .int(now - $0) } ?? .null),
+                            ("uid_validity", .int(state.uidValidity)), ("highest_uid", .int(state.highestUID)),
+                            ("last_error", .string(state.lastError)),
                         ])
-                    } ?? .null
-                ),
-                (
-                    "sla_breaches",
-                    .array(
-                        breaches.map { ticket in
-                            .object([
-                                ("ref", .string(ticket.ref)), ("due_at", .string(ticket.dueAt.map(iso))),
-                                ("severity", .string(ticket.severity)),
-                            ])
-                        })
-                ),
-                ("quarantined", .int(quarantined)),
-            ])
-        }
+                    })
+            ),
+            ("tickets", .object(TicketStatus.allCases.map { ($0.rawValue, .int(summary.tickets[$0] ?? 0)) })),
+            ("outbox", .object(OutboxStatus.allCases.map { ($0.rawValue, .int(summary.outbox[$0] ?? 0)) })),
+            (
+                "oldest_unanswered",
+                summary.oldestQueued.map { row in
+                    .object([
+                        ("message_id", .string(row.messageID)), ("to", .string(row.recipient)),
+                        ("queued_at", .string(Timestamp.iso(row.createdAt))), ("attempts", .int(row.attempts)),
+                        ("last_error", .string(row.lastError)),
+                    ])
+                } ?? .null
+            ),
+            (
+                "sla_breaches",
+                .array(
+                    summary.slaBreaches.map { ticket in
+                        .object([
+                            ("ref", .string(ticket.ref)), ("due_at", .string(ticket.dueAt.map(Timestamp.iso))),
+                            ("severity", .string(ticket.severity.rawValue)),
+                        ])
+                    })
+            ),
+            ("quarantined", .int(summary.quarantined)),
+        ])
     }
 
     /// The same for a terminal.
@@ -151,5 +132,4 @@ public enum StoreStatus {
         return lines.joined(separator: "\n")
     }
 
-    static func iso(_ seconds: Int64) -> String { MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601 }
 }

@@ -1,29 +1,19 @@
 import Foundation
-import GRDB
+public import Incident
 import MIME
 public import TicketStore
 
-/// What support staff see and do: ticket lists, one ticket in full, the outbox, and resolving or
-/// closing. The JSON forms are a documented contract (README, "Support staff").
+/// What support staff see: ticket lists, one ticket in full, the outbox. The JSON forms are a documented
+/// contract (README, "Support staff"). What staff do goes through `StaffDesk`.
 public struct TicketViews: Sendable {
-    let store: TicketStore
+    let store: any TicketStore
 
-    public init(store: TicketStore) { self.store = store }
-
-    /// Why a staff command could not be carried out.
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-    }
+    public init(store: any TicketStore) { self.store = store }
 
     // MARK: Lists
 
-    public func tickets(status: TicketStatus? = nil, severity: String? = nil) throws -> [TicketRecord] {
-        try store.read { db in
-            var request = TicketRecord.all()
-            if let status { request = request.filter(Column("status") == status) }
-            if let severity { request = request.filter(Column("severity") == severity) }
-            return try request.order(Column("number")).fetchAll(db)
-        }
+    public func tickets(status: TicketStatus? = nil, severity: Severity? = nil) throws -> [TicketRecord] {
+        try store.snapshot { try $0.tickets(status: status, severity: severity) }
     }
 
     public static func listJSON(_ tickets: [TicketRecord]) -> JSONValue {
@@ -34,12 +24,12 @@ public struct TicketViews: Sendable {
         .object([
             ("ref", .string(ticket.ref)),
             ("status", .string(ticket.status.rawValue)),
-            ("severity", .string(ticket.severity)),
+            ("severity", .string(ticket.severity.rawValue)),
             ("category", .string(ticket.category)),
             ("reporter", .string(ticket.reporterAddress)),
             ("subject", .string(ticket.subject)),
-            ("created_at", .string(iso(ticket.createdAt))),
-            ("due_at", .string(ticket.dueAt.map(iso))),
+            ("created_at", .string(Timestamp.iso(ticket.createdAt))),
+            ("due_at", .string(ticket.dueAt.map(Timestamp.iso))),
             ("missing", .array(ticket.missingFields.map { .string($0) })),
         ])
     }
@@ -49,8 +39,8 @@ public struct TicketViews: Sendable {
         let header = ["REF", "STATUS", "SEVERITY", "CATEGORY", "REPORTER", "SUBJECT", "DUE", "MISSING"]
         let rows = tickets.map { ticket in
             [
-                ticket.ref, ticket.status.rawValue, ticket.severity, ticket.category, ticket.reporterAddress,
-                String(ticket.subject.prefix(40)), ticket.dueAt.map(shortTime) ?? "-",
+                ticket.ref, ticket.status.rawValue, ticket.severity.rawValue, ticket.category, ticket.reporterAddress,
+                String(ticket.subject.prefix(40)), ticket.dueAt.map(Timestamp.short) ?? "-",
                 ticket.missingFields.isEmpty ? "-" : ticket.missingFields.joined(separator: ","),
             ]
         }
@@ -60,23 +50,17 @@ public struct TicketViews: Sendable {
     // MARK: One ticket
 
     public func show(_ ref: String) throws -> JSONValue {
-        try store.read { db in
-            guard let ticket = try TicketRecord.find(ref: ref, db) else {
-                throw Failure(description: "no ticket \(ref)")
+        try store.snapshot { snapshot in
+            guard let ticket = try snapshot.ticket(ref: ref) else {
+                throw StaffActionError(.noSuchTicket, "no ticket \(ref)")
             }
             let id = ticket.id!
-            let values = try FieldValueRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
-            let messages = try MessageRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
-            let messageIDs = messages.compactMap(\.id)
-            let links = try MessageAttachmentRecord.filter(messageIDs.contains(Column("messageId"))).order(Column("id"))
-                .fetchAll(db)
-            let sizes = try Dictionary(
-                AttachmentRecord.select(Column("sha256"), Column("size"))
-                    .filter(links.map(\.sha256).contains(Column("sha256"))).asRequest(of: Row.self).fetchAll(db)
-                    .map { (row: Row) -> (String, Int64) in (row["sha256"], row["size"]) },
-                uniquingKeysWith: { first, _ in first })
-            let events = try EventRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
-            let outbox = try OutboxRecord.filter(Column("ticketId") == id).order(Column("id")).fetchAll(db)
+            let values = try snapshot.fieldValues(ticketID: id)
+            let messages = try snapshot.messages(ticketID: id)
+            let links = try snapshot.attachmentLinks(messageIDs: Set(messages.compactMap(\.id)))
+            let sizes = try snapshot.attachmentSizes(sha256s: Set(links.map(\.sha256)))
+            let events = try snapshot.events(ticketID: id)
+            let outbox = try snapshot.answers(ticketID: id)
             guard case .object(var members) = Self.summary(ticket) else { return .null }
             members.append(("fields", .object(Self.currentFields(values, messages: messages))))
             members.append(
@@ -87,7 +71,7 @@ public struct TicketViews: Sendable {
                             .object([
                                 ("field", .string(value.field)), ("value", .string(value.value)),
                                 ("current", .bool(value.current)),
-                                ("recorded_at", .string(Self.iso(value.recordedAt))),
+                                ("recorded_at", .string(Timestamp.iso(value.recordedAt))),
                                 ("message_id", .string(messages.first { $0.id == value.messageId }?.messageID)),
                             ])
                         })
@@ -101,7 +85,7 @@ public struct TicketViews: Sendable {
                                 ("direction", .string(message.direction.rawValue)),
                                 ("message_id", .string(message.messageID)),
                                 ("from", .string(message.fromAddress)), ("subject", .string(message.subject)),
-                                ("received_at", .string(Self.iso(message.receivedAt))),
+                                ("received_at", .string(Timestamp.iso(message.receivedAt))),
                                 ("automated", .string(message.automated)),
                                 ("sha256", .string(message.sha256)), ("size", .int(message.raw.count)),
                             ])
@@ -129,7 +113,7 @@ public struct TicketViews: Sendable {
                     .array(
                         events.map { event in
                             .object([
-                                ("at", .string(Self.iso(event.at))), ("kind", .string(event.kind)),
+                                ("at", .string(Timestamp.iso(event.at))), ("kind", .string(event.kind.rawValue)),
                                 ("detail", .string(event.detail)),
                             ])
                         })
@@ -147,7 +131,7 @@ public struct TicketViews: Sendable {
                 .object([
                     ("value", .string(value.value)),
                     ("from_message", .string(messages.first { $0.id == value.messageId }?.messageID)),
-                    ("recorded_at", .string(iso(value.recordedAt))),
+                    ("recorded_at", .string(Timestamp.iso(value.recordedAt))),
                 ])
             )
         }
@@ -208,16 +192,11 @@ public struct TicketViews: Sendable {
     // MARK: Outbox
 
     public func outbox() throws -> [OutboxRecord] {
-        try store.read { db in try OutboxRecord.order(Column("id")).fetchAll(db) }
+        try store.answers()
     }
 
     public func outboxJSON(_ rows: [OutboxRecord]) throws -> JSONValue {
-        let refs = try store.read { db in
-            try Dictionary(
-                TicketRecord.select(Column("id"), Column("ref")).asRequest(of: Row.self).fetchAll(db)
-                    .map { (row: Row) -> (Int64, String) in (row["id"], row["ref"]) },
-                uniquingKeysWith: { first, _ in first })
-        }
+        let refs = try store.snapshot { try $0.ticketRefs() }
         return .array(
             rows.map { row in
                 guard case .object(var members) = Self.outboxEntry(row) else { return .null }
@@ -228,40 +207,12 @@ public struct TicketViews: Sendable {
 
     static func outboxEntry(_ row: OutboxRecord) -> JSONValue {
         .object([
-            ("kind", .string(row.kind)), ("to", .string(row.recipient)), ("subject", .string(row.subject)),
+            ("kind", .string(row.kind.rawValue)), ("to", .string(row.recipient)), ("subject", .string(row.subject)),
             ("message_id", .string(row.messageID)), ("status", .string(row.status.rawValue)),
             ("attempts", .int(row.attempts)),
         ])
     }
 
-    // MARK: Actions
-
-    /// Marks a ticket resolved or closed, stopping its SLA clock and recording who did it.
-    public func set(_ ref: String, to status: TicketStatus, at now: Int64, by actor: String) throws -> TicketRecord {
-        try store.write { db in
-            guard var ticket = try TicketRecord.find(ref: ref, db) else {
-                throw Failure(description: "no ticket \(ref)")
-            }
-            guard ticket.status != status else { return ticket }
-            if ticket.status == .closed { throw Failure(description: "\(ticket.ref) is closed; it cannot change") }
-            ticket.status = status
-            ticket.updatedAt = now
-            ticket.slaStartedAt = nil
-            try ticket.update(db)
-            try EventRecord.record(status.rawValue, detail: "by \(actor)", ticketID: ticket.id, at: now, db)
-            return ticket
-        }
-    }
-
-    /// Seconds since 1970 as ISO 8601 UTC.
-    public static func iso(_ seconds: Int64) -> String {
-        MessageDate(secondsSince1970: seconds, utcOffsetSeconds: 0).iso8601
-    }
-
-    static func shortTime(_ seconds: Int64) -> String {
-        let text = iso(seconds)
-        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
-    }
 }
 
 /// Plain-text columns for terminals.

@@ -1,75 +1,167 @@
 public import MIME
 
-/// Reads the time a reporter says a problem was detected, in the forms people actually write:
-/// ISO 8601, `2024-11-11 10:32 +03:00`, `11/11/2024 10:32 AM` (US), `11.11.2024 10:32` (European),
-/// `11 Nov 2024 10:32`, `Nov 11, 2024 at 10:32 AM`, `today at 10:32`, `yesterday at 10:32`, or a
-/// bare time. A missing date comes from the email; a missing zone is the email's own zone.
+/// Reads times people write: ISO 8601, `2024-11-11 10:32 +03:00`, `11/11/2024 10:32 AM`, `11.11.2024 10:32`,
+/// `11 Nov 2024 10:32`, `Nov 11, 2024 at 10:32 AM`, `9h05`, `15 Uhr`, `9.15 uur`, `2:40pm`, `10:45 a.m.`,
+/// `10時28分`, `下午2点15分`, with relative days (`today`, `gestern`, `hier`, `ayer`, `вчера`, `昨日`, weekday names)
+/// and zones (`MSK`, `UTC+3`, `(heure de Paris)`, `hora peninsular`, `Moscow time`; see `ZoneNames`). A missing
+/// date is the email's day (or the day a relative word names); a missing zone is the email's own zone.
+///
+/// `parse` reads the first time in a labelled value; `mentions` finds every time in a line of prose, with the
+/// words around it, so the extractor can tell a detection time ("since 08:58") from a schedule ("the exam
+/// starts at 09:00"). Tokens are scanned once; every look-around is a fixed number of tokens.
 public enum DetectionTime {
     /// Parses `value`; `reference` is the email's Date (for relative days and the default zone).
     /// Returns seconds since 1970 (UTC), or nil when no time of day can be read.
     public static func parse(_ value: some StringProtocol, reference: MessageDate?) -> Int64? {
-        let tokens = Token.scan(String(value.prefix(200)))
-        guard let time = findTime(tokens) else { return nil }
-        let zone = findZone(tokens, after: time.range) ?? reference?.utcOffsetSeconds ?? 0
-        let date: (year: Int, month: Int, day: Int)
-        if let explicit = findDate(tokens, reference: reference, excluding: time.range) {
-            date = explicit
-        } else if let reference {
-            // A bare time, or "today"/"yesterday": the day the email was written, in its zone.
-            let referenceOffset = Int64(reference.utcOffsetSeconds ?? 0)
-            var day = floorDivide(reference.secondsSince1970 + referenceOffset, 86_400)
-            if tokens.contains(where: { $0.isWord(in: yesterdayWords) }) { day -= 1 }
-            date = CivilCalendar.civil(fromDaysSince1970: day)
-        } else {
-            return nil
-        }
-        guard CivilCalendar.isValid(year: date.year, month: date.month, day: date.day) else { return nil }
-        let days = CivilCalendar.daysSince1970(year: date.year, month: date.month, day: date.day)
-        return days * 86_400 + Int64(time.hour * 3600 + time.minute * 60 + time.second) - Int64(zone)
+        mentions(in: value, reference: reference).first?.seconds
     }
 
-    static let yesterdayWords: Set<String> = ["yesterday", "вчера", "gestern", "ayer", "hier"]
+    /// A time found in text.
+    struct Mention {
+        /// Seconds since 1970, UTC.
+        var seconds: Int64
+        /// Token range of the time of day itself.
+        var range: Range<Int>
+        /// Whether a date (or a relative day) was written, and whether a zone was.
+        var hasDate: Bool
+        var hasZone: Bool
+        /// Whether it is one end of a range ("13:30–15:30", "de 18h à 20h"): a schedule, not a moment.
+        var inRange: Bool
+        /// Whether the day came from a weekday's name ("on Thursday at 8:00"): past or coming, text cannot say.
+        var byWeekday = false
+    }
+
+    /// Every time of day in `text` (its first 400 characters), resolved against `reference`.
+    static func mentions(in text: some StringProtocol, reference: MessageDate?) -> [Mention] {
+        let written = String(text.prefix(400))
+        let lowered = written.lowercased()
+        let tokens = Token.scan(written)
+        let places = placeZones(in: lowered)
+        var found: [Mention] = []
+        var index = 0
+        while index < tokens.count {
+            guard let time = timeOfDay(tokens, at: index) else {
+                index += 1
+                continue
+            }
+            defer { index = max(time.range.upperBound, index + 1) }
+            var hour = time.hour
+            if !time.hasMeridiem, (1...11).contains(hour), afternoon(tokens, around: time.range) { hour += 12 }
+            // The date: written near the time, or a relative day, or the email's own day.
+            let window = max(0, time.range.lowerBound - 10)..<min(tokens.count, time.range.upperBound + 10)
+            var date: (year: Int, month: Int, day: Int)? = findDate(
+                tokens, in: window, excluding: time.range, reference: reference)
+            var byWeekday = false
+            let hasDate =
+                date != nil || relativeDays(tokens, in: window) != nil
+                || window.contains { tokens[$0].isWord(in: todayWords) }
+            if date == nil {
+                guard let reference else { continue }
+                let offset = Int64(reference.utcOffsetSeconds ?? 0)
+                var day = floorDivide(reference.secondsSince1970 + offset, 86_400)
+                if let relative = relativeDays(tokens, in: window) {
+                    day += Int64(relative)
+                } else if let weekday = weekday(tokens, in: window) {
+                    let today = CivilCalendar.weekday(daysSince1970: day)
+                    day -= Int64((today - weekday + 7) % 7)
+                    byWeekday = today != weekday
+                }
+                date = CivilCalendar.civil(fromDaysSince1970: day)
+            }
+            guard let date, CivilCalendar.isValid(year: date.year, month: date.month, day: date.day) else { continue }
+            let explicit = findZone(tokens, in: window, after: time.range)
+            var zone = explicit ?? reference?.utcOffsetSeconds ?? 0
+            var hasZone = explicit != nil
+            if explicit == nil, let place = nearest(places, to: tokens[time.range.lowerBound].offset) {
+                zone = ZoneNames.offset(place, year: date.year, month: date.month, day: date.day)
+                hasZone = true
+            }
+            let days = CivilCalendar.daysSince1970(year: date.year, month: date.month, day: date.day)
+            let seconds = days * 86_400 + Int64(hour * 3600 + time.minute * 60 + time.second) - Int64(zone)
+            found.append(
+                Mention(
+                    seconds: seconds, range: time.range, hasDate: hasDate, hasZone: hasZone,
+                    inRange: isRange(tokens, after: time.range) || isRangeEnd(tokens, before: time.range.lowerBound),
+                    byWeekday: byWeekday))
+            if found.count >= 16 { break }
+        }
+        return found
+    }
 
     // MARK: Tokens
 
     struct Token: Equatable {
         enum Kind { case number, word, symbol }
         var kind: Kind
+        /// Lower case.
         var text: String
+        /// As written (zone abbreviations count only in capitals: "EST", not French "est").
+        var original: String
+        /// Whether white space (or a comma) separates it from the token before.
+        var spaced: Bool
+        /// Where it starts in the text, in characters.
+        var offset = 0
 
         func isWord(in set: Set<String>) -> Bool { kind == .word && set.contains(text) }
         var number: Int? { kind == .number && text.count <= 4 ? Int(text) : nil }
         func isSymbol(_ symbol: Character) -> Bool { kind == .symbol && text.first == symbol }
 
-        /// Splits into digit runs, letter runs (lower-cased) and single symbols; white space separates.
+        /// Splits into digit runs, letter runs and single symbols; white space separates.
         static func scan(_ text: String) -> [Token] {
             var tokens: [Token] = []
             var current = ""
             var kind: Kind? = nil
+            var tokenSpaced = true
+            var sawSpace = true
+            var position = 0
+            var tokenStart = 0
             func flush() {
-                if let kind, !current.isEmpty { tokens.append(Token(kind: kind, text: current)) }
+                if let kind, !current.isEmpty {
+                    tokens.append(
+                        Token(
+                            kind: kind, text: current.lowercased(), original: current, spaced: tokenSpaced,
+                            offset: tokenStart))
+                }
                 current = ""
                 kind = nil
             }
-            for character in text.lowercased() {
+            for character in text {
+                defer { position += 1 }
+                var piece = String(character)
                 let next: Kind?
                 if character.isASCII, character.isNumber {
                     next = .number
-                } else if character.isLetter {
+                } else if let scalar = character.unicodeScalars.first, (0xFF10...0xFF19).contains(scalar.value) {
+                    next = .number  // full-width digits ("１０：２８")
+                    piece = String(scalar.value - 0xFF10)
+                } else if character.isLetter || (character == "'" && kind == .word) {
                     next = .word
-                } else if character.isWhitespace || character == "," {
+                } else if character.isWhitespace || character == "," || character == "、" || character == "，" {
                     next = nil
                 } else {
                     next = .symbol
                 }
-                if next == .symbol {
+                guard let next else {
                     flush()
-                    tokens.append(Token(kind: .symbol, text: String(character)))
+                    sawSpace = true
                     continue
                 }
-                if next != kind { flush() }
-                kind = next
-                if next != nil { current.append(character) }
+                if next == .symbol {
+                    flush()
+                    let symbol = character == "：" ? ":" : piece
+                    tokens.append(
+                        Token(kind: .symbol, text: symbol, original: symbol, spaced: sawSpace, offset: position))
+                    sawSpace = false
+                    continue
+                }
+                if next != kind {
+                    flush()
+                    tokenStart = position
+                    tokenSpaced = sawSpace
+                    kind = next
+                    sawSpace = false
+                }
+                current += piece
             }
             flush()
             return tokens
@@ -83,37 +175,126 @@ public enum DetectionTime {
         var minute: Int
         var second: Int
         var range: Range<Int>
+        var hasMeridiem: Bool
     }
 
-    static func findTime(_ tokens: [Token]) -> TimeOfDay? {
-        var i = 0
-        while i + 2 < tokens.count {
-            defer { i += 1 }
-            guard let hour = tokens[i].number, tokens[i].text.count <= 2, tokens[i + 1].isSymbol(":"),
-                let minute = tokens[i + 2].number, tokens[i + 2].text.count == 2
-            else { continue }
-            var end = i + 3
-            var second = 0
-            if end + 1 < tokens.count, tokens[end].isSymbol(":"), let s = tokens[end + 1].number,
-                tokens[end + 1].text.count == 2
-            {
-                second = s
-                end += 2
-            }
-            var hour24 = hour
-            if end < tokens.count, tokens[end].kind == .word, let meridiem = Self.meridiem(tokens, at: end) {
-                guard (1...12).contains(hour) else { return nil }
-                hour24 = hour % 12 + (meridiem.isPM ? 12 : 0)
-                end = meridiem.end
-            }
-            guard hour24 < 24, minute < 60, second < 61 else { return nil }
-            return TimeOfDay(hour: hour24, minute: minute, second: min(second, 59), range: i..<end)
+    /// Words after an hour that make it one ("15 Uhr", "9.15 uur", "8 heures").
+    static let hourWords: Set<String> = [
+        "uhr", "uur", "h", "hs", "hrs", "heures", "heure", "horas", "hodin", "godz", "val",
+    ]
+    /// Words before a number that make it an hour ("um 9.15", "om 9.15", "alle ore 9.15").
+    static let hourLeads: Set<String> = [
+        "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz",
+    ]
+
+    static func timeOfDay(_ tokens: [Token], at index: Int, rangeEnd: Bool = false) -> TimeOfDay? {
+        guard let hour = tokens[index].number, tokens[index].text.count <= 2 else { return nil }
+        // Not the tail of a larger number or date ("2024-11-11", "12.10."), unless it ends a range ("15:00-17:00").
+        if index > 0, tokens[index - 1].kind == .number, !tokens[index].spaced { return nil }
+        if !rangeEnd, index > 1, !tokens[index].spaced, tokens[index - 1].kind == .symbol,
+            "./-".contains(tokens[index - 1].text),
+            tokens[index - 2].kind == .number, !tokens[index - 1].spaced
+        {
+            return nil
         }
-        return nil
+        var minute = 0
+        var second = 0
+        var end = index + 1
+        var isTime = false
+        func next(_ offset: Int) -> Token? { index + offset < tokens.count ? tokens[index + offset] : nil }
+        if let colon = next(1), colon.isSymbol(":"), !colon.spaced, let m = next(2), let value = m.number,
+            m.text.count == 2, !m.spaced
+        {
+            // 10:32, 10:32:15
+            minute = value
+            end = index + 3
+            if let c2 = next(3), c2.isSymbol(":"), !c2.spaced, let s = next(4), let value = s.number, s.text.count == 2
+            {
+                second = value
+                end = index + 5
+            }
+            isTime = true
+        } else if let h = next(1), h.kind == .word, !h.spaced, h.text == "h" || h.text == "hs" {
+            // 9h05, 14h02; a bare "9h" only after "à", "vers", "dès", "às" (else it may be a duration: "2h").
+            end = index + 2
+            if let m = next(2), let value = m.number, m.text.count == 2, !m.spaced {
+                minute = value
+                end = index + 3
+                isTime = true
+            } else if index > 0,
+                tokens[index - 1].isWord(in: [
+                    "à", "vers", "dès", "depuis", "às", "a", "las", "desde", "jusqu'à", "entre", "de", "aux",
+                ])
+            {
+                isTime = true
+            }
+        } else if let dot = next(1), dot.isSymbol("."), !dot.spaced, let m = next(2), let value = m.number,
+            m.text.count == 2, !m.spaced
+        {
+            // 9.15 — an hour only with "Uhr"/"uur" after it or "um"/"om" before it; else it is a date.
+            let after = next(3)
+            let lead = index > 0 ? tokens[index - 1] : nil
+            let followedByDot = after?.isSymbol(".") == true && !(after?.spaced ?? true)
+            if (after.map { $0.isWord(in: hourWords) } ?? false) || (lead.map { $0.isWord(in: hourLeads) } ?? false),
+                !followedByDot
+            {
+                minute = value
+                end = index + 3
+                if after?.isWord(in: hourWords) == true { end += 1 }
+                isTime = true
+            }
+        } else if let word = next(1), word.kind == .word,
+            word.isWord(in: hourWords) || ["uhr", "uur"].contains(word.text)
+        {
+            // 15 Uhr, 8 heures
+            guard word.text != "h" else { return nil }
+            end = index + 2
+            isTime = true
+        } else if let word = next(1), word.kind == .word,
+            let kanji = ["時", "点", "點", "시"].first(where: { word.text.hasPrefix($0) })
+        {
+            // 10時28分, 2点15分, 2시 15분
+            end = index + 2
+            if word.text == kanji, let m = next(2), let value = m.number, let unit = next(3), unit.kind == .word,
+                unit.text.hasPrefix("分") || unit.text.hasPrefix("분")
+            {
+                minute = value
+                end = index + 4
+            } else if word.text.hasPrefix(kanji + "半") {
+                minute = 30
+            } else if let half = next(2), half.kind == .word, half.text.hasPrefix("반") || half.text.hasPrefix("半") {
+                minute = 30
+                end = index + 3
+            }
+            isTime = true
+        }
+        var hasMeridiem = false
+        var hour24 = hour
+        if end < tokens.count, let meridiem = meridiem(tokens, at: end) {
+            guard (1...12).contains(hour) else { return nil }
+            hour24 = hour % 12 + (meridiem.isPM ? 12 : 0)
+            end = meridiem.end
+            hasMeridiem = true
+            isTime = true
+        }
+        // Chinese, Japanese and Korean write the half of the day before the hour (下午2点, 午後3時, 오후 2시).
+        if index > 0, tokens[index - 1].kind == .word, !hasMeridiem {
+            let before = tokens[index - 1].text
+            if ["下午", "午後", "晚上", "傍晚", "오후", "夜"].contains(where: { before.hasSuffix($0) }), hour < 12 {
+                hour24 = hour + 12
+                hasMeridiem = true
+            } else if ["上午", "午前", "早上", "오전", "朝"].contains(where: { before.hasSuffix($0) }) {
+                hasMeridiem = true
+            }
+        }
+        guard isTime, hour24 < 24, minute < 60, second < 61 else { return nil }
+        return TimeOfDay(
+            hour: hour24, minute: minute, second: min(second, 59), range: index..<end, hasMeridiem: hasMeridiem)
     }
 
     /// "am", "pm", "a.m.", "p.m." starting at `index`.
     static func meridiem(_ tokens: [Token], at index: Int) -> (isPM: Bool, end: Int)? {
+        guard tokens[index].kind == .word else { return nil }
         let word = tokens[index].text
         if word == "am" || word == "pm" { return (word == "pm", index + 1) }
         if word == "a" || word == "p", index + 2 < tokens.count, tokens[index + 1].isSymbol("."),
@@ -126,6 +307,125 @@ public enum DetectionTime {
         return nil
     }
 
+    /// Words for the afternoon and evening near an hour without "pm": "this afternoon around 3" is 15:00.
+    static let afternoonWords: Set<String> = [
+        "afternoon", "evening", "tonight", "nachmittag", "nachmittags", "abend", "abends", "après", "soir", "soirée",
+        "tarde", "noche", "pomeriggio", "sera", "stasera", "вечером", "вечера", "днём", "днем", "дня", "wieczorem",
+        "popołudniu", "middags", "avond", "'s", "öğleden", "akşam", "akşamı", "noite",
+    ]
+
+    static func afternoon(_ tokens: [Token], around range: Range<Int>) -> Bool {
+        let window = max(0, range.lowerBound - 4)..<min(tokens.count, range.upperBound + 3)
+        for index in window where !range.contains(index) {
+            let token = tokens[index]
+            guard token.kind == .word else { continue }
+            if token.text == "'s" || token.text == "s" {
+                // Dutch "'s middags", "'s avonds".
+                if index + 1 < tokens.count, ["middags", "avonds"].contains(tokens[index + 1].text) { return true }
+                continue
+            }
+            if afternoonWords.contains(token.text), token.text != "'s" { return true }
+            if let first = token.text.first, !first.isASCII,
+                ["저녁", "오후", "晚上", "下午", "午後", "夜", "傍晚", "傍晚"].contains(where: { token.text.contains($0) })
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Whether a time is followed by the other end of a range ("13:30–15:30", "18h à 20h", "9 to 11").
+    static func isRange(_ tokens: [Token], after range: Range<Int>) -> Bool {
+        var index = range.upperBound
+        guard index < tokens.count else { return false }
+        let joiners: Set<String> = [
+            "-", "–", "—", "~", "〜", "to", "till", "until", "bis", "à", "a", "al", "até", "до", "do", "tot", "al",
+            "alle",
+        ]
+        guard joiners.contains(tokens[index].text) else { return false }
+        index += 1
+        return index < tokens.count && timeOfDay(tokens, at: index, rangeEnd: true) != nil
+    }
+
+    /// Whether a time is the second end of a range ("… 13:30–15:30", "entre 18h et 20h").
+    static func isRangeEnd(_ tokens: [Token], before start: Int) -> Bool {
+        guard start >= 2 else { return false }
+        let joiners: Set<String> = [
+            "-", "–", "—", "~", "〜", "to", "till", "until", "bis", "à", "a", "al", "até", "до", "do", "tot", "et",
+            "and", "und", "y", "e", "и", "i",
+        ]
+        guard joiners.contains(tokens[start - 1].text) else { return false }
+        var index = start - 2
+        while index >= 0, start - index <= 5 {
+            if timeOfDay(tokens, at: index).map({ $0.range.upperBound == start - 1 }) == true { return true }
+            index -= 1
+        }
+        return false
+    }
+
+    // MARK: Days
+
+    static let todayWords: Set<String> = [
+        "today", "heute", "aujourd'hui", "aujourd", "hoy", "oggi", "stamattina", "stamani", "сегодня", "dzisiaj",
+        "dziś",
+        "vandaag", "vanochtend", "vanmiddag", "bugün", "hoje", "今日", "今天", "本日", "오늘",
+    ]
+    static let yesterdayWords: Set<String> = [
+        "yesterday", "gestern", "hier", "ayer", "ieri", "вчера", "вчерашний", "wczoraj", "gisteren", "dün", "ontem",
+        "昨日", "昨天", "어제", "gisteravond", "gistermiddag", "gisterochtend", "ieri sera", "anoche", "anteontem",
+    ]
+    static let dayBeforeWords: Set<String> = [
+        "vorgestern", "avant", "anteayer", "позавчера", "przedwczoraj", "eergisteren", "一昨日", "前天", "그저께",
+    ]
+
+    static func relativeDays(_ tokens: [Token], in window: Range<Int>) -> Int? {
+        for index in window where tokens[index].kind == .word {
+            let word = tokens[index].text
+            if let first = word.first, !first.isASCII, word.count >= 2 {
+                // Scripts without spaces glue the word to the next ("昨日の15時", "昨天下午").
+                if dayBeforeWords.contains(where: { !$0.first!.isASCII && word.contains($0) }) { return -2 }
+                if yesterdayWords.contains(where: { !$0.first!.isASCII && $0.count >= 2 && word.contains($0) }) {
+                    return -1
+                }
+            }
+            if dayBeforeWords.contains(word) {
+                // "avant-hier"
+                if word == "avant" {
+                    if index + 2 < tokens.count, tokens[index + 2].text == "hier" { return -2 }
+                    continue
+                }
+                return -2
+            }
+            if yesterdayWords.contains(word) { return -1 }
+            if word == "last", index + 1 < tokens.count, ["night", "evening"].contains(tokens[index + 1].text) {
+                return -1
+            }
+        }
+        return nil
+    }
+
+    static let weekdays: [(prefix: String, day: Int)] = [
+        ("sunday", 0), ("monday", 1), ("tuesday", 2), ("wednesday", 3), ("thursday", 4), ("friday", 5), ("saturday", 6),
+        ("sonntag", 0), ("montag", 1), ("dienstag", 2), ("mittwoch", 3), ("donnerstag", 4), ("freitag", 5),
+        ("samstag", 6), ("dimanche", 0), ("lundi", 1), ("mardi", 2), ("mercredi", 3), ("jeudi", 4), ("vendredi", 5),
+        ("samedi", 6), ("domingo", 0), ("lunes", 1), ("martes", 2), ("miércoles", 3), ("jueves", 4), ("viernes", 5),
+        ("sábado", 6), ("domenica", 0), ("lunedì", 1), ("martedì", 2), ("mercoledì", 3), ("giovedì", 4),
+        ("venerdì", 5), ("sabato", 6), ("воскресенье", 0), ("понедельник", 1), ("вторник", 2), ("среду", 3),
+        ("среда", 3), ("четверг", 4), ("пятницу", 5), ("пятница", 5), ("субботу", 6), ("суббота", 6),
+        ("niedziela", 0), ("niedzielę", 0), ("poniedziałek", 1), ("wtorek", 2), ("środa", 3), ("środę", 3),
+        ("czwartek", 4), ("piątek", 5), ("sobota", 6), ("sobotę", 6), ("zondag", 0), ("maandag", 1), ("dinsdag", 2),
+        ("woensdag", 3), ("donderdag", 4), ("vrijdag", 5), ("zaterdag", 6), ("pazar", 0), ("pazartesi", 1),
+        ("salı", 2), ("çarşamba", 3), ("perşembe", 4), ("cuma", 5), ("cumartesi", 6), ("segunda", 1), ("terça", 2),
+        ("quarta", 3), ("quinta", 4), ("sexta", 5),
+    ]
+
+    static func weekday(_ tokens: [Token], in window: Range<Int>) -> Int? {
+        for index in window where tokens[index].kind == .word && tokens[index].text.count >= 5 {
+            if let match = weekdays.first(where: { tokens[index].text == $0.prefix }) { return match.day }
+        }
+        return nil
+    }
+
     // MARK: Date
 
     static let monthNames: [(prefix: String, month: Int)] = [
@@ -134,7 +434,12 @@ public enum DetectionTime {
         ("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("мая", 5), ("май", 5), ("июн", 6), ("июл", 7),
         ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12),
         ("jän", 1), ("mär", 3), ("mai", 5), ("okt", 10), ("dez", 12), ("ene", 1), ("abr", 4), ("ago", 8),
-        ("dic", 12),
+        ("dic", 12), ("janv", 1), ("févr", 2), ("fév", 2), ("avr", 4), ("juin", 6), ("juil", 7), ("août", 8),
+        ("déc", 12), ("gen", 1), ("mag", 5), ("giu", 6), ("lug", 7), ("set", 9), ("ott", 10), ("fev", 2),
+        ("out", 10), ("dez", 12), ("stycz", 1), ("lut", 2), ("marc", 3), ("kwie", 4), ("maj", 5), ("czerw", 6),
+        ("lip", 7), ("sierp", 8), ("wrze", 9), ("paźdz", 10), ("pazdz", 10), ("listop", 11), ("grud", 12),
+        ("maart", 3), ("mei", 5), ("okt", 10), ("ocak", 1), ("şubat", 2), ("mart", 3), ("nisan", 4), ("mayıs", 5),
+        ("haziran", 6), ("temmuz", 7), ("ağustos", 8), ("eylül", 9), ("ekim", 10), ("kasım", 11), ("aralık", 12),
     ]
 
     static func month(_ token: Token) -> Int? {
@@ -149,60 +454,108 @@ public enum DetectionTime {
         return nil
     }
 
+    /// The date nearest the time within `window`: numeric (Y-M-D, D.M.Y, D/M/Y or M/D/Y, D.M. and D/M without a
+    /// year), with a month name, or CJK (2026年11月26日). A day and month without a year take the year that
+    /// puts the date at or before the email; D/M against M/D is decided by which reads as a date before it.
     static func findDate(
-        _ tokens: [Token], reference: MessageDate?, excluding time: Range<Int>
-    )
-        -> (year: Int, month: Int, day: Int)?
-    {
-        let referenceYear = reference.map {
-            CivilCalendar.civil(
-                fromDaysSince1970: floorDivide($0.secondsSince1970 + Int64($0.utcOffsetSeconds ?? 0), 86_400)
-            ).year
+        _ tokens: [Token], in window: Range<Int>, excluding time: Range<Int>, reference: MessageDate?
+    ) -> (year: Int, month: Int, day: Int)? {
+        let referenceDay = reference.map {
+            floorDivide($0.secondsSince1970 + Int64($0.utcOffsetSeconds ?? 0), 86_400)
         }
-        var i = 0
-        while i < tokens.count {
-            defer { i += 1 }
-            if time.contains(i) { continue }
-            let token = tokens[i]
-            // Numeric dates: Y-M-D, D.M.Y, M/D/Y.
-            if token.kind == .number, i + 4 < tokens.count,
-                tokens[i + 1].kind == .symbol, tokens[i + 3].kind == .symbol,
-                tokens[i + 1].text == tokens[i + 3].text,
-                let second = tokens[i + 2].number, tokens[i + 4].kind == .number
-            {
-                let separator = tokens[i + 1].text
-                if token.text.count == 4, let first = token.number, let third = tokens[i + 4].number,
-                    ["-", "/", "."].contains(separator)
-                {
-                    return (first, second, third)
-                }
-                guard let first = token.number, token.text.count <= 2, let last = year(tokens[i + 4]) else { continue }
-                switch separator {
-                case ".", "-": return (last, second, first)
-                case "/": return (last, first, second)
-                default: continue
+        let referenceYear = referenceDay.map { CivilCalendar.civil(fromDaysSince1970: $0).year }
+        /// The reading of a day and month closest before the email (a year without it: the email's, or the one before).
+        func plausible(_ candidates: [(Int?, Int, Int)]) -> (Int, Int, Int)? {
+            var best: ((Int, Int, Int), Int64)? = nil
+            for (writtenYear, month, day) in candidates {
+                for year in writtenYear.map({ [$0] }) ?? [referenceYear ?? 0, (referenceYear ?? 1) - 1] {
+                    guard year > 1900, CivilCalendar.isValid(year: year, month: month, day: day) else { continue }
+                    let days = CivilCalendar.daysSince1970(year: year, month: month, day: day)
+                    let distance = referenceDay.map { $0 - days } ?? 0
+                    // A future date is unlikely, but a written year is taken as written.
+                    let score = distance < 0 ? (writtenYear != nil ? 10_000 - distance : Int64.max) : distance
+                    if score == Int64.max { continue }
+                    if best == nil || score < best!.1 { best = ((year, month, day), score) }
                 }
             }
-            // Named months: "11 Nov 2024", "Nov 11, 2024", "11-Nov-2024", "13 November" (year from the email).
+            return best?.0
+        }
+        var index = window.lowerBound
+        while index < window.upperBound {
+            defer { index += 1 }
+            if time.contains(index) { continue }
+            let token = tokens[index]
+            // CJK: 2026年11月26日, 11月26日
+            if token.kind == .number, index + 1 < tokens.count, tokens[index + 1].kind == .word {
+                let unit = tokens[index + 1].text
+                if unit.hasPrefix("年"), index + 4 < tokens.count, let month = tokens[index + 2].number,
+                    tokens[index + 3].text.hasPrefix("月"), let day = tokens[index + 4].number, let year = year(token)
+                {
+                    return plausible([(year, month, day)])
+                }
+                if unit.hasPrefix("月"), index + 2 < tokens.count, let month = token.number,
+                    let day = tokens[index + 2].number,
+                    index + 3 >= tokens.count || tokens[index + 3].text.hasPrefix("日")
+                {
+                    return plausible([(nil, month, day)])
+                }
+            }
+            // Numeric dates.
+            if token.kind == .number, index + 2 < tokens.count, tokens[index + 1].kind == .symbol,
+                !tokens[index + 1].spaced, let second = tokens[index + 2].number, !tokens[index + 2].spaced,
+                !time.contains(index + 2)
+            {
+                let separator = tokens[index + 1].text
+                guard ["-", "/", "."].contains(separator) else { continue }
+                let hasThird =
+                    index + 4 < tokens.count && tokens[index + 3].text == separator && !tokens[index + 3].spaced
+                    && tokens[index + 4].kind == .number && !time.contains(index + 4)
+                // A written date that is no date ("31.02.2024") makes the time unusable: (0, 0, 0) is invalid.
+                if token.text.count == 4, hasThird, let first = token.number, let third = tokens[index + 4].number {
+                    return plausible([(first, second, third)]) ?? (0, 0, 0)
+                }
+                guard let first = token.number, token.text.count <= 2 else { continue }
+                if hasThird, let last = year(tokens[index + 4]) {
+                    switch separator {
+                    case ".", "-": return plausible([(last, second, first)]) ?? (0, 0, 0)
+                    default: return plausible([(last, second, first), (last, first, second)]) ?? (0, 0, 0)
+                    }
+                }
+                if !hasThird, tokens[index + 2].text.count <= 2 {
+                    // "20.11", "26/11" without a year; not "10.32 Uhr" (a time, excluded above).
+                    if index + 3 < tokens.count, tokens[index + 3].isWord(in: hourWords) { continue }
+                    switch separator {
+                    case ".": return plausible([(nil, second, first)])
+                    case "/": return plausible([(nil, second, first), (nil, first, second)])
+                    default: continue
+                    }
+                }
+            }
+            // Named months: "11 Nov 2024", "Nov 11, 2024", "30. November", "30 de noviembre de 2026".
             if let month = month(token) {
                 var day: Int? = nil
                 var year: Int? = nil
-                var j = i - 1
-                while j >= 0, tokens[j].isSymbol("-") { j -= 1 }
+                var j = index - 1
+                while j >= 0, tokens[j].isSymbol("-") || tokens[j].isSymbol(".") || tokens[j].text == "de" { j -= 1 }
                 if j >= 0, !time.contains(j), let value = tokens[j].number, tokens[j].text.count <= 2 { day = value }
-                var k = i + 1
-                while k < tokens.count, tokens[k].isSymbol("-") || tokens[k].isSymbol(".") { k += 1 }
+                var k = index + 1
+                while k < tokens.count, tokens[k].isSymbol("-") || tokens[k].isSymbol(".") || tokens[k].text == "de" {
+                    k += 1
+                }
                 if day == nil, k < tokens.count, !time.contains(k), let value = tokens[k].number,
                     tokens[k].text.count <= 2
                 {
                     day = value
                     k += 1
-                    while k < tokens.count, tokens[k].isSymbol("-") || tokens[k].isSymbol(".") { k += 1 }
+                    while k < tokens.count, tokens[k].isSymbol("-") || tokens[k].isSymbol(".") || tokens[k].text == "de"
+                    {
+                        k += 1
+                    }
                 }
                 if k < tokens.count, !time.contains(k), tokens[k].text.count == 4, let value = tokens[k].number {
                     year = value
                 }
-                if let day, let year = year ?? referenceYear { return (year, month, day) }
+                if let day, let found = plausible([(year, month, day)]) { return found }
             }
         }
         return nil
@@ -210,33 +563,30 @@ public enum DetectionTime {
 
     // MARK: Zone
 
-    static let namedZones: [String: Int] = [
-        "z": 0, "utc": 0, "gmt": 0, "ut": 0, "wet": 0, "west": 3600, "bst": 3600, "cet": 3600, "cest": 7200,
-        "met": 3600, "mest": 7200, "eet": 7200, "eest": 10800, "msk": 10800, "мск": 10800, "msd": 14400,
-        "est": -18000, "edt": -14400, "cst": -21600, "cdt": -18000, "mst": -25200, "mdt": -21600,
-        "pst": -28800, "pdt": -25200, "ist": 19800, "jst": 32400, "kst": 32400, "hkt": 28800, "sgt": 28800,
-        "aest": 36000, "aedt": 39600, "nzst": 43200, "nzdt": 46800,
-    ]
-
-    /// An explicit zone: "+03:00", "+0300", "UTC+3", "GMT-05:00", "Z", or a zone name such as MSK.
-    static func findZone(_ tokens: [Token], after time: Range<Int>) -> Int? {
-        for (index, token) in tokens.enumerated() {
-            if token.kind == .word, let base = namedZones[token.text] {
+    /// An explicit zone in the window: "+03:00", "+0300", "UTC+3", "GMT-05:00", "Z", or an abbreviation.
+    static func findZone(_ tokens: [Token], in window: Range<Int>, after time: Range<Int>) -> Int? {
+        for index in window {
+            let token = tokens[index]
+            if token.kind == .word, let base = ZoneNames.abbreviations[token.text] {
                 if token.text == "utc" || token.text == "gmt", let offset = signedOffset(tokens, at: index + 1) {
                     return offset
                 }
-                if token.text == "z", index > 0, tokens[index - 1].kind != .number { continue }
-                return base
-            }
-            if token.isSymbol("+") || token.isSymbol("-") || token.text == "−",
-                index > 0, let offset = signedOffset(tokens, at: index)
-            {
-                // A sign right after a date's digits ("2024-11-11") is a separator, not an offset.
-                let previous = tokens[index - 1]
-                if previous.kind == .number, token.isSymbol("-"), index < time.upperBound || index > time.upperBound + 1
-                {
+                // Abbreviations count in capitals only ("EST", not French "est"), "z" only glued to a time.
+                let capitals = token.original == token.original.uppercased() && token.original != token.text
+                if token.text == "z" {
+                    if index > 0, tokens[index - 1].kind == .number, !token.spaced, capitals { return 0 }
                     continue
                 }
+                guard capitals || token.text == "utc" || token.text == "gmt" else { continue }
+                return base
+            }
+            if token.isSymbol("+") || token.isSymbol("-") || token.text == "−", index > 0,
+                let offset = signedOffset(tokens, at: index)
+            {
+                // Only right after the time (or its seconds): "10:32 +03:00", "10:32-05:00".
+                guard
+                    index == time.upperBound || (index == time.upperBound + 1 && tokens[time.upperBound].kind == .word)
+                else { continue }
                 return offset
             }
         }
@@ -272,6 +622,25 @@ public enum DetectionTime {
         }
         guard hours <= 14, minutes < 60 else { return nil }
         return sign * (hours * 3600 + minutes * 60)
+    }
+
+    /// Places and national times named in the text ("heure de Paris", "по московскому времени"), with where
+    /// they stand (in characters).
+    static func placeZones(in lowered: String) -> [(offset: Int, zone: ZoneNames.Zone)] {
+        var found: [(Int, ZoneNames.Zone)] = []
+        for (phrase, zone) in ZoneNames.places {
+            guard let range = lowered.firstRange(of: phrase) else { continue }
+            found.append((lowered.distance(from: lowered.startIndex, to: range.lowerBound), zone))
+        }
+        return found
+    }
+
+    /// The place named nearest after a time (within 60 characters), else nearest before it (within 40): in
+    /// "1:35 hora de Lima (o sea 7:35 hora peninsular)" each time has its own.
+    static func nearest(_ places: [(offset: Int, zone: ZoneNames.Zone)], to offset: Int) -> ZoneNames.Zone? {
+        let after = places.filter { $0.offset >= offset && $0.offset - offset <= 60 }.min { $0.offset < $1.offset }
+        if let after { return after.zone }
+        return places.filter { $0.offset < offset && offset - $0.offset <= 40 }.max { $0.offset < $1.offset }?.zone
     }
 }
 

@@ -74,7 +74,8 @@ enum ServerAddress {
             let hostPart = candidate.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
             let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
             guard labels.count >= 2, let last = labels.last, last.count >= 2, last.allSatisfy({ $0.isLetter }),
-                !fileExtensions.contains(last.lowercased()), isHostName(String(hostPart))
+                !fileExtensions.contains(last.lowercased()), TopLevelDomains.known.contains(last.lowercased()),
+                isHostName(String(hostPart))
             else { continue }
             found.append(candidate)
         }

@@ -50,10 +50,12 @@ public struct IncidentProfile: Sendable {
     public var customFields: [CustomField]
     /// Category rules in priority order; the first rule with a matching phrase wins, else "other".
     public var categories: [CategoryRule]
-    /// Phrases that mean the reporter cannot operate the system (severity "critical").
+    /// Extra phrases that make a report critical (severity "critical"), besides `Impact`'s reading.
     public var criticalPhrases: [String]
     /// Domains of mail and web-mail providers: a link to one of them is never the proctoring server.
     public var mailProviderDomains: [String]
+    /// Our own answers' text, so a customer's inline answers inside a quote of it (without `>` markers) are read.
+    public var ownAnswers: OwnAnswerText = .none
     /// The admin's own MTA, whose Authentication-Results and spam verdicts are believed; with an empty
     /// authserv-id (the default) none are.
     public var trustedMTA: TrustedMTA
@@ -81,26 +83,12 @@ public struct IncidentProfile: Sendable {
         trustedMTA = TrustedMTA(authservID: "")
     }
 
-    public static let defaultLabels: [IncidentField: [String]] = [
-        .server: [
-            "server", "server address", "proctoring server", "proctoring server address", "host", "url", "address",
-            "сервер", "адрес сервера",
-        ],
-        .detectedAt: [
-            "time", "time of detection", "detected at", "when", "date/time", "date and time", "occurred at",
-            "время", "время обнаружения",
-        ],
-        .sessionID: [
-            "session id", "session", "session data", "exam session", "attempt id", "id сессии", "сессия",
-        ],
-        .userID: [
-            "user id", "user", "login", "username", "user name", "student id", "candidate id", "id пользователя",
-            "логин",
-        ],
-        .browser: ["browser", "браузер"],
-        .os: ["os", "operating system", "операционная система", "ос"],
-        .description: ["description", "problem", "issue", "описание", "проблема"],
-    ]
+    /// Labels for the built-in fields in the languages of exam candidates (`FieldLexicon`).
+    public static let defaultLabels: [IncidentField: [String]] = {
+        var labels = FieldLexicon.labels
+        labels[.userID, default: []] += FieldLexicon.generatedUserLabels
+        return labels
+    }()
 
     /// Category rules in priority order: the most specific component first, so a camera problem
     /// seen in Chrome is a camera problem. A trailing `*` matches any word ending.
@@ -112,8 +100,21 @@ public struct IncidentProfile: Sendable {
                 "forgot password", "forgot my password", "forgotten password", "forgotten my password",
                 "recover password", "recover my password", "password recovery", "new password",
                 "сбросить пароль", "сброс пароля", "восстановить пароль", "восстановлени* пароля", "забыл* пароль",
-                "passwort zurücksetzen", "passwort vergessen", "restablecer contraseña", "restablecer la contraseña",
-                "olvidé contraseña", "olvidé mi contraseña",
+                "passwort zurücksetzen", "passwort vergessen", "kennwort vergessen", "kennwort zurücksetzen",
+                "neues passwort", "restablecer contraseña", "restablecer la contraseña", "restablecer mi contraseña",
+                "olvidé contraseña", "olvidé mi contraseña", "olvidé la contraseña", "recuperar mi contraseña",
+                "recuperar la contraseña", "mot de passe oublié", "oublié mon mot de passe",
+                "réinitialiser mon mot de passe",
+                "réinitialiser le mot de passe", "réinitialisation du mot de passe", "nouveau mot de passe",
+                "password dimenticata", "dimenticato la password", "dimenticato la mia password",
+                "reimpostare la password", "reimpostazione della password", "recuperare la password",
+                "esqueci minha senha", "esqueci a senha", "esqueci a minha senha", "redefinir a senha",
+                "redefinir minha senha", "recuperar a senha", "esqueci-me da palavra-passe", "zapomniałem hasła",
+                "zapomniałam hasła", "nie pamiętam hasła", "reset hasła", "zresetowanie hasła", "zresetować hasło",
+                "odzyskać hasło", "wachtwoord vergeten", "wachtwoord resetten", "wachtwoord herstellen",
+                "şifremi unuttum", "şifre sıfırlama", "şifremi sıfırla", "parolamı unuttum", "parola sıfırlama",
+                "パスワードを忘れ", "パスワードのリセット", "パスワードを再設定", "パスワード再発行", "忘记密码", "重置密码",
+                "找回密码", "忘記密碼", "重設密碼", "비밀번호를 잊", "сбросить пароль", "новый пароль",
             ]),
         CategoryRule(
             category: "identity-verification",
@@ -157,43 +158,20 @@ public struct IncidentProfile: Sendable {
             ]),
     ]
 
-    /// Phrases that mean the reporter cannot operate the system.
-    public static let defaultCriticalPhrases: [String] = {
-        var phrases: [String] = []
-        for subject in ["cannot", "can't", "can not", "could not", "couldn't", "unable to", "not able to"] {
-            for verb in ["start", "open", "log in", "login", "sign in", "access", "enter"] {
-                phrases.append(subject + " " + verb)
-            }
-        }
-        for who in ["students", "candidates", "users"] {
-            phrases.append("none of the \(who) can")
-            phrases.append("none of our \(who) can")
-            phrases.append("all \(who)")
-            phrases.append("all of our \(who)")
-            phrases.append("all the \(who)")
-            phrases.append("all of the \(who)")
-        }
-        for exam in ["exam", "test", "quiz"] {
-            for negation in ["won't", "will not", "doesn't", "does not", "did not", "didn't"] {
-                for verb in ["start", "open", "load"] { phrases.append("\(exam) \(negation) \(verb)") }
-            }
-        }
-        phrases += [
-            "nobody can", "no one can", "is down", "are down", "outage", "all test-takers", "every student",
-            "every candidate", "500 internal server error", "502 bad gateway", "503 service unavailable",
-            "504 gateway timeout", "не могу войти", "не могу зайти", "не могу начать", "не могу открыть",
-            "не удаётся войти", "не удаётся начать", "не удаётся открыть", "не удается войти", "не удается начать",
-            "не удается открыть", "не запускается", "не открывается", "у всех студентов", "все студенты",
-            "ничего не работает", "всё упало", "все упало", "startet nicht", "bei allen", "alle studierenden",
-            "nicht erreichbar", "no puedo iniciar", "no puedo entrar", "no puedo abrir", "todos los estudiantes",
-        ]
-        return phrases
-    }()
+    /// Phrases that alone make a report critical, besides the built-in reading of impact (`Impact`): an outage,
+    /// a server error, everyone unable to work. Admins add their own (a product name that is down, say).
+    public static let defaultCriticalPhrases: [String] = []
 
     public static let defaultMailProviders: [String] = [
         "gmail.com", "googlemail.com", "mail.google.com", "inbox.google.com", "outlook.com", "office.com",
         "live.com", "hotmail.com", "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
         "gmx.de", "gmx.net", "web.de", "yandex.ru", "yandex.com", "ya.ru", "mail.ru", "bk.ru", "inbox.ru",
         "list.ru", "rambler.ru", "zoho.com",
+        // Services a report links to that are never the proctoring server.
+        "zoom.us", "teams.microsoft.com", "teams.live.com", "meet.google.com", "aka.ms", "microsoft.com",
+        "office365.com", "linkedin.com", "facebook.com", "twitter.com", "x.com", "instagram.com", "youtube.com",
+        "youtu.be", "service-now.com", "zendesk.com", "atlassian.net", "freshdesk.com", "freshservice.com",
+        "wikipedia.org", "apple.com", "google.com", "bit.ly", "tinyurl.com", "wa.me", "t.me", "whatsapp.com",
+        "qq.com", "weixin.qq.com", "vk.com", "ok.ru",
     ]
 }

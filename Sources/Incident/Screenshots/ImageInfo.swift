@@ -3,11 +3,11 @@
 /// Only headers are read, never pixels: a file claiming 100,000 × 100,000 pixels costs nothing, and
 /// every offset is bounds-checked because the bytes come from strangers.
 public struct ImageInfo: Sendable, Equatable {
-    /// "image/png", "image/jpeg", "image/gif", "image/webp" or "image/bmp".
+    /// "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/heic" or "image/avif".
     public var type: String
     public var width: Int
     public var height: Int
-    /// EXIF DateTimeOriginal as written ("2024:11:11 10:32:15"), JPEG only.
+    /// EXIF DateTimeOriginal as written ("2024:11:11 10:32:15"), from JPEG and HEIF photos.
     public var dateTimeOriginal: String?
     /// EXIF OffsetTimeOriginal ("+03:00"), when the camera recorded it.
     public var offsetTimeOriginal: String?
@@ -25,6 +25,7 @@ public struct ImageInfo: Sendable, Equatable {
         }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return jpeg(reader) }
         if bytes.starts(with: Array("RIFF".utf8)), reader.matches(Array("WEBP".utf8), at: 8) { return webp(reader) }
+        if reader.matches(Array("ftyp".utf8), at: 4) { return heif(reader) }
         if bytes.starts(with: Array("BM".utf8)), let width = reader.u32le(18), let height = reader.u32le(22) {
             let signedHeight = Int32(bitPattern: height)
             return ImageInfo(
@@ -116,6 +117,157 @@ public struct ImageInfo: Sendable, Equatable {
         let original = exifEntries.first { $0.tag == 0x9003 }.flatMap(ascii)
         let offset = exifEntries.first { $0.tag == 0x9011 }.flatMap(ascii)
         return (original, offset)
+    }
+
+    /// HEIF (iPhone HEIC) and AVIF: ISO base-media boxes. The size is the largest `ispe` (image spatial extent)
+    /// property — the full picture, not one of its 512×512 tiles — and the EXIF item, found through `iinf` and
+    /// `iloc`, gives the time the photo was taken. Boxes are walked forward with their sizes checked, at most a
+    /// few hundred of them, so a hostile file cannot loop or read out of bounds.
+    private static func heif(_ reader: ByteReader) -> ImageInfo? {
+        let bytes = reader.bytes
+        guard let ftypSize = reader.u32be(0), ftypSize >= 12 else { return nil }
+        let brands = stride(from: 8, to: min(Int(ftypSize), bytes.count) - 3, by: 4).map {
+            String(decoding: bytes[$0..<($0 + 4)], as: UTF8.self)
+        }
+        let isAVIF = brands.contains("avif") || brands.contains("avis")
+        guard
+            isAVIF || brands.contains(where: { ["heic", "heix", "mif1", "msf1", "heim", "heis", "hevc"].contains($0) })
+        else { return nil }
+        /// The boxes directly inside `range`: (type, content start, end).
+        func boxes(_ range: Range<Int>) -> [(type: String, start: Int, end: Int)] {
+            var found: [(String, Int, Int)] = []
+            var offset = range.lowerBound
+            while offset + 8 <= range.upperBound, found.count < 256 {
+                guard var size = reader.u32be(offset).map(Int.init) else { break }
+                var header = 8
+                if size == 1, let large = reader.u32be(offset + 12) {
+                    size = Int(large)
+                    header = 16
+                } else if size == 0 {
+                    size = range.upperBound - offset
+                }
+                guard size >= header, offset + size <= range.upperBound else { break }
+                found.append(
+                    (
+                        String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self), offset + header,
+                        offset + size
+                    ))
+                offset += size
+            }
+            return found
+        }
+        guard let meta = boxes(0..<bytes.count).first(where: { $0.type == "meta" }) else { return nil }
+        let inside = boxes((meta.start + 4)..<meta.end)  // meta is a full box: version and flags first
+        var width = 0
+        var height = 0
+        if let iprp = inside.first(where: { $0.type == "iprp" }),
+            let ipco = boxes(iprp.start..<iprp.end).first(where: { $0.type == "ipco" })
+        {
+            for property in boxes(ipco.start..<ipco.end) where property.type == "ispe" {
+                guard let w = reader.u32be(property.start + 4), let h = reader.u32be(property.start + 8) else {
+                    continue
+                }
+                if Int(w) * Int(h) > width * height {
+                    width = Int(w)
+                    height = Int(h)
+                }
+            }
+        }
+        guard width > 0, height > 0 else { return nil }
+        var exif: (String?, String?) = (nil, nil)
+        if let item = exifItem(inside, boxes: boxes), let location = itemLocation(item, inside, boxes: boxes),
+            let tiffOffset = reader.u32be(location.lowerBound)
+        {
+            let tiffStart = location.lowerBound + 4 + Int(tiffOffset)
+            if tiffStart < location.upperBound {
+                exif = readExif(reader, tiffStart: tiffStart, end: location.upperBound)
+            }
+        }
+        return ImageInfo(
+            type: isAVIF ? "image/avif" : "image/heic", width: width, height: height, dateTimeOriginal: exif.0,
+            offsetTimeOriginal: exif.1)
+
+        /// The item ID of the EXIF item (`infe` entries of version 2 or 3 with item type "Exif").
+        func exifItem(
+            _ inside: [(type: String, start: Int, end: Int)],
+            boxes: (Range<Int>) -> [(type: String, start: Int, end: Int)]
+        ) -> Int? {
+            guard let iinf = inside.first(where: { $0.type == "iinf" }) else { return nil }
+            let version = bytes[iinf.start]
+            let entriesStart = iinf.start + 4 + (version == 0 ? 2 : 4)
+            guard entriesStart <= iinf.end else { return nil }
+            for infe in boxes(entriesStart..<iinf.end) where infe.type == "infe" {
+                let infeVersion = bytes[infe.start]
+                guard infeVersion >= 2 else { continue }
+                let idSize = infeVersion == 2 ? 2 : 4
+                let typeAt = infe.start + 4 + idSize + 2
+                guard typeAt + 4 <= infe.end, reader.matches(Array("Exif".utf8), at: typeAt) else { continue }
+                return idSize == 2
+                    ? reader.u16be(infe.start + 4).map(Int.init) : reader.u32be(infe.start + 4).map(Int.init)
+            }
+            return nil
+        }
+
+        /// Where an item's data lies (`iloc` versions 0–2, construction method 0, the first extent).
+        func itemLocation(
+            _ item: Int, _ inside: [(type: String, start: Int, end: Int)],
+            boxes: (Range<Int>) -> [(type: String, start: Int, end: Int)]
+        ) -> Range<Int>? {
+            guard let iloc = inside.first(where: { $0.type == "iloc" }), iloc.start + 8 <= iloc.end else { return nil }
+            let version = bytes[iloc.start]
+            let sizes = bytes[iloc.start + 4]
+            let offsetSize = Int(sizes >> 4)
+            let lengthSize = Int(sizes & 0x0F)
+            let baseOffsetSize = Int(bytes[iloc.start + 5] >> 4)
+            let indexSize = version >= 1 ? Int(bytes[iloc.start + 5] & 0x0F) : 0
+            func read(_ at: Int, _ size: Int) -> Int? {
+                switch size {
+                case 0: return 0
+                case 4: return reader.u32be(at).map(Int.init)
+                case 8:
+                    guard let high = reader.u32be(at), let low = reader.u32be(at + 4), high < 1 << 20 else {
+                        return nil
+                    }
+                    return Int(high) << 32 | Int(low)
+                default: return nil
+                }
+            }
+            var at = iloc.start + 6
+            let count = version < 2 ? reader.u16be(at).map(Int.init) : reader.u32be(at).map(Int.init)
+            at += version < 2 ? 2 : 4
+            guard let count else { return nil }
+            for _ in 0..<min(count, 4096) {
+                guard at + 8 <= iloc.end else { return nil }
+                let id = version < 2 ? reader.u16be(at).map(Int.init) : reader.u32be(at).map(Int.init)
+                at += version < 2 ? 2 : 4
+                var method = 0
+                if version >= 1 {
+                    method = Int(reader.u16be(at) ?? 0) & 0x0F
+                    at += 2
+                }
+                at += 2  // data reference index
+                guard let base = read(at, baseOffsetSize) else { return nil }
+                at += baseOffsetSize
+                guard let extents = reader.u16be(at).map(Int.init) else { return nil }
+                at += 2
+                var first: Range<Int>? = nil
+                for extent in 0..<min(extents, 64) {
+                    at += indexSize
+                    guard let offset = read(at, offsetSize), let length = read(at + offsetSize, lengthSize) else {
+                        return nil
+                    }
+                    at += offsetSize + lengthSize
+                    if extent == 0 { first = (base + offset)..<(base + offset + length) }
+                }
+                if id == item {
+                    guard method == 0, let first, first.lowerBound >= 0, first.upperBound <= bytes.count,
+                        first.count >= 8
+                    else { return nil }
+                    return first
+                }
+            }
+            return nil
+        }
     }
 
     private static func webp(_ reader: ByteReader) -> ImageInfo? {

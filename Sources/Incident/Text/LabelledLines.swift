@@ -1,25 +1,47 @@
-/// Finds "Label: value" pairs in the reporter's text, the way people write them in mail: with ':',
-/// '-', '=', '|' or a tab after the label, in bullet lists, in HTML tables (converted to
-/// "Label | value" rows) and in definition lists (the label alone on a line, the value on the next).
+/// Finds "Label: value" pairs in the reporter's text, the way people write them in mail: any label of the
+/// lexicon in any case, with `-`, `_` or nothing where the label has a space ("Sitzungs-ID", "sessionid"), a
+/// remark in parentheses inside it ("Session ID (seat TC-07): …"), and `:`, ` :` (French spacing), `：`, `=`,
+/// `|`, a tab, a spaced dash or an arrow after it; bullets, numbers and emphasis before it; HTML tables
+/// (converted to "Label | value" rows) and definition lists (the label alone on a line, the value on the next).
+/// An ID label may also stand without a separator ("User ID 71-220-4581", "Matrikelnummer 3318842"): the value
+/// must then have the shape of an ID, which the caller checks.
+///
+/// Each line is compared with the labels that start with its first character only, and a label is at most a
+/// few dozen characters, so the cost per line is bounded whatever the line holds.
 struct LabelledLines {
     /// One labelled value found in the text.
     struct Match {
         var field: IncidentField
+        /// The text after the separator, cleaned (`cleaned`); "" for a placeholder ("N/A").
         var value: String
         /// Index of the line(s) holding it, so the description can leave them out.
         var lines: [Int]
+        /// The label as written in the lexicon ("matrikelnummer").
+        var label: String
+        /// Whether a separator followed the label (without one, only an ID-shaped value counts).
+        var separated: Bool
     }
 
-    /// Labels, lower-cased, longest first so "session id" wins over "session".
-    private let labels: [(label: String, field: IncidentField)]
+    private struct Label {
+        var text: [Character]
+        var field: IncidentField
+        var name: String
+    }
+
+    /// Labels by their first character, longest first so "session id" wins over "session".
+    private let byFirst: [Character: [Label]]
 
     init(labels: [IncidentField: [String]]) {
-        var all: [(String, IncidentField)] = []
+        var all: [Label] = []
         for (field, names) in labels {
-            for name in names { all.append((name.lowercased(), field)) }
+            for name in names where !name.isEmpty {
+                all.append(Label(text: Array(name.lowercased()), field: field, name: name.lowercased()))
+            }
         }
-        // Longest first; ties broken by text so the order never depends on dictionary order.
-        self.labels = all.sorted { $0.0.count != $1.0.count ? $0.0.count > $1.0.count : $0.0 < $1.0 }
+        all.sort { $0.text.count != $1.text.count ? $0.text.count > $1.text.count : $0.name < $1.name }
+        var index: [Character: [Label]] = [:]
+        for label in all { index[label.text[0], default: []].append(label) }
+        byFirst = index
     }
 
     /// Every labelled value, in text order; a field may appear more than once.
@@ -29,29 +51,152 @@ struct LabelledLines {
         while index < lines.count {
             defer { index += 1 }
             let line = Self.strippingDecoration(lines[index])
-            if line.isEmpty { continue }
-            for (label, field) in labels {
-                guard let rest = Self.rest(of: line, after: label) else { continue }
-                if let value = Self.value(afterSeparatorIn: rest) {
-                    if !Self.isBlankAfterSeparator(rest) {
-                        // A placeholder ("N/A") gives an empty value: the field stays missing.
-                        found.append(Match(field: field, value: value, lines: [index]))
-                    } else if let next = nextValueLine(lines, after: index) {
-                        // "Session ID:" with the value on the next line.
-                        found.append(Match(field: field, value: next.value, lines: [index, next.index]))
-                        index = next.index
-                    }
-                    break
-                }
-                if rest.allSatisfy({ $0.isWhitespace }), let next = nextValueLine(lines, after: index) {
+            guard let hit = labelled(line) else { continue }
+            switch hit.rest {
+            case .value(let value, let separated):
+                found.append(
+                    Match(field: hit.field, value: value, lines: [index], label: hit.label, separated: separated))
+            case .alone:
+                if let next = nextValueLine(lines, after: index) {
                     // A definition list or table cell: the label alone, the value on the next line.
-                    found.append(Match(field: field, value: next.value, lines: [index, next.index]))
+                    found.append(
+                        Match(
+                            field: hit.field, value: next.value, lines: [index, next.index], label: hit.label,
+                            separated: true))
                     index = next.index
-                    break
                 }
             }
         }
         return found
+    }
+
+    /// What follows a label on its line.
+    enum Rest {
+        /// A value (after a separator, or directly after the label).
+        case value(String, separated: Bool)
+        /// Nothing: the value may be on the next line.
+        case alone
+    }
+
+    /// The label a line starts with and what follows it, or nil. `line` has its decoration stripped. A label
+    /// may stand in brackets ("【受験者ID】KB-77031", "[Server] …") or after a possessive ("Meine
+    /// Teilnehmernummer: …", "My student ID: …").
+    func labelled(_ line: String) -> (field: IncidentField, label: String, rest: Rest)? {
+        if let first = line.first, first == "【" || first == "[",
+            let close = line.firstIndex(of: first == "【" ? "】" : "]"),
+            line.distance(from: line.startIndex, to: close) <= 40
+        {
+            let label = line[line.index(after: line.startIndex)..<close]
+            let value = line[line.index(after: close)...]
+            if let hit = labelledPlain(label + ": " + value) { return hit }
+        }
+        if let hit = labelledPlain(line) { return hit }
+        let lower = line.lowercased()
+        for possessive in Self.possessives where lower.hasPrefix(possessive) {
+            if let hit = labelledPlain(String(line.dropFirst(possessive.count))) { return hit }
+        }
+        return nil
+    }
+
+    static let possessives = [
+        "my ", "our ", "mein ", "meine ", "unser ", "unsere ", "mon ", "ma ", "notre ", "mi ", "nuestro ", "mio ",
+        "mia ", "il mio ", "la mia ", "meu ", "minha ", "o meu ", "a minha ", "mój ", "moja ", "mijn ", "onze ",
+        "benim ", "мой ", "моя ", "наш ",
+    ]
+
+    private func labelledPlain(_ line: String) -> (field: IncidentField, label: String, rest: Rest)? {
+        // The label is within the first characters; the value may be long ("Problem: …" is the description).
+        let characters = Array(line.prefix(16_384))
+        guard let first = characters.first,
+            let candidates = byFirst[first] ?? first.lowercased().first.flatMap({ byFirst[$0] })
+        else { return nil }
+        for label in candidates {
+            guard let end = Self.match(label.text, in: characters) else { continue }
+            guard let rest = Self.rest(after: end, in: characters, line: line, cjk: label.text.last?.isCJK ?? false)
+            else { continue }
+            return (label.field, label.name, rest)
+        }
+        return nil
+    }
+
+    /// Where `label` ends in `characters` when the line starts with it: case-insensitive, and a space or hyphen
+    /// in the label matches a space, `-`, `_` or nothing in the line.
+    private static func match(_ label: [Character], in characters: [Character]) -> Int? {
+        var position = 0
+        for expected in label {
+            if expected == " " || expected == "-" {
+                if position < characters.count, " -_".contains(characters[position]) { position += 1 }
+                continue
+            }
+            guard position < characters.count else { return nil }
+            let actual = characters[position]
+            guard actual == expected || (actual.isLetter && actual.lowercased() == String(expected)) else {
+                return nil
+            }
+            position += 1
+        }
+        return position
+    }
+
+    /// What follows a label ending at `end`: a remark in parentheses is skipped, then a separator or nothing.
+    private static func rest(after end: Int, in characters: [Character], line: String, cjk: Bool) -> Rest? {
+        var position = end
+        // The label must end at a word boundary, except in scripts written without spaces.
+        if !cjk, position < characters.count, characters[position].isLetter || characters[position].isNumber {
+            return nil
+        }
+        func skipSpaces() { while position < characters.count, characters[position] == " " { position += 1 } }
+        // An abbreviated label ("Candidate no.", "Matr.-Nr.") may end with its dot.
+        if position < characters.count, characters[position] == ".", position > 0, characters[position - 1] != " " {
+            position += 1
+        }
+        skipSpaces()
+        if position < characters.count, characters[position] == "(" || characters[position] == "[" {
+            let close: Character = characters[position] == "(" ? ")" : "]"
+            guard let closing = characters[position...].prefix(80).firstIndex(of: close) else { return nil }
+            position = closing + 1
+            skipSpaces()
+        }
+        // A dot leader ("Detected at ........ 2026-12-01 13:05") separates like a colon.
+        if position + 2 < characters.count, characters[position] == ".", characters[position + 1] == ".",
+            characters[position + 2] == "."
+        {
+            while position < characters.count, characters[position] == "." || characters[position] == " " {
+                position += 1
+            }
+            if position < characters.count, characters[position] == ":" { position += 1 }
+            return .value(cleaned(Substring(String(characters[position...]))), separated: true)
+        }
+        guard position < characters.count else { return .alone }
+        let separatorStart = position
+        let character = characters[position]
+        var separated = false
+        switch character {
+        case ":", "：", "=", "|", "\t", "→", "＝":
+            position += 1
+            separated = true
+        case "-", "–", "—":
+            // A dash separates only when spaced ("Server - x"), so "User-Agent" is not "User".
+            let spaced = separatorStart > 0 && characters[separatorStart - 1] == " "
+            if position + 1 < characters.count, characters[position + 1] == ">" {
+                position += 2
+                separated = true
+            } else if spaced || (position + 1 < characters.count && characters[position + 1] == " ") {
+                position += 1
+                separated = true
+            } else {
+                return nil
+            }
+        default:
+            // A tab right after the label separates too ("Server\thttps://…"), found above; without any
+            // separator the value follows the label directly.
+            if end < characters.count, characters[end] == "\t" { separated = true }
+        }
+        let value = String(characters[position...])
+        // Nothing at all after a separator: the value may be on the next line. A placeholder ("-", "N/A") says
+        // the field is unknown: it stays missing and the next line is not its value.
+        if separated, value.allSatisfy(\.isWhitespace) { return .alone }
+        return .value(cleaned(Substring(value)), separated: separated)
     }
 
     private func nextValueLine(_ lines: [Substring], after index: Int) -> (index: Int, value: String)? {
@@ -59,72 +204,31 @@ struct LabelledLines {
         while next < lines.count, lines[next].trimmingWhitespace.isEmpty, next - index <= 2 { next += 1 }
         guard next < lines.count else { return nil }
         let value = Self.strippingDecoration(lines[next])
-        guard !value.isEmpty, value.count <= 300, !isLabelLine(value) else { return nil }
+        guard !value.isEmpty, value.count <= 300, labelled(value) == nil else { return nil }
         return (next, Self.cleaned(Substring(value)))
-    }
-
-    private func isLabelLine(_ line: String) -> Bool {
-        labels.contains { label, _ in
-            guard let rest = Self.rest(of: line, after: label) else { return false }
-            return rest.allSatisfy { $0.isWhitespace } || Self.value(afterSeparatorIn: rest) != nil
-        }
-    }
-
-    /// The text after `label` when the line starts with it (case-insensitively) at a word boundary.
-    static func rest(of line: String, after label: String) -> Substring? {
-        var lineIndex = line.startIndex
-        for expected in label {
-            guard lineIndex < line.endIndex else { return nil }
-            let character = line[lineIndex]
-            guard character == expected || character.lowercased() == String(expected) else { return nil }
-            lineIndex = line.index(after: lineIndex)
-        }
-        let rest = line[lineIndex...]
-        if let first = rest.first, first.isLetter || first.isNumber { return nil }
-        return rest
-    }
-
-    /// Whether nothing but white space follows the separator.
-    static func isBlankAfterSeparator(_ rest: Substring) -> Bool {
-        rest.drop { $0 == " " }.dropFirst().allSatisfy { $0.isWhitespace }
-    }
-
-    /// The value after a separator at the start of `rest`, or nil when there is no separator.
-    static func value(afterSeparatorIn rest: Substring) -> String? {
-        var text = rest.drop { $0 == " " }
-        guard let separator = text.first else { return nil }
-        switch separator {
-        case ":", "：", "=", "|", "\t":
-            text = text.dropFirst()
-        case "-", "–", "—":
-            // A dash only separates when spaced ("Server - x"), so "User-Agent" is not "User".
-            guard rest.first == " " || text.dropFirst().first == " " else { return nil }
-            text = text.dropFirst()
-        default:
-            if rest.first == "\t" { break }
-            return nil
-        }
-        return cleaned(text)
     }
 
     /// Values that mean "I don't know": the field stays missing, but the line is still a field line.
     static let placeholders: Set<String> = [
-        "", "n/a", "na", "none", "unknown", "-", "—", "–", "?", "tbd", "нет", "не указано", "n.a.", "null",
+        "", "n/a", "na", "none", "unknown", "-", "—", "–", "?", "??", "tbd", "нет", "не указано", "n.a.", "null",
+        "nil", "keine", "unbekannt", "inconnu", "aucun", "aucune", "desconocido", "ninguno", "sconosciuto",
+        "nessuno", "brak", "geen", "yok", "なし", "不明", "无", "無", "xxx",
     ]
 
-    /// The value without decoration: white space, paired markdown emphasis, quotes and angle brackets
-    /// around it, a second table cell after it, a trailing remark in parentheses and sentence punctuation.
+    /// The value without decoration: white space, paired markdown emphasis, quotes and angle brackets around
+    /// it, a second table cell after it, and sentence punctuation.
     static func cleaned(_ value: Substring) -> String {
         var text = value.trimmingWhitespace
-        if let cell = text.range(of: " | ") { text = String(text[..<cell.lowerBound]).trimmingCharacters("") }
+        if let cell = text.firstRange(of: " | ") { text = String(text[..<cell.lowerBound]).trimmingCharacters("") }
+        if let cell = text.firstIndex(of: "\t") { text = String(text[..<cell]).trimmingCharacters("") }
         for mark in ["**", "__", "*", "_"]
         where text.count > 2 * mark.count && text.hasPrefix(mark) && text.hasSuffix(mark) {
             text = String(text.dropFirst(mark.count).dropLast(mark.count))
             break
         }
-        text = text.trimmingCharacters("\"'«»“”")
+        text = text.trimmingCharacters("\"'«»“”„")
         if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
-        while let last = text.last, ".,;".contains(last) { text.removeLast() }
+        while let last = text.last, ".,;。、".contains(last) { text.removeLast() }
         text = text.trimmingCharacters("")
         return placeholders.contains(text.lowercased()) ? "" : text
     }
@@ -137,14 +241,22 @@ struct LabelledLines {
         return value[..<open].trimmingWhitespace
     }
 
-    /// A line without list bullets and emphasis around a leading label.
+    /// Bullets and markers people put before a label.
+    private static let bullets: Set<Character> = [
+        "-", "*", "•", "–", "·", "■", "□", "●", "○", "◆", "◇", "▪", "▫", "►", "▶", "→", "・", "※", "◎", "➤", "✓",
+        "✔", "—", ">",
+    ]
+
+    /// A line without list bullets, numbers and emphasis around a leading label.
     static func strippingDecoration(_ line: Substring) -> String {
         var text = Substring(line.trimmingWhitespace)
-        while let first = text.first, "-*•–·".contains(first), text.dropFirst().first == " " || first == "*" {
+        while let first = text.first, bullets.contains(first),
+            text.dropFirst().first == " " || first == "*" || first.isBulletSymbol
+        {
             text = text.dropFirst()
             text = text.drop { $0 == " " }
         }
-        // Numbered lists: "1. Server: …", "2) Time: …".
+        // Numbered lists: "1. Server: …", "2) Time: …", "(3) …".
         let digits = text.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty, digits.count <= 2 {
             let after = text.dropFirst(digits.count)
@@ -164,14 +276,18 @@ struct LabelledLines {
     }
 }
 
-extension String {
-    /// The first range of `needle`, Foundation-free.
-    func range(of needle: String) -> Range<String.Index>? {
-        firstRange(of: needle)
+extension Character {
+    /// Letters of scripts written without spaces between words (Han, Kana, Hangul).
+    var isCJK: Bool {
+        guard let scalar = unicodeScalars.first else { return false }
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0xFF66...0xFF9F:
+            return true
+        default:
+            return false
+        }
     }
 
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
+    /// A bullet symbol that needs no space after it ("■サーバー").
+    var isBulletSymbol: Bool { "■□●○◆◇▪▫►▶・※◎➤".contains(self) }
 }

@@ -1,163 +1,473 @@
-/// Separates what the reporter wrote in this email from what came along with it: quoted replies,
-/// the attribution lines above them, forwarded-message header blocks and signatures.
+/// Separates what the reporter wrote in this email from what came along with it: quoted replies, the
+/// attribution lines above them, forwarded-message header blocks, signatures and disclaimers.
 ///
-/// Forwarded *bodies* are kept, because a forwarded report is the report; quoted replies are not,
-/// because in a reply the quote is our own earlier message (or theirs, already on the ticket).
+/// Forwarded *bodies* are the reporter's (a forwarded report is the report); quoted replies are not (in a
+/// reply the quote is our own earlier message, or theirs, already on the ticket). Quotes and own text may be
+/// interleaved: a customer who answers under each quoted line of our information request writes their own
+/// lines between `>` lines, or — in clients that quote without markers — between the lines of our message,
+/// which we recognise because we wrote it (`OwnAnswerText`).
+///
+/// One pass over the lines, with a precomputed "next `>` line" table instead of look-ahead scans, so hostile
+/// text costs linear time.
 public enum ReporterText {
-    /// The reporter's own lines, in order.
-    ///
-    /// A quote (a `>` line, an attribution, an Outlook reply header, an "Original Message" separator)
-    /// ends the text. A signature (`-- `, a sign-off line, a mobile footer) runs until the next
-    /// forward marker, where the forwarded report starts. `subjectIsForward` says whether an Outlook
-    /// header block ("From: … Sent: …") introduces a forward rather than a quote.
-    public static func lines(of text: String, subjectIsForward: Bool = false) -> [Substring] {
+    /// What a line is to the reader.
+    public enum Role: Sendable, Equatable {
+        /// The reporter's own words (or a forwarded report's).
+        case own
+        /// Quoted from an earlier message.
+        case quoted
+        /// "On … wrote:", an Outlook "From: … Sent: …" block, an "Original Message" separator.
+        case attribution
+        /// A forwarded message's header block.
+        case forwardHeader
+        /// Sign-off, signature, mobile footer, disclaimer.
+        case signature
+    }
+
+    /// One line of the body with its role.
+    public struct Line: Sendable {
+        public var text: Substring
+        public var role: Role
+        /// For a line of the reporter's own written under a quoted question of ours ("- the ID of the affected
+        /// user"): the field that question asked for.
+        public var answers: IncidentField? = nil
+        /// For a line of an inline-forwarded message: its "Date:"/"Sent:"/"Gesendet:" value as written, the day a
+        /// "today" or "heute Abend" in it refers to.
+        public var forwardedDate: Substring? = nil
+    }
+
+    /// The reporter's own lines, in order (every line whose role is `.own`).
+    public static func lines(
+        of text: String, subjectIsForward: Bool = false, ours: OwnAnswerText = .none
+    )
+        -> [Substring]
+    {
+        ownLines(of: text, subjectIsForward: subjectIsForward, ours: ours).map(\.text)
+    }
+
+    /// The reporter's own lines with what each answers, without trailing blank lines.
+    public static func ownLines(
+        of text: String, subjectIsForward: Bool = false, ours: OwnAnswerText = .none
+    )
+        -> [Line]
+    {
+        var kept = read(text, subjectIsForward: subjectIsForward, ours: ours).filter { $0.role == .own }
+        while let last = kept.last, last.text.trimmingWhitespace.isEmpty { kept.removeLast() }
+        return kept
+    }
+
+    /// Every line of `text` with its role.
+    public static func read(_ text: String, subjectIsForward: Bool = false, ours: OwnAnswerText = .none) -> [Line] {
         let all = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var kept: [Substring] = []
+        // nextMarked[i]: the index of the first `>` line at or after i (all.count when none): whether a quote
+        // below an attribution uses markers is one lookup, not a scan.
+        var nextMarked = [Int](repeating: all.count, count: all.count + 1)
+        for index in stride(from: all.count - 1, through: 0, by: -1) {
+            nextMarked[index] = isMarkedQuote(all[index]) ? index : nextMarked[index + 1]
+        }
+        enum Mode {
+            case own
+            case signature
+            case forwardHeaders
+            /// Below an attribution without `>` markers: everything is quoted, except — in our own message —
+            /// the lines we did not write (the customer's inline answers).
+            case unmarkedQuote(ours: Bool)
+            /// An Outlook header block, until its first blank line.
+            case quoteHeaders(ours: Bool)
+        }
+        var mode = Mode.own
+        var oursSeen = 0
+        var quotedFrom = ""
+        // The field our last quoted question asked for, while the customer's answer may follow it.
+        var asked: IncidentField? = nil
+        var forwardedDate: Substring? = nil
+        var result: [Line] = []
+        result.reserveCapacity(all.count)
         var index = 0
-        var inForwardHeaders = false
-        var inSignature = false
         while index < all.count {
             let line = all[index]
             let trimmed = line.trimmingWhitespace
             let lower = trimmed.lowercased()
             defer { index += 1 }
+            func emit(_ role: Role) {
+                switch role {
+                case .quoted:
+                    // A quoted question of ours (or its wrapped continuation) sets what an answer below it is for;
+                    // other quoted text ends that.
+                    let content = trimmed.drop { $0 == ">" || $0 == " " }
+                    if !content.isEmpty {
+                        if let field = ours.question(String(content)) {
+                            asked = field
+                        } else if let current = asked, ours.continues(current, String(content)) {
+                            asked = current
+                        } else {
+                            asked = nil
+                        }
+                    }
+                    result.append(Line(text: line, role: role))
+                case .own:
+                    result.append(
+                        Line(
+                            text: line, role: role, answers: trimmed.isEmpty ? nil : asked, forwardedDate: forwardedDate
+                        ))
+                default:
+                    asked = nil
+                    result.append(Line(text: line, role: role))
+                }
+            }
 
             if isForwardMarker(lower) || (subjectIsForward && isOutlookHeaderBlock(all, at: index)) {
-                inForwardHeaders = true
-                inSignature = false
+                mode = .forwardHeaders
+                forwardedDate = nil
+                emit(.forwardHeader)
                 continue
             }
-            if inForwardHeaders {
-                // The forwarded message's header block lasts until its first blank line.
+            if case .forwardHeaders = mode {
                 if trimmed.isEmpty {
-                    inForwardHeaders = false
-                } else if !looksLikeHeaderLine(lower) {
-                    inForwardHeaders = false
-                    kept.append(line)
+                    mode = .own
+                    emit(.forwardHeader)
+                    continue
+                }
+                if looksLikeHeaderLine(lower) {
+                    let form = headerForm(lower)
+                    if sentNames.contains(where: { form.hasPrefix($0) }),
+                        let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" })
+                    {
+                        forwardedDate = line[line.index(after: colon)...]
+                    }
+                    emit(.forwardHeader)
+                    continue
+                }
+                mode = .own
+            }
+            if isMarkedQuote(line) {
+                if case .signature = mode { mode = .own }
+                emit(.quoted)
+                continue
+            }
+            if case .quoteHeaders(let ours) = mode {
+                if trimmed.isEmpty {
+                    mode = .unmarkedQuote(ours: ours)
+                    emit(.attribution)
+                    continue
+                }
+                if looksLikeHeaderLine(lower) || lower.hasPrefix("[mailto:") {
+                    emit(.attribution)
+                    continue
+                }
+                mode = .unmarkedQuote(ours: ours)
+            }
+            let next = index + 1 < all.count ? all[index + 1].trimmingWhitespace.lowercased() : ""
+            let headerBlock = isOutlookHeaderBlock(all, at: index)
+            if isReplySeparator(lower) || isAttribution(lower, next: next) || headerBlock {
+                // Who wrote the quoted message: ours when the attribution (or its From line) names us.
+                let ours = ours.namesUs(all[index..<min(all.count, index + (headerBlock ? 1 : 2))])
+                // A quote with `>` markers close below: the lines between them are the reporter's.
+                let marked = nextMarked[index + 1] < min(all.count, index + 8)
+                oursSeen = 0
+                quotedFrom = OwnAnswerText.normalised(line)
+                if headerBlock {
+                    mode = .quoteHeaders(ours: ours)
+                } else {
+                    mode = marked ? .own : .unmarkedQuote(ours: ours)
+                }
+                emit(.attribution)
+                continue
+            }
+            switch mode {
+            case .unmarkedQuote(let isOurs):
+                // Our own message quoted without markers: what we did not write is the customer's answer. Our
+                // answers are a few dozen lines; past that the quote is older mail. The name we signed with is
+                // the one the quote's From line shows.
+                oursSeen += 1
+                let signedName = trimmed.count >= 4 && quotedFrom.contains(OwnAnswerText.normalised(Substring(trimmed)))
+                if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed), !signedName {
+                    emit(.own)
+                } else {
+                    emit(.quoted)
                 }
                 continue
-            }
-            if inSignature { continue }
-            if trimmed.hasPrefix(">") { break }
-            if isReplySeparator(lower) { break }
-            if isAttribution(lower, next: index + 1 < all.count ? all[index + 1].trimmingWhitespace.lowercased() : "") {
+            case .signature:
+                emit(.signature)
+                continue
+            default:
                 break
             }
-            if isOutlookHeaderBlock(all, at: index) { break }
-            if isSignatureDelimiter(line) || isMobileFooter(lower) || isSignOff(lower) {
-                inSignature = true
+            if isSignatureDelimiter(line) || isMobileFooter(lower) || isSignOff(lower) || isDisclaimer(lower) {
+                mode = .signature
+                emit(.signature)
                 continue
             }
-            kept.append(line)
+            emit(.own)
         }
-        while let last = kept.last, last.trimmingWhitespace.isEmpty { kept.removeLast() }
-        return kept
+        return result
     }
 
-    /// Whether a subject starts with a forward prefix ("Fwd:", "FW:", "WG:", "Пересл:", …).
+    /// Whether a subject starts with a forward prefix ("Fwd:", "FW:", "WG:", "TR:", "I:", "Пересл:", …).
     public static func isForwardSubject(_ subject: String?) -> Bool {
         guard let subject else { return false }
         let lower = subject.trimmingCharacters("").lowercased()
-        let prefixes = ["fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "enc:", "пересл:", "fwd :", "fw :"]
+        let prefixes = [
+            "fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "enc:", "i:", "pd:", "doorst:", "fw :", "fwd :", "tr :",
+            "пересл:", "fwd：", "转发：", "轉寄：", "転送:",
+        ]
         return prefixes.contains { lower.hasPrefix($0) }
     }
 
-    static func isForwardMarker(_ lower: String) -> Bool {
-        let markers = [
-            "---------- forwarded message", "-------- forwarded message", "begin forwarded message",
-            "-----forwarded message", "----- forwarded message", "-------- пересылаемое сообщение",
-            "---------- пересланное сообщение", "-------- weitergeleitete nachricht", "---------- mensaje reenviado",
-        ]
-        return markers.contains { lower.hasPrefix($0) }
+    static func isMarkedQuote(_ line: Substring) -> Bool {
+        line.drop { $0 == " " || $0 == "\t" }.first == ">"
     }
 
+    static func isForwardMarker(_ lower: String) -> Bool {
+        guard lower.hasPrefix("-") || lower.hasPrefix("begin") || lower.hasPrefix("_") else { return false }
+        let words = [
+            "forwarded message", "weitergeleitete nachricht", "message transféré", "mensaje reenviado",
+            "messaggio inoltrato", "doorgestuurd bericht", "przekazana wiadomość", "mensagem encaminhada",
+            "iletilen ileti", "пересылаемое сообщение", "пересланное сообщение", "begin forwarded message",
+            "original message follows",
+        ]
+        return words.contains { lower.contains($0) }
+    }
+
+    /// Header names of quoted and forwarded header blocks, in the languages mail clients write them.
     static let headerNames = [
-        "from:", "to:", "cc:", "date:", "sent:", "subject:", "reply-to:", "от:", "кому:", "дата:", "тема:",
-        "отправлено:", "копия:", "von:", "an:", "cc:", "datum:", "betreff:", "gesendet:", "de:", "para:", "fecha:",
-        "asunto:", "enviado:", "från:", "skickat:", "till:", "ämne:",
+        "from:", "to:", "cc:", "bcc:", "date:", "sent:", "subject:", "reply-to:", "от:", "кому:", "дата:", "тема:",
+        "отправлено:", "копия:", "von:", "an:", "datum:", "betreff:", "gesendet:", "de:", "para:", "fecha:",
+        "asunto:", "enviado:", "från:", "skickat:", "till:", "ämne:", "à:", "envoyé:", "objet:", "da:", "a:",
+        "inviato:", "oggetto:", "data:", "van:", "aan:", "verzonden:", "onderwerp:", "od:", "do:", "wysłano:",
+        "wysłane:", "temat:", "kimden:", "kime:", "tarih:", "gönderildi:", "konu:", "bilgi:", "assunto:", "差出人:",
+        "送信日時:", "宛先:", "件名:", "発信者:", "发件人:", "发送时间:", "收件人:", "主题:", "寄件者:", "寄件日期:",
+        "收件者:", "主旨:", "抄送:", "副本:", "cc:",
     ]
 
+    /// The line with white space before a colon removed and full-width colons made ASCII ("De :" → "de:").
+    static func headerForm(_ lower: String) -> String {
+        guard let colon = lower.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return lower }
+        let name = lower[..<colon].trimmingWhitespace
+        return name + ":" + lower[lower.index(after: colon)...]
+    }
+
     static func looksLikeHeaderLine(_ lower: String) -> Bool {
-        headerNames.contains { lower.hasPrefix($0) }
+        let form = headerForm(lower.hasPrefix("*") ? String(lower.drop { $0 == "*" }) : lower)
+        return headerNames.contains { form.hasPrefix($0) }
     }
 
     static func isSignatureDelimiter(_ line: Substring) -> Bool {
-        line == "-- " || line == "--" || line == "-- \r"
+        line == "-- " || line == "--" || line == "-- \r" || line == "—" || line == "__"
     }
 
     static func isMobileFooter(_ lower: String) -> Bool {
         let footers = [
-            "sent from my iphone", "sent from my ipad", "sent from my android", "sent from my samsung",
-            "sent from my mobile", "sent from my phone", "sent from outlook", "get outlook for",
-            "sent from mail for windows", "отправлено с iphone", "отправлено из мобильной", "von meinem iphone",
-            "enviado desde mi iphone",
+            "sent from my ", "sent from outlook", "get outlook for", "sent from mail for windows", "sent from yahoo",
+            "sent from samsung", "sent via ", "отправлено с iphone", "отправлено из мобильной", "von meinem iphone",
+            "von meinem samsung", "gesendet von", "enviado desde mi", "enviado do meu", "envoyé de mon",
+            "envoyé depuis",
+            "inviato da ", "verzonden vanaf", "wysłane z ", "iphone'umdan gönderildi", "obtener outlook para",
+            "obter o outlook para", "télécharger outlook", "outlook for ios", "outlook for android",
+            "iphoneから送信", "从我的iphone发送", "發自我的 iphone", "发自我的iphone", "yahoo mail for",
         ]
         return footers.contains { lower.hasPrefix($0) }
     }
 
     static func isReplySeparator(_ lower: String) -> Bool {
-        let separators = [
-            "-----original message-----", "----- original message -----", "-------- original message --------",
-            "-----ursprüngliche nachricht-----", "-----исходное сообщение-----", "-----mensaje original-----",
-            "________________________________",
+        if lower.hasPrefix("________________________________") { return true }
+        guard lower.hasPrefix("-----") || lower.hasPrefix("----- ") || lower.hasPrefix("--------") else {
+            return false
+        }
+        let words = [
+            "original message", "ursprüngliche nachricht", "исходное сообщение", "mensaje original",
+            "message d'origine",
+            "messaggio originale", "oorspronkelijk bericht", "oryginalna wiadomość", "mensagem original",
+            "özgün ileti", "original meddelande", "元のメッセージ", "原始邮件", "原始郵件",
         ]
-        return separators.contains { lower.hasPrefix($0) }
+        return words.contains { lower.contains($0) }
     }
 
-    /// "On Mon, 11 Nov 2024 at 10:00, Helpdesk <helpdesk@example.com> wrote:" and its translations,
-    /// possibly wrapped onto a second line.
+    /// Verbs of attribution lines ("On … wrote:") in the languages clients write them.
+    static let attributionVerbs = [
+        "wrote", "schrieb", "écrit", "escribió", "escreveu", "ha scritto", "scrisse", "schreef", "pisze", "napisał",
+        "napisała", "написал", "написала", "пишет", "yazdı", "skrev", "kirjoitti", "寫道", "写道", "書きました",
+        "のメッセージ", "wrote:",
+    ]
+
+    /// "On Mon, 11 Nov 2024 at 10:00, Helpdesk <helpdesk@example.com> wrote:" and its translations, possibly
+    /// wrapped onto a second line; Mail.ru's "11.11.2024, 10:05, \"Name\" <addr>:".
     static func isAttribution(_ lower: String, next: String) -> Bool {
-        let endings = [
-            "wrote:", "schrieb:", "a écrit :", "a écrit:", "escribió:", "пишет:", "написал:", "написала:",
-            "написал(а):", "scrisse:", "skrev:",
-        ]
-        let starters = ["on ", "am ", "le ", "el ", "il ", "den "]
-        if endings.contains(where: { lower.hasSuffix($0) }) {
-            return starters.contains { lower.hasPrefix($0) } || lower.count < 200
-        }
-        // Mail.ru and Yandex: "11.11.2024, 10:05, \"Name\" <addr>:" or "… от Name <addr>:".
+        guard lower.count < 300 else { return false }
+        let ends = lower.hasSuffix(":") || lower.hasSuffix("：")
+        if ends, attributionVerbs.contains(where: { lower.contains($0) }) { return true }
         if lower.hasSuffix(">:"), lower.contains("@"), lower.first?.isNumber == true { return true }
-        if starters.contains(where: { lower.hasPrefix($0) }), endings.contains(where: { next.hasSuffix($0) }),
-            next.count < 120
+        // A two-line attribution: the first line starts it, the second carries the verb.
+        let starters = ["on ", "am ", "le ", "el ", "il ", "den ", "op ", "w dniu ", "em ", "в "]
+        if starters.contains(where: { lower.hasPrefix($0) }), next.count < 160,
+            next.hasSuffix(":") || next.hasSuffix("："), attributionVerbs.contains(where: { next.contains($0) })
         {
             return true
         }
         return false
     }
 
-    /// Outlook's header block without a separator: "From: …" followed within three lines by "Sent: …".
+    static let fromNames = [
+        "from:", "от:", "von:", "de:", "från:", "da:", "van:", "od:", "kimden:", "差出人:", "发件人:", "寄件者:",
+    ]
+    static let sentNames = [
+        "sent:", "date:", "отправлено:", "дата:", "gesendet:", "datum:", "enviado:", "envoyé:", "skickat:", "inviato:",
+        "data:", "verzonden:", "wysłano:", "wysłane:", "gönderildi:", "tarih:", "送信日時:", "发送时间:", "寄件日期:", "fecha:",
+    ]
+
+    /// Outlook's header block without a separator: "From: …" followed within four lines by "Sent: …".
     static func isOutlookHeaderBlock(_ lines: [Substring], at index: Int) -> Bool {
-        let lower = lines[index].trimmingWhitespace.lowercased()
-        guard
-            lower.hasPrefix("from:") || lower.hasPrefix("от:") || lower.hasPrefix("von:") || lower.hasPrefix("de:")
-                || lower.hasPrefix("från:")
-        else { return false }
-        for offset in 1...3 where index + offset < lines.count {
-            let next = lines[index + offset].trimmingWhitespace.lowercased()
-            if next.hasPrefix("sent:") || next.hasPrefix("date:") || next.hasPrefix("отправлено:")
-                || next.hasPrefix("дата:") || next.hasPrefix("gesendet:") || next.hasPrefix("enviado:")
-                || next.hasPrefix("skickat:")
-            {
-                return true
-            }
+        let form = headerForm(lines[index].trimmingWhitespace.lowercased().drop { $0 == "*" }.lowercased())
+        guard fromNames.contains(where: { form.hasPrefix($0) }) else { return false }
+        for offset in 1...4 where index + offset < lines.count {
+            let next = headerForm(lines[index + offset].trimmingWhitespace.lowercased().drop { $0 == "*" }.lowercased())
+            if sentNames.contains(where: { next.hasPrefix($0) }) { return true }
         }
-        return lower.contains(" sent: ")
+        return form.contains(" sent: ")
     }
 
     /// A closing line ("Best regards," "С уважением,") ends the message; what follows is the signature.
     static func isSignOff(_ lower: String) -> Bool {
         guard lower.count <= 40 else { return false }
-        let closings = [
-            "best regards", "kind regards", "warm regards", "regards", "best wishes", "best", "cheers",
-            "sincerely", "yours sincerely", "yours faithfully", "many thanks", "thanks", "thank you",
-            "thanks in advance",
-            "спасибо", "заранее спасибо", "danke",
-            "thank you in advance", "с уважением", "с наилучшими пожеланиями", "всего доброго",
-            "mit freundlichen grüßen", "viele grüße", "beste grüße", "saludos", "saludos cordiales", "cordialmente",
-            "atentamente", "cordialement", "med vänliga hälsningar", "vänliga hälsningar",
+        // Turkish "İ" lower-cases to "i" and a combining dot: "İyi çalışmalar" is "iyi çalışmalar".
+        let stripped = String(
+            String.UnicodeScalarView(lower.trimmingCharacters(",.!。、").unicodeScalars.filter { $0.value != 0x307 }))
+        return signOffs.contains(stripped)
+    }
+
+    static let signOffs: Set<String> = [
+        "best regards", "kind regards", "warm regards", "regards", "best wishes", "best", "cheers", "sincerely",
+        "yours sincerely", "yours faithfully", "many thanks", "thanks", "thank you", "thanks in advance",
+        "thank you in advance", "thanks a lot", "br", "kr", "all the best", "with thanks", "many thanks in advance",
+        "спасибо", "заранее спасибо", "с уважением", "с наилучшими пожеланиями", "всего доброго", "благодарю",
+        "danke", "vielen dank", "danke im voraus", "mit freundlichen grüßen", "mit freundlichen grüssen",
+        "freundliche grüße", "viele grüße", "beste grüße", "liebe grüße", "schöne grüße", "gruß", "grüße", "lg", "vg",
+        "mfg", "saludos", "saludos cordiales", "un saludo", "un cordial saludo", "cordialmente", "atentamente",
+        "gracias", "muchas gracias", "cordialement", "bien cordialement", "bien à vous", "merci", "merci d'avance",
+        "merci beaucoup", "bonne journée", "salutations", "cordiali saluti", "distinti saluti", "saluti", "grazie",
+        "grazie mille", "un saluto", "buona giornata", "atenciosamente", "att", "abraços", "obrigado", "obrigada",
+        "cumprimentos", "com os melhores cumprimentos", "met vriendelijke groet", "met vriendelijke groeten",
+        "vriendelijke groet", "groetjes", "groeten", "mvg", "hartelijke groet", "pozdrawiam", "z poważaniem",
+        "pozdrawiam serdecznie", "dziękuję", "z góry dziękuję", "saygılarımızla", "saygılarımla", "teşekkürler",
+        "teşekkür ederim", "iyi çalışmalar", "med vänliga hälsningar", "vänliga hälsningar", "mvh",
+        "以上", "よろしくお願いいたします", "よろしくお願いします", "宜しくお願い致します", "谢谢", "此致", "敬礼",
+        "此致敬礼", "祝好", "謝謝", "感謝", "順頌時祺", "감사합니다",
+    ]
+
+    /// The first lines of legal disclaimers: what follows is boilerplate, never the report.
+    static func isDisclaimer(_ lower: String) -> Bool {
+        guard lower.count >= 30 else { return false }
+        let phrases = [
+            "this e-mail may contain confidential", "this email may contain confidential",
+            "this message is confidential",
+            "intended recipient", "intended solely for", "diese e-mail kann vertrauliche",
+            "diese e-mail enthält vertrauliche",
+            "vertrauliche informationen", "ce message est confidentiel", "ce courriel est confidentiel",
+            "destinataire prévu", "este mensaje es confidencial", "información confidencial",
+            "questo messaggio è riservato",
+            "informazioni riservate", "dit bericht is vertrouwelijk", "ta wiadomość jest poufna", "конфиденциальн",
+            "bu e-posta gizli", "この電子メールは機密", "本邮件可能包含保密", "本郵件可能包含機密", "disclaimer:",
         ]
-        let stripped = lower.trimmingCharacters(",.!")
-        return closings.contains(stripped)
+        return phrases.contains { lower.contains($0) }
+    }
+}
+
+/// Recognises the lines of our own answers when a reply quotes them without `>` markers, so the customer's
+/// inline answers between them can be told apart. Built from the answer templates and prompts (with their
+/// variables as wildcards), the helpdesk's name and addresses.
+public struct OwnAnswerText: Sendable {
+    /// Our answers' text, normalised (lower case, white space collapsed, variables removed), one string.
+    private let corpus: String
+    /// Addresses and names that mark a quoted message as ours ("ProctorEdu Support <helpdesk@example.com>").
+    private let marks: [String]
+    /// How our information request asks for each field, normalised.
+    private let prompts: [(field: IncidentField, text: String)]
+
+    public static let none = OwnAnswerText(texts: [], marks: [])
+
+    /// Beginnings of our lines whose rest varies ("- the session ID: 9b2e…", the values we read back).
+    private let linePrefixes: [String]
+
+    public init(texts: [String], marks: [String], prompts: [IncidentField: String] = [:], linePrefixes: [String] = []) {
+        self.linePrefixes = linePrefixes.map { Self.normalised(Substring($0)) }.filter { $0.count >= 6 }
+        self.prompts = prompts.map { ($0.key, Self.normalised(Substring($0.value))) }.sorted {
+            $0.field.key < $1.field.key
+        }
+        var pieces: [String] = []
+        for text in texts {
+            // Mustache tags become line breaks: the literal text around them is matched piece by piece.
+            var literal = ""
+            var rest = Substring(text)
+            while let open = rest.firstRange(of: "{{") {
+                literal += rest[..<open.lowerBound] + "\n"
+                guard let close = rest[open.upperBound...].firstRange(of: "}}") else { break }
+                rest = rest[close.upperBound...]
+            }
+            literal += rest
+            for line in literal.split(separator: "\n") {
+                let normal = Self.normalised(line)
+                if normal.count >= 2 { pieces.append(normal) }
+            }
+        }
+        corpus = " " + pieces.joined(separator: " ") + " "
+        self.marks = marks.map { $0.lowercased() }.filter { !$0.isEmpty }
+    }
+
+    /// Whether a quoted line is (part of) our text: its normalised form occurs in our answers.
+    func wrote(_ line: String) -> Bool {
+        let normal = Self.normalised(Substring(line))
+        guard normal.count >= 2 else { return true }
+        if corpus.contains(" " + normal + " ") || corpus.contains(" " + normal) { return true }
+        if linePrefixes.contains(where: { normal.hasPrefix($0) }) { return true }
+        // Our ticket references and subjects vary: "We have registered it as ticket HD-000123." and our own
+        // header lines are ours whatever the number.
+        var kept: [Substring] = []
+        for word in normal.split(separator: " ") {
+            let isReference = word.contains("-") && word.contains(where: { $0.isNumber }) && word.count <= 14
+            if !isReference { kept.append(word) }
+        }
+        let withoutReference = kept.joined(separator: " ")
+        return withoutReference.count >= 12 && corpus.contains(" " + withoutReference)
+    }
+
+    /// The field a quoted line of our information request asks for: the line is a prompt's beginning (at least
+    /// a dozen characters of it), and only one prompt has it.
+    func question(_ line: String) -> IncidentField? {
+        let normal = Self.normalised(Substring(line))
+        guard normal.count >= 12 else { return nil }
+        let hits = prompts.filter { $0.text.hasPrefix(normal) }
+        return hits.count == 1 ? hits[0].field : nil
+    }
+
+    /// Whether a quoted line continues the prompt for `field` (a client wrapped it).
+    func continues(_ field: IncidentField, _ line: String) -> Bool {
+        let normal = Self.normalised(Substring(line))
+        return normal.count >= 3 && prompts.contains { $0.field == field && $0.text.contains(normal) }
+    }
+
+    /// Whether these lines (an attribution and what follows it) name our address or name.
+    func namesUs(_ lines: ArraySlice<Substring>) -> Bool {
+        guard !marks.isEmpty else { return false }
+        return lines.contains { line in
+            let lower = line.lowercased()
+            return marks.contains { lower.contains($0) }
+        }
+    }
+
+    /// Lower case, letters, digits and single spaces only: wrapping, bullets and punctuation do not matter.
+    static func normalised(_ line: Substring) -> String {
+        var words: [String] = []
+        var current = ""
+        for character in line.lowercased() {
+            if character.isLetter || character.isNumber || character == "-" {
+                current.append(character)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words.map { $0.trimmingCharacters("-") }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 

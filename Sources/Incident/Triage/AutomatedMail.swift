@@ -12,6 +12,9 @@ public enum AutomatedReason: String, Sendable, CaseIterable, Codable {
     case bulk
     case bounce
     case autoReply = "auto-reply"
+    /// A notification of another ticket system (ServiceNow, Zendesk, Jira, Freshdesk, OTRS) or of an LMS
+    /// (Moodle, Canvas, Blackboard), recognised by its headers, its sender's service or its wording.
+    case notification
     case noreplySender = "noreply-sender"
     case ownMessage = "own-message"
 }
@@ -41,7 +44,8 @@ public enum AutomatedMailDetector {
     ]
 
     public static func reason(
-        for message: MIMEMessage, envelope: Envelope, profile: IncidentProfile, verdict: MTAVerdict = MTAVerdict()
+        for message: MIMEMessage, envelope: Envelope, profile: IncidentProfile, verdict: MTAVerdict = MTAVerdict(),
+        writtenText: String = ""
     )
         -> AutomatedReason?
     {
@@ -69,6 +73,7 @@ public enum AutomatedMailDetector {
         {
             return .autoReply
         }
+        if isNotification(message, envelope: envelope, writtenText: writtenText) { return .notification }
         let sender = (envelope.from.first ?? envelope.sender.first)?.address.lowercased() ?? ""
         let local = sender.split(separator: "@").first.map(String.init) ?? ""
         if noreplyLocalParts.contains(local) || local.hasPrefix("noreply") || local.hasPrefix("no-reply")
@@ -78,6 +83,70 @@ public enum AutomatedMailDetector {
         }
         if isOwn(sender: sender, messageID: envelope.messageID, profile: profile) { return .ownMessage }
         return nil
+    }
+
+    /// Header prefixes that ticket systems, LMSs and CRMs put on their notifications.
+    static let notificationHeaderPrefixes = [
+        "x-servicenow-", "x-zendesk-", "x-freshdesk-", "x-freshservice-", "x-jira-", "x-atlassian-", "x-otrs-",
+        "x-znuny-", "x-rt-ticket", "x-request-tracker", "x-moodle-", "x-canvas-", "x-instructure-", "x-blackboard-",
+        "x-sfdc-", "x-salesforce-", "x-hubspot-", "x-helpscout-", "x-zammad-", "x-osticket-", "x-glpi-",
+        "x-redmine-", "x-github-", "x-gitlab-",
+    ]
+    /// Services whose mail is notifications (From, Return-Path or Message-ID domain, or a subdomain of it).
+    static let notificationDomains = [
+        "service-now.com", "servicenowservices.com", "zendesk.com", "freshdesk.com", "freshservice.com",
+        "atlassian.net", "atlassian.com", "instructure.com", "blackboard.com", "blackboard.net", "helpscout.net",
+        "zammad.com", "desk.com", "salesforce.com", "hubspot.com", "moodlecloud.com",
+    ]
+    /// Mailers of notification systems (X-Mailer).
+    static let notificationMailers = [
+        "zendesk", "freshdesk", "servicenow", "otrs", "znuny", "jira", "moodle", "canvas", "blackboard", "zammad",
+        "osticket", "glpi", "request tracker",
+    ]
+    /// Wording that says the message was generated and must not be answered; both kinds must occur.
+    static let generatedPhrases = [
+        "automatically generated", "automatically-generated", "automated message", "automated email",
+        "automated notification", "generated automatically", "sent automatically", "automatisch generiert",
+        "automatisch erstellt", "automatisch erzeugt", "généré automatiquement", "message automatique",
+        "generado automáticamente", "mensaje automático", "correo automático", "generato automaticamente",
+        "messaggio automatico", "gerado automaticamente", "mensagem automática", "сгенерировано автоматически",
+        "автоматическое сообщение", "автоматически", "wygenerowana automatycznie", "wiadomość automatyczna",
+        "automatisch gegenereerd", "automatisch verzonden", "otomatik olarak", "自動送信", "自動で送信", "自动生成",
+        "自动发送", "系統自動", "系统自动", "자동으로",
+    ]
+    static let doNotReplyPhrases = [
+        "do not reply", "don't reply", "please do not respond", "not monitored", "reply above this line",
+        "type your reply above", "nicht antworten", "antworten sie nicht", "ne pas répondre", "ne répondez pas",
+        "no responda", "no responder", "non rispondere", "não responda", "не отвечайте", "не нужно отвечать",
+        "nie odpowiadaj", "niet beantwoorden", "niet op dit bericht", "yanıtlamayın", "cevap vermeyiniz",
+        "返信しないで", "返信できません", "请勿回复", "請勿回覆", "회신하지", "kunt niet op deze e-mail reageren",
+        "cannot reply to this", "puede reabrir el ticket",
+    ]
+
+    /// Another system's notification: its headers, its service's domain, or — in what the sender's system wrote
+    /// itself (not quotes) — both "generated automatically" and "do not reply" wording.
+    static func isNotification(_ message: MIMEMessage, envelope: Envelope, writtenText: String) -> Bool {
+        if notificationHeaderPrefixes.contains(where: { message.hasField(withPrefix: $0) }) { return true }
+        if let mailer = message.headerText("x-mailer")?.lowercased(),
+            notificationMailers.contains(where: { mailer.contains($0) })
+        {
+            return true
+        }
+        var domains = (envelope.from + envelope.sender).compactMap(\.asciiDomain)
+        if let id = envelope.messageID, let at = id.lastIndex(of: "@") {
+            domains.append(id[id.index(after: at)...].lowercased())
+        }
+        if let path = message.headerText("return-path"), let at = path.lastIndex(of: "@") {
+            domains.append(String(path[path.index(after: at)...]).trimmingSpaces.lowercased().filter { $0 != ">" })
+        }
+        if domains.contains(where: { domain in
+            notificationDomains.contains { domain == $0 || domain.hasSuffix("." + $0) }
+        }) {
+            return true
+        }
+        guard !writtenText.isEmpty else { return false }
+        let lower = writtenText.lowercased()
+        return generatedPhrases.contains(where: lower.contains) && doNotReplyPhrases.contains(where: lower.contains)
     }
 
     static func isBounce(_ message: MIMEMessage, envelope: Envelope) -> Bool {

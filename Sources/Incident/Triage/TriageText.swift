@@ -15,6 +15,9 @@ struct TriageText {
         let isStem = phrase.hasSuffix("*")
         let wanted = Array((isStem ? String(phrase.dropLast()) : phrase).utf8)
         guard let first = wanted.first, let last = wanted.last, text.contains(wanted) else { return false }
+        // Scripts written without spaces (Han, Kana, Hangul syllables) have no word boundaries to respect.
+        let unspaced = phrase.unicodeScalars.first.map { Character($0).isCJK } ?? false
+        if unspaced { return true }
         let startsWord = first >= 0x80 || ByteText.isWordByte(first)
         let endsWord = last >= 0x80 || ByteText.isWordByte(last)
         for start in text.occurrences(of: wanted) {

@@ -33,6 +33,19 @@ public struct MIMEParser: Sendable {
         bytes.withUnsafeBufferPointer { scanner.run($0) }
         return HeaderSection(fields: scanner.parts[0].headers, range: scanner.parts[0].headerRange)
     }
+
+    /// The message up to the end of its top-level header section, with the blank line that ends it: what an IMAP
+    /// server sends for BODY[HEADER]. The section ends where `parseHeaderSection` says (the program's one answer
+    /// to "where does the header section end"); without a blank line, the cut is where the section stopped.
+    public func headerSectionBytes(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        var end = parseHeaderSection(bytes).range.upperBound
+        if end < bytes.count, bytes[end] == 0x0A {
+            end += 1
+        } else if end + 1 < bytes.count, bytes[end] == 0x0D, bytes[end + 1] == 0x0A {
+            end += 2
+        }
+        return bytes[..<end]
+    }
 }
 
 /// The mutable state of one parse.

@@ -92,7 +92,7 @@ public enum HTMLText {
                     default:
                         break
                     }
-                    if blocks.contains(name) { writer.blockBoundary() }
+                    if blocks.contains(name) { writer.blockBoundary(name) }
                     stack.append(.leave(node, name: name, href: href, textMark: writer.textCount))
                     // Children are pushed in reverse so they pop in document order.
                     var children: [xmlNodePtr] = []
@@ -111,7 +111,7 @@ public enum HTMLText {
                     writer.link(href, textSince: textMark)
                 }
                 if name == "td" || name == "th" { writer.endCell() }
-                if blocks.contains(name) { writer.blockBoundary() }
+                if blocks.contains(name) { writer.blockBoundary(name) }
             }
         }
     }
@@ -136,6 +136,8 @@ private struct TextWriter {
     private var pendingSpace = false
     private var cellsInRow = 0
     private var inCell = false
+    /// How many table cells the writer is inside (nested tables nest them).
+    private var cellDepth = 0
     private var size = 0
     private let limit: Int
     /// Bytes of text written so far; used to find what a link's content added.
@@ -172,6 +174,7 @@ private struct TextWriter {
     }
 
     mutating func cell() {
+        cellDepth += 1
         if cellsInRow > 0 {
             emit(" | ")
         } else if !current.isEmpty {
@@ -184,6 +187,7 @@ private struct TextWriter {
 
     mutating func endCell() {
         inCell = false
+        cellDepth = max(0, cellDepth - 1)
         pendingSpace = false
     }
 
@@ -210,7 +214,15 @@ private struct TextWriter {
         cellsInRow = 0
     }
 
-    mutating func blockBoundary() {
+    mutating func blockBoundary(_ name: String = "") {
+        // Paragraphs inside a table cell (Outlook wraps every cell's text in <p class="MsoNormal">) keep the row
+        // on one line: "Candidate ID | Session ID", not one cell per line. Rows of a table nested in the cell
+        // still break.
+        let rowLevel = name == "tr" || name == "table" || name == "thead" || name == "tbody" || name == "tfoot"
+        if cellDepth > 0, cellsInRow > 0, !rowLevel {
+            pendingSpace = !current.isEmpty && !current.hasSuffix(" | ")
+            return
+        }
         if !current.isEmpty { lineBreak() }
         cellsInRow = 0
         pendingSpace = false

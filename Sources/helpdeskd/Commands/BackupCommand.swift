@@ -37,13 +37,13 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try store.configuration()
-        let files = StateFiles(configuration: configuration, store: store.db)
+        let files = StateFiles(configuration: configuration, databasePath: store.db)
         do {
             let summary = try StoreBackup.create(
                 files: files,
                 helpdesk: .init(
                     address: configuration.identity.address, ticketPrefix: configuration.identity.ticketPrefix),
-                output: StoreBackup.destination(out, now: currentTime()), now: currentTime)
+                output: StoreBackup.destination(out, now: WallClock.seconds()), now: WallClock.seconds)
             let pruned = try keep.map { try StoreBackup.prune(out, keep: $0) } ?? []
             if json {
                 print(String(decoding: try summary.manifest.encoded().dropLast(), as: UTF8.self))

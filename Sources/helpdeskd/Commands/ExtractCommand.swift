@@ -20,6 +20,15 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "Indent the JSON.")
     var pretty = false
 
+    @Flag(
+        help:
+            "Add \"sources\": for each value, where it came from (label, table, prose, URL, shape, file name, EXIF), the label or cue, the line, and whether it is sure or probable."
+    )
+    var explain = false
+
+    @Option(help: "Read with this configuration's profile (labels, required fields, own domain); default: built-in.")
+    var config: String?
+
     @Flag(help: "Measure: extract every file given and print one JSON line (time beyond parsing).")
     var stats = false
 
@@ -36,8 +45,12 @@ struct ExtractCommand: ParsableCommand {
         let bytes = try InputFiles.read(inputs[0])
         let message = MIMEParser().parse(bytes)
         let content = MessageContent(message)
-        let extractor = IncidentExtractor()
+        let configuration =
+            try config.map { path in
+                try StoreOptions.parse(["--config", path]).configuration()
+            } ?? HelpdeskConfiguration()
+        let extractor = IncidentExtractor(profile: configuration.extractionProfile())
         let report = extractor.extract(message, content: content)
-        print(ExtractReport.json(for: report, profile: extractor.profile).serialized(pretty: pretty))
+        print(ExtractReport.json(for: report, profile: extractor.profile, explain: explain).serialized(pretty: pretty))
     }
 }

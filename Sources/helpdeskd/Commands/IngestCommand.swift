@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Helpdesk
+import TicketStore
 
 /// `helpdeskd ingest`: runs emails from files through the same pipeline the IMAP poller uses.
 struct IngestCommand: ParsableCommand {
@@ -30,7 +31,7 @@ struct IngestCommand: ParsableCommand {
         for path in paths {
             let bytes = try InputFiles.read(path)
             let source: MessageSource = .file(path: path == "-" ? "stdin" : path)
-            let outcome = try context.pipeline.ingest(bytes, source: source, receivedAt: currentTime())
+            let outcome = try context.pipeline.ingest(bytes, source: source, receivedAt: WallClock.seconds())
             let (kind, detail) = Self.describe(outcome)
             counts[kind, default: 0] += 1
             if json {

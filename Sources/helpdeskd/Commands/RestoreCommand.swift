@@ -25,7 +25,7 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         let configuration = try store.configuration()
         var options = StoreRestore.Options(
-            archive: archive, files: StateFiles(configuration: configuration, store: store.db),
+            archive: archive, files: StateFiles(configuration: configuration, databasePath: store.db),
             helpdesk: .init(address: configuration.identity.address, ticketPrefix: configuration.identity.ticketPrefix))
         options.dryRun = dryRun
         options.ignoreIdentity = ignoreIdentity
@@ -33,7 +33,7 @@ struct RestoreCommand: ParsableCommand {
         options.ownAddresses = configuration.profile.ownAddresses + [configuration.identity.address]
         options.actor = actor()
         do {
-            let summary = try StoreRestore.run(options, now: currentTime())
+            let summary = try StoreRestore.run(options, now: WallClock.seconds())
             print(summary.lines.joined(separator: "\n"))
             if !dryRun { print("start the daemon: sudo systemctl start helpdeskd") }
         } catch let error as AdminError {

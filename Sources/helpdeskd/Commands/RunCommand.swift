@@ -48,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
             "starting",
             metadata: [
                 "version": "\(HelpdeskVersion.current)", "mailbox": "\(configuration.imap.url)",
-                "store": "\(context.databasePath)",
+                "store": "\(context.store)",
             ])
         let contexts = ContextHolder(context)
         let health = DaemonHealth()

@@ -12,7 +12,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let context = try store.context()
         let report = try StoreStatus.report(
-            store: context.store, now: currentTime(), databasePath: context.databasePath)
+            store: context.store, now: WallClock.seconds(), stateDirectory: context.stateDirectory)
         print(json ? report.serialized(pretty: true) : StoreStatus.text(report))
     }
 }

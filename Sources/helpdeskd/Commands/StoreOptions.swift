@@ -40,6 +40,3 @@ struct StoreOptions: ParsableArguments {
 struct StoreRefused: Error, CustomStringConvertible {
     let description: String
 }
-
-/// Seconds since 1970, now.
-func currentTime() -> Int64 { Int64(Date().timeIntervalSince1970) }

@@ -34,7 +34,7 @@ struct SubjectCommand: ParsableCommand {
             let context = try store.context()
             let subject = try subjectAddress(email, context: context)
             let summary = try SubjectExport(store: context.store, retentionDays: context.configuration.retentionDays)
-                .write(subject, to: out, now: currentTime())
+                .write(subject, to: out, now: WallClock.seconds())
             print(
                 "exported \(subject): \(summary.tickets) ticket(s), \(summary.messages) message(s), "
                     + "\(summary.answers) answer(s), \(summary.attachments) attachment(s), \(summary.events) event(s), "
@@ -68,12 +68,11 @@ struct SubjectCommand: ParsableCommand {
         func run() throws {
             let context = try store.context()
             let subject = try subjectAddress(email, context: context)
-            let now = currentTime()
+            let now = WallClock.seconds()
             if !dryRun {
                 // Logged before it runs, with the event's time, so a restored backup can be brought up to date
                 // (README, "Backup and restore"); an erasure that then fails is replayed, as was asked.
-                let log = ErasureLog(
-                    path: StateFiles(configuration: context.configuration, store: context.databasePath).erasureLog)
+                let log = ErasureLog(path: context.erasureLogPath)
                 try log.append(ErasureLog.Entry(time: now, digest: subject.digest))
             }
             let report = try SubjectErasure(
@@ -108,7 +107,8 @@ struct PurgeCommand: ParsableCommand {
     func run() throws {
         let context = try store.context()
         let report = try RetentionPurge.run(
-            store: context.store, now: currentTime(), days: context.configuration.retentionDays, batchSize: batchSize,
+            store: context.store, now: WallClock.seconds(), days: context.configuration.retentionDays,
+            batchSize: batchSize,
             dryRun: dryRun)
         if json {
             print(report.json.serialized(pretty: true))
@@ -117,7 +117,7 @@ struct PurgeCommand: ParsableCommand {
         if dryRun {
             for ticket in report.tickets {
                 print(
-                    "would delete \(ticket.ref)  \(ticket.status.rawValue)  last changed \(TicketViews.iso(ticket.updatedAt))"
+                    "would delete \(ticket.ref)  \(ticket.status.rawValue)  last changed \(Timestamp.iso(ticket.updatedAt))"
                 )
             }
             print("dry run, nothing changed: would delete \(report.summary)")

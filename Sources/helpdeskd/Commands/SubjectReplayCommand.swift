@@ -26,12 +26,12 @@ extension SubjectCommand {
             }
             let context = try store.context()
             let configuration = context.configuration
-            let log = ErasureLog(path: StateFiles(configuration: configuration, store: context.databasePath).erasureLog)
+            let log = ErasureLog(path: context.erasureLogPath)
             do {
                 let outcome = try ErasureReplay(
                     store: context.store, requiredFields: configuration.profile.required.map(\.key),
                     ownAddresses: configuration.profile.ownAddresses + [configuration.identity.address]
-                ).run(try log.entries(), since: cutoff, now: currentTime(), actor: actor(), dryRun: dryRun)
+                ).run(try log.entries(), since: cutoff, now: WallClock.seconds(), actor: actor(), dryRun: dryRun)
                 print(outcome.lines.joined(separator: "\n"))
             } catch let error as AdminError {
                 throw CommandFailure(error.description)

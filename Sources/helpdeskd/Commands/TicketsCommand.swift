@@ -1,8 +1,10 @@
 public import ArgumentParser
 import Helpdesk
-import TicketStore
+public import Incident
+public import TicketStore
 
 extension TicketStatus: ExpressibleByArgument {}
+extension Severity: ExpressibleByArgument {}
 
 /// `helpdeskd tickets …`: the support staff's view of the store.
 struct TicketsCommand: ParsableCommand {
@@ -16,7 +18,7 @@ struct TicketsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tickets (a table, or JSON).")
         @OptionGroup var store: StoreOptions
         @Option(help: "open, suspended, redirected, resolved or closed.") var status: TicketStatus?
-        @Option(help: "critical or normal.") var severity: String?
+        @Option(help: "critical or normal.") var severity: Severity?
         @Flag(help: "Print JSON (a documented contract for scripts).") var json = false
 
         func run() throws {
@@ -44,8 +46,8 @@ struct TicketsCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var ref: String
         func run() throws {
-            let ticket = try TicketViews(store: try store.context().store)
-                .set(ref, to: .resolved, at: currentTime(), by: actor())
+            let ticket = try StaffDesk(context: try store.context())
+                .perform(.resolve, on: ref, by: actor(), at: WallClock.seconds())
             print("\(ticket.ref) \(ticket.status.rawValue)")
         }
     }
@@ -55,8 +57,8 @@ struct TicketsCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var ref: String
         func run() throws {
-            let ticket = try TicketViews(store: try store.context().store).set(
-                ref, to: .closed, at: currentTime(), by: actor())
+            let ticket = try StaffDesk(context: try store.context())
+                .perform(.close, on: ref, by: actor(), at: WallClock.seconds())
             print("\(ticket.ref) \(ticket.status.rawValue)")
         }
     }

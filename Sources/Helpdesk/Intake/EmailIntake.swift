@@ -1,0 +1,133 @@
+import Digest
+import Foundation
+import Incident
+import MIME
+import TicketStore
+
+/// Storing one analysed email, inside the transaction `IntakePipeline` opened: the duplicate check, the message
+/// and its attachments, threading (which ticket it refers to), then what `TicketWorkflow` decides, recorded by
+/// `WorkflowRecorder`, and the raw bytes last.
+///
+/// Concurrency: synchronous, on the thread that holds the transaction.
+struct EmailIntake {
+    let pipeline: IntakePipeline
+    let transaction: any TicketTransaction
+    let email: IncomingEmail
+    let source: MessageSource
+    let now: Int64
+
+    var workflow: TicketWorkflow { pipeline.workflow }
+
+    func run() throws -> IngestOutcome {
+        if try transaction.hasMessage(from: source) { return .duplicate }
+        if try transaction.hasMessage(messageID: email.messageID, sha256: email.sha256) { return .duplicate }
+        let messageID = try storeMessage()
+        try pipeline.checkpoint("message-stored")
+        let outcome = try process(messageID: messageID)
+        // The raw email goes in last. SQLite rewrites a whole row when any column of it changes, so filing the
+        // message on its ticket after the bytes were in would write them (and, with secure_delete, zeros over
+        // the old copy) a second time.
+        try transaction.storeRaw(email.raw, messageID: messageID)
+        return outcome
+    }
+
+    /// Threads, files and answers the stored message.
+    private func process(messageID: Int64) throws -> IngestOutcome {
+        let recorder = pipeline.recorder
+        // Spam never looks for its ticket: it is filed on none.
+        let match = email.report.automated == .spam ? TicketMatch(ticket: nil) : try self.match()
+        let envelope = email.content.envelope
+        let addressing = WorkflowRecorder.Addressing(
+            recipient: email.sender, inReplyTo: envelope.messageID, references: envelope.references)
+        switch workflow.route(email, match: match) {
+        case .spam(let verdict):
+            try recorder.record(
+                PlannedEvent(.spamReceived, verdict, on: .none, aboutMessage: true), ticket: nil, messageID: messageID,
+                now: now, transaction)
+            return .automated(reason: AutomatedReason.spam.rawValue, ref: nil)
+        case .machineMail(let reason, let ticket):
+            // Machine mail is kept with the ticket it refers to, and never answered.
+            if let id = ticket?.id { try transaction.file(messageID: messageID, onTicket: id) }
+            try recorder.record(
+                workflow.machineMail(reason, on: ticket), ticket: nil, messageID: messageID, now: now, transaction)
+            return .automated(reason: reason.rawValue, ref: ticket?.ref)
+        case .tooLargeReply(let ticket):
+            let stored = try recorder.record(
+                workflow.tooLargeReply(email, to: ticket), messageID: messageID, addressing: addressing, now: now,
+                in: transaction)
+            return .updated(ref: stored.ref, status: stored.status)
+        case .reply(let ticket):
+            let current = try transaction.currentFieldValues(ticketID: ticket.id!).mapValues(\.value)
+            let stored = try recorder.record(
+                workflow.reply(email, to: ticket, current: current, now: now), messageID: messageID,
+                addressing: addressing, now: now, in: transaction)
+            return .updated(ref: stored.ref, status: stored.status)
+        case .newTicket(let reason):
+            let number = try transaction.nextTicketNumber()
+            let stored = try recorder.record(
+                workflow.open(email, number: number, reason: reason, now: now), messageID: messageID,
+                addressing: addressing, now: now, in: transaction)
+            return .created(ref: stored.ref, status: stored.status)
+        }
+    }
+
+    // MARK: Message
+
+    /// Stores the message (without its raw bytes: `run()` writes them at the end, by themselves, without copies
+    /// — a large email would otherwise need three) and its attachments; returns the message's row id.
+    private func storeMessage() throws -> Int64 {
+        let envelope = email.content.envelope
+        let report = email.report
+        var record = MessageRecord(
+            id: nil, ticketId: nil, direction: .inbound, messageID: envelope.messageID,
+            inReplyTo: envelope.inReplyTo.joined(separator: " "),
+            referenceIDs: envelope.references.joined(separator: " "),
+            fromAddress: email.sender, subject: report.subject ?? "", automated: report.automated?.rawValue,
+            sourceMailbox: nil, sourceUIDValidity: nil, sourceUID: nil, sourcePath: nil, sha256: email.sha256,
+            raw: Data(), defects: email.content.defects.map(\.description).joined(separator: "\n"),
+            receivedAt: now)
+        record.setSource(source)
+        let screenshots = Dictionary(report.screenshots.map { ($0.part, $0) }, uniquingKeysWith: { first, _ in first })
+        let attachments = email.content.attachments.map { attachment in
+            let shot = screenshots[attachment.part]
+            let sha = SHA256.hex(attachment.bytes)
+            return StoredAttachment(
+                sha256: sha, contentType: attachment.detectedType ?? attachment.contentType, bytes: attachment.bytes,
+                link: MessageAttachmentRecord(
+                    id: nil, messageId: 0, sha256: sha, part: attachment.path, filename: attachment.filename,
+                    declaredType: attachment.contentType, isScreenshot: shot != nil,
+                    width: shot.map { Int64($0.width) }, height: shot.map { Int64($0.height) }))
+        }
+        return try transaction.insertMessage(record, attachments: attachments).id!
+    }
+
+    // MARK: Threading
+
+    /// The ticket this email refers to: our signed Message-IDs in In-Reply-To/References first, then stored
+    /// messages it refers to, then the reference in the subject.
+    private func match() throws -> TicketMatch {
+        let envelope = email.content.envelope
+        let referenced = (envelope.inReplyTo + envelope.references.reversed())
+        var forged = false
+        for id in referenced {
+            if let verified = pipeline.signer.verify(id) {
+                if let ticket = try transaction.ticket(ref: verified.ticket.description) {
+                    return TicketMatch(ticket: ticket)
+                }
+            } else if pipeline.signer.looksLikeOurs(id) {
+                forged = true
+            }
+        }
+        if !forged, let ticketID = try transaction.ticketID(ofNewestMessageAmong: referenced),
+            let ticket = try transaction.ticket(id: ticketID)
+        {
+            return TicketMatch(ticket: ticket)
+        }
+        if let reference = email.report.ticketReference,
+            let ticket = try transaction.ticket(ref: reference.description)
+        {
+            return TicketMatch(ticket: ticket, forgedReference: forged)
+        }
+        return TicketMatch(ticket: nil, forgedReference: forged)
+    }
+}

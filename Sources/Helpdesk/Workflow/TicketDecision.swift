@@ -1,0 +1,135 @@
+public import Incident
+public import TicketStore
+
+// What `TicketWorkflow` decides, as plain values: the writers (`WorkflowRecorder` in a store transaction) carry
+// them out, and the workflow's tests read them without any store.
+
+/// Where an inbound email goes (`TicketWorkflow.route`).
+public enum IntakeRoute: Sendable, Equatable {
+    /// The trusted MTA's spam verdict: kept for staff on no ticket, never a ticket, never answered.
+    case spam(verdict: String)
+    /// Machine mail (bounce, auto-reply, list…): filed on the ticket it refers to, if any, never answered.
+    case machineMail(AutomatedReason, ticket: TicketRecord?)
+    /// An email over the size limit from the ticket's own author: filed on it and told the limit.
+    case tooLargeReply(TicketRecord)
+    /// The author's reply to their open, suspended, redirected or resolved ticket.
+    case reply(TicketRecord)
+    /// A new ticket, and why the email did not go to the one it referred to.
+    case newTicket(NewTicketReason)
+}
+
+/// Why an email opens a ticket of its own.
+public enum NewTicketReason: Sendable, Equatable {
+    /// It refers to no ticket.
+    case report
+    /// Its author's ticket is closed: a follow-up opens a new one.
+    case followUp(closed: TicketRecord)
+    /// It refers to someone else's ticket, or its author is ambiguous or unauthenticated (`whyNotTrusted`).
+    case notTheAuthor(of: TicketRecord, whyNotTrusted: String?)
+    /// It refers to one of our Message-IDs whose signature does not verify.
+    case forgedReference
+}
+
+/// What happens to one ticket: its new state, the values and events to record, and the answer to queue.
+public struct TicketDecision: Sendable, Equatable {
+    /// The ticket after the change (`id` nil: a new ticket, to be stored).
+    public var ticket: TicketRecord
+    /// File the email being handled on this ticket.
+    public var filesMessage = false
+    /// Field values to record, in order, each with the value it replaces (recorded as `field-changed`).
+    public var fields: [FieldUpdate] = []
+    /// Audit-trail entries, in order, before the answer's own (`answer-queued` or `answer-suppressed`).
+    public var events: [PlannedEvent] = []
+    /// The automatic answer to queue (the caps may still suppress it); `ticket.answersSent` counts it already.
+    public var answer: AnswerKind?
+    /// Audit-trail entries after the answer's (links between a new ticket and the one it was not filed on).
+    public var eventsAfterAnswer: [PlannedEvent] = []
+    /// Values the email supplied from prose or by their shape rather than after a label, shown back in the answer
+    /// so the reporter can correct a misreading (only in answers about the report itself).
+    public var readBack: [FieldUpdate] = []
+
+    public init(ticket: TicketRecord) { self.ticket = ticket }
+
+    /// The fields whose value changed, in order (an `information-received` event lists them).
+    public var changedFields: [String] { fields.map(\.field) }
+}
+
+/// One value for a ticket's field, with the value in force it replaces.
+public struct FieldUpdate: Sendable, Equatable {
+    public var field: String
+    public var value: String
+    /// The value it replaces, nil when the field had none.
+    public var replacing: String?
+
+    public init(field: String, value: String, replacing: String? = nil) {
+        self.field = field
+        self.value = value
+        self.replacing = replacing
+    }
+}
+
+/// An audit-trail entry to record.
+public struct PlannedEvent: Sendable, Equatable {
+    /// Which ticket the entry goes on.
+    public enum Target: Sendable, Equatable {
+        /// The ticket the decision is about.
+        case decided
+        /// Another ticket (the one an email referred to, but was not filed on).
+        case other(TicketRecord)
+        /// No ticket (spam, quarantine).
+        case none
+    }
+
+    public var kind: TicketEventKind
+    public var detail: String
+    public var target: Target
+    /// Link the entry to the email being handled.
+    public var aboutMessage: Bool
+
+    public init(
+        _ kind: TicketEventKind, _ detail: String = "", on target: Target = .decided, aboutMessage: Bool = false
+    ) {
+        self.kind = kind
+        self.detail = detail
+        self.target = target
+        self.aboutMessage = aboutMessage
+    }
+}
+
+/// What staff can do to a ticket, from the command line today and from the web interface and staff email later.
+/// Each goes through `TicketWorkflow.decide(_:on:by:at:)`; new actions are new cases here and there:
+/// reply to the customer (a `TicketDecision.answer` of a new kind with the staff text), internal note (an event
+/// only), ask for missing data (status `suspended`, answer `informationRequest`), assign, change severity or
+/// category (the ticket's fields and an event), resolve with a summary (the summary in the event), reopen.
+public enum StaffAction: Sendable, Equatable {
+    /// Marks the ticket resolved: the SLA clock stops; a reply from its author reopens it.
+    case resolve
+    /// Closes the ticket for good: a reply from its author opens a follow-up ticket.
+    case close
+
+    /// The status the action leads to.
+    public var status: TicketStatus {
+        switch self {
+        case .resolve: .resolved
+        case .close: .closed
+        }
+    }
+}
+
+/// Why a staff action could not be carried out, with a `code` to switch on.
+public struct StaffActionError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        /// No ticket has this reference.
+        case noSuchTicket
+        /// The ticket is closed: nothing may change it any more.
+        case ticketClosed
+    }
+
+    public let code: Code
+    public let description: String
+
+    public init(_ code: Code, _ description: String) {
+        self.code = code
+        self.description = description
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Incident
+import MIME
+import TicketStore
+
+/// Carries out what `TicketWorkflow` decided, inside a store transaction the caller opened: the ticket's new
+/// state, its field values and audit trail, and the answer — composed, checked against the caps and queued.
+/// Every writer of tickets records through it, so "what a decision does to the store" is written once.
+///
+/// Concurrency: synchronous; it runs on whatever thread holds the transaction.
+struct WorkflowRecorder {
+    let workflow: TicketWorkflow
+    let answers: AnswerComposer
+    /// Tests only: called at named points inside the transaction; throwing there simulates a crash.
+    let checkpoint: @Sendable (String) throws -> Void
+
+    var configuration: HelpdeskConfiguration { workflow.configuration }
+
+    /// Who an answer goes to and what it answers.
+    struct Addressing {
+        /// The address as stored and answered (`IncomingEmail.sender`).
+        var recipient: String
+        /// The Message-ID and References of the email answered.
+        var inReplyTo: String?
+        var references: [String]
+    }
+
+    /// Records `decision` in `transaction`; `messageID` is the stored email the decision is about (filed on the
+    /// ticket, linked from events), `addressing` who its answer goes to. Returns the ticket as stored.
+    @discardableResult
+    func record(
+        _ decision: TicketDecision, messageID: Int64?, addressing: Addressing?, now: Int64,
+        in transaction: any TicketTransaction
+    ) throws -> TicketRecord {
+        var ticket = decision.ticket
+        if ticket.id == nil {
+            ticket = try transaction.insert(ticket)
+            try checkpoint("ticket-created")
+        } else {
+            try transaction.update(ticket)
+        }
+        let ticketID = ticket.id!
+        if decision.filesMessage, let messageID { try transaction.file(messageID: messageID, onTicket: ticketID) }
+        for update in decision.fields {
+            try transaction.setField(update.field, to: update.value, ticketID: ticketID, messageID: messageID, at: now)
+            if update.replacing != nil {
+                try transaction.record(
+                    EventRecord(
+                        ticketId: ticketID, messageId: messageID, at: now, kind: .fieldChanged, detail: update.field))
+            }
+        }
+        try checkpoint("fields-recorded")
+        for event in decision.events {
+            try record(event, ticket: ticketID, messageID: messageID, now: now, transaction)
+        }
+        if let kind = decision.answer, let addressing {
+            try queueAnswer(
+                kind, for: ticket, readBack: decision.readBack, addressing: addressing, now: now, transaction)
+        }
+        for event in decision.eventsAfterAnswer {
+            try record(event, ticket: ticketID, messageID: messageID, now: now, transaction)
+        }
+        return ticket
+    }
+
+    /// Appends one planned event to the audit trail.
+    func record(
+        _ event: PlannedEvent, ticket: Int64?, messageID: Int64?, now: Int64, _ transaction: any TicketTransaction
+    ) throws {
+        let target: Int64?
+        switch event.target {
+        case .decided: target = ticket
+        case .other(let other): target = other.id
+        case .none: target = nil
+        }
+        try transaction.record(
+            EventRecord(
+                ticketId: target, messageId: event.aboutMessage ? messageID : nil, at: now, kind: event.kind,
+                detail: event.detail))
+    }
+
+    /// Composes and queues an answer, or records why it is withheld (rate caps, our own address, an address no
+    /// header can carry). A withheld answer is still stored (`suppressed`), with the reason.
+    private func queueAnswer(
+        _ kind: AnswerKind, for ticket: TicketRecord, readBack: [FieldUpdate] = [], addressing: Addressing, now: Int64,
+        _ transaction: any TicketTransaction
+    ) throws {
+        let recipient = addressing.recipient
+        let suppressedBecause = try workflow.suppression(
+            of: kind, to: recipient, ticketID: ticket.id!, now: now, history: StoreAnswerHistory(snapshot: transaction))
+        var prompts: [IncidentField: String] = [:]
+        for custom in configuration.profile.customFields { prompts[custom.field] = custom.prompt }
+        let composed: ComposedAnswer
+        do {
+            composed = try answers.compose(
+                AnswerRequest(
+                    kind: kind,
+                    ticket: TicketReference(
+                        parsing: Substring(ticket.ref), prefix: configuration.identity.ticketPrefix)!,
+                    subject: ticket.subject, recipient: MailAddress(name: ticket.reporterName, address: recipient),
+                    inReplyTo: addressing.inReplyTo, references: addressing.references,
+                    sequence: Int(ticket.answersSent), now: now, due: ticket.dueAt, severity: ticket.severity,
+                    missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
+                    passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
+                    sizeLimit: Int64(configuration.imap.maxMessageSize),
+                    readBack: readBack.map { (IncidentField($0.field), $0.value) }))
+        } catch {
+            // An address we cannot write a header for (or a similar refusal) means no answer, recorded;
+            // the ticket itself is kept.
+            try transaction.record(
+                EventRecord(
+                    ticketId: ticket.id, at: now, kind: .answerSuppressed,
+                    detail: "\(kind.rawValue): cannot compose: \(error)"))
+            return
+        }
+        try checkpoint("answer-composed")
+        _ = try transaction.queue(
+            OutboxRecord(
+                id: nil, ticketId: ticket.id, kind: kind, recipient: recipient, subject: composed.subject,
+                messageID: composed.messageID, raw: Data(composed.raw),
+                status: suppressedBecause == nil ? .queued : .suppressed,
+                attempts: 0, nextAttemptAt: now, lastError: suppressedBecause, createdAt: now, sentAt: nil))
+        try checkpoint("answer-queued")
+        if let suppressedBecause {
+            try transaction.record(
+                EventRecord(
+                    ticketId: ticket.id, at: now, kind: .answerSuppressed,
+                    detail: "\(kind.rawValue): \(suppressedBecause)"))
+        } else {
+            try transaction.record(
+                EventRecord(ticketId: ticket.id, at: now, kind: .answerQueued, detail: kind.rawValue))
+        }
+    }
+}
+
+/// The answers already made, as the store counts them inside the transaction.
+struct StoreAnswerHistory: AnswerHistory {
+    let snapshot: any TicketSnapshot
+
+    func answerCount(toMailboxOf recipient: String, since: Int64) throws -> Int {
+        try snapshot.answerCount(toMailboxOf: recipient, since: since)
+    }
+    func answerCount(toDomainOf recipient: String, since: Int64) throws -> Int {
+        try snapshot.answerCount(toDomainOf: recipient, since: since)
+    }
+    func answerCount(since: Int64) throws -> Int { try snapshot.answerCount(since: since) }
+    func answerCount(kind: AnswerKind, ticketID: Int64, since: Int64) throws -> Int {
+        try snapshot.answerCount(kind: kind, ticketID: ticketID, since: since)
+    }
+}

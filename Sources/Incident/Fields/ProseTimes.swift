@@ -1,0 +1,131 @@
+import MIME
+
+/// The time of detection written in a sentence ("since 08:58 GMT", "yesterday around 3pm", "à 14h02 (heure de
+/// Paris)", "15:10'dan beri"), told apart from the other times mail is full of: schedules ("the exam starts at
+/// 09:00", "de 18h à 20h", "morgen um 10 Uhr"), times in the future, and times weeks before the email.
+///
+/// A time with a detection cue before (or, in Turkish, Japanese and Chinese, after) it is taken, the first in
+/// the text; without a cue, only a lone time in the reporter's words is. Either way the value is "probable".
+enum ProseTimes {
+    /// Words before a time that mark the moment something went wrong (or was noticed).
+    static let cuesBefore: Set<String> = [
+        "since", "at", "around", "about", "approximately", "approx", "roughly", "from", "when", "seit", "um", "gegen",
+        "ungefähr", "etwa", "ca", "circa", "ab", "depuis", "à", "vers", "dès", "environ", "desde", "a", "las", "hacia",
+        "sobre", "alrededor", "dalle", "dal", "alle", "verso", "ore", "intorno", "с", "со", "в", "около", "примерно",
+        "od", "o", "około", "ok", "godz", "vanaf", "sinds", "om", "rond", "omstreeks", "ongeveer", "saat", "às",
+        "perto", "por", "volta", "cerca", "noticed", "happened", "occurred", "appeared",
+    ]
+    /// Cues that name the start of the problem itself ("since", "seit", "depuis"): preferred over "at".
+    static let strongCues: Set<String> = [
+        "since", "seit", "depuis", "dès", "desde", "dalle", "dal", "с", "со", "od", "vanaf", "sinds", "ab", "beri",
+        "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "以来", "起", "から", "noticed", "happened",
+        "occurred", "appeared",
+    ]
+    /// Words after a time that mark it as a moment (Turkish "'dan beri", Japanese "頃", Chinese "左右").
+    static let cuesAfter: Set<String> = [
+        "beri", "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "sıralarında", "civarında", "頃", "ごろ",
+        "から", "左右", "起", "开始", "以来", "uur", "uhr", "h",
+    ]
+    /// Words near a time that make it a schedule or a plan, not the moment of the problem.
+    static let scheduleWords: Set<String> = [
+        "scheduled", "starts", "begins", "window", "closes", "deadline", "until", "till", "appointment", "booked",
+        "slot", "due", "planned", "tomorrow", "next", "resit", "retake", "reschedule", "rescheduled", "postponed",
+        "delayed", "moved", "lasts", "beginnt", "startet", "geplant", "morgen", "nächste", "nächsten", "verschoben",
+        "bis", "prévu", "prévue", "commence", "débute", "demain", "prochain", "prochaine", "reporté", "reportée",
+        "décalé", "jusqu'à", "inizia", "prevista", "previsto", "convocazione", "turno", "domani", "prossimo",
+        "prossima", "rinviato", "spostato", "fino", "empieza", "comienza", "programado", "programada", "mañana",
+        "próximo", "próxima", "retrasado", "aplazado", "retrasamos", "hasta", "начнётся", "начнется", "начинается",
+        "расписанию", "завтра", "перенесли", "отложили", "до", "zaczyna", "jutro", "przełożony", "begint", "aanvang",
+        "herkansing", "verplaatst", "tot", "başlayacak", "başlıyor", "yarın", "ertelendi", "kadar", "予定", "明日",
+        "明天", "计划", "延后", "まで", "começa", "amanhã", "adiado", "remarcado", "até", "ends", "endet", "termine",
+        "termina", "finisce", "заканчивается", "kończy", "eindigt", "終了", "结束",
+    ]
+    /// Words that make a time a schedule only right before it ("the exam start at 9:00", "Beginn 09:00"), unless
+    /// negated ("could not start at 14:40").
+    static let startWords: Set<String> = [
+        "start", "begin", "beginning", "started", "began", "begun", "beginn", "anfang", "début", "inicio", "início",
+        "inizio", "начало",
+        "rozpoczęcie", "başlangıç", "開始", "开始",
+    ]
+    static let negations: Set<String> = [
+        "not", "cannot", "can't", "couldn't", "unable", "nicht", "kein", "pas", "no", "não", "non", "не", "nie", "niet",
+        "değil", "won't", "didn't", "doesn't", "impossible", "impossibile", "imposible",
+    ]
+
+    /// A time found in the reporter's words.
+    struct Found {
+        var seconds: Int64
+        var line: Int
+        var cue: String?
+    }
+
+    /// The time of detection in `lines` (each with the Date of the message it belongs to), or nil.
+    static func detectionTime(in lines: [(index: Int, text: Substring, date: MessageDate?)]) -> Found? {
+        var cued: [Found] = []
+        var plain: [Found] = []
+        for (index, text, date) in lines {
+            guard let date, text.count <= 2000, text.contains(where: { $0.isNumber }) else { continue }
+            let written = String(text.prefix(400))
+            let tokens = DetectionTime.Token.scan(written)
+            for mention in DetectionTime.mentions(in: written, reference: date) {
+                // Never after the email was written, nor weeks before it.
+                guard mention.seconds <= date.secondsSince1970 + 60,
+                    mention.seconds >= date.secondsSince1970 - 21 * 86_400, !mention.inRange, !mention.byWeekday
+                else { continue }
+                if isSchedule(tokens, around: mention.range) { continue }
+                if let cue = cue(tokens, around: mention.range) {
+                    cued.append(Found(seconds: mention.seconds, line: index, cue: cue))
+                } else {
+                    plain.append(Found(seconds: mention.seconds, line: index, cue: nil))
+                }
+            }
+            if cued.count + plain.count > 32 { break }
+        }
+        if let strong = cued.first(where: { $0.cue.map(strongCues.contains) ?? false }) { return strong }
+        if let first = cued.first { return first }
+        return plain.count == 1 ? plain[0] : nil
+    }
+
+    static func cue(_ tokens: [DetectionTime.Token], around range: Range<Int>) -> String? {
+        // Japanese and Chinese glue the cue to the minutes ("55分ごろ", "20分左右").
+        if let last = tokens[range.upperBound - 1].text.unicodeScalars.first.map({ _ in
+            tokens[range.upperBound - 1].text
+        }),
+            let glued = ["ごろ", "頃", "左右", "以来", "から", "起"].first(where: { last.contains($0) })
+        {
+            return glued
+        }
+        for index in stride(from: range.lowerBound - 1, through: max(0, range.lowerBound - 4), by: -1) {
+            let token = tokens[index]
+            if token.kind == .word, cuesBefore.contains(token.text) { return token.text }
+        }
+        for index in range.upperBound..<min(tokens.count, range.upperBound + 3) {
+            let token = tokens[index]
+            if token.kind == .word,
+                cuesAfter.contains(token.text)
+                    || cuesAfter.contains(where: { token.text.hasPrefix($0) && $0.count > 1 && !$0.first!.isASCII })
+            {
+                return token.text
+            }
+        }
+        return nil
+    }
+
+    static func isSchedule(_ tokens: [DetectionTime.Token], around range: Range<Int>) -> Bool {
+        let window = max(0, range.lowerBound - 6)..<min(tokens.count, range.upperBound + 2)
+        for index in window where !range.contains(index) && tokens[index].kind == .word {
+            let word = tokens[index].text
+            if scheduleWords.contains(word) { return true }
+            if word.count > 1, !word.first!.isASCII,
+                scheduleWords.contains(where: { $0.count > 1 && !$0.first!.isASCII && word.contains($0) })
+            {
+                return true
+            }
+            if startWords.contains(word), index < range.lowerBound, range.lowerBound - index <= 3 {
+                let before = max(0, index - 4)..<index
+                if !before.contains(where: { negations.contains(tokens[$0].text) }) { return true }
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,126 @@
+/// IDs written inside sentences rather than after a label: "my student number is 19387265", "Matrikelnummer
+/// 3318842", "Öğrenci numaram 220104087", "学号2023104417", and session IDs recognisable by their shape alone
+/// (a UUID or a `sess_…` token in the reporter's own words).
+///
+/// A cue word must be followed by the value directly or through a few filler words ("is", "est le", "ist"),
+/// never through other words ("student in room 214" gives nothing), and the value must have the shape of an ID.
+/// Values found this way are "probable": they are shown back to the customer, not taken silently.
+enum ProseValues {
+    /// A value read from prose, with the cue that introduced it.
+    struct Found {
+        var value: String
+        var cue: String
+        var line: Int
+    }
+
+    /// Words that may stand between a cue and its value.
+    static let fillers: Set<String> = [
+        "is", "was", "are", "ist", "lautet", "war", "est", "es", "era", "è", "é", "e", "le", "la", "el", "il", "lo",
+        "o", "a", "de", "do", "da", "du", "di", "my", "mein", "meine", "mon", "ma", "mi", "mio", "mia", "meu", "minha",
+        "number", "no", "no.", "nr", "nr.", "n°", "nº", "numer", "numero", "número", "jest", "to", "это", "—", "-",
+        ":", "=", "#", "id", "the", "his", "her", "their", "sein", "ihr", "son", "sa", "su", "suo", "sua", "zijn",
+        "haar", "mijn", "is:", "est:", "ist:", "es:", "è:", "as", "als", "como", "come", "comme", "jako", "olarak",
+        "dır", "dir", "です", "は", "为", "是", "：", "на", "платформе", "platform", "plataforma", "plateforme",
+        "piattaforma", "plattform", "platformie",
+    ]
+
+    /// The first ID after each cue, in text order (one per line at most).
+    static func find(
+        _ field: IncidentField, cues: [String], in lines: [(index: Int, text: Substring)]
+    ) -> [Found] {
+        let wanted = cues.map { Array($0.lowercased().utf8) }.sorted { $0.count > $1.count }
+        var found: [Found] = []
+        for (index, text) in lines {
+            let lower = text.lowercased()
+            guard lower.utf8.count <= 4000 else { continue }
+            let bytes = ByteText(lower)
+            lineSearch: for cue in wanted {
+                for start in bytes.occurrences(of: cue).prefix(8) {
+                    // The cue must start a word (scripts with spaces) and its value follow it.
+                    if cue.first.map({ $0 < 0x80 }) == true, bytes.isWordCharacter(before: start) { continue }
+                    // Not inside a URL or an identifier ("…/session/abc", "session_id=…").
+                    if start > 0, "/.=?&_-@".utf8.contains(bytes.bytes[start - 1]) { continue }
+                    let after = start + cue.count
+                    let cueIsCJK = String(decoding: cue, as: UTF8.self).last?.isCJK ?? false
+                    if !cueIsCJK, bytes.isWordCharacter(at: after) { continue }
+                    let rest = String(decoding: bytes.bytes[after...].prefix(200), as: UTF8.self)
+                    let cueText = String(decoding: cue, as: UTF8.self)
+                    let login = FieldLexicon.loginCues.contains(cueText)
+                    guard let value = value(after: rest, field: field, original: text, offset: after, login: login)
+                    else { continue }
+                    found.append(Found(value: value, cue: String(decoding: cue, as: UTF8.self), line: index))
+                    break lineSearch
+                }
+            }
+        }
+        return found
+    }
+
+    /// The ID after a cue: through filler words only, within five tokens.
+    private static func value(
+        after rest: String, field: IncidentField, original: Substring, offset: Int, login: Bool
+    ) -> String? {
+        var steps = 0
+        for token in rest.split(whereSeparator: { $0.isWhitespace }).prefix(6) {
+            steps += 1
+            let cleaned = ValueShape.tokens(token).first.map(String.init) ?? ""
+            let bare = String(token).trimmingCharacters(":：,.;!?()[]\"'«»“”")
+            if cleaned.isEmpty || fillers.contains(bare) || fillers.contains(String(token)) { continue }
+            // The value is taken as written (the rest above is lower-cased): find it in the original line.
+            guard let original = originalToken(cleaned, in: original) else { return nil }
+            switch field {
+            case .userID:
+                // A login read from prose needs a digit or a separator ("ivanova.ea"): a plain word after
+                // "login" is more likely the next word of the sentence ("after the login compare …").
+                let loginLike = original.contains { "._-@".contains($0) }
+                return ValueShape.isUserID(original, login: login && loginLike) ? original : nil
+            case .sessionID: return ValueShape.isSessionID(original) ? original : nil
+            default: return nil
+            }
+        }
+        _ = steps
+        return nil
+    }
+
+    /// `lowered` as it is written in `line` (the same characters in their original case).
+    private static func originalToken(_ lowered: String, in line: Substring) -> String? {
+        for token in ValueShape.tokens(line) where token.lowercased() == lowered { return String(token) }
+        // Glued to a CJK cue ("学号2023104417"): the ID is a run inside a larger token.
+        for token in ValueShape.tokens(line) {
+            if let range = token.lowercased().firstRange(of: lowered) {
+                let start = token.index(
+                    token.startIndex,
+                    offsetBy: token.lowercased().distance(
+                        from: token.lowercased().startIndex, to: range.lowerBound))
+                return String(token[start...].prefix(lowered.count))
+            }
+        }
+        return nil
+    }
+
+    /// Session IDs recognisable by shape alone (UUIDs, `sess_…`/`session-…` tokens), outside URLs and outside
+    /// lines that name another kind of reference (request, trace, order, booking, ticket).
+    static func sessionShapes(in lines: [(index: Int, text: Substring)]) -> [Found] {
+        var found: [Found] = []
+        let otherReferences = [
+            "request", "trace", "correlation", "order", "booking", "ticket", "incident", "reference", "ref.",
+            "anfrage", "bestell", "buchung", "référence", "commande", "pedido", "reserva", "ordine", "заказ", "заявк",
+            "referentie", "zamówienie", "sipariş", "meeting", "zoom", "error id", "fehler-id",
+        ]
+        for (index, text) in lines {
+            guard text.count <= 4000 else { continue }
+            let lower = text.lowercased()
+            if otherReferences.contains(where: { lower.contains($0) }) { continue }
+            for token in ValueShape.tokens(text) where !token.contains("://") && !token.contains("/") {
+                let lowerToken = token.lowercased()
+                let tagged =
+                    ["sess_", "sess-", "session_", "session-", "sid_", "sid-"].contains { lowerToken.hasPrefix($0) }
+                    && token.count >= 8 && ValueShape.hasDigit(token)
+                if ValueShape.isUUID(token) || tagged {
+                    found.append(Found(value: String(token), cue: tagged ? "token" : "uuid", line: index))
+                }
+            }
+        }
+        return found
+    }
+}

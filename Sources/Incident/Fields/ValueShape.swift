@@ -1,0 +1,89 @@
+/// What a session ID or a user ID looks like, so a value is taken only when it has the shape of one: a label
+/// followed by "I don't know", a student's name in the wrong column or a phone number must not become an ID.
+///
+/// Shapes are deliberately narrow (precision first): IDs are single tokens of letters, digits and `-_.:/+=@#`,
+/// of bounded length; session IDs carry a digit; user IDs carry a digit, or are a login written in lower case
+/// (`ivanova_ea`, `anowicka`) when the label says login/username.
+enum ValueShape {
+    /// Characters that may stand in an ID token.
+    static func isIDCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || "-_.:/+=@#".contains(character))
+    }
+
+    /// Words that may stand between a label and its value ("Candidate #448812", "no. 448812", "is 2291847").
+    static let fillers: Set<String> = [
+        "#", "no", "no.", "nr", "nr.", "n°", "nº", "n.", "is", "ist", "est", "es", "è", "é", "jest", "lautet",
+        "number", "numero", "número", "numer", ":", "-", "=", "id",
+    ]
+
+    /// The tokens of a value: split on white space, commas and semicolons, with surrounding brackets, quotes
+    /// and sentence punctuation removed.
+    static func tokens(_ value: some StringProtocol) -> [Substring] {
+        value.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "、" || $0 == "，" })
+            .map { token in
+                var text = Substring(token)
+                while let first = text.first, "([{<\"'«“„‚「『【".contains(first) { text = text.dropFirst() }
+                while let last = text.last, ")]}>\"'»”“.,;:!?」』】".contains(last) { text = text.dropLast() }
+                return text
+            }
+            .filter { !$0.isEmpty }
+    }
+
+    static func hasDigit(_ token: some StringProtocol) -> Bool {
+        token.contains { $0.isASCII && $0.isNumber }
+    }
+
+    static func isUUID(_ token: some StringProtocol) -> Bool {
+        let parts = token.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.map(\.count) == [8, 4, 4, 4, 12] else { return false }
+        return parts.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+    }
+
+    /// A session ID: one token of 4–100 ID characters with a digit (2 after a label: "Session ID: 42"), not a
+    /// date, a time or an address.
+    static func isSessionID(_ token: some StringProtocol, labelled: Bool = false) -> Bool {
+        guard ((labelled ? 2 : 4)...100).contains(token.count), token.allSatisfy(isIDCharacter), hasDigit(token)
+        else { return false }
+        if token.contains("@") || token.hasPrefix("http") || token.hasPrefix("/") { return false }
+        return !looksLikeDateOrTime(token)
+    }
+
+    /// A user ID: one token of 3–64 ID characters with a digit, or — when `login` — a lower-case login name.
+    static func isUserID(_ token: some StringProtocol, login: Bool) -> Bool {
+        guard (3...64).contains(token.count), token.allSatisfy(isIDCharacter) else { return false }
+        if token.hasPrefix("http") || token.hasPrefix("/") || looksLikeDateOrTime(token) { return false }
+        if hasDigit(token) { return true }
+        guard login else { return false }
+        // A login: lower case, or with a separator; a capitalised word is more likely a name.
+        return token.lowercased() == String(token) || token.contains("_") || token.contains(".") || token.contains("@")
+    }
+
+    /// "2026-11-30", "30.11.2026", "14:05", "11/30": numbers that are dates or times, not IDs.
+    static func looksLikeDateOrTime(_ token: some StringProtocol) -> Bool {
+        let pieces = token.split(whereSeparator: { $0 == "-" || $0 == "." || $0 == "/" || $0 == ":" })
+        guard (2...3).contains(pieces.count), pieces.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return false }
+        let lengths = pieces.map(\.count)
+        let small = { (index: Int) in lengths[index] <= 2 }
+        if token.contains(":") { return lengths.allSatisfy { $0 <= 2 } }
+        if pieces.count == 2 { return small(0) && small(1) }
+        return (small(0) && small(1) && (lengths[2] == 2 || lengths[2] == 4))
+            || (lengths[0] == 4 && small(1) && small(2))
+    }
+
+    /// The first token of `value` that has the field's shape, or nil.
+    /// The value's first token (after filler words) when it has the field's shape, or nil: a labelled value is
+    /// one ID, perhaps with a remark after it ("s412987 (studentka …)", "PCN-55107 – Herr Demir"); a value that
+    /// starts with words ("there isn't one") is no ID at all.
+    static func firstID(in value: some StringProtocol, field: IncidentField, login: Bool = false) -> String? {
+        for token in tokens(value).prefix(4) {
+            if fillers.contains(token.lowercased()) { continue }
+            switch field {
+            case .sessionID: return isSessionID(token, labelled: true) ? String(token) : nil
+            case .userID: return isUserID(token, login: login) ? String(token) : nil
+            default: return nil
+            }
+        }
+        return nil
+    }
+}

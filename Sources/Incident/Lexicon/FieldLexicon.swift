@@ -1,0 +1,211 @@
+/// How people name the fields of an incident report, in the languages of exam candidates (en, de, fr, es, it,
+/// pt, ru, pl, nl, tr, ja, zh, and a few more): the labels they write before a value ("Session ID:",
+/// "Matrikelnummer", "ID de sesión :", "■学籍番号："), and the words that introduce a value in a sentence ("my
+/// student number is …"). Lower case; `LabelledLines` also accepts `-`, `_` or nothing where a label has a space.
+///
+/// Precision first: a label here must mean the field and nothing else in a support email. "Date" alone is a
+/// label for the detection time only because a value must also parse as a time of day; "candidate" alone
+/// names a user only when the value has the shape of an ID (`ValueShape`).
+public enum FieldLexicon {
+    public static let labels: [IncidentField: [String]] = [
+        .server: [
+            "server", "server address", "proctoring server", "proctoring server address", "proctor server",
+            "proctoring url", "proctoring platform", "proctoring system", "proctoring site", "exam server",
+            "exam platform", "exam url", "exam link", "exam portal", "exam site", "host", "hostname", "url", "address",
+            "platform", "portal", "instance", "link", "web address", "site", "system url", "server url",
+            // de
+            "serveradresse", "prüfungsserver", "proctoring-server", "prüfungsplattform", "plattform", "adresse",
+            "instanz", "prüfungsportal", "webadresse",
+            // fr
+            "serveur", "adresse du serveur", "serveur de surveillance", "plateforme", "plateforme de surveillance",
+            "lien", "adresse web", "site web",
+            // es
+            "servidor", "dirección", "dirección del servidor", "plataforma", "enlace", "sitio", "dirección web",
+            "plataforma de examen",
+            // it
+            "indirizzo", "indirizzo del server", "piattaforma", "collegamento", "sito",
+            // pt
+            "endereço", "endereço do servidor", "servidor de proctoring",
+            // ru
+            "сервер", "адрес сервера", "адрес", "платформа", "ссылка", "сайт", "сервер прокторинга",
+            // pl
+            "serwer", "adres serwera", "adres", "platforma",
+            // nl
+            "serveradres", "adres", "omgeving",
+            // tr
+            "sunucu", "sunucu adresi", "adres", "bağlantı", "platform adresi",
+            // ja, zh
+            "サーバー", "サーバ", "サーバーアドレス", "サーバーurl", "アドレス", "試験url", "服务器", "服务器地址", "网址", "平台地址",
+            "监考系统", "伺服器", "網址", "系統網址", "平台網址",
+        ],
+        .detectedAt: [
+            "time", "time of detection", "detection time", "detected at", "detected", "detected on", "noticed",
+            "noticed at", "noticed on", "first noticed", "when", "date/time", "date and time", "date & time",
+            "occurred at", "occurred", "occurred on", "occurrence", "time of incident", "incident time", "timestamp",
+            "first seen", "first occurred", "observed", "happened at", "time (utc)", "date", "since",
+            // de
+            "zeit", "uhrzeit", "zeitpunkt", "datum", "datum/uhrzeit", "datum und uhrzeit", "aufgetreten",
+            "aufgetreten am", "aufgetreten um", "festgestellt", "festgestellt am", "bemerkt", "wann", "seit",
+            // fr
+            "heure", "date/heure", "date et heure", "horaire", "moment", "détecté", "détecté le", "constaté",
+            "constaté le", "survenu", "survenu le", "quand", "heure de détection", "depuis",
+            // es
+            "hora", "fecha", "fecha y hora", "fecha/hora", "cuándo", "cuando", "momento", "detectado", "ocurrido",
+            "hora de detección", "desde",
+            // it
+            "ora", "data", "data e ora", "data/ora", "orario", "quando", "ora rilevamento", "rilevato", "rilevato il",
+            "ora di rilevamento", "momento",
+            // pt
+            "data e hora", "horário", "detectado em", "ocorrido em",
+            // ru
+            "время", "дата", "дата и время", "когда", "время обнаружения", "обнаружено", "время возникновения",
+            "начало",
+            // pl
+            "czas", "godzina", "data i godzina", "kiedy", "wystąpienie", "czas wystąpienia",
+            // nl
+            "tijd", "tijdstip", "datum/tijd", "wanneer", "opgemerkt", "sinds",
+            // tr
+            "zaman", "saat", "tarih", "tarih/saat", "ne zaman", "oluşma zamanı",
+            // ja, zh
+            "発生日時", "日時", "時刻", "発生時刻", "時間", "発生時間", "时间", "发生时间", "發生時間", "日期", "時間點",
+        ],
+        .sessionID: [
+            "session id", "session", "session data", "exam session", "attempt id", "attempt", "session number",
+            "session no", "session code", "session key", "session token", "proctoring session", "proctoring session id",
+            "sid", "session identifier", "test session", "exam session id",
+            // de
+            "sitzungs-id", "sitzung", "sitzungsnummer", "sitzungskennung", "prüfungssitzung", "sitzungs id",
+            // fr
+            "id de session", "identifiant de session", "n° de session", "numéro de session", "session d'examen",
+            // es
+            "id de sesión", "sesión", "id sesión", "número de sesión", "identificador de sesión", "id de la sesión",
+            // it
+            "id sessione", "sessione", "id della sessione", "codice sessione", "id di sessione",
+            // pt
+            "id da sessão", "sessão", "id de sessão", "código da sessão", "identificador da sessão",
+            // ru
+            "id сессии", "сессия", "идентификатор сессии", "номер сессии", "ид сессии", "сессия прокторинга",
+            // pl
+            "id sesji", "sesja", "identyfikator sesji", "numer sesji",
+            // nl
+            "sessie-id", "sessie", "sessienummer", "sessie id",
+            // tr
+            "oturum id", "oturum kimliği", "oturum", "oturum no", "oturum numarası", "sınav oturumu",
+            // ja, zh
+            "セッションid", "セッション", "セッション番号", "セッションｉｄ", "会话id", "会话", "会话编号", "会话号", "监考会话",
+            "場次id", "工作階段id", "監考會話", "會話id",
+        ],
+        .userID: [
+            "user id", "user", "login", "username", "user name", "login name", "student id", "student number",
+            "student no", "student nr", "candidate id", "candidate number", "candidate no", "candidate",
+            "candidate login", "learner id", "account", "matriculation number", "registration number", "userid",
+            "examinee id", "test taker id", "user login", "student login", "affected user", "student",
+            // de
+            "benutzer", "benutzerkennung", "benutzername", "benutzer-id", "kennung", "matrikelnummer", "matrikel-nr",
+            "matr.-nr", "matrikel", "studierenden-nr", "kandidaten-nr", "kandidatennummer", "kandidat", "nutzer",
+            "nutzer-id", "teilnehmer-id", "teilnehmernummer",
+            // fr
+            "identifiant", "identifiant candidat", "utilisateur", "nom d'utilisateur", "numéro étudiant",
+            "n° étudiant", "numéro de candidat", "n° candidat", "n° de candidat", "matricule", "identifiant étudiant",
+            "id utilisateur", "numéro d'étudiant", "candidat",
+            // es
+            "usuario", "id de usuario", "nombre de usuario", "matrícula", "número de estudiante", "nº de alumno",
+            "id del alumno", "alumno", "identificador", "número de alumno", "id de candidato", "candidato",
+            // it
+            "utente", "id utente", "nome utente", "matricola", "numero di matricola", "codice persona",
+            "id studente", "candidato",
+            // pt
+            "usuário", "utilizador", "id do usuário", "número de aluno", "número de estudante", "aluno",
+            "nome de usuário",
+            // ru
+            "логин", "пользователь", "id пользователя", "номер студента", "номер зачётки", "номер зачетки",
+            "логин студента", "студент", "ид пользователя", "учётная запись", "учетная запись",
+            // pl
+            "użytkownik", "numer indeksu", "nr indeksu", "indeks", "numer albumu", "nr albumu", "id użytkownika",
+            "login studenta",
+            // nl
+            "gebruiker", "gebruikersnaam", "studentnummer", "studentnr", "student-id", "kandidaatnummer",
+            // tr
+            "kullanıcı", "kullanıcı adı", "öğrenci no", "öğrenci numarası", "kullanıcı id", "aday no",
+            "kullanıcı kimliği", "öğrenci", "kullanıcı adım", "étudiant", "estudiante", "studente", "teilnehmer",
+            "teilnehmernummer", "participant", "número de inscrição", "numéro d'inscription", "número de inscripción",
+            "inscrição", "número de matrícula", "n° matricule",
+            // ja, zh
+            "学籍番号", "ユーザーid", "ユーザー名", "受験番号", "ログインid", "ユーザid", "受験者id", "学号", "用户名", "用户id",
+            "账号", "考生号", "准考证号", "學號", "帳號", "使用者名稱", "使用者id", "考生編號", "准考證號",
+        ],
+        .browser: [
+            "browser", "navigateur", "navegador", "browser web", "браузер", "przeglądarka", "tarayıcı", "ブラウザ",
+            "浏览器", "瀏覽器", "webbrowser",
+        ],
+        .os: [
+            "os", "operating system", "système d'exploitation", "sistema operativo", "betriebssystem", "ос",
+            "операционная система", "system operacyjny", "işletim sistemi", "besturingssysteem", "sistema operacional",
+            "platform os", "オペレーティングシステム", "操作系统", "作業系統",
+        ],
+        .description: [
+            "description", "problem", "issue", "details", "problem description", "beschreibung", "problembeschreibung",
+            "fehlerbeschreibung", "description du problème", "problème", "descripción", "problema", "descrizione",
+            "descrição", "описание", "проблема", "opis", "opis problemu", "omschrijving", "probleem", "açıklama",
+            "sorun", "内容", "現象", "問題", "问题描述", "问题", "問題描述", "說明",
+        ],
+    ]
+
+    /// Labels made of "ID" and the word for a candidate, student or user, in the orders languages write them
+    /// ("ID candidato", "Kandidaten-ID", "id de l'étudiant", "ID studenta").
+    static let generatedUserLabels: [String] = {
+        let nouns = [
+            "candidate", "candidato", "candidat", "kandidat", "kandidaten", "student", "studente", "studenten",
+            "studenta", "étudiant", "estudiante", "alumno", "aluno", "usuario", "usuário", "utente", "utilisateur",
+            "benutzer", "nutzer", "teilnehmer", "kullanıcı", "öğrenci", "użytkownika", "gebruiker", "deelnemer",
+            "участника", "студента", "пользователя", "partecipante", "participante", "participant", "examinee",
+            "learner", "test taker",
+        ]
+        var labels: [String] = []
+        for noun in nouns {
+            labels += [
+                "id " + noun, noun + " id", noun + "-id", "id de " + noun, "id del " + noun, "id do " + noun,
+                "id della " + noun, "id de l'" + noun, "id dello " + noun, noun + " nr", noun + "-nr",
+                noun + "nummer", noun + " number", noun + " no",
+            ]
+        }
+        return labels
+    }()
+
+    /// User labels that may also introduce a person's name: after them only an ID with a digit is taken.
+    public static let nameLikeUserLabels: Set<String> = [
+        "candidate", "student", "kandidat", "candidat", "candidato", "alumno", "aluno", "студент", "öğrenci",
+        "affected user", "account", "identifiant", "identificador", "étudiant", "estudiante", "studente",
+        "teilnehmer", "participant", "participante", "partecipante", "deelnemer",
+    ]
+
+    /// Words that introduce a user's ID inside a sentence ("my student number is 19387265", "Matrikelnummer
+    /// 3318842", "numéro étudiant est le 21904512"). The value must then have the shape of an ID.
+    public static let userCues = [
+        "student number", "student no", "student id", "candidate number", "candidate no", "candidate id",
+        "user id", "username", "login", "matriculation number", "registration number", "learner id", "student",
+        "candidate", "matrikelnummer", "matrikel-nr", "matrikelnr", "kandidatennummer", "benutzerkennung",
+        "benutzername", "numéro étudiant", "numéro d'étudiant", "numéro de candidat", "identifiant", "matricule",
+        "matrícula", "número de estudiante", "número de alumno", "usuario", "matricola", "codice persona",
+        "número de aluno", "número de estudante", "логин", "номер студента", "номер зачётки", "номер зачетки",
+        "numer indeksu", "nr indeksu", "numer albumu", "nr albumu", "numer albumu", "studentnummer", "gebruikersnaam",
+        "número de inscrição", "numéro d'inscription", "número de inscripción", "teilnehmernummer", "öğrenci numaram",
+        "öğrenci numarası", "öğrenci no", "kullanıcı adım", "kullanıcı adı", "user name", "nome utente",
+        "nombre de usuario", "nom d'utilisateur", "nome de usuário", "mój login", "学籍番号", "受験番号", "学号", "學號",
+        "考生号", "准考证号", "用户名", "帳號",
+    ]
+
+    /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
+    public static let loginCues: Set<String> = [
+        "login", "username", "user name", "логин", "kullanıcı adım", "kullanıcı adı", "benutzername",
+        "nom d'utilisateur", "nombre de usuario", "nome utente", "nome de usuário", "gebruikersnaam", "用户名",
+        "帳號", "login name", "user id", "usuario", "utilisateur",
+    ]
+
+    /// Words that introduce a proctoring session's ID inside a sentence.
+    public static let sessionCues = [
+        "session id", "session", "attempt id", "sitzungs-id", "sitzung", "id de session", "session",
+        "id de sesión", "sesión", "id sessione", "sessione", "sessão", "сессии", "сессия", "sesji", "sessie",
+        "oturum", "セッション", "会话", "場次",
+    ]
+}

@@ -1,0 +1,101 @@
+import MIME
+
+/// Whether a description describes the problem, or only greets, points at an attachment ("see screenshot",
+/// "смотрите скриншот во вложении", "請參考附件截圖") or — in a reply — talks about the data it sends ("here are
+/// the answers", "I don't know the session ID"). Such text is kept for staff, but it does not supply the
+/// description the policy asks for: counting it would silence our question with a non-answer.
+enum DescriptionSubstance {
+    /// Greetings that open a message.
+    static let greetings = [
+        "hello", "hi", "hey", "dear", "good morning", "good afternoon", "good evening", "hallo", "guten tag",
+        "guten morgen", "sehr geehrte", "liebe", "lieber", "moin", "servus", "bonjour", "bonsoir", "salut", "madame",
+        "monsieur", "buenos días", "buenos dias", "buenas tardes", "buenas noches", "buenas", "hola", "estimados",
+        "estimado", "estimada", "buongiorno", "buonasera", "salve", "ciao", "gentili", "gentile", "bom dia",
+        "boa tarde", "boa noite", "olá", "prezados", "prezado", "caro", "здравствуйте", "добрый день",
+        "доброе утро", "добрый вечер", "привет", "уважаемые", "dzień dobry", "witam", "szanowni", "szanowny",
+        "goedemorgen", "goedemiddag", "goedenavond", "beste", "hoi", "geachte", "merhaba", "iyi günler",
+        "sayın", "selam", "こんにちは", "お世話になっております", "您好", "你好", "안녕하세요",
+    ]
+
+    /// "See the attachment / the screenshot" in the languages of our customers.
+    static let pointers = [
+        "see attached", "see attachment", "see the attachment", "see screenshot", "see the screenshot",
+        "screenshot attached", "attached screenshot", "please find attached", "see below", "siehe anhang",
+        "siehe screenshot", "siehe bildschirmfoto", "screenshot anbei", "im anhang", "voir pièce jointe",
+        "voir la pièce jointe", "voir capture", "voir la capture", "ci-joint", "en pièce jointe", "ver adjunto",
+        "ver captura", "adjunto captura", "vedi allegato", "vedi screenshot", "in allegato", "veja anexo",
+        "veja o anexo", "em anexo", "segue anexo", "смотрите скриншот", "см. скриншот", "скриншот во вложении",
+        "во вложении", "zobacz załącznik", "w załączniku", "zie bijlage", "in de bijlage", "ekte", "ektedir",
+        "添付", "见附件", "見附件", "请参考附件", "請參考附件", "截图见附件", "截圖見附件", "첨부",
+    ]
+
+    /// Words that make a short line of a reply talk about the data rather than the problem.
+    static let dataWords = [
+        "session", "sesión", "sessione", "sessão", "sitzung", "сесси", "sesj", "sessie", "oturum", "セッション", "会话",
+        "user", "usuario", "usuário", "utente", "utilisateur", "benutzer", "login", "логин", "username", "screenshot",
+        "captura", "capture", "скриншот", "zrzut", "ekran görüntüsü", "bildschirmfoto", "スクリーンショット", "截图",
+        "截圖", "server", "servidor", "serveur", "сервер", "serwer", "sunucu", "answers", "respuestas", "respostas",
+        "risposte", "réponses", "antworten", "ответ", "odpowied", "antwoorden", "cevap", "bilgiler", "details",
+        "daten", "données", "datos", "dati", "dados", "данные", "dane", "gegevens", "information", "informações",
+        "informaci", "informazioni", "informationen", "photo", "foto", "фото", "photo", "below", "unten", "dessous",
+        "abajo", "sotto", "abaixo", "ниже", "poniżej", "hieronder", "aşağıda",
+    ]
+
+    /// Whether `description` says what the problem is. In a reply (`isReply`), short lines about the data are
+    /// left out too.
+    static func isSubstantive(_ description: String, isReply: Bool) -> Bool {
+        var letters = 0
+        // In a reply each sentence is judged on its own ("It was yesterday around 7:30am. My username is …").
+        let pieces = isReply ? sentences(description.replacingNewlines) : description.split(separator: "\n")
+        for line in pieces {
+            let lower = line.lowercased()
+            let length = lower.count
+            if length <= 40, greetings.contains(where: { lower.hasPrefix($0) }) {
+                // "Hello," and "Buongiorno, rispondo qui sotto." are no description; the rest of a longer line is.
+                if isReply || length <= 20 { continue }
+            }
+            if length <= 90, pointers.contains(where: { lower.contains($0) }) { continue }
+            if isReply, length <= 90, dataWords.contains(where: { lower.contains($0) }) { continue }
+            if isReply, length <= 90, !DetectionTime.mentions(in: line, reference: anyDay).isEmpty {
+                continue  // the time they answer with
+            }
+            letters += lower.filter(\.isLetter).count
+        }
+        return letters >= 25
+    }
+}
+
+extension DescriptionSubstance {
+    /// Any date: a time is recognised as one whatever day it is on.
+    static let anyDay = MessageDate(secondsSince1970: 1_780_000_000, utcOffsetSeconds: 0)
+
+    /// Sentences: split after `.`, `!` or `?` followed by white space (not inside "24.10"), and at CJK stops.
+    static func sentences(_ text: String) -> [Substring] {
+        var found: [Substring] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            let next = text.index(after: index)
+            let ends =
+                "。！？\n".contains(character)
+                || (".!?".contains(character) && (next == text.endIndex || text[next].isWhitespace))
+            if ends {
+                if start < index { found.append(text[start..<index]) }
+                start = next
+            }
+            index = next
+        }
+        if start < text.endIndex { found.append(text[start...]) }
+        return found
+    }
+}
+
+extension String {
+    /// Single line breaks joined with a space; paragraph breaks kept.
+    fileprivate var replacingNewlines: String {
+        split(separator: "\n\n", omittingEmptySubsequences: false).map {
+            $0.split(separator: "\n").joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,114 @@
+/// Reads tables of affected users the way a person does: by header and column. Exam administrators paste
+/// them from spreadsheets (tab-separated), type them with aligned spaces, or send HTML tables (converted to
+/// "a | b | c" rows); a student's name in the next column must never become an ID.
+///
+/// A table is a header row whose cells include a user or session label of the lexicon, followed by rows with
+/// the same number of cells. Each line is split once, so the cost is linear in the text.
+struct TableReader {
+    /// One column of ID values found under a labelled header.
+    struct Column {
+        var field: IncidentField
+        var values: [String]
+        /// The header's label ("matricola").
+        var label: String
+        /// The header line's index.
+        var line: Int
+    }
+
+    let labels: LabelledLines
+
+    func columns(in lines: [Substring]) -> [Column] {
+        var found: [Column] = []
+        var index = 0
+        while index < lines.count {
+            let header = Self.cells(lines[index])
+            guard header.count >= 2 else {
+                index += 1
+                continue
+            }
+            // Which columns hold IDs, by their header cell.
+            var fields: [Int: (field: IncidentField, label: String)] = [:]
+            for (column, cell) in header.enumerated() {
+                let text = LabelledLines.strippingDecoration(Substring(cell))
+                guard let hit = labels.labelled(text), hit.field == .userID || hit.field == .sessionID else {
+                    continue
+                }
+                if case .alone = hit.rest { fields[column] = (hit.field, hit.label) }
+            }
+            guard !fields.isEmpty else {
+                index += 1
+                continue
+            }
+            var values: [Int: [String]] = [:]
+            var row = index + 1
+            while row < lines.count {
+                let line = lines[row]
+                if Self.isRule(line) {
+                    row += 1
+                    continue
+                }
+                let cells = Self.cells(line)
+                guard cells.count == header.count || (cells.count == header.count - 1 && cells.count >= 2) else {
+                    break
+                }
+                for (column, field) in fields where column < cells.count {
+                    let login = !FieldLexicon.nameLikeUserLabels.contains(field.label)
+                    if let id = ValueShape.firstID(in: cells[column], field: field.field, login: login),
+                        ValueShape.tokens(cells[column]).count == 1
+                    {
+                        values[column, default: []].append(id)
+                    }
+                }
+                row += 1
+            }
+            for (column, field) in fields.sorted(by: { $0.key < $1.key }) {
+                if let list = values[column], !list.isEmpty {
+                    found.append(Column(field: field.field, values: list, label: field.label, line: index))
+                }
+            }
+            index = max(row, index + 1)
+        }
+        return found
+    }
+
+    /// The cells of a table row: split on tabs, on " | ", or on runs of two or more spaces; nil-free.
+    static func cells(_ line: Substring) -> [String] {
+        let trimmed = line.trimmingWhitespace
+        guard trimmed.count >= 3, trimmed.count <= 2000 else { return [] }
+        if trimmed.contains("\t") {
+            return trimmed.split(separator: "\t").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
+        }
+        if trimmed.contains(" | ") {
+            var text = Substring(trimmed)
+            if text.hasPrefix("|") { text = text.dropFirst() }
+            if text.hasSuffix("|") { text = text.dropLast() }
+            return text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
+        }
+        // Aligned columns: runs of two or more spaces separate cells.
+        var cells: [String] = []
+        var current = ""
+        var spaces = 0
+        for character in trimmed {
+            if character == " " {
+                spaces += 1
+                continue
+            }
+            if spaces >= 2, !current.isEmpty {
+                cells.append(current)
+                current = ""
+            } else if spaces == 1 {
+                current.append(" ")
+            }
+            spaces = 0
+            current.append(character)
+        }
+        if !current.isEmpty { cells.append(current) }
+        return cells.count >= 3 ? cells : []
+    }
+
+    /// "-----  -------" or "|---|---|": a rule under a header.
+    static func isRule(_ line: Substring) -> Bool {
+        let trimmed = line.trimmingWhitespace
+        return trimmed.count >= 3 && trimmed.allSatisfy { "-=_|+: \t".contains($0) }
+    }
+}

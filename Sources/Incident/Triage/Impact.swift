@@ -1,0 +1,229 @@
+/// Whether a report describes a critical fault: per the policy, one "that leads to the inability to operate the
+/// system" — an outage, a server error everyone gets, or many candidates unable to work — in any language.
+/// One person's local problem is normal however it is worded ("I cannot start my exam"), and so is a minority
+/// of a group ("3 of 40 students", "the other 37 started normally").
+///
+/// Sentence by sentence: a sentence is critical when it says the system is down (an outage word, an HTTP 5xx
+/// error), or when it says that everyone (a quantifier over people: "all candidates", "keiner der 120
+/// Studierenden", "ningún alumno", "所有考生") cannot work (an inability or error word). Phrases are matched at
+/// word boundaries over the lower-cased text, each sentence once.
+enum Impact {
+    /// Words that say the service itself is down.
+    static let outage = [
+        "outage", "is down", "are down", "went down", "service down", "server down", "site down", "system down",
+        "not reachable", "unreachable", "unavailable for everyone", "nicht erreichbar", "ausgefallen", "ausfall",
+        "komplett down", "totalausfall", "hors service", "hors ligne pour tous", "panne générale", "inaccessible pour",
+        "caído", "caída del", "caida del", "está caído", "fuori servizio", "irraggiungibile",
+        "non raggiungibile", "недоступ", "лежит", "упал", "упала", "упало", "всё упало", "все упало", "niedostępn",
+        "awaria", "onbereikbaar", "ligt plat", "storing", "erişilemiyor", "ulaşılamıyor", "çöktü", "sistem çöktü",
+        "fora do ar", "inacessível", "indisponível para", "ダウン", "障害が発生", "接続できません", "宕机", "瘫痪",
+        "崩溃", "無法連線", "当机", "當機",
+        // Staff had to stop the exam for everyone.
+        "exam had to be stopped", "had to stop the exam", "we stopped the exam", "had to cancel the exam",
+        "exam cannot take place", "klausur steht", "mussten die prüfung abbrechen", "examen a dû être suspendu",
+        "tuvimos que suspender el examen", "abbiamo dovuto sospendere", "экзамен пришлось остановить",
+        "пришлось остановить", "musieliśmy przerwać egzamin", "sınavı durdurmak zorunda", "考試已先暫停", "考试已暂停",
+    ]
+    /// Negative quantifiers over people: they alone say people cannot work ("ningún alumno puede entrar",
+    /// "none of the candidates can get past", "nadie puede entrar").
+    static let nobody = [
+        "nobody", "no one", "none of the", "none of our", "no student", "no candidate", "no user", "niemand",
+        "keiner der", "keine der", "kein einziger", "keine einzige", "kein kandidat", "kein student", "personne ne",
+        "personne n'", "aucun candidat", "aucun étudiant", "aucun élève", "nadie", "ningún alumno", "ningun",
+        "ningún estudiante", "ningún candidato", "ninguno de los", "nessuno", "nessun candidato", "nessuno studente",
+        "nessun studente", "ninguém", "nenhum aluno", "nenhum candidato", "nenhum estudante", "никто", "ни один",
+        "ни одного", "ни у кого", "nikt", "żaden", "żadna", "żadnego", "geen enkele", "geen enkel", "hiçbir", "kimse",
+        "誰も", "没有一个", "沒有一個",
+    ]
+
+    /// Words that alone mean everyone (or no one): "nobody can start", "niemand kommt rein", "所有考生".
+    static let everyone = [
+        "everyone", "everybody", "nobody", "no one", "none of the", "none of our", "no student", "no candidate",
+        "no user", "niemand", "keiner der", "keine der", "kein einziger", "keine einzige", "kein kandidat",
+        "kein student", "personne ne", "personne n'", "tout le monde", "aucun candidat", "aucun étudiant",
+        "aucun élève", "nadie", "ningún alumno", "ningún estudiante", "ningún candidato", "ninguno de los",
+        "nessuno", "nessun candidato", "nessuno studente", "nessun studente", "ninguém", "nenhum aluno",
+        "nenhum candidato", "nenhum estudante", "никто", "ни один", "ни одного", "ни у кого", "nikt", "żaden",
+        "żadna", "żadnego", "iedereen", "niemand", "geen enkele", "geen enkel", "hiçbir", "kimse", "herkes", "全員",
+        "誰も", "全受験者", "所有考生", "全部考生", "全体考生", "所有学生", "所有用户", "考生都", "學生都", "所有考試",
+        "所有學生", "모든 학생", "모든 응시자", "the whole exam", "the entire exam", "die ganze klausur",
+        "die gesamte prüfung", "l'examen entier", "todo el examen", "l'intero esame",
+    ]
+    /// Quantifiers that mean everyone when a word for people follows within three words ("all 212 candidates").
+    static let quantifiers: Set<String> = [
+        "all", "every", "entire", "whole", "alle", "sämtliche", "gesamte", "ganze", "tous", "toutes", "l'ensemble",
+        "todos", "todas", "tutti", "tutte", "todos", "все", "всех", "всем", "wszyscy", "wszystkich", "alle",
+        "tüm", "bütün", "모든", "many", "most", "numerous", "viele", "zahlreiche", "meisten", "beaucoup",
+        "plupart", "muchos", "muchas", "mayoría", "molti", "molte", "maggior", "muitos", "muitas", "maioria",
+        "многие", "многих", "большинство", "wielu", "większość", "veel", "meeste", "çoğu", "birçok",
+    ]
+    /// "nobody can start", "nadie puede entrar", "niemand kommt rein": a pronoun for no one, then a verb of being
+    /// able (or getting in) within four words — "nessuno dei supervisori ha terminato" is not an outage.
+    static func nobodyCan(_ sentence: String) -> Bool {
+        let pronouns: Set<String> = ["nobody", "niemand", "nadie", "nessuno", "ninguém", "никто", "nikt", "kimse"]
+        let verbs = [
+            "can", "could", "is able", "kann", "konnte", "kommt", "peut", "pouvait", "arrive", "puede", "pudo",
+            "consigue",
+            "può", "riesce", "pode", "consegue", "может", "смог", "сможет", "może", "mógł", "kan", "kon", "lukt",
+            "gets", "got", "giriş", "gire", "entra", "entre", "kommt",
+        ]
+        let words = sentence.split(whereSeparator: { $0.isWhitespace || ",;:".contains($0) })
+        for (index, word) in words.enumerated() {
+            let isPronoun =
+                pronouns.contains(String(word))
+                || (word == "no" && index + 1 < words.count && words[index + 1] == "one")
+            guard isPronoun else { continue }
+            for next in words[(index + 1)..<min(words.count, index + 5)]
+            where verbs.contains(where: { next.hasPrefix($0) }) {
+                return true
+            }
+        }
+        return sentence.contains("誰も") || sentence.contains("没有一个") || sentence.contains("沒有一個")
+    }
+
+    /// Negative quantifiers that need a word for people after them ("none of the 26 candidates", "hiçbir öğrenci").
+    static let negativeQuantifiers: Set<String> = [
+        "none", "no", "keiner", "keine", "kein", "aucun", "aucune", "ningún", "ningun", "ninguna", "ninguno", "nessun",
+        "nessuno", "nenhum", "nenhuma", "ни", "żaden", "żadna", "żadnego", "geen", "hiçbir",
+    ]
+    /// Words for the people who sit exams (prefixes: "candidat" covers candidates, candidats, candidatos).
+    static let people = [
+        "candidat", "kandidat", "student", "studierend", "estudiant", "studenti", "studenten", "étudiant", "élève",
+        "alumn", "aluno", "user", "utilisateur", "usuari", "utent", "benutzer", "nutzer", "teilnehm", "participant",
+        "partecipant", "prüfling", "examinee", "test taker", "test-taker", "learner", "кандидат", "студент",
+        "участник", "пользовател", "слушател", "student", "kandydat", "uczestni", "deelnemer", "öğrenci", "aday",
+        "kullanıcı", "受験者", "学生", "考生", "用户", "학생", "응시자", "sınava girenler", "people", "persone",
+        "personas", "pessoas", "люди", "osoby", "mensen",
+    ]
+
+    /// Words that say people cannot work.
+    static let inability = [
+        "cannot", "can't", "can not", "could not", "couldn't", "unable", "not able", "won't", "doesn't work",
+        "does not work", "not working", "stuck", "blocked", "fail", "fails", "failed", "failing", "error",
+        "kicked", "kann nicht", "können nicht", "konnte nicht", "konnten nicht", "kommt nicht", "kommen nicht",
+        "nicht möglich", "funktioniert nicht", "geht nicht", "hängt", "hängen", "blockiert", "fehler", "nicht starten",
+        "ne peut", "ne peuvent", "ne pouvait", "impossible", "n'arrive", "n'arrivent", "bloqué", "bloqués",
+        "bloquées", "erreur", "ne fonctionne", "no puede", "no pueden", "no puedo", "no consigue", "no consiguen",
+        "no logra", "imposible", "bloqueado", "bloqueados", "no funciona", "non riesce", "non riescono", "non può",
+        "non possono", "impossibile", "bloccat", "errore", "non funziona", "não consegue", "não conseguem",
+        "não pode", "não podem", "impossível", "erro", "bloquead", "não funciona", "не может", "не могут",
+        "не удаётся", "не удается", "не получается", "ошибк", "не работает", "не открывается", "не запускается",
+        "не могу", "nie może", "nie mogą", "nie da się", "błąd", "nie działa", "kan niet", "kunnen niet",
+        "lukt niet", "foutmelding", "werkt niet", "giremiyor", "giriş yapamıyor", "açılmıyor", "hata", "çalışmıyor",
+        "yapamıyor", "başlatamıyor", "できない", "できません", "エラー", "入れない", "無法", "无法", "不能", "进不去", "進不去",
+        "错误", "錯誤", "打不开", "打不開", "할 수 없", "오류", "stopped", "froze", "frozen", "crashed",
+        "disconnected", "kicked out", "thrown out", "gestoppt", "abgestürzt", "eingefroren", "getrennt", "arrêté",
+        "figé", "planté", "déconnecté", "se detuvo", "congelado", "desconectado", "bloccato", "interrotto",
+        "disconnesso", "parou", "congelou", "desconectado", "остановил", "завис", "отключ", "przestał", "zawiesił",
+        "rozłącz", "gestopt", "vastgelopen", "losgekoppeld", "durdu", "dondu", "bağlantı koptu", "止まった", "フリーズ",
+        "停止", "卡住", "断开", "斷開", "中断", "中斷",
+    ]
+
+    /// "3 of 40 students", "2 de 30", "4 di 26", "the other 37 started normally": a minority.
+    static func minority(in sentence: String) -> Bool {
+        let others = [
+            "the other", "the others", "the rest", "a third of", "a few of", "some of the", "die anderen",
+            "die übrigen", "les autres", "le reste", "los demás",
+            "el resto", "gli altri", "le altre", "os outros", "o resto", "остальные", "pozostali", "de andere",
+            "de overige", "diğer", "他の", "其他", "其餘",
+        ]
+        if others.contains(where: { sentence.contains($0) }) { return true }
+        let words = sentence.split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ")" })
+        for (index, word) in words.enumerated() where index + 2 < words.count {
+            guard let part = Int(word.filter(\.isNumber)), word.allSatisfy({ $0.isNumber }),
+                ["of", "von", "de", "di", "из", "z", "van", "/", "sur", "out"].contains(words[index + 1].lowercased()),
+                let whole = Int(words[index + 2].filter(\.isNumber)), whole > 0
+            else { continue }
+            if part * 2 < whole { return true }
+        }
+        return false
+    }
+
+    /// Whether the subject and description describe a critical fault.
+    static func isCritical(_ text: TriageText, extra: [String]) -> Bool {
+        if extra.contains(where: text.contains) { return true }
+        let all = sentences(text.lowercased)
+        // "It happens for about a third of the students, the others are fine": a minority anywhere in the
+        // report means the group-wide readings below do not apply (an outage still does).
+        let minorityReported = all.contains(where: minority(in:))
+        for sentence in all {
+            let words = TriageText(subject: nil, description: sentence)
+            if ServerErrorCode.mentioned(in: sentence) || outage.contains(where: words.contains) { return true }
+            if minorityReported { continue }
+            if nobody.contains(where: words.contains), quantifiesPeople(sentence, negative: true) || nobodyCan(sentence)
+            {
+                return true
+            }
+            guard inability.contains(where: words.contains) else { continue }
+            if everyone.contains(where: words.contains) || quantifiesPeople(sentence) || pluralSubject(sentence) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// "all 212 candidates", "alle Studierenden", "tous les candidats": a quantifier, then a word for people
+    /// within three words.
+    static func quantifiesPeople(_ sentence: String, negative: Bool = false) -> Bool {
+        let words = sentence.split(whereSeparator: { $0.isWhitespace || ",;:()\"«»".contains($0) })
+        let wanted = negative ? negativeQuantifiers : quantifiers
+        for (index, word) in words.enumerated() where wanted.contains(String(word)) {
+            for next in words[(index + 1)..<min(words.count, index + 4)] {
+                if people.contains(where: { next.hasPrefix($0) }) { return true }
+            }
+        }
+        return false
+    }
+
+    /// "The candidates cannot start", "Students in the CS 101 final cannot start": the group named as a whole
+    /// (a plural with an article, or opening the sentence) — not "two students" or "4 candidates".
+    static func pluralSubject(_ sentence: String) -> Bool {
+        let words = sentence.split(whereSeparator: { $0.isWhitespace || ",;:()\"«»".contains($0) }).prefix(12)
+        let plurals = [
+            "candidates", "students", "users", "examinees", "test takers", "learners", "participants", "kandidaten",
+            "studierenden", "studenten", "teilnehmer", "teilnehmenden", "candidats", "étudiants", "élèves",
+            "alumnos", "estudiantes", "candidatos", "studenti", "candidati", "alunos", "студенты", "кандидаты",
+            "studenci", "kandydaci", "deelnemers", "öğrenciler", "adaylar",
+        ]
+        let articles: Set<String> = [
+            "the", "our", "die", "unsere", "les", "nos", "los", "las", "nuestros", "gli",
+            "i", "nostri", "os", "nossos", "de", "onze", "наши",
+        ]
+        let numbers: Set<String> = [
+            "two", "three", "four", "five", "a", "one", "some", "few", "several", "zwei", "drei",
+            "vier", "einige", "deux", "trois", "quatre", "quelques", "dos", "tres", "cuatro", "algunos", "due", "tre",
+            "quattro", "alcuni", "dois", "três", "quatro", "alguns", "два", "три", "четыре", "несколько", "dwóch",
+            "trzech", "kilku", "twee", "drie", "vier", "enkele", "iki", "üç", "dört", "birkaç",
+        ]
+        for (index, word) in words.enumerated() where plurals.contains(String(word)) {
+            let before = index > 0 ? String(words[words.startIndex + index - 1]) : ""
+            // "One of our candidates", "some of the students": a part of the group.
+            if index >= 2,
+                ["of", "von", "de", "des", "di", "dei", "degli", "delle", "dos", "das", "из", "z", "van"]
+                    .contains(String(words[words.startIndex + index - 2]))
+            {
+                return false
+            }
+            if numbers.contains(before) || before.allSatisfy(\.isNumber) && !before.isEmpty { return false }
+            if index == 0 || articles.contains(before) { return true }
+        }
+        return false
+    }
+
+    /// Sentences: split at . ! ? and line ends (and their CJK forms), at most 400 of them.
+    static func sentences(_ text: String) -> [String] {
+        var found: [String] = []
+        var current = ""
+        for character in text {
+            if ".!?\n。！？".contains(character) {
+                if !current.isEmpty { found.append(current) }
+                current = ""
+                if found.count >= 400 { break }
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty, found.count < 400 { found.append(current) }
+        return found
+    }
+}

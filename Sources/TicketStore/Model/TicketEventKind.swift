@@ -1,0 +1,60 @@
+/// What an entry of a ticket's audit trail (`EventRecord`) says happened: one list, so a reader of the trail,
+/// a filter or a second backend knows every kind there is. The raw value is what is stored and shown.
+public enum TicketEventKind: String, Sendable, Codable, CaseIterable {
+    // Intake: a ticket's life (decided by `TicketWorkflow`).
+    /// A report opened the ticket (detail: severity, category).
+    case created
+    /// The ticket waits for the reporter (detail: the missing fields).
+    case suspended
+    /// A password request, answered with the reset instructions.
+    case redirected
+    /// The reporter's reply completed a suspended ticket.
+    case resumed
+    /// The reporter wrote again on a resolved ticket.
+    case reopened
+    /// The reporter now says they cannot work at all: the critical target applies.
+    case escalated
+    /// A reply from the ticket's author was filed on it (detail: the fields it changed).
+    case informationReceived = "information-received"
+    /// A value in force was replaced (detail: the field).
+    case fieldChanged = "field-changed"
+    /// A new ticket for the author of a closed one (detail: which).
+    case followUp = "follow-up"
+    /// Someone who may not act on the ticket wrote to it; they got a ticket of their own.
+    case replyFromStranger = "reply-from-stranger"
+    /// The author is ambiguous or failed sender authentication; they got a ticket of their own.
+    case replyNotTrusted = "reply-not-trusted"
+    /// On the new ticket: the one the email referred to belongs to someone else.
+    case openedInsteadOfUpdate = "opened-instead-of-update"
+    /// The email referred to one of our Message-IDs with a signature that does not verify.
+    case forgedReference = "forged-reference"
+    /// Sender authentication failed: this ticket can never act on another.
+    case unauthenticated
+    /// The email was over the size limit; only its header section was read.
+    case tooLarge = "too-large"
+    /// Machine mail (bounce, auto-reply, list) filed here, never answered.
+    case automatedMailReceived = "automated-mail-received"
+    /// The trusted MTA said spam: kept on no ticket, never answered.
+    case spamReceived = "spam-received"
+    /// The pipeline could not take the email (detail: why); it went to the quarantine folder.
+    case quarantined
+
+    // Staff (decided by `TicketWorkflow`; detail: who).
+    case resolved
+    case closed
+
+    // Answers (the outbox and the relay).
+    case answerQueued = "answer-queued"
+    case answerSuppressed = "answer-suppressed"
+    case answerSent = "answer-sent"
+    case answerRetrying = "answer-retrying"
+    case answerFailed = "answer-failed"
+
+    // Personal data.
+    /// The retention period deleted what expired (on no ticket; detail: counts).
+    case retentionPurged = "retention-purged"
+    /// A data subject's data was erased (on no ticket; detail: counts and the address's SHA-256).
+    case subjectErased = "subject-erased"
+    /// On a ticket kept for others: what the erasure took out of it.
+    case subjectScrubbed = "subject-scrubbed"
+}

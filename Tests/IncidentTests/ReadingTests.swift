@@ -1,0 +1,159 @@
+import MIME
+import Testing
+
+@testable import Incident
+
+/// The classes of mail an independent review found misread (issue #17), one behaviour per test.
+@Suite struct ReadingTests {
+    /// Mon, 30 Nov 2026 10:00:00 +0100.
+    static let date = "Mon, 30 Nov 2026 10:00:00 +0100"
+
+    func report(
+        _ body: String, subject: String = "Exam problem", headers: String = "", attachments: String = ""
+    )
+        -> IncidentReport
+    {
+        var raw = headers + "From: Anna <anna@uni.example.edu>\nTo: helpdesk@example.com\nSubject: \(subject)\n"
+        raw += "Date: \(Self.date)\nMIME-Version: 1.0\n"
+        if attachments.isEmpty {
+            raw += "Content-Type: text/plain; charset=utf-8\n\n\(body)\n"
+        } else {
+            raw += "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=utf-8\n\n"
+            raw += body + "\n" + attachments + "--b--\n"
+        }
+        let message = MIMEParser().parse(Array(raw.utf8))
+        var profile = IncidentProfile()
+        profile.ownAnswers = OwnAnswerText(
+            texts: ["Before we can start working on it, we need the following from you:"],
+            marks: ["helpdesk@example.com"],
+            prompts: [
+                .sessionID: "the ID of the affected proctoring session",
+                .userID: "the ID or login name of the affected user",
+            ])
+        return IncidentExtractor(profile: profile).extract(message, content: MessageContent(message))
+    }
+
+    static func utc(_ text: String) -> Int64? {
+        DetectionTime.parse(text, reference: MessageDate(secondsSince1970: 0, utcOffsetSeconds: 0))
+    }
+
+    @Test(arguments: [
+        ("Candidate no. 448812", "448812"), ("Candidate no.: 448812", "448812"), ("User ID 71-220-4581", "71-220-4581"),
+        ("Identifiant : cand-50231", "cand-50231"), ("Benutzerkennung: weber-k", "weber-k"),
+        ("Matrikelnummer 3318842", "3318842"), ("■学籍番号：A230417", "A230417"), ("【受験者ID】KB-77031", "KB-77031"),
+        ("my student number is 19387265", "19387265"), ("Meine Teilnehmernummer: TN-55012-AEVO", "TN-55012-AEVO"),
+        ("Mój login: kowalczyk.m", "kowalczyk.m"),
+    ])
+    func userLabelsInTheFormsPeopleWrite(_ line: String, _ expected: String) {
+        #expect(report("The exam does not load for this candidate.\n\(line)").values[.userID] == expected)
+    }
+
+    @Test func aParenthesisInsideALabelAndFrenchSpacing() {
+        let read = report("Session ID (seat TC-07, second try): 9b2e7c41aa\nServeur : proctor.uni.example.edu")
+        #expect(read.values[.sessionID] == "9b2e7c41aa")
+        #expect(read.values[.server] == "proctor.uni.example.edu")
+    }
+
+    @Test func aLabelFollowedByWordsIsNoValue() {
+        let read = report("Session ID: I don't know it\nUser: Rossi Giulia\nStudent: Anna Kowalska")
+        #expect(read.values[.sessionID] == nil && read.values[.userID] == nil)
+    }
+
+    @Test(arguments: [
+        ("502 Bad Gateway on https://exam.uni.example.edu since 08:58 GMT", "2026-11-30T08:58:00Z"),
+        ("It stopped at 10:30 (EET) for everyone.", "2026-11-30T08:30:00Z"),
+        ("Depuis 9h05 (heure de Paris) la page reste blanche.", "2026-11-30T08:05:00Z"),
+        ("It happened yesterday around 3pm, the page froze.", "2026-11-29T14:00:00Z"),
+        ("The page froze at 10:45 a.m. PST for me.", "2026-11-30T18:45:00Z"),
+    ])
+    func timesInSentences(_ sentence: String, _ expected: String) {
+        let read = report(sentence)
+        let shown = read.detectedAt.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: 0).iso8601 }
+        // 10:45 PST on the Date's day is after the email was written: never recorded.
+        #expect(shown == (expected == "2026-11-30T18:45:00Z" ? nil : expected))
+    }
+
+    @Test func aScheduleIsNotTheTimeOfDetection() {
+        let read = report("The exam starts at 09:30 and is scheduled until 11:00, the candidate cannot log in.")
+        #expect(read.detectedAt == nil)
+    }
+
+    @Test func aScreenshotNameIsLocalTimeAndNeverAfterTheEmail() {
+        let png =
+            "--b\nContent-Type: image/png; name=\"Screenshot 2026-11-30 at 09.14.02.png\"\n"
+            + "Content-Transfer-Encoding: base64\n\niVBORw0KGgoAAAANSUhEUgAABQAAAALQCAIAAADQ\n"
+        let read = report("see screenshot, the exam is stuck on a white page", attachments: png)
+        #expect(
+            read.detectedAt.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: 0).iso8601 }
+                == "2026-11-30T08:14:02Z")
+        let later = png.replacingAll("09.14.02", with: "11.14.02")
+        #expect(report("see screenshot, the exam is stuck on a white page", attachments: later).detectedAt == nil)
+    }
+
+    @Test func inlineAnswersUnderOurQuotedQuestionsAreRead() {
+        let body = """
+            On Mon, 30 Nov 2026 at 09:02, ProctorEdu Support <helpdesk@example.com> wrote:
+            > Before we can start working on it, we need the following from you:
+            >   - the ID of the affected proctoring session
+            sess_4Kp9QwZ2mT7v
+            >   - the ID or login name of the affected user
+            s412987 (the student)
+            > Example session: 11111111-2222-3333-4444-555555555555
+            """
+        let read = report(body, subject: "Re: [HD-000431] Exam")
+        #expect(read.values[.sessionID] == "sess_4Kp9QwZ2mT7v")
+        #expect(read.values[.userID] == "s412987")
+    }
+
+    @Test func aTableIsReadByItsColumns() {
+        let body = """
+            Three students cannot finish the identity check:
+
+            Name\tRoom\tMatricola\tTime
+            Rossi Giulia\tA 2.3\tVR481223\t10:30
+            Bianchi Marco\tA 2.3\tVR479015\t10:31
+            """
+        let read = report(body)
+        #expect(read.userIDs == ["VR481223", "VR479015"])
+        #expect(read.values[.userID] == "VR481223")
+    }
+
+    @Test(arguments: [
+        ("keiner der 120 Studierenden kann starten", Severity.critical),
+        ("Seit 10:15 ningún alumno puede entrar, error 503.", .critical),
+        ("Nobody can start the exam since this morning.", .critical),
+        ("I cannot start my exam, the camera is not detected.", .normal),
+        ("Three of 40 students cannot start; the others are fine.", .normal),
+        ("所有考生都进不去了", .critical),
+    ])
+    func severityIsTheImpact(_ text: String, _ expected: Severity) {
+        #expect(report(text).severity == expected)
+    }
+
+    @Test func anotherTicketSystemsNotificationIsMachineMail() {
+        let body = """
+            Incident INC0051877 has been updated.
+            This is an automatically generated email, please do not reply directly to this message.
+            """
+        #expect(report(body, subject: "Incident INC0051877 updated").automated == .notification)
+        let servicenow = report("Incident assigned", headers: "X-ServiceNow-Source: Notification-1\n")
+        #expect(servicenow.automated == .notification)
+    }
+
+    @Test(arguments: ["Ho dimenticato la password del portale", "Şifremi unuttum, giriş yapamıyorum", "忘记密码了"])
+    func passwordRequestsInOtherLanguages(_ text: String) {
+        let read = report(text)
+        #expect(read.category == "password-reset" && read.severity == .normal)
+    }
+
+    @Test func aLoginInASentenceIsNoServer() {
+        let read = report("Her login on the platform is ivanova.ea and the exam runs on proctor.urtc-exam.ru today.")
+        #expect(read.values[.server] == "proctor.urtc-exam.ru")
+    }
+}
+
+extension String {
+    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
