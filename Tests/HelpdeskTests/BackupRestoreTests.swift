@@ -421,7 +421,7 @@ import TicketStore
         // Restore over the live installation: its erasure log says what to apply again.
         let summary = try Self.restore(archive, into: files, at: Mail.monday10 + 4000)
         let replay = try #require(summary.replay)
-        #expect(replay.considered == 1 && replay.alreadyApplied == 0)
+        #expect(replay.considered == 2 && replay.alreadyApplied == 1, "Carl's erasure is in the backup")
         #expect(replay.replayed.map(\.addresses) == [[PeopleStore.anna]])
         let restored = try SQLiteTicketStore(path: files.storePath)
         #expect(
@@ -442,6 +442,29 @@ import TicketStore
         let again = try ErasureReplay(store: restored, requiredFields: [], ownAddresses: [])
             .run(try log.entries(), since: Mail.monday10 + 2000, now: Mail.monday10 + 5000, actor: "dpo")
         #expect(again.alreadyApplied == 1 && again.replayed.isEmpty)
+        try restored.close()
+    }
+
+    /// An erasure is logged before it runs: one logged before the backup began but committed after its snapshot
+    /// is in the log and not in the copy. The backup's time is no cut-off: the restore replays it.
+    @Test func anErasureStillRunningWhenTheBackupBeganIsReplayed() throws {
+        let people = try PeopleStore()
+        let helpdesk = people.helpdesk
+        let files = Self.files(helpdesk)
+        let subject = try SubjectAddress(PeopleStore.anna)
+        let loggedAt = Mail.monday10 + 1995
+        try ErasureLog(path: files.erasureLog).append(.init(time: loggedAt, digest: subject.digest))
+        let archive = try Self.backup(helpdesk, at: Mail.monday10 + 2000)
+        _ = try SubjectErasure(store: people.store, requiredFields: HelpdeskConfiguration().profile.required.map(\.key))
+            .run(subject, now: loggedAt, actor: "dpo")
+        let afterErasure = try Self.refs(files.storePath)
+        try people.store.close()
+
+        let summary = try Self.restore(archive, into: files, at: Mail.monday10 + 4000)
+        #expect(summary.replay?.replayed.map(\.addresses) == [[PeopleStore.anna]])
+        #expect(try Self.refs(files.storePath) == afterErasure)
+        let restored = try SQLiteTicketStore(path: files.storePath)
+        #expect(try TraceScan.run(in: restored, for: subject).filter { !$0.isOthersContent }.isEmpty)
         try restored.close()
     }
 

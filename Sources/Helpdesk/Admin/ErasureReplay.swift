@@ -2,7 +2,8 @@ import Digest
 import MIME
 public import TicketStore
 
-/// Applies again, to a restored store, the erasures made after its backup was taken (`ErasureLog`).
+/// Applies again, to a restored store, the logged erasures (`ErasureLog`) it does not record: those made after
+/// its backup was taken, and those still running when it was.
 ///
 /// The log holds digests, not addresses, so the addresses are found in the store itself: every address-like
 /// token in every text value, every raw email and answer — as written, percent-decoded, and in header
@@ -11,10 +12,11 @@ public import TicketStore
 /// extension). Each address that matches is erased as `subject erase` would (`SubjectErasure`), with a new
 /// `subject-erased` event.
 ///
-/// Only entries made after `since` (the backup's time) count, and of those only the ones the store does not
-/// already show as done (a `subject-erased` event with the digest, at the entry's time or later). Erasures
-/// older than the backup are in it already; applying them again would delete what the person sent after
-/// their erasure, which is new data.
+/// An entry counts unless the store shows it as done: a `subject-erased` event with the digest, at the entry's
+/// time or later (the erasure records its event with the time it logged). Erasures the store records are not
+/// applied again: that would delete what the person sent after their erasure, which is new data. The backup's
+/// time is no cut-off: an erasure is logged before it runs, so one logged shortly before the backup began may
+/// have committed after the copy's snapshot — it is in the log, not in the copy, and is replayed.
 public struct ErasureReplay: Sendable {
     let store: any TicketStore
     let requiredFields: [String]
@@ -35,7 +37,7 @@ public struct ErasureReplay: Sendable {
             public var addresses: [String]
             public var reports: [ErasureReport]
         }
-        /// Entries made after the backup.
+        /// Entries looked at (all, or those logged since the time given).
         public var considered = 0
         /// Of those, entries the store shows as done already.
         public var alreadyApplied = 0
@@ -43,8 +45,7 @@ public struct ErasureReplay: Sendable {
 
         public var lines: [String] {
             var lines = [
-                "erasures made after the backup: \(considered); already in the store: \(alreadyApplied); "
-                    + "replayed: \(replayed.count)"
+                "erasures logged: \(considered); already in the store: \(alreadyApplied); replayed: \(replayed.count)"
             ]
             for item in replayed {
                 let when = MessageDate(secondsSince1970: item.entry.time, utcOffsetSeconds: 0).iso8601
@@ -64,23 +65,25 @@ public struct ErasureReplay: Sendable {
         }
     }
 
-    /// Replays the entries made after `since` that the store does not show as done.
+    /// Replays the entries (those logged at `since` or later, when given) that the store does not show as done.
     public func run(
-        _ entries: [ErasureLog.Entry], since: Int64, now: Int64, actor: String, dryRun: Bool = false
+        _ entries: [ErasureLog.Entry], since: Int64? = nil, now: Int64, actor: String, dryRun: Bool = false
     )
         throws -> Outcome
     {
         var outcome = Outcome()
         var pending: [ErasureLog.Entry] = []
         var seen: Set<String> = []
-        let recorded = try store.snapshot { try $0.events(kind: .subjectErased, since: since) }
+        let considered = entries.filter { $0.time >= since ?? Int64.min }
+        let oldest = considered.map(\.time).min() ?? 0
+        let recorded = try store.snapshot { try $0.events(kind: .subjectErased, since: oldest) }
         // Whether the store holds the erasure of `digest` made at `time` or later: it is in this store already.
         func isRecorded(_ digest: String, since time: Int64) -> Bool {
             let name = SubjectErasure.auditName(digest: digest)
             return recorded.contains { $0.at >= time && $0.detail.contains(name) }
         }
         // The newest entry of each address decides: an older one is covered by it.
-        for entry in entries.filter({ $0.time > since }).sorted(by: { $0.time > $1.time }) {
+        for entry in considered.sorted(by: { $0.time > $1.time }) {
             outcome.considered += 1
             guard !seen.contains(entry.digest) else {
                 outcome.alreadyApplied += 1

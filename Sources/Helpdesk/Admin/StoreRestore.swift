@@ -13,8 +13,9 @@ import TicketStore
 ///    `SHA256SUMS` and `manifest.json` (a damaged archive, or one whose manifest disagrees with it, is refused);
 /// 3. the store in it passes its consistency check, holds what the manifest says, and was not written by a newer
 ///    helpdeskd; the archive is of this helpdesk (address and ticket prefix, unless told to ignore them);
-/// 4. erasures made after the backup (`ErasureLog`, the installation's own and the archive's) are applied
-///    again to the restored copy (`ErasureReplay`), before anyone can read it;
+/// 4. logged erasures (`ErasureLog`, the installation's own and the archive's) the restored copy does not record
+///    — made after the backup, or still running when it was taken — are applied again to it (`ErasureReplay`),
+///    before anyone can read it;
 /// 5. while no process can open the store (`StoreCopier.exclusively`), the current store (with its logs) and
 ///    relay journal are moved into `replaced-<time>/` in the state directory, and the restored files take
 ///    their places, owned by the state directory's owner; then the signing key, when it differs. The erasure log
@@ -98,20 +99,19 @@ public enum StoreRestore {
         var summary = Summary(manifest: manifest, dryRun: options.dryRun)
         if options.dryRun { return summary }
 
-        // Erasures made after the backup: the installation's log, and the archive's (a new host has none).
+        // Erasures the copy may lack: the installation's log, and the archive's (a new host has none). Each is
+        // checked against the copy's own record of erasures: the backup's time is no cut-off (`ErasureReplay`).
         let log = ErasureLog(path: files.erasureLog)
         let live = try log.entries()
         let archived = small[.erasureLog].map(ErasureLog.parse) ?? []
         let known = Set(live)
         let added = archived.filter { !known.contains($0) }
-        if live.contains(where: { $0.time > manifest.createdAtSeconds })
-            || added.contains(where: { $0.time > manifest.createdAtSeconds })
-        {
+        if !(live + added).isEmpty {
             summary.replay = try storeCall {
                 try files.store.withCopy(at: staged) { store in
                     try ErasureReplay(
                         store: store, requiredFields: options.requiredFields, ownAddresses: options.ownAddresses
-                    ).run(live + added, since: manifest.createdAtSeconds, now: now, actor: options.actor)
+                    ).run(live + added, now: now, actor: options.actor)
                 }
             }
         }

@@ -3,26 +3,30 @@ import Foundation
 import Helpdesk
 
 extension SubjectCommand {
-    /// `helpdeskd subject replay-erasures --since TIME`: applies again the erasures logged after TIME.
+    /// `helpdeskd subject replay-erasures`: applies again the logged erasures the store does not record.
     struct ReplayErasures: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "replay-erasures",
-            abstract: "Apply again the erasures made after a backup was taken (after restoring it by other means).",
+            abstract: "Apply again the logged erasures a restored store lacks (after restoring it by other means).",
             discussion: """
                 Every `subject erase` is logged (date and the address's SHA-256, never the address) in \
-                helpdeskd.sqlite-erasures beside the store. This erases again, in the store, each address \
-                whose erasure was logged after TIME and is not recorded in the store already, finding the \
-                addresses by hashing those the store holds. TIME must be when the restored backup was taken \
-                (manifest.json's created_at): older erasures are in it already, and replaying them would \
-                delete what the person sent since. `helpdeskd restore` does this itself.
+                helpdeskd.sqlite-erasures in the state directory. This erases again, in the store, each \
+                address whose logged erasure the store does not record (no subject-erased event with its \
+                digest at the logged time or later), finding the addresses by hashing those the store holds. \
+                Erasures the store records are not repeated: that would delete what the person sent since. \
+                `helpdeskd restore` does this itself.
                 """)
         @OptionGroup var store: StoreOptions
-        @Option(help: "When the restored backup was taken: YYYY-MM-DDTHH:MM:SSZ (UTC).") var since: String
+        @Option(help: "Only erasures logged at this time or later: YYYY-MM-DDTHH:MM:SSZ (UTC; default: all).")
+        var since: String?
         @Flag(help: "List what would be erased and change nothing.") var dryRun = false
 
         func run() throws {
-            guard let cutoff = ErasureLog.parseTime(since[...]) else {
-                throw ValidationError("--since must be a UTC time like 2026-12-05T03:00:00Z")
+            let cutoff = try since.map { text in
+                guard let time = ErasureLog.parseTime(text[...]) else {
+                    throw ValidationError("--since must be a UTC time like 2026-12-05T03:00:00Z")
+                }
+                return time
             }
             let context = try store.context()
             let configuration = context.configuration
