@@ -107,10 +107,19 @@ deb: release deps-deb
 	debian/build-deb.sh "$$($(SWIFT) build -c release --show-bin-path)/helpdeskd" "$(VERSION)" $(DEB_DIR)
 	lintian --allow-root --fail-on error,warning --display-info $(DEB_DIR)/helpdeskd_$(VERSION)_amd64.deb
 
-## The package installed, upgraded from a previous build, removed and purged in a Debian 12 chroot (as root;
-## several minutes the first time, when debootstrap makes the tree it then keeps in .build-deb/).
+# The revision `make test-deb` upgrades from: the last one whose store is at schema v2 (just before the migration
+# v3-outbox-recipient-mailbox-domain), so the upgrade migrates a store an older program wrote, under an older
+# sample configuration. PREVIOUS_REF= (empty) upgrades from this tree's own binary instead: no second build.
+PREVIOUS_REF ?= f3df269
+
+## The package installed, upgraded from the build of PREVIOUS_REF, removed and purged in a Debian 12 chroot (as
+## root; the first run debootstraps the tree and builds PREVIOUS_REF, both kept in .build-deb/).
 test-deb: deb
-	debian/build-deb.sh "$$($(SWIFT) build -c release --show-bin-path)/helpdeskd" "$(VERSION)~previous" $(DEB_DIR)
+	if [ -n "$(PREVIOUS_REF)" ]; then \
+	  debian/build-previous.sh "$(PREVIOUS_REF)" "$(VERSION)~previous" $(DEB_DIR); \
+	else \
+	  debian/build-deb.sh "$$($(SWIFT) build -c release --show-bin-path)/helpdeskd" "$(VERSION)~previous" $(DEB_DIR); \
+	fi
 	debian/test-deb.sh $(DEB_DIR)/helpdeskd_$(VERSION)~previous_amd64.deb $(DEB_DIR)/helpdeskd_$(VERSION)_amd64.deb $(DEB_DIR)
 
 clean:

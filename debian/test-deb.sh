@@ -1,9 +1,11 @@
 #!/bin/sh
 # Installs, upgrades, removes and purges the package in a clean Debian 12 tree (debootstrap, then chroot; no
 # systemd runs there) and checks the files, the user, the conffile, the secrets, the unit's enablement and what
-# the maintainer scripts do on each step. `make test-deb` builds the two packages and runs this.
+# the maintainer scripts do on each step. `make test-deb` builds the two packages and runs this: PREVIOUS is the
+# build of an earlier revision (debian/build-previous.sh), whose program writes the store the upgrade must keep
+# and migrate, under the configuration the admin edited.
 #
-# Usage: debian/test-deb.sh PREVIOUS.deb NEW.deb CACHEDIR
+# Usage: debian/test-deb.sh PREVIOUS.deb NEW.deb CACHEDIR      (from the repository root)
 #
 # The tree is made once and kept as CACHEDIR/bookworm-<Depends hash>.tar: Debian 12 minbase, apt's package lists,
 # and the .deb files of the runtime libraries the package depends on, downloaded but not installed (apt installs
@@ -105,16 +107,22 @@ check "the backup timer is not enabled" "[ ! -e /etc/systemd/system/timers.targe
 # (LoadCredential=): a directory of its own stands in for $CREDENTIALS_DIRECTORY.
 in_root sh -c 'install -d -m 0700 -o helpdeskd /run/credentials-test &&
     install -m 0400 -o helpdeskd /etc/helpdeskd/hmac.key /run/credentials-test/hmac.key &&
-    printf "From: Anna <anna@example.edu>\r\nTo: helpdesk@example.com\r\nSubject: Exam will not load\r\nMessage-ID: <a1@example.edu>\r\n\r\nServer: proctor.example.edu\r\n" > /tmp/mail.eml && chmod 644 /tmp/mail.eml'
+    printf "From: Anna <anna@example.edu>\r\nTo: helpdesk@example.com\r\nSubject: Exam will not load\r\nMessage-ID: <a1@example.edu>\r\n\r\nServer: proctor.example.edu\r\n" > /tmp/anna.eml &&
+    printf "From: Carl <carl@example.net>\r\nTo: helpdesk@example.com\r\nSubject: Blank page after login\r\nMessage-ID: <c1@example.net>\r\n\r\nServer: lms.example.net\r\n" > /tmp/carl.eml &&
+    chmod 644 /tmp/anna.eml /tmp/carl.eml'
 as_service="runuser -u helpdeskd -- env CREDENTIALS_DIRECTORY=/run/credentials-test helpdeskd"
+config="--config /etc/helpdeskd/helpdeskd.toml"
 check "the service user reads the configuration and creates the store" \
-    "$as_service ingest --config /etc/helpdeskd/helpdeskd.toml /tmp/mail.eml | grep -q 'created HD-000001'"
+    "$as_service ingest $config /tmp/anna.eml | grep -q 'created HD-000001' &&
+     $as_service ingest $config /tmp/carl.eml | grep -q 'created HD-000002'"
 check "store 0600 helpdeskd" "$(stat_is /var/lib/helpdeskd/helpdeskd.sqlite '600 helpdeskd:helpdeskd')"
-check "backup as root into /var/backups/helpdeskd" \
-    "helpdeskd backup --out /var/backups/helpdeskd --keep 2 && ls /var/backups/helpdeskd/helpdeskd-*.tar && $(stat_is '/var/backups/helpdeskd/helpdeskd-*.tar' '600 root:root')"
-check "restore as root: restored files belong to helpdeskd" \
-    "helpdeskd restore /var/backups/helpdeskd/helpdeskd-*.tar && $(stat_is /var/lib/helpdeskd/helpdeskd.sqlite '600 helpdeskd:helpdeskd') &&
-     $as_service status --config /etc/helpdeskd/helpdeskd.toml | grep -q 'open'"
+# Read from outside without touching it (immutable: no lock, no -shm; the commands have closed the store).
+schema_of() {
+    python3 -c 'import sys, sqlite3; print(sqlite3.connect("file:" + sys.argv[1] + "?immutable=1", uri=True)
+        .execute("SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1").fetchone()[0])' "$1"
+}
+previous_schema=$(schema_of "$root/var/lib/helpdeskd/helpdeskd.sqlite")
+echo "     the previous program's store is at schema $previous_schema"
 key_before=$(in_root sha256sum /etc/helpdeskd/hmac.key)
 uid_before=$(in_root id -u helpdeskd)
 # The admin edits the configuration.
@@ -126,16 +134,40 @@ in_root sh -c 'echo "# edited by the admin" >> /etc/helpdeskd/helpdeskd.toml'
 in_root sh -c 'mkdir -p /run/systemd/system && printf "%s\n" "#!/bin/sh" "echo \"\$*\" >> /tmp/systemctl.log" "exit 0" \
     > /usr/bin/systemctl && chmod 755 /usr/bin/systemctl && : > /tmp/systemctl.log'
 
+# The upgrade as README says (keep the admin's configuration; the package's new sample beside it).
+conffile() { dpkg-deb --fsys-tarfile "$1" | tar -xO ./etc/helpdeskd/helpdeskd.toml | sha256sum | cut -c1-64; }
+new_sample=$(conffile "$new")
+newest_schema=$(sed -n 's/.*registerMigration("\(.*\)").*/\1/p' Sources/TicketStore/SQLite/Schema.swift | tail -1)
 echo "== upgrade to $(dpkg-deb -f "$new" Version)"
-in_root apt-get install -y -qq /tmp/new.deb >"$root/tmp/upgrade.log" 2>&1 ||
+in_root apt-get install -y -qq -o Dpkg::Options::=--force-confold /tmp/new.deb >"$root/tmp/upgrade.log" 2>&1 ||
     { cat "$root/tmp/upgrade.log"; exit 1; }
 check "upgraded" "[ \"\$(dpkg-query -W -f='\${Version}' helpdeskd)\" = '$(dpkg-deb -f "$new" Version)' ]"
-check "the admin's configuration kept, no prompt" \
-    "grep -q 'edited by the admin' /etc/helpdeskd/helpdeskd.toml && [ ! -e /etc/helpdeskd/helpdeskd.toml.dpkg-dist ]"
+if [ "$(conffile "$previous")" = "$new_sample" ]; then
+    check "the admin's configuration kept, no prompt" \
+        "grep -q 'edited by the admin' /etc/helpdeskd/helpdeskd.toml && [ ! -e /etc/helpdeskd/helpdeskd.toml.dpkg-dist ]"
+else
+    check "the admin's configuration kept, the new sample beside it as helpdeskd.toml.dpkg-dist" \
+        "grep -q 'edited by the admin' /etc/helpdeskd/helpdeskd.toml &&
+         [ \"\$(sha256sum < /etc/helpdeskd/helpdeskd.toml.dpkg-dist | cut -c1-64)\" = '$new_sample' ]"
+fi
 check "configuration permissions kept" "$(stat_is /etc/helpdeskd/helpdeskd.toml '640 root:helpdeskd')"
 check "the signing key kept" "[ \"\$(sha256sum /etc/helpdeskd/hmac.key)\" = '$key_before' ]"
 check "the same user" "[ \$(id -u helpdeskd) = $uid_before ]"
-check "the store kept, and it opens" "$as_service status --config /etc/helpdeskd/helpdeskd.toml | grep -q 'open'"
+check "the new program reads the kept configuration and opens the store ($previous_schema -> $newest_schema)" \
+    "$as_service status $config | grep -q 'open'"
+check "the store is at schema $newest_schema" "[ '$(schema_of "$root/var/lib/helpdeskd/helpdeskd.sqlite")' = '$newest_schema' ]"
+check "every ticket the previous program stored is there" \
+    "$as_service tickets show HD-000001 $config | grep -q 'Exam will not load' &&
+     $as_service tickets show HD-000002 $config | grep -q 'carl@example.net'"
+check "backup as root: the store at schema $newest_schema, both tickets, archive 0600" \
+    "helpdeskd backup $config --out /var/backups/helpdeskd --keep 2 --json > /tmp/manifest.json &&
+     grep -q '\"$newest_schema\"' /tmp/manifest.json && grep -Eq '\"tickets\" ?: ?2,' /tmp/manifest.json &&
+     grep -Eq '\"integrity_check\" ?: ?\"ok\"' /tmp/manifest.json &&
+     $(stat_is '/var/backups/helpdeskd/helpdeskd-*.tar' '600 root:root')"
+check "restore as root: restored files belong to helpdeskd" \
+    "helpdeskd restore $config /var/backups/helpdeskd/helpdeskd-*.tar &&
+     $(stat_is /var/lib/helpdeskd/helpdeskd.sqlite '600 helpdeskd:helpdeskd') &&
+     $as_service tickets show HD-000002 $config | grep -q 'carl@example.net'"
 check "still enabled" "[ -L /etc/systemd/system/multi-user.target.wants/helpdeskd.service ]"
 check "a running daemon is restarted" "grep -q 'try-restart helpdeskd.service' /tmp/systemctl.log"
 
