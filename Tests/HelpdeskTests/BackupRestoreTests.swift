@@ -177,6 +177,34 @@ import TicketStore
         #expect(stat(target.storePath, &status) == 0 && status.st_mode & 0o777 == 0o600)
     }
 
+    /// The signing key on another file system than the state directory (`/etc` and a separate `/var`): the key it
+    /// replaces is copied aside, not linked, and the restore completes.
+    @Test func aKeyOnAnotherFileSystemIsReplaced() throws {
+        var shm = stat()
+        var tmp = stat()
+        try #require(stat("/dev/shm", &shm) == 0 && stat("/tmp", &tmp) == 0)
+        try #require(shm.st_dev != tmp.st_dev, "/dev/shm and /tmp on one file system: nothing to test here")
+        let helpdesk = try TestHelpdesk()
+        try helpdesk.ingest(Mail.report(id: "f1@example.edu"))
+        let archive = try Self.backup(helpdesk)
+
+        let empty = Self.emptyState()
+        let keyDirectory = "/dev/shm/helpdeskd-key-\(UUID().uuidString)"
+        #expect(mkdir(keyDirectory, 0o700) == 0)
+        defer { try? FileManager.default.removeItem(atPath: keyDirectory) }
+        let target = StateFiles(directory: empty.directory, store: empty.store, hmacKeyFile: keyDirectory + "/hmac.key")
+        #expect(FileManager.default.createFile(atPath: target.hmacKey, contents: Data(repeating: 9, count: 32)))
+        let summary = try Self.restore(archive, into: target)
+        #expect(summary.keyChanged)
+        #expect(
+            FileManager.default.contents(atPath: target.hmacKey)
+                == FileManager.default.contents(atPath: Self.files(helpdesk).hmacKey))
+        let aside = try #require(summary.replacedDirectory)
+        #expect(FileManager.default.contents(atPath: aside + "/hmac.key") == Data(repeating: 9, count: 32))
+        var status = stat()
+        #expect(stat(aside + "/hmac.key", &status) == 0 && status.st_mode & 0o777 == 0o600)
+    }
+
     @Test func dryRunChecksAndChangesNothing() throws {
         let helpdesk = try TestHelpdesk()
         try helpdesk.ingest(Mail.report(id: "d1@example.edu"))

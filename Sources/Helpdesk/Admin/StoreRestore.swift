@@ -130,13 +130,15 @@ public enum StoreRestore {
         guard mkdir(aside, 0o700) == 0 else { throw AdminError.io("cannot create", aside) }
         _ = chown(aside, owner.uid, owner.gid)
         defer { rmdir(aside) }
-        func moveAside(_ path: String, as name: String, link: Bool = false) throws {
+        func moveAside(_ path: String, as name: String) throws {
             guard access(path, F_OK) == 0 else { return }
-            let target = "\(aside)/\(name)"
-            guard (link ? Glibc.link(path, target) : rename(path, target)) == 0 else {
-                throw AdminError.io("cannot move aside", path)
-            }
+            guard rename(path, "\(aside)/\(name)") == 0 else { throw AdminError.io("cannot move aside", path) }
         }
+
+        // The signing key it replaces is copied aside first: it may live on another file system (`/etc`).
+        let currentKey = try StoreBackup.readIfPresent(files.hmacKey)
+        let restoredKey = small[.hmacKey].flatMap { $0 == currentKey ? nil : $0 }
+        if restoredKey != nil, let currentKey { try write(currentKey, to: "\(aside)/\(StateFiles.hmacKeyName)") }
 
         // The swap, with no process able to open the store meanwhile.
         let swapped: Void? = try storeCall {
@@ -154,9 +156,8 @@ public enum StoreRestore {
         }
         guard swapped != nil else { throw inUse(files.store) }
 
-        if let key = small[.hmacKey], try StoreBackup.readIfPresent(files.hmacKey) != key {
-            try moveAside(files.hmacKey, as: StateFiles.hmacKeyName, link: true)
-            try replaceKey(files.hmacKey, with: key, stateOwner: owner)
+        if let restoredKey {
+            try replaceKey(files.hmacKey, with: restoredKey, stateOwner: owner)
             summary.keyChanged = true
         }
         if !added.isEmpty {
