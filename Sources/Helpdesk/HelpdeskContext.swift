@@ -15,7 +15,7 @@ public struct HelpdeskContext: Sendable {
     /// the pipeline. A store given by path keeps its files (key, journal) beside it.
     public init(configuration: HelpdeskConfiguration, databasePath: String? = nil) throws {
         let path = databasePath ?? configuration.databasePath
-        let directory = databasePath.map { Self.directory(of: $0) } ?? configuration.identity.stateDirectory
+        let directory = StateFiles.stateDirectory(configuration: configuration, databasePath: databasePath)
         try self.init(configuration: configuration, store: SQLiteTicketStore(path: path), stateDirectory: directory)
     }
 
@@ -51,19 +51,16 @@ public struct HelpdeskContext: Sendable {
     }
 
     /// Where the relay journals its deliveries until the store has them (`DeliveryJournal`).
-    public var relayJournalPath: String { stateDirectory + "/helpdeskd.sqlite-relay-journal" }
+    public var relayJournalPath: String { stateDirectory + "/" + StateFiles.relayJournalName }
 
-    /// The directory of a file path ("." for a bare name).
-    static func directory(of path: String) -> String {
-        let directory = (path as NSString).deletingLastPathComponent
-        return directory.isEmpty ? "." : directory
-    }
+    /// Where `subject erase` logs each erasure for a restore to apply again (`ErasureLog`).
+    public var erasureLogPath: String { stateDirectory + "/" + StateFiles.erasureLogName }
 
     /// The key that signs our Message-IDs: the configured file, else `hmac.key` in the state directory,
     /// created with 32 random bytes on first use (mode 0600), so a fresh install works and stays stable.
     static func signingKey(configuration: HelpdeskConfiguration, stateDirectory: String) throws -> [UInt8] {
         let configured = configuration.identity.hmacKeyFile
-        let path = configured.isEmpty ? stateDirectory + "/hmac.key" : configured
+        let path = StateFiles.hmacKeyPath(configured: configured, directory: stateDirectory)
         if let data = FileManager.default.contents(atPath: path) {
             let key = [UInt8](data)
             if let problem = MessageIDSigner.problem(

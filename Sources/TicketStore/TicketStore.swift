@@ -138,6 +138,9 @@ public protocol TicketSnapshot {
     func answerTicketIDs(to address: String, notOnTickets tickets: Set<Int64>) throws -> [Int64]
     /// Events about one message (any ticket), oldest first.
     func events(messageID: Int64) throws -> [EventRecord]
+    /// Events of one kind recorded at `since` or later, on any ticket or on none, oldest first (the
+    /// `subject-erased` events a restore looks for before it applies an erasure again).
+    func events(kind: TicketEventKind, since: Int64) throws -> [EventRecord]
     /// Events of one ticket about any of `messages`, oldest first.
     func events(ticketID: Int64, aboutAnyOf messages: Set<Int64>) throws -> [EventRecord]
     /// Values on one ticket that any of `messages` supplied, oldest first.

@@ -13,7 +13,8 @@ struct Helpdeskd: AsyncParsableCommand {
         version: HelpdeskVersion.current,
         subcommands: [
             ParseCommand.self, ExtractCommand.self, IngestCommand.self, TicketsCommand.self, OutboxCommand.self,
-            StatusCommand.self, CheckConfigCommand.self, SubjectCommand.self, PurgeCommand.self, RunCommand.self,
+            StatusCommand.self, CheckConfigCommand.self, SubjectCommand.self, PurgeCommand.self, BackupCommand.self,
+            RestoreCommand.self, RunCommand.self,
         ]
     )
 }

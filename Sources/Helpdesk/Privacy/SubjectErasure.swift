@@ -33,6 +33,10 @@ public struct SubjectErasure: Sendable {
         self.requiredFields = requiredFields
     }
 
+    /// How the `subject-erased` event names the address: by its SHA-256 (`SubjectAddress.digest`), never as
+    /// itself. A restore finds the erasures already in a store by it (`ErasureReplay`).
+    static func auditName(digest: String) -> String { "subject sha256 \(digest)" }
+
     /// Erases `subject` (or, with `dryRun`, does the same in a transaction that is rolled back and
     /// reports what would go). `actor` is who asked, for the audit event.
     public func run(_ subject: SubjectAddress, now: Int64, actor: String, dryRun: Bool = false) throws -> ErasureReport
@@ -277,7 +281,7 @@ private struct ErasureTransaction {
                 + "\(counted(report.scrubbedHeaders, "message header")), \(counted(report.scrubbedAnswers, "answer")), "
                 + "\(counted(report.scrubbedValues, "other value")))",
             "by \(actor)",
-            "subject sha256 \(subject.digest)",
+            SubjectErasure.auditName(digest: subject.digest),
         ].joined(separator: "; ")
         try transaction.record(EventRecord(at: now, kind: .subjectErased, detail: report.auditDetail))
         return report

@@ -372,6 +372,11 @@ struct SQLiteAccess: TicketTransaction {
         try EventRecord.filter(EventRecord.Columns.messageId == messageID).order(EventRecord.Columns.id).fetchAll(db)
     }
 
+    func events(kind: TicketEventKind, since: Int64) throws -> [EventRecord] {
+        try EventRecord.filter(EventRecord.Columns.kind == kind && EventRecord.Columns.at >= since)
+            .order(EventRecord.Columns.id).fetchAll(db)
+    }
+
     func events(ticketID: Int64, aboutAnyOf messages: Set<Int64>) throws -> [EventRecord] {
         try EventRecord.filter(
             EventRecord.Columns.ticketId == ticketID && Array(messages).contains(EventRecord.Columns.messageId)

@@ -15,12 +15,28 @@ public final class SQLiteTicketStore: TicketStore {
 
     public var description: String { path }
 
-    /// Opens (creating and migrating) the store at `path`.
+    /// Opens (creating and migrating) the store at `path`. A store migrated by a newer helpdeskd is refused
+    /// (`StoreDatabase.OpenError.Code.newerSchema`) instead of used.
     public init(path: String) throws {
         self.path = path
         pool = try StoreDatabase.open(path: path)
+        // GRDB passes over migrations it does not know: a binary older than the store would run on a schema it
+        // does not know. Refuse instead (a downgrade is a restore of the backup taken before the upgrade).
+        let unknown = try pool.read { db in
+            try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations).sorted()
+        }
+        guard unknown.isEmpty else {
+            throw StoreDatabase.OpenError(
+                .newerSchema,
+                "\(path) was migrated by a newer helpdeskd (schema \(unknown.joined(separator: ", "))), "
+                    + "which this one does not know: install that version again, or restore the backup taken "
+                    + "before the upgrade")
+        }
         try Schema.migrator.migrate(pool)
     }
+
+    /// The schema migrations this build knows, oldest first. A store is at the newest one once it is open.
+    public static var schemaVersions: [String] { Schema.migrator.migrations }
 
     /// A store in a new private temporary directory, for tests and tools that need a real, empty store fast.
     public static func temporary() throws -> SQLiteTicketStore {
@@ -104,6 +120,12 @@ public final class SQLiteTicketStore: TicketStore {
         {
             return false
         }
+    }
+
+    /// Closes the store's connections; the last one folds the write-ahead log into the file and removes it.
+    /// The store cannot be used afterwards (a restore's staging copy, tests that reopen a file).
+    public func close() throws {
+        try pool.close()
     }
 
     // MARK: The database itself (this package's tests and SQLite-level tools only)

@@ -20,6 +20,8 @@ public enum StoreDatabase {
             case readableByOthers
             /// The file or directory belongs to another user: the fix is to run as its owner (`sudo -u`).
             case wrongOwner
+            /// A newer helpdeskd migrated the store to a schema this one does not know.
+            case newerSchema
         }
 
         public let code: Code

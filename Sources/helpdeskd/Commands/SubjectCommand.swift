@@ -13,7 +13,7 @@ struct SubjectCommand: ParsableCommand {
             their From, To or Cc), the tickets it is copied on, and the automatic answers sent to it. \
             See README, "Personal data".
             """,
-        subcommands: [Export.self, Erase.self]
+        subcommands: [Export.self, Erase.self, ReplayErasures.self]
     )
 
     struct Export: ParsableCommand {
@@ -68,9 +68,16 @@ struct SubjectCommand: ParsableCommand {
         func run() throws {
             let context = try store.context()
             let subject = try subjectAddress(email, context: context)
+            let now = WallClock.seconds()
+            if !dryRun {
+                // Logged before it runs, with the event's time, so a restored backup can be brought up to date
+                // (README, "Backup and restore"); an erasure that then fails is replayed, as was asked.
+                let log = ErasureLog(path: context.erasureLogPath)
+                try log.append(ErasureLog.Entry(time: now, digest: subject.digest))
+            }
             let report = try SubjectErasure(
                 store: context.store, requiredFields: context.configuration.profile.required.map(\.key)
-            ).run(subject, now: WallClock.seconds(), actor: actor(), dryRun: dryRun)
+            ).run(subject, now: now, actor: actor(), dryRun: dryRun)
             print(json ? report.json.serialized(pretty: true) : report.lines.joined(separator: "\n"))
             if !report.unexpectedTraces.isEmpty { throw ExitCode(1) }
         }
