@@ -38,12 +38,14 @@ public struct TicketRecord: Sendable, Equatable {
     public var slaConsumed: Int64
     public var dueAt: Int64?
     public var answersSent: Int64
+    /// The staff member working the ticket (`StaffRecord.name`), nil when nobody is.
+    public var assignee: String?
 
     public init(
         id: Int64? = nil, number: Int64, ref: String, status: TicketStatus, severity: Severity, category: String,
         reporterAddress: String, reporterName: String? = nil, copiedAddresses: String, subject: String, missing: String,
         createdAt: Int64, updatedAt: Int64, slaStartedAt: Int64? = nil, slaConsumed: Int64, dueAt: Int64? = nil,
-        answersSent: Int64
+        answersSent: Int64, assignee: String? = nil
     ) {
         self.id = id
         self.number = number
@@ -62,6 +64,7 @@ public struct TicketRecord: Sendable, Equatable {
         self.slaConsumed = slaConsumed
         self.dueAt = dueAt
         self.answersSent = answersSent
+        self.assignee = assignee
     }
 }
 

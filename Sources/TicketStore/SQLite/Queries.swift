@@ -280,7 +280,7 @@ struct SQLiteAccess: TicketTransaction {
                 SELECT name FROM sqlite_master
                 WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations' ORDER BY name
                 """)
-        return try tables.flatMap { table in
+        return try tables.filter { !Schema.isDerived(table: $0) }.flatMap { table in
             try db.columns(in: table).map { StoredColumn(table: table, column: $0.name) }
         }
     }
