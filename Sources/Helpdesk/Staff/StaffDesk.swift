@@ -36,7 +36,34 @@ public struct StaffDesk: Sendable {
         guard let ticket = try transaction.ticket(ref: ref) else {
             throw StaffActionError(.noSuchTicket, "no ticket \(ref)")
         }
+        if case .assign(let name?) = action, try transaction.staffMember(name: name) == nil {
+            throw StaffActionError(.unknownValue, "no staff member \(name)")
+        }
         guard let decision = try pipeline.workflow.decide(action, on: ticket, by: actor, at: now) else { return ticket }
-        return try pipeline.recorder.record(decision, messageID: nil, addressing: nil, now: now, in: transaction)
+        let addressing = decision.answer == nil ? nil : try Self.addressing(ticket, in: transaction)
+        return try pipeline.recorder.record(decision, messageID: nil, addressing: addressing, now: now, in: transaction)
+    }
+
+    /// Staff's answers go to the reporter, threaded to the reporter's newest message on the ticket (its
+    /// Message-ID as In-Reply-To, its References before it), like the automatic answers to that message.
+    static func addressing(
+        _ ticket: TicketRecord, in snapshot: any TicketSnapshot
+    ) throws -> WorkflowRecorder.Addressing {
+        let newest = try snapshot.messages(ticketID: ticket.id!).last {
+            $0.direction == .inbound && $0.automated == nil && $0.messageID != nil
+        }
+        return WorkflowRecorder.Addressing(
+            recipient: ticket.reporterAddress, inReplyTo: newest?.messageID,
+            references: newest.map { $0.referenceIDs.split(separator: " ").map(String.init) } ?? [])
+    }
+
+    /// Records on the audit trail that `actor` looked at personal data of ticket `ref` (`what`: its page, a file).
+    /// Staff reads are audited like changes: the data-protection policy asks who saw a reporter's data.
+    public func recordView(of what: String, on ref: String, by actor: String, at now: Int64) async throws {
+        try await store.transaction { transaction in
+            guard let ticket = try transaction.ticket(ref: ref) else { return }
+            try transaction.record(
+                EventRecord(ticketId: ticket.id, at: now, kind: .personalDataViewed, detail: "\(what) by \(actor)"))
+        }
     }
 }
