@@ -14,6 +14,7 @@ struct Helpdeskd: AsyncParsableCommand {
         subcommands: [
             ParseCommand.self, ExtractCommand.self, IngestCommand.self, TicketsCommand.self, OutboxCommand.self,
             StatusCommand.self, CheckConfigCommand.self, SubjectCommand.self, PurgeCommand.self, RunCommand.self,
+            WebCommand.self, StaffCommand.self,
         ]
     )
 }
