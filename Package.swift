@@ -129,6 +129,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "StaffWebTests", dependencies: ["StaffWeb", "Helpdesk", "TicketStore", "Incident"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "MailTests", dependencies: ["Mail", "CCurl", "Helpdesk", "TicketStore"], swiftSettings: strictSettings
         ),
     ],

@@ -239,6 +239,22 @@ login_failures = 3
         os.makedirs(args.screenshots, exist_ok=True)
         driver.save_screenshot(os.path.join(args.screenshots, "queue.png"))
 
+        # Live queue: a new email becomes a row without a reload (server-sent events).
+        driver.get(web + "/")
+        time.sleep(1)
+        new_mail = ("From: Priya Raman <p.raman@example.edu>\r\nTo: helpdesk@example.com\r\n"
+                    "Subject: Microphone check fails before the oral exam\r\n"
+                    "Message-ID: <live-1@example.edu>\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\n"
+                    "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+                    "The microphone check fails for one student before the oral exam.\r\n")
+        path = os.path.join(maildir, "0000000099.live:2,")
+        with open(path, "w") as f:
+            f.write(new_mail)
+        subprocess.run(["chown", "nobody:nogroup", path], check=True)
+        live = wait_for(lambda: driver.find_element(By.ID, "live").text, 40)
+        check("a new ticket appears in the open queue without a reload", live.startswith("New ticket HD-")
+              and "Microphone check" in driver.find_element(By.ID, "queue").text, live)
+
         # Search (FTS5): a word of one subject finds that ticket alone.
         search = driver.find_element(By.NAME, "q")
         search.send_keys("camera feed")
@@ -325,6 +341,32 @@ login_failures = 3
         summary = wait_for(lambda: next((m for m in sink_messages(sink) if "proxy was restarted" in
                                          m.get_body(("plain",)).get_content()), None), 40)
         check("the summary reaches the reporter", summary is not None)
+
+        # The same actions from the command line, for scripts.
+        with open(os.path.join(work, "note.txt"), "w") as f:
+            f.write("Escalated to the exam board.\n")
+        with open(os.path.join(work, "reply.txt"), "w") as f:
+            f.write("Your identity check is fixed; please start again.\n")
+        cli = [["tickets", "note", "HD-000005", "--body-file", os.path.join(work, "note.txt")],
+               ["tickets", "assign", "HD-000005", "ivan"],
+               ["tickets", "reply", "HD-000005", "--body-file", os.path.join(work, "reply.txt")],
+               ["tickets", "resolve", "HD-000006", "--summary-file", os.path.join(work, "note.txt")]]
+        for command in cli:
+            done = subprocess.run([binary] + command + ["--config", config], capture_output=True, text=True)
+            check("helpdeskd " + " ".join(command[:2]) + " works", done.returncode == 0, done.stderr)
+        driver.get(web + "/tickets/HD-000005")
+        page = driver.find_element(By.TAG_NAME, "main").text
+        check("command-line actions show on the ticket page", "Escalated to the exam board." in page
+              and "ivan" in driver.find_element(By.CSS_SELECTOR, "dl.summary").text, page[:200])
+        cli_reply = wait_for(lambda: next((m for m in sink_messages(sink) if "identity check is fixed" in
+                                           m.get_body(("plain",)).get_content()), None), 40)
+        check("the command-line reply reaches the reporter threaded", cli_reply is not None
+              and cli_reply["In-Reply-To"] == "<1795361024.20241118104412@training.example.org>",
+              cli_reply and cli_reply["In-Reply-To"])
+        bad = subprocess.run([binary, "tickets", "assign", "HD-000005", "nobody-here", "--config", config],
+                             capture_output=True, text=True)
+        check("assigning to an unknown staff member fails", bad.returncode != 0 and "no staff member" in bad.stderr,
+              bad.stderr)
 
         # CSRF: the session cookie alone does not make a form valid.
         status, _, _ = http(web + "/tickets/HD-000005/note", data={"body": "forged", "csrf": "0" * 64},

@@ -4,6 +4,7 @@ public import Hummingbird
 import Incident
 public import Logging
 import MIME
+import ServiceLifecycle
 import TicketStore
 
 /// The staff web workspace: Hummingbird's router over the store (reads through its async face) and the staff desk
@@ -212,7 +213,8 @@ public struct StaffWebServer: Sendable {
                 var newest = try await store.snapshot { try $0.newestTicketID() }
                 try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
                 let deadline = ContinuousClock.now + .seconds(300)
-                while ContinuousClock.now < deadline, !Task.isCancelled {
+                // Ends at shutdown too, so an open browser never holds up the daemon's stop.
+                while ContinuousClock.now < deadline, !Task.isCancelled, !Task.isShuttingDownGracefully {
                     try? await Task.sleep(for: .seconds(2))
                     let latest = try await store.snapshot { snapshot -> (Int64, String?) in
                         let id = try snapshot.newestTicketID()
