@@ -90,6 +90,12 @@ bench-parse: deps
 bench: deps
 	SWIFT=$(SWIFT) bench/bench.sh
 
+## The staff workspace alone under wrk: 10,000 tickets, 16 clients, intake running (bench/web.py).
+.PHONY: bench-web
+bench-web: deps
+	$(SWIFT) build $(RELEASE) --product helpdeskd
+	python3 bench/web.py --helpdeskd "$$($(SWIFT) build -c release --show-bin-path)/helpdeskd" --results bench/results-web.md
+
 clean:
 	rm -rf .build .build-fuzz .build-bench
 

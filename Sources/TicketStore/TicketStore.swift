@@ -162,6 +162,8 @@ public protocol TicketSnapshot {
     /// The queue: tickets matching `filter`, the most urgent first (past due first, then by due time; tickets
     /// without a running clock after them, oldest first).
     func queue(_ filter: QueueFilter) throws -> [TicketRecord]
+    /// How many tickets match `filter`, however many the queue shows.
+    func queueSize(_ filter: QueueFilter) throws -> Int
     /// How many tickets have each status (every status, zero included).
     func ticketCounts() throws -> [TicketStatus: Int]
     /// The categories tickets have, alphabetically.
@@ -215,7 +217,7 @@ public protocol TicketTransaction: TicketSnapshot {
     /// value; an unchanged value records nothing.
     @discardableResult
     func setField(
-        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64
+        _ field: String, to value: String, source: String, ticketID: Int64, messageID: Int64?, at: Int64
     ) throws
         -> (changed: Bool, previous: String?)
     /// Appends an entry to the audit trail.
@@ -268,6 +270,16 @@ public protocol TicketTransaction: TicketSnapshot {
     /// escape: `replace` gets the column and the value and returns the new one, or nil to keep it. Returns how
     /// many values changed.
     func replaceTextValues(containing needle: String, _ replace: (StoredColumn, String) -> String?) throws -> Int
+}
+
+extension TicketTransaction {
+    /// `setField` for a value whose source is not known.
+    @discardableResult
+    public func setField(
+        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64
+    ) throws -> (changed: Bool, previous: String?) {
+        try setField(field, to: value, source: "", ticketID: ticketID, messageID: messageID, at: at)
+    }
 }
 
 // One read or write as one call, for callers that need nothing else in the same snapshot or transaction.

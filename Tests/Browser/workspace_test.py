@@ -318,7 +318,9 @@ login_failures = 3
         wait_for(lambda: "Note added." in driver.page_source, 10)
         events = driver.find_element(By.CSS_SELECTOR, "ol.events").text
         check("the note is on the audit trail with its author", "olga: Called the exam office." in events)
-        check("viewing the ticket is audited", "personal-data-viewed" in events and "by olga" in events)
+        views = driver.find_element(By.CSS_SELECTOR, "details.views").get_attribute("textContent")
+        check("viewing the ticket and its screenshot is audited", "Personal data viewed" in views
+              and "ticket page by olga" in views and "file camera-error-s2219874.png by olga" in views, views[:300])
 
         # Ask for missing data: the ticket waits and the reporter is asked.
         driver.get(web + "/tickets/HD-000003")

@@ -128,3 +128,28 @@ final class ManualClock: Sendable {
         #expect(StaffPasswords.problem(with: "twelve chars") == nil)
     }
 }
+
+/// The view audit: views noted in memory reach the audit trail in one transaction.
+@Suite struct ViewAuditTests {
+    @Test func viewsAreRecordedOnTheirTicketWithWhoAndWhat() async throws {
+        let store = try SQLiteTicketStore.temporary()
+        let id = try await store.transaction { transaction in
+            try transaction.insert(
+                TicketRecord(
+                    number: 1, ref: "HD-000001", status: .open, severity: .normal, category: "other",
+                    reporterAddress: "anna@example.edu", copiedAddresses: "", subject: "S", missing: "", createdAt: 0,
+                    updatedAt: 0, slaConsumed: 0, answersSent: 0)
+            ).id!
+        }
+        let audit = ViewAudit(store: store)
+        audit.record("ticket page", on: "HD-000001", by: "olga", at: 5)
+        audit.record("file shot.png", on: "HD-000001", by: "ivan", at: 6)
+        audit.record("ticket page", on: "HD-999999", by: "olga", at: 7)
+        try await audit.flush()
+        let events = try await store.snapshot { try $0.events(ticketID: id) }
+        #expect(events.map(\.detail) == ["ticket page by olga", "file shot.png by ivan"])
+        #expect(events.allSatisfy { $0.kind == .personalDataViewed })
+        try await audit.flush()
+        #expect(try await store.snapshot { try $0.events(ticketID: id) }.count == 2, "each view once")
+    }
+}

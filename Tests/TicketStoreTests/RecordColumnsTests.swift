@@ -40,11 +40,11 @@ import Testing
             try SQLiteAccess(db).storeAttachment(sha256: "def", contentType: "image/png", bytes: [1])
             var link = MessageAttachmentRecord(
                 messageId: message.id!, sha256: "def", part: "1.2", filename: "shot.png", declaredType: "image/png",
-                isScreenshot: true, width: 1280, height: 720)
+                isScreenshot: true, width: 1280, height: 720, takenAt: 20)
             try roundTrip(&link, db)
             var value = FieldValueRecord(
                 ticketId: ticket.id!, messageId: message.id, field: "session-id", value: "X", recordedAt: 12,
-                current: true)
+                current: true, source: "label “Session ID”: Session ID: X")
             try roundTrip(&value, db)
             var event = EventRecord(ticketId: ticket.id, messageId: message.id, at: 13, kind: .created, detail: "d")
             try roundTrip(&event, db)

@@ -35,6 +35,10 @@ import Testing
         var critical = QueueFilter()
         critical.severity = .critical
         #expect(try store.snapshot { try $0.queue(critical) }.map(\.number) == [5])
+        var two = QueueFilter()
+        two.limit = 2
+        #expect(try store.snapshot { try $0.queue(two) }.map(\.number) == [3, 5], "the most urgent, cut at the limit")
+        #expect(try store.snapshot { try $0.queueSize(two) } == 4)
         let counts = try store.snapshot { try $0.ticketCounts() }
         #expect(counts[.open] == 3 && counts[.suspended] == 1 && counts[.resolved] == 1 && counts[.closed] == 0)
     }

@@ -56,14 +56,4 @@ public struct StaffDesk: Sendable {
             recipient: ticket.reporterAddress, inReplyTo: newest?.messageID,
             references: newest.map { $0.referenceIDs.split(separator: " ").map(String.init) } ?? [])
     }
-
-    /// Records on the audit trail that `actor` looked at personal data of ticket `ref` (`what`: its page, a file).
-    /// Staff reads are audited like changes: the data-protection policy asks who saw a reporter's data.
-    public func recordView(of what: String, on ref: String, by actor: String, at now: Int64) async throws {
-        try await store.transaction { transaction in
-            guard let ticket = try transaction.ticket(ref: ref) else { return }
-            try transaction.record(
-                EventRecord(ticketId: ticket.id, at: now, kind: .personalDataViewed, detail: "\(what) by \(actor)"))
-        }
-    }
 }

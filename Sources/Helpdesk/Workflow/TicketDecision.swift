@@ -38,6 +38,8 @@ public struct TicketDecision: Sendable, Equatable {
     public var filesMessage = false
     /// Field values to record, in order, each with the value it replaces (recorded as `field-changed`).
     public var fields: [FieldUpdate] = []
+    /// How each field's new value was read from the email (`FieldValueRecord.source`), by field key.
+    public var fieldSources: [String: String] = [:]
     /// Audit-trail entries, in order, before the answer's own (`answer-queued` or `answer-suppressed`).
     public var events: [PlannedEvent] = []
     /// The automatic answer to queue (the caps may still suppress it); `ticket.answersSent` counts it already.

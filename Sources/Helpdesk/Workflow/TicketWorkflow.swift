@@ -82,6 +82,7 @@ public struct TicketWorkflow: Sendable {
         var decision = TicketDecision(ticket: ticket)
         decision.filesMessage = true
         decision.fields = fieldUpdates(email, current: [:], isReply: false)
+        decision.fieldSources = Self.sources(of: email.report)
         decision.events.append(
             PlannedEvent(.created, "\(report.severity.rawValue), \(report.category)", aboutMessage: true))
         if case .fail(let reason) = report.verdict.authentication {
@@ -139,6 +140,7 @@ public struct TicketWorkflow: Sendable {
         var decision = TicketDecision(ticket: ticket)
         decision.filesMessage = true
         decision.fields = fieldUpdates(email, current: current, isReply: true)
+        decision.fieldSources = Self.sources(of: email.report)
         var values = current
         for update in decision.fields { values[update.field] = update.value }
         let missing = profile.required.filter { values[$0.key] == nil }
@@ -187,6 +189,18 @@ public struct TicketWorkflow: Sendable {
     public func machineMail(_ reason: AutomatedReason, on ticket: TicketRecord?) -> PlannedEvent {
         PlannedEvent(
             .automatedMailReceived, reason.rawValue, on: ticket.map { .other($0) } ?? .none, aboutMessage: true)
+    }
+
+    /// How the report read each field, for the record: "label “Session ID”: <the line>" ("(probable)" for a value
+    /// read from prose or by its shape).
+    static func sources(of report: IncidentReport) -> [String: String] {
+        var sources: [String: String] = [:]
+        for (field, source) in report.sources {
+            var text = "\(source.kind.rawValue) “\(source.detail)”" + (source.isSure ? "" : " (probable)")
+            if let line = source.line, !line.isEmpty { text += ": " + line }
+            sources[field.key] = text
+        }
+        return sources
     }
 
     /// The answer counts toward `ticket.answersSent` (its Message-ID's sequence), whether or not a cap withholds it.

@@ -42,7 +42,9 @@ struct WorkflowRecorder {
         let ticketID = ticket.id!
         if decision.filesMessage, let messageID { try transaction.file(messageID: messageID, onTicket: ticketID) }
         for update in decision.fields {
-            try transaction.setField(update.field, to: update.value, ticketID: ticketID, messageID: messageID, at: now)
+            try transaction.setField(
+                update.field, to: update.value, source: decision.fieldSources[update.field] ?? "", ticketID: ticketID,
+                messageID: messageID, at: now)
             if update.replacing != nil {
                 try transaction.record(
                     EventRecord(

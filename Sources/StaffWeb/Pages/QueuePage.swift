@@ -4,6 +4,10 @@ import TicketStore
 /// The queue (`/`): the tickets to work, the most urgent first, with filters, counts and search.
 struct QueuePage {
     var tickets: [TicketRecord]
+    /// How many tickets match; `tickets` holds the most urgent of them.
+    var total: Int
+    /// The request's query string, to ask for more of the same.
+    var query: String
     var counts: [TicketStatus: Int]
     var categories: [String]
     var staffNames: [String]
@@ -21,6 +25,10 @@ struct QueuePage {
         guard !tickets.isEmpty else {
             return body + #"<p class="empty">No tickets match.</p>"#
         }
+        let caption: HTML =
+            tickets.count < total
+            ? "The \(tickets.count) most urgent of \(total) tickets · <a href=\"/?\(moreQuery)\">show more</a>"
+            : "\(total) tickets, the most urgent first"
         var rows: [HTML] = []
         for ticket in tickets {
             let (left, breached) = Clock.left(due: ticket.status == .open ? ticket.dueAt : nil, now: now)
@@ -39,13 +47,19 @@ struct QueuePage {
                 """)
         }
         body += """
-            <table class="queue" id="queue"><caption>\(tickets.count) tickets, the most urgent first</caption>
+            <table class="queue" id="queue"><caption>\(caption)</caption>
             <thead><tr><th scope="col">Ticket</th><th scope="col">Time left</th><th scope="col">Severity</th>\
             <th scope="col">Status</th><th scope="col">Category</th><th scope="col">Subject</th>\
             <th scope="col">Reporter</th><th scope="col">Assignee</th><th scope="col">Missing</th></tr></thead>
             <tbody>\(HTML.joined(rows))</tbody></table>
             """
         return body
+    }
+
+    /// The same filters with a limit five times as high.
+    private var moreQuery: String {
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("limit=") }.map(String.init)
+        return (kept + ["limit=\(min(tickets.count * 5, 2000))"]).joined(separator: "&")
     }
 
     private func counters() -> HTML {

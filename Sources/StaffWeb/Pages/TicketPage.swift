@@ -135,12 +135,25 @@ struct TicketPage {
         return "<h2>Conversation</h2>" + (items.isEmpty ? "<p>No messages.</p>" : HTML.joined(items))
     }
 
+    /// How many of the latest views the page lists (all of them stay on the audit trail).
+    static let viewsShown = 20
+
     private func eventList() -> HTML {
-        let items = events.map { event -> HTML in
+        func item(_ event: EventRecord) -> HTML {
             "<li><time datetime=\"\(Clock.isoTime(event.at))\">\(Clock.time(event.at))</time> "
                 + "<strong>\(event.kind.rawValue)</strong> \(event.detail)</li>"
         }
-        return #"<h2>Events</h2><ol class="events">"# + HTML.joined(items) + "</ol>"
+        // Views are audited one by one and would bury the ticket's own history: they get a summary of their own.
+        let views = events.filter { $0.kind == .personalDataViewed }
+        let history = events.filter { $0.kind != .personalDataViewed }
+        var html: HTML = #"<h2>Events</h2><ol class="events">"# + HTML.joined(history.map(item)) + "</ol>"
+        if !views.isEmpty {
+            html += """
+                <details class="views"><summary>Personal data viewed \(views.count) times</summary>\
+                <ol class="events">\(HTML.joined(views.suffix(Self.viewsShown).reversed().map(item)))</ol></details>
+                """
+        }
+        return html
     }
 
     private func actions() -> HTML {

@@ -27,12 +27,15 @@ public struct StaffWebServer: Sendable {
     let logger: Logger
     /// Called after an action queued an email (the daemon wakes its relay; the relay otherwise looks every 30 s).
     let answerQueued: @Sendable () -> Void
+    /// Who saw which ticket's personal data, written once a second (runs with the web service).
+    let audit: ViewAudit
 
     public init(
         context: HelpdeskContext, logger: Logger, clock: @escaping @Sendable () -> Int64 = WallClock.seconds,
         answerQueued: @escaping @Sendable () -> Void = {}
     ) {
         self.answerQueued = answerQueued
+        self.audit = ViewAudit(store: context.store)
         self.helpdesk = context
         self.settings = context.configuration.web
         self.gate = SessionGate(store: context.store, settings: context.configuration.web, clock: clock)
@@ -46,7 +49,7 @@ public struct StaffWebServer: Sendable {
     public func application(host: String, port: Int) -> some ApplicationProtocol {
         Application(
             router: router(), configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
-            logger: logger)
+            services: [audit], logger: logger)
     }
 
     /// The session cookie's name: with `Secure`, the `__Host-` prefix also forbids a `Domain` and any other path.
@@ -185,14 +188,16 @@ public struct StaffWebServer: Sendable {
             filter.assignee = assigneeChoice.isEmpty ? nil : (assigneeChoice == "-" ? "" : assigneeChoice)
             filter.missingData = query["missing"] == "1"
             filter.search = String((query["q"] ?? "").prefix(200))
-            let (tickets, counts, categories, staff) = try await helpdesk.store.snapshot { [filter] snapshot in
+            filter.limit = min(max(Int(query["limit"] ?? "") ?? 100, 1), 2000)
+            let (tickets, total, counts, categories, staff) = try await helpdesk.store.snapshot { [filter] snapshot in
                 (
-                    try snapshot.queue(filter), try snapshot.ticketCounts(), try snapshot.ticketCategories(),
-                    try snapshot.staffMembers().filter { !$0.disabled }.map(\.name)
+                    try snapshot.queue(filter), try snapshot.queueSize(filter), try snapshot.ticketCounts(),
+                    try snapshot.ticketCategories(), try snapshot.staffMembers().filter { !$0.disabled }.map(\.name)
                 )
             }
             let page = QueuePage(
-                tickets: tickets, counts: counts, categories: categories, staffNames: staff, filter: filter,
+                tickets: tickets, total: total, query: request.uri.query ?? "", counts: counts, categories: categories,
+                staffNames: staff, filter: filter,
                 statusChoice: statusChoice, assigneeChoice: assigneeChoice, now: clock())
             let frame = PageFrame(staffName: signed.staff.name, csrf: signed.session.csrfToken)
             return Self.html(frame.render(title: "Queue", body: page.render(), live: true))
@@ -259,7 +264,7 @@ public struct StaffWebServer: Sendable {
                 status: .notFound)
         }
         // Opening a ticket shows the reporter's personal data: the audit trail records who looked.
-        try await desk.recordView(of: "ticket page", on: ref, by: signed.staff.name, at: clock())
+        audit.record("ticket page", on: ref, by: signed.staff.name, at: clock())
         let page = TicketPage(
             ticket: view.ticket, fields: view.fields, conversation: view.conversation, events: view.events,
             askable: workflow.askableFields.map(\.key), staffNames: view.staffNames,
@@ -275,7 +280,7 @@ public struct StaffWebServer: Sendable {
         guard let id = context.parameters.get("id", as: Int64.self),
             let file = try await TicketReader(context: helpdesk).image(ref: ref, linkID: id)
         else { return Response(status: .notFound) }
-        try await desk.recordView(of: "file \(file.name)", on: ref, by: signed.staff.name, at: clock())
+        audit.record("file \(file.name)", on: ref, by: signed.staff.name, at: clock())
         var headers = HTTPFields()
         headers[.contentType] = file.contentType
         headers[.contentDisposition] =

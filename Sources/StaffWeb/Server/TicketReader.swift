@@ -4,8 +4,9 @@ import Incident
 import MIME
 import TicketStore
 
-/// Reads one ticket for its page: the store's rows on one snapshot, then each email parsed again (off the
-/// snapshot) for its text and for where each value came from (`IncidentReport.sources`).
+/// Reads one ticket for its page: the store's rows on one snapshot, then each email's MIME structure parsed again
+/// (off the snapshot) for its text. Where each value came from and when a screenshot was taken were recorded at
+/// intake (`FieldValueRecord.source`, `MessageAttachmentRecord.takenAt`): extraction is not run again.
 struct TicketReader {
     let context: HelpdeskContext
 
@@ -42,24 +43,22 @@ struct TicketReader {
                 staffNames: try snapshot.staffMembers().filter { !$0.disabled }.map(\.name))
         }
         guard let rows else { return nil }
-        var reports: [Int64: IncidentReport] = [:]
         var conversation: [TicketPage.Entry] = []
+        let parser = MIMEParser(limits: context.configuration.parserLimits)
         for message in rows.messages {
-            let email = context.pipeline.analyse([UInt8](message.raw))
-            if let id = message.id { reports[id] = email.report }
+            let content = MessageContent(parser.parse([UInt8](message.raw)))
             let files = rows.links.filter { $0.messageId == message.id }.map { link in
-                let shot = email.report.screenshots.first { $0.sha256 == link.sha256 }
                 let isImage = Self.imageTypes.contains(link.declaredType.lowercased()) || link.isScreenshot
                 return TicketPage.File(
                     name: link.filename ?? "part \(link.part)", contentType: link.declaredType,
                     size: rows.sizes[link.sha256],
-                    width: link.width, height: link.height, takenAt: shot?.takenAt,
+                    width: link.width, height: link.height, takenAt: link.takenAt,
                     url: isImage ? "/tickets/\(rows.ticket.ref)/files/\(link.id ?? 0)" : nil)
             }
             conversation.append(
                 TicketPage.Entry(
                     inbound: message.direction == .inbound, from: message.fromAddress, at: message.receivedAt,
-                    subject: message.subject, text: email.content.text ?? "(no text)", status: message.automated,
+                    subject: message.subject, text: content.text ?? "(no text)", status: message.automated,
                     files: files))
         }
         for answer in rows.answers {
@@ -73,26 +72,20 @@ struct TicketReader {
         let fields = rows.values.map { value -> TicketPage.FieldRow in
             TicketPage.FieldRow(
                 field: value.field, value: value.value,
-                source: Self.source(of: value, messages: rows.messages, reports: reports))
+                source: Self.source(of: value, messages: rows.messages))
         }
         return View(
             ticket: rows.ticket, fields: fields, conversation: conversation, events: rows.events,
             staffNames: rows.staffNames)
     }
 
-    /// "message of Tue 12 Nov 2024 09:14 UTC from anna@example.edu · label “Session ID”: the line"
-    static func source(
-        of value: FieldValueRecord, messages: [MessageRecord], reports: [Int64: IncidentReport]
-    ) -> String {
+    /// "message of 2024-11-12 09:14 UTC from anna@example.edu · label “Session ID”: the line"
+    static func source(of value: FieldValueRecord, messages: [MessageRecord]) -> String {
         guard let id = value.messageId, let message = messages.first(where: { $0.id == id }) else {
             return "recorded \(Clock.time(value.recordedAt)), no message"
         }
-        var text = "message of \(Clock.time(message.receivedAt)) from \(message.fromAddress)"
-        if let source = reports[id]?.sources[IncidentField(value.field)] {
-            text += " · \(source.kind.rawValue) “\(source.detail)”" + (source.isSure ? "" : " (probable)")
-            if let line = source.line, !line.isEmpty { text += ": \(line)" }
-        }
-        return text
+        let text = "message of \(Clock.time(message.receivedAt)) from \(message.fromAddress)"
+        return value.source.isEmpty ? text : text + " · " + value.source
     }
 
     /// The image `linkID` of ticket `ref`, nil when the ticket has no such attachment or it is not a raster

@@ -146,10 +146,12 @@ public struct MessageAttachmentRecord: Sendable, Equatable {
     public var isScreenshot: Bool
     public var width: Int64?
     public var height: Int64?
+    /// When the screenshot was taken (its EXIF data or file name), seconds since 1970, if known.
+    public var takenAt: Int64?
 
     public init(
         id: Int64? = nil, messageId: Int64, sha256: String, part: String, filename: String? = nil, declaredType: String,
-        isScreenshot: Bool, width: Int64? = nil, height: Int64? = nil
+        isScreenshot: Bool, width: Int64? = nil, height: Int64? = nil, takenAt: Int64? = nil
     ) {
         self.id = id
         self.messageId = messageId
@@ -160,6 +162,7 @@ public struct MessageAttachmentRecord: Sendable, Equatable {
         self.isScreenshot = isScreenshot
         self.width = width
         self.height = height
+        self.takenAt = takenAt
     }
 }
 
@@ -172,10 +175,13 @@ public struct FieldValueRecord: Sendable, Equatable {
     public var value: String
     public var recordedAt: Int64
     public var current: Bool
+    /// How the value was read from its message ("label “Session ID”: Session ID: 7f3c…"), "" when not known
+    /// (values stored before the workspace, or set otherwise). It quotes the message: personal data like the value.
+    public var source: String
 
     public init(
         id: Int64? = nil, ticketId: Int64, messageId: Int64? = nil, field: String, value: String, recordedAt: Int64,
-        current: Bool
+        current: Bool, source: String = ""
     ) {
         self.id = id
         self.ticketId = ticketId
@@ -184,6 +190,7 @@ public struct FieldValueRecord: Sendable, Equatable {
         self.value = value
         self.recordedAt = recordedAt
         self.current = current
+        self.source = source
     }
 }
 

@@ -71,7 +71,7 @@ public struct QueueFilter: Sendable, Equatable {
     /// Words to find in the reference, subject, reporter or the reported text (every word, as a prefix).
     public var search = ""
     /// At most this many tickets (the queue shows the most urgent).
-    public var limit = 200
+    public var limit = 100
 
     public init() {}
 }

@@ -544,7 +544,7 @@ struct SQLiteAccess: TicketTransaction {
 
     @discardableResult
     func setField(
-        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64
+        _ field: String, to value: String, source: String, ticketID: Int64, messageID: Int64?, at: Int64
     ) throws
         -> (changed: Bool, previous: String?)
     {
@@ -559,10 +559,10 @@ struct SQLiteAccess: TicketTransaction {
         }
         try db.cachedStatement(
             sql: """
-                INSERT INTO fieldValue (ticketId, messageId, field, value, recordedAt, current)
-                VALUES (?, ?, ?, ?, ?, 1)
+                INSERT INTO fieldValue (ticketId, messageId, field, value, recordedAt, current, source)
+                VALUES (?, ?, ?, ?, ?, 1, ?)
                 """
-        ).execute(arguments: [ticketID, messageID, field, value, at])
+        ).execute(arguments: [ticketID, messageID, field, value, at, source])
         return (true, previous)
     }
 

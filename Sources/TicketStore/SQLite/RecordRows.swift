@@ -129,7 +129,7 @@ extension MessageAttachmentRecord: FetchableRecord, MutablePersistableRecord {
 
     /// The table's columns.
     public enum Columns: String, ColumnExpression, CaseIterable {
-        case id, messageId, sha256, part, filename, declaredType, isScreenshot, width, height
+        case id, messageId, sha256, part, filename, declaredType, isScreenshot, width, height, takenAt
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -144,6 +144,7 @@ extension MessageAttachmentRecord: FetchableRecord, MutablePersistableRecord {
         isScreenshot = try row.decode(forColumn: Columns.isScreenshot.rawValue)
         width = try row.decode(forColumn: Columns.width.rawValue)
         height = try row.decode(forColumn: Columns.height.rawValue)
+        takenAt = try row.decode(forColumn: Columns.takenAt.rawValue)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -156,6 +157,7 @@ extension MessageAttachmentRecord: FetchableRecord, MutablePersistableRecord {
         container[Columns.isScreenshot] = isScreenshot
         container[Columns.width] = width
         container[Columns.height] = height
+        container[Columns.takenAt] = takenAt
     }
 }
 
@@ -164,7 +166,7 @@ extension FieldValueRecord: FetchableRecord, MutablePersistableRecord {
 
     /// The table's columns.
     public enum Columns: String, ColumnExpression, CaseIterable {
-        case id, ticketId, messageId, field, value, recordedAt, current
+        case id, ticketId, messageId, field, value, recordedAt, current, source
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -177,6 +179,7 @@ extension FieldValueRecord: FetchableRecord, MutablePersistableRecord {
         value = try row.decode(forColumn: Columns.value.rawValue)
         recordedAt = try row.decode(forColumn: Columns.recordedAt.rawValue)
         current = try row.decode(forColumn: Columns.current.rawValue)
+        source = try row.decode(forColumn: Columns.source.rawValue)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -187,6 +190,7 @@ extension FieldValueRecord: FetchableRecord, MutablePersistableRecord {
         container[Columns.value] = value
         container[Columns.recordedAt] = recordedAt
         container[Columns.current] = current
+        container[Columns.source] = source
     }
 }
 

@@ -150,7 +150,13 @@ enum Schema {
         migrator.registerMigration("v4-staff-workspace") { db in
             // Who works a ticket (the web workspace's "assign"), and the queue's order: by due time within status.
             try db.alter(table: "ticket") { t in t.add(column: "assignee", .text) }
-            try db.create(index: "ticket_status_due", on: "ticket", columns: ["status", "dueAt"])
+            // Where each value came from and when a screenshot was taken, recorded at intake: the ticket page
+            // shows them without reading every email again.
+            try db.alter(table: "fieldValue") { t in t.add(column: "source", .text).notNull().defaults(to: "") }
+            try db.alter(table: "messageAttachment") { t in t.add(column: "takenAt", .integer) }
+            try db.create(index: "ticket_status_due", on: "ticket", columns: ["status", "dueAt", "number"])
+            // The queue's category filter lists the categories in use.
+            try db.create(index: "ticket_category", on: "ticket", columns: ["category"])
 
             // Staff accounts: one registry for the web workspace and staff email.
             try db.create(table: "staff") { t in

@@ -5,37 +5,64 @@ import Incident
 
 extension SQLiteAccess {
     func queue(_ filter: QueueFilter) throws -> [TicketRecord] {
+        let (rest, arguments) = Self.filterClauses(filter)
+        let limit = max(1, filter.limit)
+        // Per status, the tickets with a due time by due time, then those without by number: each a range of the
+        // index (status, dueAt, number) read in order and cut at the limit, instead of sorting every open ticket.
+        var found: [TicketRecord] = []
+        for status in filter.statuses.isEmpty ? TicketStatus.allCases : filter.statuses {
+            for part in ["dueAt IS NOT NULL ORDER BY dueAt, number", "dueAt IS NULL ORDER BY number"] {
+                found += try TicketRecord.fetchAll(
+                    db.cachedStatement(sql: "SELECT * FROM ticket WHERE status = ?\(rest) AND \(part) LIMIT ?"),
+                    arguments: StatementArguments([status.rawValue] + arguments + [limit]))
+            }
+        }
+        found.sort { left, right in
+            switch (left.dueAt, right.dueAt) {
+            case (let a?, let b?): a != b ? a < b : left.number < right.number
+            case (.some, nil): true
+            case (nil, .some): false
+            case (nil, nil): left.number < right.number
+            }
+        }
+        return Array(found.prefix(limit))
+    }
+
+    func queueSize(_ filter: QueueFilter) throws -> Int {
+        let (rest, arguments) = Self.filterClauses(filter)
+        let statuses = (filter.statuses.isEmpty ? TicketStatus.allCases : filter.statuses)
+            .map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM ticket WHERE status IN (\(statuses))\(rest)"),
+            arguments: StatementArguments(arguments)) ?? 0
+    }
+
+    /// The filter's conditions besides the status, as " AND …" clauses with their arguments.
+    static func filterClauses(_ filter: QueueFilter) -> (String, [any DatabaseValueConvertible]) {
         var clauses: [String] = []
-        var arguments: StatementArguments = []
-        let statuses = filter.statuses.isEmpty ? TicketStatus.allCases : filter.statuses
-        clauses.append("status IN (" + statuses.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")")
+        var arguments: [any DatabaseValueConvertible] = []
         if let severity = filter.severity {
             clauses.append("severity = ?")
-            _ = arguments.append(contentsOf: [severity.rawValue])
+            arguments.append(severity.rawValue)
         }
         if let category = filter.category {
             clauses.append("category = ?")
-            _ = arguments.append(contentsOf: [category])
+            arguments.append(category)
         }
         if let assignee = filter.assignee {
             if assignee.isEmpty {
                 clauses.append("assignee IS NULL")
             } else {
                 clauses.append("assignee = ?")
-                _ = arguments.append(contentsOf: [assignee])
+                arguments.append(assignee)
             }
         }
         if filter.missingData { clauses.append("missing <> ''") }
-        if let match = Self.ftsQuery(filter.search) {
+        if let match = ftsQuery(filter.search) {
             clauses.append("id IN (SELECT rowid FROM ticketSearch WHERE ticketSearch MATCH ?)")
-            _ = arguments.append(contentsOf: [match])
+            arguments.append(match)
         }
-        _ = arguments.append(contentsOf: [max(1, filter.limit)])
-        // Due times first, soonest (most overdue) first; tickets without a running clock after them.
-        return try TicketRecord.fetchAll(
-            db,
-            sql: "SELECT * FROM ticket WHERE \(clauses.joined(separator: " AND ")) "
-                + "ORDER BY dueAt IS NULL, dueAt, number LIMIT ?", arguments: arguments)
+        return (clauses.map { " AND " + $0 }.joined(), arguments)
     }
 
     /// The words of a search as an FTS5 query: each word quoted (no operator can be injected) and matched as a
@@ -56,6 +83,7 @@ extension SQLiteAccess {
     }
 
     func ticketCategories() throws -> [String] {
+        // Read from the index on category: one entry per ticket, no table rows.
         try String.fetchAll(db, sql: "SELECT DISTINCT category FROM ticket ORDER BY category")
     }
 
