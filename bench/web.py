@@ -75,7 +75,7 @@ def login(base, user, password):
 
 def wrk(url, cookie, seconds, connections):
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-H", f"Cookie: {cookie}",
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-H", f"Cookie: {cookie}",
          "-s", os.path.join(HERE, "wrk_percentiles.lua"), url], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -87,6 +87,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--results")
+    ap.add_argument("--reuse-store", action="store_true", help="keep the last run's store if it is big enough")
     args = ap.parse_args()
     hd = os.path.abspath(args.helpdeskd)
     if shutil.which("wrk") is None:
@@ -94,9 +95,11 @@ def main():
 
     os.makedirs(WORK, exist_ok=True)
     state = os.path.join(WORK, "state")
-    shutil.rmtree(state, ignore_errors=True)
-    os.makedirs(state, mode=0o700)
     config = os.path.join(WORK, "helpdeskd.toml")
+    reuse = args.reuse_store and os.path.exists(config) and ticket_count(hd, config) >= args.tickets
+    if not reuse:
+        shutil.rmtree(state, ignore_errors=True)
+        os.makedirs(state, mode=0o700)
     with open(config, "w") as f:
         # Answer caps raised (as in bench/system.py) so that intake does the same work for every email; the
         # session cookie without Secure because wrk speaks plain HTTP on loopback.
@@ -121,6 +124,10 @@ secure_cookies = false
     files = sorted(os.path.join(mail, name) for name in os.listdir(mail) if name.endswith(".eml"))
     say(f"== Ingesting until the store holds {args.tickets} tickets")
     used = 0
+    if reuse:
+        # The reused store took about this many emails; the intake during the runs takes the ones after them (an
+        # email taken twice would only be a cheap duplicate).
+        used = int(args.tickets * 1.55)
     log = open(os.path.join(WORK, "ingest.log"), "w")
     started = time.time()
     while ticket_count(hd, config) < args.tickets and used < len(files):
@@ -132,8 +139,9 @@ secure_cookies = false
     password_file = os.path.join(WORK, "staff.password")
     with open(password_file, "w") as f:
         f.write("bench password, long enough\n")
-    subprocess.run([hd, "staff", "add", "bench", "--password-file", password_file, "--config", config],
-                   check=True, stdout=subprocess.DEVNULL)
+    if not reuse:
+        subprocess.run([hd, "staff", "add", "bench", "--password-file", password_file, "--config", config],
+                       check=True, stdout=subprocess.DEVNULL)
 
     port = free_port()
     web = subprocess.Popen([hd, "web", "--config", config, "--listen", f"127.0.0.1:{port}"],

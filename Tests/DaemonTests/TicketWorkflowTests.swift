@@ -325,6 +325,10 @@ import TicketStore
         #expect(decision.ticket.missingFields == ["session_id", "screenshots"])
         #expect(decision.answer == .informationRequest)
         #expect(decision.events.map(\.kind) == [.informationRequested, .suspended])
+        let again = try #require(
+            try workflow.decide(.askForData(["browser"]), on: decision.ticket, by: "olga", at: later + 60))
+        #expect(again.ticket.missingFields == ["browser"] && again.answer == .informationRequest, "asking again asks")
+        #expect(again.ticket.slaConsumed == 3600, "a stopped clock stays stopped")
         let unknown = #expect(throws: StaffActionError.self) {
             try workflow.decide(.askForData(["shoe_size"]), on: open, by: "olga", at: later)
         }

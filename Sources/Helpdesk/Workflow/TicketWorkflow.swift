@@ -323,7 +323,14 @@ public struct TicketWorkflow: Sendable {
     )
         throws(StaffActionError) -> TicketDecision?
     {
-        if let status = action.status, ticket.status == status, action != .reopen { return nil }
+        switch action {
+        case .resolve, .resolveWithSummary, .close:
+            // Already there: nothing to do (a second summary is not sent).
+            if ticket.status == action.status { return nil }
+        default:
+            // Asking again on a suspended ticket asks for the newly ticked fields; the other actions keep the status.
+            break
+        }
         if ticket.status == .closed {
             throw StaffActionError(.ticketClosed, "\(ticket.ref) is closed; it cannot change")
         }

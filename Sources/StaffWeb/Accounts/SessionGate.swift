@@ -58,6 +58,8 @@ public struct SessionGate: Sendable {
         guard let staff, !staff.disabled, !hash.isEmpty, matches else {
             try await store.transaction { transaction in
                 try transaction.recordLoginFailure(username: name, address: address, at: now)
+                // What was typed as a name may be personal data (an email address): kept only for the window.
+                try transaction.pruneLoginFailures(before: since, username: nil)
             }
             return .refused
         }
