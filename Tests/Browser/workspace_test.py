@@ -37,6 +37,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -210,7 +212,10 @@ login_failures = 3
             driver.get(base_url + "/login")
             driver.find_element(By.NAME, "username").send_keys(user)
             driver.find_element(By.NAME, "password").send_keys(password)
-            driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+            button = driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]")
+            button.click()
+            # The answer replaced the page: a next attempt must not cut this one's request short.
+            WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
 
         login(web, password="wrong password, sorry")
         check("a wrong password is refused", "Wrong name or password" in driver.page_source)

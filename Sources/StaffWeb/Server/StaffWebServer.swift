@@ -88,6 +88,17 @@ public struct StaffWebServer: Sendable {
         return try await gate.signed(token: token)
     }
 
+    /// The browser's address, for login throttling: behind one of `trusted_proxies` the proxy's `X-Real-IP`
+    /// (else every staff member would share the proxy's address and one guesser would lock all of them out);
+    /// otherwise the connection's peer. A client cannot choose it: the header counts only from the proxy.
+    func client(_ request: Request, _ context: StaffRequestContext) -> String {
+        guard settings.trustedProxies.contains(context.remoteAddress),
+            let forwarded = request.headers.first(where: { $0.name.canonicalName == "x-real-ip" })?.value,
+            !forwarded.isEmpty, forwarded.count <= 64
+        else { return context.remoteAddress }
+        return forwarded
+    }
+
     func cookies(_ request: Request) -> RequestCookies {
         RequestCookies(request.headers[values: .cookie])
     }
@@ -120,7 +131,7 @@ public struct StaffWebServer: Sendable {
             return showLogin(next: next, problem: "The form expired. Please log in again.", status: .forbidden)
         }
         let outcome = try await gate.login(
-            username: form["username"] ?? "", password: form["password"] ?? "", address: context.remoteAddress)
+            username: form["username"] ?? "", password: form["password"] ?? "", address: client(request, context))
         switch outcome {
         case .success(let token):
             logger.info("staff login", metadata: ["staff": "\(form["username"] ?? "")"])
@@ -132,12 +143,12 @@ public struct StaffWebServer: Sendable {
         case .refused:
             logger.notice(
                 "staff login refused",
-                metadata: ["staff": "\(form["username"] ?? "")", "from": "\(context.remoteAddress)"])
+                metadata: ["staff": "\(form["username"] ?? "")", "from": "\(client(request, context))"])
             return showLogin(next: next, problem: "Wrong name or password.", status: .unauthorized)
         case .throttled:
             logger.warning(
                 "staff login throttled",
-                metadata: ["staff": "\(form["username"] ?? "")", "from": "\(context.remoteAddress)"])
+                metadata: ["staff": "\(form["username"] ?? "")", "from": "\(client(request, context))"])
             let minutes = max(1, settings.loginWindow / 60)
             return showLogin(
                 next: next, problem: "Too many failed logins. Try again in \(minutes) minutes.",

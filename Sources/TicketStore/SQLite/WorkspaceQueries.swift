@@ -9,9 +9,12 @@ extension SQLiteAccess {
         let limit = max(1, filter.limit)
         // Per status, the tickets with a due time by due time, then those without by number: each a range of the
         // index (status, dueAt, number) read in order and cut at the limit, instead of sorting every open ticket.
+        // Tickets without a due time come after all others, so they are read only when those are too few.
+        let statuses = filter.statuses.isEmpty ? TicketStatus.allCases : filter.statuses
         var found: [TicketRecord] = []
-        for status in filter.statuses.isEmpty ? TicketStatus.allCases : filter.statuses {
-            for part in ["dueAt IS NOT NULL ORDER BY dueAt, number", "dueAt IS NULL ORDER BY number"] {
+        for part in ["dueAt IS NOT NULL ORDER BY dueAt, number", "dueAt IS NULL ORDER BY number"] {
+            guard found.count < limit else { break }
+            for status in statuses {
                 found += try TicketRecord.fetchAll(
                     db.cachedStatement(sql: "SELECT * FROM ticket WHERE status = ?\(rest) AND \(part) LIMIT ?"),
                     arguments: StatementArguments([status.rawValue] + arguments + [limit]))
