@@ -12,6 +12,8 @@ CONFDIR    ?= /etc/helpdeskd
 # Debian packages the build, the tests and the demo need.
 DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev pkg-config dovecot-imapd python3-aiosmtpd \
                 openssl systemd
+# The staff workspace's browser tests (headless Chromium through Selenium) and its benchmark (wrk).
+DEB_PACKAGES += chromium chromium-driver wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Release builds carry the Swift runtime and Foundation inside the binary: it runs on a server without the
 # Swift toolchain, and maps less at startup (idle RSS 4–5 MB lower than with the shared libraries). Symbols
@@ -46,6 +48,7 @@ install-packages:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	@python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium
 
 build: deps
 	$(SWIFT) build
@@ -57,6 +60,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	Tests/Torture/torture.py --short --bin "$$($(SWIFT) build --show-bin-path)/helpdeskd"
+	Tests/Browser/workspace_test.py --bin "$$($(SWIFT) build --show-bin-path)/helpdeskd" --screenshots .build/web-screenshots
 
 ## Runs what exists of the main job on the samples (see README).
 demo: deps
@@ -121,6 +125,12 @@ test-deb: deb
 	  debian/build-deb.sh "$$($(SWIFT) build -c release --show-bin-path)/helpdeskd" "$(VERSION)~previous" $(DEB_DIR); \
 	fi
 	debian/test-deb.sh $(DEB_DIR)/helpdeskd_$(VERSION)~previous_amd64.deb $(DEB_DIR)/helpdeskd_$(VERSION)_amd64.deb $(DEB_DIR)
+
+## The staff workspace alone under wrk: 10,000 tickets, 16 clients, intake running (bench/web.py).
+.PHONY: bench-web
+bench-web: deps
+	$(SWIFT) build $(RELEASE) --product helpdeskd
+	python3 bench/web.py --helpdeskd "$$($(SWIFT) build -c release --show-bin-path)/helpdeskd" --results bench/results-web.md
 
 clean:
 	rm -rf .build .build-fuzz .build-bench .build-deb

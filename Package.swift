@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // Staff passwords (bcrypt) for the web interface.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // C libraries, wrapped so no variadic or macro-only API leaks into Swift.
@@ -80,6 +82,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The staff web workspace: Hummingbird's router over the store and the staff desk.
+        .target(
+            name: "StaffWeb",
+            dependencies: [
+                "Helpdesk", "TicketStore", "Incident", "MIME", "Digest",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // In-memory IMAP and SMTP servers and a store that can be made to fail: the daemon's logic tested in
         // milliseconds, without root or server processes (Tests/DaemonTests).
         .target(
@@ -88,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "helpdeskd",
             dependencies: [
-                "Helpdesk", "MIME", "Incident", "TicketStore", "Mail",
+                "Helpdesk", "MIME", "Incident", "TicketStore", "Mail", "StaffWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,6 +127,9 @@ let package = Package(
                 "Helpdesk", "HelpdeskTesting", "TicketStore", "Incident", "MIME",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "StaffWebTests", dependencies: ["StaffWeb", "Helpdesk", "TicketStore", "Incident"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MailTests", dependencies: ["Mail", "CCurl", "Helpdesk", "TicketStore"], swiftSettings: strictSettings

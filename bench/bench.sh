@@ -7,7 +7,9 @@
 # 2. runs the parse benchmark as it is (bench/parse.sh, which records bench/results-parse.md),
 # 3. runs bench/system.py: ingest of 10,000 generated emails, end to end through a local Dovecot
 #    and SMTP sink for helpdeskd and the Python peer, the acknowledgement delay at a trickle, memory,
-# 4. prints the table and writes it, with date, machine and command, to bench/results.md.
+# 4. prints the table and writes it, with date, machine and command, to bench/results.md,
+# 5. runs bench/web.py: the staff workspace's queue and ticket page under wrk with 10,000 tickets while
+#    intake runs, into bench/results-web.md.
 #
 # Knobs (environment): HELPDESKD, BENCH_MESSAGES (10000), BENCH_ONLY ("parse,ingest,e2e,ack,memory"),
 # BENCH_PEER_MESSAGES (2000: the first 2,000 of the emails for the Python peer end to end; it does ~10/s),
@@ -17,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$PWD/.build-bench
 SWIFT=${SWIFT:-swift}
-ONLY=${BENCH_ONLY:-parse,ingest,e2e,ack,memory}
+ONLY=${BENCH_ONLY:-parse,ingest,e2e,ack,memory,web}
 mkdir -p "$OUT/logs"
 say() { printf '%s\n' "$*" >&2; }
 [ "$(id -u)" = 0 ] || { say "bench.sh: run as root (the end-to-end benchmark starts Dovecot, whose master must be root)"; exit 1; }
@@ -40,11 +42,15 @@ if [[ ",$ONLY," == *",parse,"* ]]; then
 elif [ -f "$OUT/parse-results.jsonl" ]; then
   say "== Parse benchmark skipped: the table repeats the last run's rows ($OUT/parse-results.jsonl)"
 fi
-system_only=$(printf '%s' "$ONLY" | tr ',' '\n' | grep -v '^parse$' | paste -sd, || true)
+system_only=$(printf '%s' "$ONLY" | tr ',' '\n' | grep -vE '^(parse|web)$' | paste -sd, || true)
 if [ -n "$system_only" ]; then
   python3 bench/system.py --helpdeskd "$HD" --only "$system_only" --messages "${BENCH_MESSAGES:-10000}" \
     --peer-messages "${BENCH_PEER_MESSAGES:-2000}" \
     --ack-rate "${BENCH_ACK_RATE:-5}" --ack-seconds "${BENCH_ACK_SECONDS:-60}"
+fi
+if [[ ",$ONLY," == *",web,"* ]]; then
+  say "== Web workspace benchmark (bench/web.py)"
+  python3 bench/web.py --helpdeskd "$HD" --results "${BENCH_WEB_RESULTS-bench/results-web.md}"
 fi
 elapsed=$(( $(date +%s) - started ))
 python3 bench/report.py --system "$OUT/system-results.json" --parse "$OUT/parse-results.jsonl" \

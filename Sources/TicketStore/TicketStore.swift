@@ -161,6 +161,28 @@ public protocol TicketSnapshot {
     /// Answers on `tickets`, or to `address` (lower-cased).
     func answerCount(onTickets tickets: Set<Int64>, orTo address: String) throws -> Int
 
+    // MARK: Staff workspace
+    /// The queue: tickets matching `filter`, the most urgent first (past due first, then by due time; tickets
+    /// without a running clock after them, oldest first).
+    func queue(_ filter: QueueFilter) throws -> [TicketRecord]
+    /// How many tickets match `filter`, however many the queue shows.
+    func queueSize(_ filter: QueueFilter) throws -> Int
+    /// How many tickets have each status (every status, zero included).
+    func ticketCounts() throws -> [TicketStatus: Int]
+    /// The categories tickets have, alphabetically.
+    func ticketCategories() throws -> [String]
+    /// The highest ticket row id (0 for none): a cheap "is there anything new" for the live queue.
+    func newestTicketID() throws -> Int64
+    /// Staff accounts by name.
+    func staffMembers() throws -> [StaffRecord]
+    /// The account with this login name (compared lower-cased).
+    func staffMember(name: String) throws -> StaffRecord?
+    func staffMember(id: Int64) throws -> StaffRecord?
+    func staffSession(tokenHash: String) throws -> StaffSessionRecord?
+    /// Failed logins for this name, or from this address, since `since`.
+    func loginFailures(username: String, since: Int64) throws -> Int
+    func loginFailures(address: String, since: Int64) throws -> Int
+
     // MARK: Retention
     /// Resolved, closed and redirected tickets last changed before `cutoff`, oldest change first.
     func expiredTickets(before cutoff: Int64, limit: Int?) throws -> [ExpiredTicket]
@@ -198,7 +220,7 @@ public protocol TicketTransaction: TicketSnapshot {
     /// value; an unchanged value records nothing.
     @discardableResult
     func setField(
-        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64
+        _ field: String, to value: String, source: String, ticketID: Int64, messageID: Int64?, at: Int64
     ) throws
         -> (changed: Bool, previous: String?)
     /// Appends an entry to the audit trail.
@@ -214,6 +236,22 @@ public protocol TicketTransaction: TicketSnapshot {
     /// Records a failed attempt: retried later, or failed for good (`answer-retrying` on the first failure,
     /// `answer-failed` when giving up).
     func recordDeliveryFailure(_ failure: DeliveryFailureRecord) throws
+
+    // MARK: Staff workspace
+    /// Stores a new account; returns it with its id. Throws when the name is taken.
+    func insert(_ staff: StaffRecord) throws -> StaffRecord
+    func update(_ staff: StaffRecord) throws
+    func insert(_ session: StaffSessionRecord) throws
+    /// Marks the session used at `at` (its idle expiry counts from here).
+    func touchSession(tokenHash: String, at: Int64) throws
+    func deleteSession(tokenHash: String) throws
+    /// Ends every session of one account (disabled, new password).
+    func deleteSessions(staffID: Int64) throws
+    /// Ends sessions idle since before `idleBefore` or created before `createdBefore`.
+    func deleteExpiredSessions(idleBefore: Int64, createdBefore: Int64) throws
+    func recordLoginFailure(username: String, address: String, at: Int64) throws
+    /// Forgets failures older than `before`, and this name's after it logged in.
+    func pruneLoginFailures(before: Int64, username: String?) throws
 
     // MARK: Personal data and retention
     func update(_ message: MessageRecord) throws
@@ -235,6 +273,16 @@ public protocol TicketTransaction: TicketSnapshot {
     /// escape: `replace` gets the column and the value and returns the new one, or nil to keep it. Returns how
     /// many values changed.
     func replaceTextValues(containing needle: String, _ replace: (StoredColumn, String) -> String?) throws -> Int
+}
+
+extension TicketTransaction {
+    /// `setField` for a value whose source is not known.
+    @discardableResult
+    public func setField(
+        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64
+    ) throws -> (changed: Bool, previous: String?) {
+        try setField(field, to: value, source: "", ticketID: ticketID, messageID: messageID, at: at)
+    }
 }
 
 // One read or write as one call, for callers that need nothing else in the same snapshot or transaction.

@@ -289,4 +289,89 @@ import TicketStore
         #expect(try workflow.decide(.resolve, on: Self.ticket(.resolved), by: "olga", at: Self.now) == nil)
         #expect(try workflow.decide(.close, on: Self.ticket(.closed), by: "olga", at: Self.now) == nil)
     }
+
+    @Test func staffReplyQueuesTheirTextAndKeepsTheStatus() throws {
+        let decision = try #require(
+            try workflow.decide(.reply("  We reset your session.\n"), on: Self.ticket(.open), by: "olga", at: Self.now))
+        #expect(decision.ticket.status == .open)
+        #expect(decision.answer == .reply && decision.answerText == "We reset your session.")
+        #expect(decision.ticket.answersSent == 2, "the answer's Message-ID takes the next sequence number")
+        #expect(decision.events == [PlannedEvent(.staffReplied, "by olga")])
+    }
+
+    @Test func anEmptyReplyOrNoteIsRefused() {
+        for action in [StaffAction.reply(" \n "), .note(""), .resolveWithSummary("\t")] {
+            let error = #expect(throws: StaffActionError.self) {
+                try workflow.decide(action, on: Self.ticket(.open), by: "olga", at: Self.now)
+            }
+            #expect(error?.code == .emptyText)
+        }
+    }
+
+    @Test func aNoteIsOnlyAnEvent() throws {
+        let decision = try #require(
+            try workflow.decide(.note("called her"), on: Self.ticket(.open), by: "olga", at: Self.now))
+        #expect(decision.answer == nil && decision.ticket.status == .open)
+        #expect(decision.events == [PlannedEvent(.note, "olga: called her")])
+    }
+
+    @Test func askingForDataSuspendsStopsTheClockAndAsks() throws {
+        let open = Self.ticket(.open)
+        let later = Self.now + 3600
+        let decision = try #require(
+            try workflow.decide(.askForData(["session_id", "screenshots"]), on: open, by: "olga", at: later))
+        #expect(decision.ticket.status == .suspended && decision.ticket.slaStartedAt == nil)
+        #expect(decision.ticket.slaConsumed == 3600, "Monday 10:00 to 11:00 is working time")
+        #expect(decision.ticket.missingFields == ["session_id", "screenshots"])
+        #expect(decision.answer == .informationRequest)
+        #expect(decision.events.map(\.kind) == [.informationRequested, .suspended])
+        let again = try #require(
+            try workflow.decide(.askForData(["browser"]), on: decision.ticket, by: "olga", at: later + 60))
+        #expect(again.ticket.missingFields == ["browser"] && again.answer == .informationRequest, "asking again asks")
+        #expect(again.ticket.slaConsumed == 3600, "a stopped clock stays stopped")
+        let unknown = #expect(throws: StaffActionError.self) {
+            try workflow.decide(.askForData(["shoe_size"]), on: open, by: "olga", at: later)
+        }
+        #expect(unknown?.code == .unknownValue)
+        let redirected = #expect(throws: StaffActionError.self) {
+            try workflow.decide(.askForData(["session_id"]), on: Self.ticket(.redirected), by: "olga", at: later)
+        }
+        #expect(redirected?.code == .notApplicable)
+    }
+
+    @Test func resolvingWithASummaryEmailsIt() throws {
+        let decision = try #require(
+            try workflow.decide(
+                .resolveWithSummary("Fixed the proxy."), on: Self.ticket(.open), by: "olga", at: Self.now))
+        #expect(decision.ticket.status == .resolved)
+        #expect(decision.answer == .resolution && decision.answerText == "Fixed the proxy.")
+    }
+
+    @Test func assignSeverityAndCategoryChangeTheTicketAndSayWho() throws {
+        let assigned = try #require(
+            try workflow.decide(.assign("olga"), on: Self.ticket(.open), by: "ivan", at: Self.now))
+        #expect(assigned.ticket.assignee == "olga" && assigned.events == [PlannedEvent(.assigned, "olga by ivan")])
+        #expect(try workflow.decide(.assign(nil), on: Self.ticket(.open), by: "ivan", at: Self.now) == nil)
+        let critical = try #require(
+            try workflow.decide(.setSeverity(.critical), on: Self.ticket(.open), by: "ivan", at: Self.now))
+        #expect(critical.ticket.severity == .critical)
+        #expect(
+            critical.ticket.dueAt
+                == workflow.configuration.serviceLevel.due(severity: .critical, clockStartedAt: Self.now))
+        let category = try #require(
+            try workflow.decide(.setCategory("proctoring"), on: Self.ticket(.open), by: "ivan", at: Self.now))
+        #expect(category.ticket.category == "proctoring" && category.events.map(\.kind) == [.categoryChanged])
+    }
+
+    @Test func onlyAResolvedTicketReopens() throws {
+        let reopened = try #require(try workflow.decide(.reopen, on: Self.ticket(.resolved), by: "olga", at: Self.now))
+        #expect(reopened.ticket.status == .open && reopened.ticket.slaStartedAt == Self.now)
+        #expect(reopened.ticket.dueAt != nil && reopened.events == [PlannedEvent(.reopened, "by olga")])
+        for status in [TicketStatus.open, .suspended] {
+            let error = #expect(throws: StaffActionError.self) {
+                try workflow.decide(.reopen, on: Self.ticket(status), by: "olga", at: Self.now)
+            }
+            #expect(error?.code == .notApplicable)
+        }
+    }
 }

@@ -60,6 +60,18 @@ import TicketStore
         #expect(parsed.message.fields(named: "Precedence").isEmpty)
     }
 
+    @Test func staffAnswersCarryTheirTextAndAreNotMarkedAutomatic() throws {
+        for kind in [AnswerKind.reply, .resolution] {
+            let parsed = try compose(AnswerFixture.request(kind))
+            #expect(parsed.body.contains("We restarted the proctoring session."))
+            #expect(parsed.rawHeader("Auto-Submitted") == nil && parsed.rawHeader("X-Auto-Response-Suppress") == nil)
+            #expect(parsed.envelope.inReplyTo == [AnswerFixture.parentID], "threaded like every answer")
+            var empty = AnswerFixture.request(kind)
+            empty.text = nil
+            #expect(throws: AnswerError.self) { try AnswerFixture.composer().compose(empty) }
+        }
+    }
+
     @Test func wireFormat() throws {
         for kind in AnswerKind.allCases {
             let request = AnswerFixture.request(
@@ -487,6 +499,7 @@ import TicketStore
 
         for kind in AnswerKind.allCases {
             request.kind = kind
+            request.text = kind.isWrittenByStaff ? "We restarted the proctoring session." : nil
             let parsed = try compose(request)
             let answerText = parsed.body + "\n" + String(decoding: parsed.raw, as: UTF8.self)
             let reporterLines = (content.text ?? "").split(separator: "\n")

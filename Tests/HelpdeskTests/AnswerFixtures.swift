@@ -42,7 +42,7 @@ enum AnswerFixture {
             kind: kind, ticket: ticket, subject: subject, recipient: reporter, inReplyTo: parentID, references: [],
             sequence: 1, now: utc(2024, 11, 12, 13, 36, 40), due: utc(2024, 11, 13, 13, 36, 40), severity: .normal,
             missing: missing, passwordResetURL: "https://proctor.example.edu/reset-password",
-            sizeLimit: 25 << 20)
+            sizeLimit: 25 << 20, text: kind.isWrittenByStaff ? "We restarted the proctoring session." : nil)
     }
 }
 

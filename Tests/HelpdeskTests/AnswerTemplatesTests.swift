@@ -41,7 +41,8 @@ import TicketStore
     @Test func rawValuesAreTheTemplateNames() {
         #expect(
             AnswerKind.allCases.map(\.rawValue) == [
-                "acknowledgement", "information-request", "resumed", "password-reset", "too-large",
+                "acknowledgement", "information-request", "resumed", "password-reset", "too-large", "reply",
+                "resolution",
             ])
     }
 

@@ -19,6 +19,33 @@ import Testing
         #expect(configuration.serviceLevel.calendar.holidays.count == 2)
         #expect(configuration.serviceLevel.criticalSolution == 8 * 3600)
         #expect(configuration.profile.required.map(\.key).count == 6)
+        #expect(configuration.web == HelpdeskConfiguration.Web(), "the sample's [web] is the defaults")
+    }
+
+    @Test func theWebSectionIsReadAndAProxyHeaderNeedsItsProxy() {
+        let text = """
+            [web]
+            listen = "127.0.0.1:8080"
+            session_idle = "10m"
+            session_max = "8h"
+            secure_cookies = false
+            login_failures = 3
+            login_window = "5m"
+            trusted_user_header = "X-Remote-User"
+            trusted_proxies = ["127.0.0.1"]
+            """
+        let (configuration, problems) = ConfigurationLoader.parse(text, file: "h.toml")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(configuration.web.listen == "127.0.0.1:8080" && configuration.web.sessionIdle == 600)
+        #expect(configuration.web.sessionMax == 8 * 3600 && !configuration.web.secureCookies)
+        #expect(configuration.web.loginFailures == 3 && configuration.web.loginWindow == 300)
+        #expect(
+            configuration.web.trustedUserHeader == "X-Remote-User" && configuration.web.trustedProxies == ["127.0.0.1"])
+        let (_, lonely) = ConfigurationLoader.parse("[web]\ntrusted_user_header = \"X-Remote-User\"\n", file: "h")
+        #expect(lonely.map(\.key) == ["web.trusted_user_header"], "a header anyone can send logs nobody in")
+        let (_, bad) = ConfigurationLoader.parse(
+            "[web]\nlisten = \"8080\"\ntrusted_user_header = \"X User\"\n", file: "h")
+        #expect(bad.map(\.key).sorted() == ["web.listen", "web.trusted_user_header"])
     }
 
     @Test func unknownKeysAndSectionsAreReportedWithLineAndSuggestion() {

@@ -402,3 +402,23 @@ enum Mail {
         }
     }
 }
+
+/// What intake records for the staff workspace: how each value was read and when a screenshot was taken, so the
+/// ticket page shows provenance without reading every email again.
+@Suite struct ProvenanceRecordTests {
+    @Test func intakeRecordsHowEachValueWasReadAndWhenScreenshotsWereTaken() throws {
+        let helpdesk = try TestHelpdesk()
+        for name in ["01-complete-report.eml", "08-russian-koi8-report.eml"] {
+            let raw = try #require(FileManager.default.contents(atPath: AnswerFixture.root + "/Samples/" + name))
+            _ = try helpdesk.ingest(String(decoding: raw, as: UTF8.self))
+        }
+        let values = try helpdesk.store.snapshot { try $0.currentFieldValues(ticketID: 1) }
+        let session = try #require(values["session_id"])
+        #expect(session.source.hasPrefix("label “"), "\(session.source)")
+        #expect(session.source.contains(session.value), "the line it was read from")
+        let links = try helpdesk.store.snapshot { snapshot in
+            try snapshot.attachmentLinks(messageIDs: try snapshot.messageIDs(onTickets: [2]))
+        }
+        #expect(links.contains { $0.isScreenshot && $0.takenAt != nil }, "the phone screenshot's EXIF time")
+    }
+}

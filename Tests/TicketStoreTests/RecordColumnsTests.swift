@@ -29,7 +29,7 @@ import Testing
                 number: 7, ref: "HD-000007", status: .suspended, severity: .critical, category: "exam-access",
                 reporterAddress: "a@example.edu", reporterName: "A", copiedAddresses: "b@example.edu", subject: "S",
                 missing: "session-id", createdAt: 1, updatedAt: 2, slaStartedAt: 3, slaConsumed: 4, dueAt: 5,
-                answersSent: 6)
+                answersSent: 6, assignee: "olga")
             try roundTrip(&ticket, db)
             var message = MessageRecord(
                 ticketId: ticket.id, direction: .inbound, messageID: "<m@x>", inReplyTo: "<i@x>",
@@ -40,11 +40,11 @@ import Testing
             try SQLiteAccess(db).storeAttachment(sha256: "def", contentType: "image/png", bytes: [1])
             var link = MessageAttachmentRecord(
                 messageId: message.id!, sha256: "def", part: "1.2", filename: "shot.png", declaredType: "image/png",
-                isScreenshot: true, width: 1280, height: 720)
+                isScreenshot: true, width: 1280, height: 720, takenAt: 20)
             try roundTrip(&link, db)
             var value = FieldValueRecord(
                 ticketId: ticket.id!, messageId: message.id, field: "session-id", value: "X", recordedAt: 12,
-                current: true)
+                current: true, source: "label “Session ID”: Session ID: X")
             try roundTrip(&value, db)
             var event = EventRecord(ticketId: ticket.id, messageId: message.id, at: 13, kind: .created, detail: "d")
             try roundTrip(&event, db)
@@ -53,6 +53,13 @@ import Testing
                 messageID: "<HD@x>", raw: Data([3]), status: .failed, attempts: 2, nextAttemptAt: 14, lastError: "e",
                 createdAt: 15, sentAt: 16)
             try roundTrip(&answer, db)
+            var staff = StaffRecord(
+                name: "olga", role: .admin, email: "olga@example.edu", passwordHash: "$2b$12$x", totpSecret: "JBSW",
+                disabled: true, createdAt: 17)
+            try roundTrip(&staff, db)
+            var session = StaffSessionRecord(
+                tokenHash: "ab", staffId: staff.id!, csrfToken: "cd", createdAt: 18, lastSeenAt: 19)
+            try roundTrip(&session, db)
         }
     }
 

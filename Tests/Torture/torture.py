@@ -840,7 +840,12 @@ def privacy_erasure(rig, args, result):
     for (table,) in rig.query("SELECT name FROM sqlite_master WHERE type = 'table'"):
         for row in rig.query("PRAGMA table_info(\"%s\")" % table):
             column = row[1]
-            for rowid, value in rig.query("SELECT rowid, \"%s\" FROM \"%s\"" % (column, table)):
+            # The search index's shadow tables include WITHOUT ROWID ones: scanned as well, as row 0.
+            try:
+                rows = rig.query("SELECT rowid, \"%s\" FROM \"%s\"" % (column, table))
+            except Exception:
+                rows = rig.query("SELECT 0, \"%s\" FROM \"%s\"" % (column, table))
+            for rowid, value in rows:
                 if isinstance(value, str) and subject in urllib.parse.unquote(value).lower():
                     left.append("%s.%s row %d" % (table, column, rowid))
     # Six name them in the header section; Python's decoder does not read the glued encoded word.

@@ -36,12 +36,15 @@ public struct AnswerRequest: Sendable {
     /// reading is corrected instead of silently used: `(field, value)`. Only shape-checked values are shown
     /// (`ReadBack`): IDs, a host name, a time — never free text or URLs, so answers still relay no content.
     public var readBack: [(field: IncidentField, value: String)] = []
+    /// What staff wrote (a reply, a resolution summary): the one text of an answer that is not the template's.
+    /// Staff's own words, never the reporter's.
+    public var text: String?
 
     public init(
         kind: AnswerKind, ticket: TicketReference, subject: String?, recipient: MailAddress, inReplyTo: String?,
         references: [String] = [], sequence: Int, now: Int64, due: Int64? = nil, severity: Severity = .normal,
         missing: [IncidentField] = [], fieldPrompts: [IncidentField: String] = [:], passwordResetURL: String? = nil,
-        sizeLimit: Int64? = nil, readBack: [(field: IncidentField, value: String)] = []
+        sizeLimit: Int64? = nil, readBack: [(field: IncidentField, value: String)] = [], text: String? = nil
     ) {
         self.kind = kind
         self.ticket = ticket
@@ -58,6 +61,7 @@ public struct AnswerRequest: Sendable {
         self.passwordResetURL = passwordResetURL
         self.sizeLimit = sizeLimit
         self.readBack = readBack
+        self.text = text
     }
 }
 
@@ -172,8 +176,11 @@ public struct AnswerComposer: Sendable {
         if let parent { try header.addMessageIDs("In-Reply-To", [parent]) }
         let references = Self.references(request.references, parent: parent)
         if !references.isEmpty { try header.addMessageIDs("References", references) }
-        try header.addToken("Auto-Submitted", "auto-replied")
-        try header.addToken("X-Auto-Response-Suppress", "All")
+        if !request.kind.isWrittenByStaff {
+            // A person's answer is no automatic reply (RFC 3834): the reporter's out-of-office may answer it.
+            try header.addToken("Auto-Submitted", "auto-replied")
+            try header.addToken("X-Auto-Response-Suppress", "All")
+        }
         try header.addToken("MIME-Version", "1.0")
         try header.addToken("Content-Type", "text/plain; charset=utf-8")
         try header.addToken("Content-Transfer-Encoding", "quoted-printable")
@@ -215,6 +222,10 @@ public struct AnswerComposer: Sendable {
             context.sizeLimit = AnswerText.size(limit)
         case .acknowledgement, .resumed:
             break
+        case .reply, .resolution:
+            guard let text = request.text, !text.isEmpty else { throw .invalidRequest("staff's answer needs its text") }
+            // Lines of the text as written; the encoder keeps every line under the transport limits.
+            context.text = text.replacingCRLF()
         }
         if let url = request.passwordResetURL, Self.isSafeURL(url) { context.resetURL = url }
         context.readBack = request.readBack.compactMap { field, value in
@@ -274,13 +285,15 @@ struct AnswerContext {
     var sizeLimit: String?
     /// Values we read without a label: `what` (in words) and `value`.
     var readBack: [(what: String, value: String)] = []
+    /// Staff's text (reply, resolution).
+    var text: String?
 
     /// The variable names; `missing` items have `field` and `prompt`; `missing_<field>` is also set; `read_back`
     /// items have `what` and `value`.
     static let variableNames: Set<String> = [
         "ticket", "subject", "helpdesk_name", "helpdesk_address", "critical", "due", "consideration_period",
         "solution_period", "missing", "field", "prompt", "reset_url", "size_limit", "read_back", "has_read_back",
-        "what", "value",
+        "what", "value", "text",
     ]
 
     static func isKnownVariable(_ name: String) -> Bool {
@@ -301,6 +314,7 @@ struct AnswerContext {
         if let due { values["due"] = due }
         if let resetURL { values["reset_url"] = resetURL }
         if let sizeLimit { values["size_limit"] = sizeLimit }
+        if let text { values["text"] = text }
         for item in missing { values["missing_" + item.field] = true }
         if !readBack.isEmpty {
             values["has_read_back"] = true
@@ -326,6 +340,10 @@ struct AnswerContext {
         sparse.missing = kind == .informationRequest ? [("description", "a short description of the problem")] : []
         sparse.resetURL = nil
         sparse.readBack = []
+        if kind.isWrittenByStaff {
+            full.text = "We reset your exam session.\nPlease start the exam again."
+            sparse.text = "Done."
+        }
         return [full, sparse]
     }
 }

@@ -161,5 +161,32 @@ enum BuiltInTemplates {
         This message was sent automatically; replies to it reach our support team.
 
         """#,
+        .reply: #"""
+        Subject: [{{ticket}}] {{#subject}}Re: {{subject}}{{/subject}}{{^subject}}Your report{{/subject}}
+
+        {{text}}
+
+        Kind regards,
+        {{helpdesk_name}}
+
+        To answer, just reply to this email and keep [{{ticket}}] in the subject line.
+
+        """#,
+        .resolution: #"""
+        Subject: [{{ticket}}] {{#subject}}Resolved: {{subject}}{{/subject}}{{^subject}}Your report is resolved{{/subject}}
+
+        Hello,
+
+        We have resolved your report {{ticket}}. This is a summary of the work we did:
+
+        {{text}}
+
+        If the problem is not solved, or comes back, just reply to this email and keep
+        [{{ticket}}] in the subject line: the ticket opens again.
+
+        Kind regards,
+        {{helpdesk_name}}
+
+        """#,
     ]
 }

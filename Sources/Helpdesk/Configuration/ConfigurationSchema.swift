@@ -302,6 +302,28 @@ enum ConfigurationSchema {
             "min_screenshot_height": Setting { raw, c, _ in c.profile.minScreenshotHeight = try raw.int(1...100_000) },
             "fields": Setting { raw, c, _ in c.profile.customFields = try customFields(raw) },
         ],
+        "web": [
+            "listen": Setting { raw, c, _ in
+                let text = try raw.string()
+                if !text.isEmpty, (try? MetricsEndpoint.Address(text)) == nil {
+                    throw SettingError(message: "must be host:port", fix: "for example \"127.0.0.1:8080\"")
+                }
+                c.web.listen = text
+            },
+            "session_idle": Setting { raw, c, _ in c.web.sessionIdle = try raw.duration(1...(7 * 86_400)) },
+            "session_max": Setting { raw, c, _ in c.web.sessionMax = try raw.duration(60...(30 * 86_400)) },
+            "secure_cookies": Setting { raw, c, _ in c.web.secureCookies = try raw.bool() },
+            "login_failures": Setting { raw, c, _ in c.web.loginFailures = try raw.int(1...1000) },
+            "login_window": Setting { raw, c, _ in c.web.loginWindow = try raw.duration(1...86_400) },
+            "trusted_user_header": Setting { raw, c, _ in
+                let name = try raw.string()
+                guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                    throw SettingError(message: "\"\(name)\" is not a header name", fix: "e.g. \"X-Remote-User\"")
+                }
+                c.web.trustedUserHeader = name
+            },
+            "trusted_proxies": Setting { raw, c, _ in c.web.trustedProxies = try raw.strings() },
+        ],
         "retention": ["days": Setting { raw, c, _ in c.retentionDays = try raw.int(1...36_500) }],
         "metrics": [
             "listen": Setting { raw, c, _ in
@@ -357,6 +379,14 @@ enum ConfigurationSchema {
                     message: problem,
                     fix: "e.g. days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"], start = \"08:00\", end = \"16:00\""
                 ))
+        }
+        if !c.web.trustedUserHeader.isEmpty, c.web.trustedProxies.isEmpty {
+            // A header anyone can send must never log anyone in: it counts only from the proxy that sets it.
+            problems.append(
+                ConfigurationProblem(
+                    file: file, line: locator.line(section: "web", key: "trusted_user_header"),
+                    key: "web.trusted_user_header", message: "is set but trusted_proxies is empty",
+                    fix: "set trusted_proxies = [\"127.0.0.1\"] (the proxy's address), or remove the header"))
         }
         if c.rateLimits.perAddressPerDay < c.rateLimits.perAddressPerHour {
             problems.append(

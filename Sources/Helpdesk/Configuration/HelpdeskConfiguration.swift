@@ -61,6 +61,26 @@ public struct HelpdeskConfiguration: Sendable {
         public init() {}
     }
 
+    /// The staff web workspace (`[web]`): off unless `listen` is set.
+    public struct Web: Sendable, Equatable {
+        /// host:port; "" = no web interface in the daemon.
+        public var listen = ""
+        /// A session ends after this long without a request (seconds)…
+        public var sessionIdle: Int64 = 30 * 60
+        /// …and this long after its login, used or not.
+        public var sessionMax: Int64 = 12 * 3600
+        /// Cookies carry `Secure` (and the `__Host-` name prefix). Off only for plain-HTTP tests on loopback.
+        public var secureCookies = true
+        /// Failed logins allowed per name (and per address) in `loginWindow` before logins are refused.
+        public var loginFailures = 5
+        public var loginWindow: Int64 = 15 * 60
+        /// A request header carrying the staff name a single-sign-on proxy authenticated ("" = off)…
+        public var trustedUserHeader = ""
+        /// …honoured only on connections from these proxy addresses.
+        public var trustedProxies: [String] = []
+        public init() {}
+    }
+
     public var identity = Identity()
     public var imap = IMAP()
     public var smtp = SMTP()
@@ -71,6 +91,7 @@ public struct HelpdeskConfiguration: Sendable {
     public var profile = IncidentProfile()
     public var retentionDays = 2555
     public var metricsListen = ""
+    public var web = Web()
     public var logLevel = "info"
     public var logFormat = "text"
 

@@ -96,7 +96,7 @@ struct EmailIntake {
                 link: MessageAttachmentRecord(
                     id: nil, messageId: 0, sha256: sha, part: attachment.path, filename: attachment.filename,
                     declaredType: attachment.contentType, isScreenshot: shot != nil,
-                    width: shot.map { Int64($0.width) }, height: shot.map { Int64($0.height) }))
+                    width: shot.map { Int64($0.width) }, height: shot.map { Int64($0.height) }, takenAt: shot?.takenAt))
         }
         return try transaction.insertMessage(record, attachments: attachments).id!
     }

@@ -36,7 +36,24 @@ public struct StaffDesk: Sendable {
         guard let ticket = try transaction.ticket(ref: ref) else {
             throw StaffActionError(.noSuchTicket, "no ticket \(ref)")
         }
+        if case .assign(let name?) = action, try transaction.staffMember(name: name) == nil {
+            throw StaffActionError(.unknownValue, "no staff member \(name)")
+        }
         guard let decision = try pipeline.workflow.decide(action, on: ticket, by: actor, at: now) else { return ticket }
-        return try pipeline.recorder.record(decision, messageID: nil, addressing: nil, now: now, in: transaction)
+        let addressing = decision.answer == nil ? nil : try Self.addressing(ticket, in: transaction)
+        return try pipeline.recorder.record(decision, messageID: nil, addressing: addressing, now: now, in: transaction)
+    }
+
+    /// Staff's answers go to the reporter, threaded to the reporter's newest message on the ticket (its
+    /// Message-ID as In-Reply-To, its References before it), like the automatic answers to that message.
+    static func addressing(
+        _ ticket: TicketRecord, in snapshot: any TicketSnapshot
+    ) throws -> WorkflowRecorder.Addressing {
+        let newest = try snapshot.messages(ticketID: ticket.id!).last {
+            $0.direction == .inbound && $0.automated == nil && $0.messageID != nil
+        }
+        return WorkflowRecorder.Addressing(
+            recipient: ticket.reporterAddress, inReplyTo: newest?.messageID,
+            references: newest.map { $0.referenceIDs.split(separator: " ").map(String.init) } ?? [])
     }
 }

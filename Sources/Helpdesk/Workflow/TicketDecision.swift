@@ -38,10 +38,14 @@ public struct TicketDecision: Sendable, Equatable {
     public var filesMessage = false
     /// Field values to record, in order, each with the value it replaces (recorded as `field-changed`).
     public var fields: [FieldUpdate] = []
+    /// How each field's new value was read from the email (`FieldValueRecord.source`), by field key.
+    public var fieldSources: [String: String] = [:]
     /// Audit-trail entries, in order, before the answer's own (`answer-queued` or `answer-suppressed`).
     public var events: [PlannedEvent] = []
     /// The automatic answer to queue (the caps may still suppress it); `ticket.answersSent` counts it already.
     public var answer: AnswerKind?
+    /// Text staff wrote for the answer (a reply, a resolution summary): the body of the email.
+    public var answerText: String?
     /// Audit-trail entries after the answer's (links between a new ticket and the one it was not filed on).
     public var eventsAfterAnswer: [PlannedEvent] = []
     /// Values the email supplied from prose or by their shape rather than after a label, shown back in the answer
@@ -96,22 +100,39 @@ public struct PlannedEvent: Sendable, Equatable {
     }
 }
 
-/// What staff can do to a ticket, from the command line today and from the web interface and staff email later.
-/// Each goes through `TicketWorkflow.decide(_:on:by:at:)`; new actions are new cases here and there:
-/// reply to the customer (a `TicketDecision.answer` of a new kind with the staff text), internal note (an event
-/// only), ask for missing data (status `suspended`, answer `informationRequest`), assign, change severity or
-/// category (the ticket's fields and an event), resolve with a summary (the summary in the event), reopen.
+/// What staff can do to a ticket, from the command line, the web workspace and later staff email. Each goes
+/// through `TicketWorkflow.decide(_:on:by:at:)` and is recorded by `WorkflowRecorder`; a new action is a new
+/// case here and a branch there.
 public enum StaffAction: Sendable, Equatable {
+    /// Emails `text` to the reporter (an answer of kind `reply`, threaded to their newest message).
+    case reply(String)
+    /// An internal note on the audit trail: never emailed.
+    case note(String)
+    /// Asks the reporter for these fields (keys): the ticket waits (`suspended`, clock stopped) and the reporter
+    /// gets an information request naming them.
+    case askForData([String])
+    /// Gives the ticket to a staff member (nil: to nobody).
+    case assign(String?)
+    case setSeverity(Severity)
+    case setCategory(String)
     /// Marks the ticket resolved: the SLA clock stops; a reply from its author reopens it.
     case resolve
+    /// `resolve`, and emails `summary` to the reporter (an answer of kind `resolution`): the policy promises an
+    /// email summary of the work done.
+    case resolveWithSummary(String)
     /// Closes the ticket for good: a reply from its author opens a follow-up ticket.
     case close
+    /// Opens a resolved ticket again: the clock starts afresh.
+    case reopen
 
-    /// The status the action leads to.
-    public var status: TicketStatus {
+    /// The status the action leads to, nil when it keeps the status.
+    public var status: TicketStatus? {
         switch self {
-        case .resolve: .resolved
+        case .resolve, .resolveWithSummary: .resolved
         case .close: .closed
+        case .reopen: .open
+        case .askForData: .suspended
+        case .reply, .note, .assign, .setSeverity, .setCategory: nil
         }
     }
 }
@@ -123,6 +144,12 @@ public struct StaffActionError: Error, Sendable, Equatable, CustomStringConverti
         case noSuchTicket
         /// The ticket is closed: nothing may change it any more.
         case ticketClosed
+        /// The action needs text (a reply, a note, a summary) and got none.
+        case emptyText
+        /// The action does not apply to a ticket in this status (reopen an open ticket, ask on a redirected one).
+        case notApplicable
+        /// A field, staff member or category that does not exist.
+        case unknownValue
     }
 
     public let code: Code

@@ -1,4 +1,5 @@
 public import Incident
+import Foundation
 import MIME
 public import TicketStore
 
@@ -81,6 +82,7 @@ public struct TicketWorkflow: Sendable {
         var decision = TicketDecision(ticket: ticket)
         decision.filesMessage = true
         decision.fields = fieldUpdates(email, current: [:], isReply: false)
+        decision.fieldSources = Self.sources(of: email.report)
         decision.events.append(
             PlannedEvent(.created, "\(report.severity.rawValue), \(report.category)", aboutMessage: true))
         if case .fail(let reason) = report.verdict.authentication {
@@ -138,6 +140,7 @@ public struct TicketWorkflow: Sendable {
         var decision = TicketDecision(ticket: ticket)
         decision.filesMessage = true
         decision.fields = fieldUpdates(email, current: current, isReply: true)
+        decision.fieldSources = Self.sources(of: email.report)
         var values = current
         for update in decision.fields { values[update.field] = update.value }
         let missing = profile.required.filter { values[$0.key] == nil }
@@ -186,6 +189,18 @@ public struct TicketWorkflow: Sendable {
     public func machineMail(_ reason: AutomatedReason, on ticket: TicketRecord?) -> PlannedEvent {
         PlannedEvent(
             .automatedMailReceived, reason.rawValue, on: ticket.map { .other($0) } ?? .none, aboutMessage: true)
+    }
+
+    /// How the report read each field, for the record: "label “Session ID”: <the line>" ("(probable)" for a value
+    /// read from prose or by its shape).
+    static func sources(of report: IncidentReport) -> [String: String] {
+        var sources: [String: String] = [:]
+        for (field, source) in report.sources {
+            var text = "\(source.kind.rawValue) “\(source.detail)”" + (source.isSure ? "" : " (probable)")
+            if let line = source.line, !line.isEmpty { text += ": " + line }
+            sources[field.key] = text
+        }
+        return sources
     }
 
     /// The answer counts toward `ticket.answersSent` (its Message-ID's sequence), whether or not a cap withholds it.
@@ -301,24 +316,128 @@ public struct TicketWorkflow: Sendable {
 
     // MARK: Staff
 
-    /// What `action` by `actor` does to `ticket`: nil when the ticket is in that state already.
+    /// What `action` by `actor` does to `ticket`: nil when it changes nothing (the ticket is in that state
+    /// already). A closed ticket is final: every action on it throws.
     public func decide(
         _ action: StaffAction, on ticket: TicketRecord, by actor: String, at now: Int64
     )
         throws(StaffActionError) -> TicketDecision?
     {
-        let status = action.status
-        guard ticket.status != status else { return nil }
+        switch action {
+        case .resolve, .resolveWithSummary, .close:
+            // Already there: nothing to do (a second summary is not sent).
+            if ticket.status == action.status { return nil }
+        default:
+            // Asking again on a suspended ticket asks for the newly ticked fields; the other actions keep the status.
+            break
+        }
         if ticket.status == .closed {
             throw StaffActionError(.ticketClosed, "\(ticket.ref) is closed; it cannot change")
         }
         var changed = ticket
-        changed.status = status
         changed.updatedAt = now
-        changed.slaStartedAt = nil
+        var events: [PlannedEvent] = []
+        var answer: AnswerKind?
+        var answerText: String?
+        switch action {
+        case .reply(let text):
+            answerText = try Self.staffText(text)
+            answer = .reply
+            events.append(PlannedEvent(.staffReplied, "by \(actor)"))
+        case .note(let text):
+            events.append(PlannedEvent(.note, "\(actor): \(try Self.staffText(text))"))
+        case .askForData(let fields):
+            guard ticket.status != .redirected else {
+                throw StaffActionError(.notApplicable, "\(ticket.ref) is a password request; it needs no data")
+            }
+            let known = Set(askableFields.map(\.key))
+            let asked = fields.filter { !$0.isEmpty }
+            guard !asked.isEmpty else { throw StaffActionError(.emptyText, "tick at least one field to ask for") }
+            if let unknown = asked.first(where: { !known.contains($0) }) {
+                throw StaffActionError(.unknownValue, "\(unknown) is not a field")
+            }
+            stopClock(&changed, at: now)
+            changed.status = .suspended
+            changed.missing = asked.joined(separator: ",")
+            events.append(PlannedEvent(.informationRequested, "\(changed.missing) by \(actor)"))
+            events.append(PlannedEvent(.suspended, changed.missing))
+            answer = .informationRequest
+        case .assign(let assignee):
+            guard ticket.assignee != assignee else { return nil }
+            changed.assignee = assignee
+            events.append(PlannedEvent(.assigned, "\(assignee ?? "nobody") by \(actor)"))
+        case .setSeverity(let severity):
+            guard ticket.severity != severity else { return nil }
+            changed.severity = severity
+            if changed.status == .open, let started = changed.slaStartedAt {
+                // The new severity's target applies to the time already used on this clock.
+                changed.dueAt = serviceLevel.due(
+                    severity: severity, clockStartedAt: started, consumed: changed.slaConsumed)
+            }
+            events.append(
+                PlannedEvent(.severityChanged, "\(ticket.severity.rawValue) → \(severity.rawValue) by \(actor)"))
+        case .setCategory(let category):
+            let category = category.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !category.isEmpty, category.count <= 64, !category.contains(where: \.isNewline) else {
+                throw StaffActionError(.unknownValue, "a category is one short line")
+            }
+            guard ticket.category != category else { return nil }
+            changed.category = category
+            events.append(PlannedEvent(.categoryChanged, "\(ticket.category) → \(category) by \(actor)"))
+        case .resolve, .resolveWithSummary:
+            if case .resolveWithSummary(let summary) = action {
+                answerText = try Self.staffText(summary)
+                answer = .resolution
+            }
+            stopClock(&changed, at: now)
+            changed.status = .resolved
+            events.append(PlannedEvent(.resolved, "by \(actor)"))
+        case .close:
+            stopClock(&changed, at: now)
+            changed.status = .closed
+            events.append(PlannedEvent(.closed, "by \(actor)"))
+        case .reopen:
+            guard ticket.status == .resolved else {
+                throw StaffActionError(
+                    .notApplicable, "\(ticket.ref) is \(ticket.status.rawValue); only a resolved ticket reopens")
+            }
+            changed.status = .open
+            changed.slaStartedAt = now
+            changed.slaConsumed = 0
+            changed.dueAt = serviceLevel.due(severity: changed.severity, clockStartedAt: now)
+            events.append(PlannedEvent(.reopened, "by \(actor)"))
+        }
         var decision = TicketDecision(ticket: changed)
-        decision.events.append(PlannedEvent(status == .resolved ? .resolved : .closed, "by \(actor)"))
-        return decision
+        decision.events = events
+        decision.answer = answer
+        decision.answerText = answerText
+        return counted(decision)
+    }
+
+    /// The fields staff may ask a reporter for: the required ones first, then the other built-in and custom ones.
+    public var askableFields: [IncidentField] {
+        var fields = profile.required
+        let others: [IncidentField] = [
+            .description, .server, .detectedAt, .sessionID, .userID, .screenshots, .browser, .os,
+        ]
+        for field in others + profile.customFields.map(\.field) where !fields.contains(field) { fields.append(field) }
+        return fields
+    }
+
+    /// Stops a running SLA clock, keeping the time it used (a suspended ticket resumes where it stopped).
+    private func stopClock(_ ticket: inout TicketRecord, at now: Int64) {
+        if ticket.status == .open, let started = ticket.slaStartedAt {
+            ticket.slaConsumed += serviceLevel.consumed(severity: ticket.severity, from: started, to: now)
+        }
+        ticket.slaStartedAt = nil
+    }
+
+    /// Staff text for an email or a note: trimmed, not empty, at most 64 KB.
+    static func staffText(_ text: String) throws(StaffActionError) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw StaffActionError(.emptyText, "the text is empty") }
+        guard trimmed.utf8.count <= 65_536 else { throw StaffActionError(.emptyText, "the text is over 64 KB") }
+        return trimmed
     }
 }
 

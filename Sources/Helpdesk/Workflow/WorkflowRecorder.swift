@@ -42,7 +42,9 @@ struct WorkflowRecorder {
         let ticketID = ticket.id!
         if decision.filesMessage, let messageID { try transaction.file(messageID: messageID, onTicket: ticketID) }
         for update in decision.fields {
-            try transaction.setField(update.field, to: update.value, ticketID: ticketID, messageID: messageID, at: now)
+            try transaction.setField(
+                update.field, to: update.value, source: decision.fieldSources[update.field] ?? "", ticketID: ticketID,
+                messageID: messageID, at: now)
             if update.replacing != nil {
                 try transaction.record(
                     EventRecord(
@@ -55,7 +57,8 @@ struct WorkflowRecorder {
         }
         if let kind = decision.answer, let addressing {
             try queueAnswer(
-                kind, for: ticket, readBack: decision.readBack, addressing: addressing, now: now, transaction)
+                kind, for: ticket, readBack: decision.readBack, text: decision.answerText, addressing: addressing,
+                now: now, transaction)
         }
         for event in decision.eventsAfterAnswer {
             try record(event, ticket: ticketID, messageID: messageID, now: now, transaction)
@@ -82,8 +85,8 @@ struct WorkflowRecorder {
     /// Composes and queues an answer, or records why it is withheld (rate caps, our own address, an address no
     /// header can carry). A withheld answer is still stored (`suppressed`), with the reason.
     private func queueAnswer(
-        _ kind: AnswerKind, for ticket: TicketRecord, readBack: [FieldUpdate] = [], addressing: Addressing, now: Int64,
-        _ transaction: any TicketTransaction
+        _ kind: AnswerKind, for ticket: TicketRecord, readBack: [FieldUpdate] = [], text: String? = nil,
+        addressing: Addressing, now: Int64, _ transaction: any TicketTransaction
     ) throws {
         let recipient = addressing.recipient
         let suppressedBecause = try workflow.suppression(
@@ -103,7 +106,7 @@ struct WorkflowRecorder {
                     missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
                     passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
                     sizeLimit: Int64(configuration.imap.maxMessageSize),
-                    readBack: readBack.map { (IncidentField($0.field), $0.value) }))
+                    readBack: readBack.map { (IncidentField($0.field), $0.value) }, text: text))
         } catch {
             // An address we cannot write a header for (or a similar refusal) means no answer, recorded;
             // the ticket itself is kept.

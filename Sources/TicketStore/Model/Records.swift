@@ -38,12 +38,14 @@ public struct TicketRecord: Sendable, Equatable {
     public var slaConsumed: Int64
     public var dueAt: Int64?
     public var answersSent: Int64
+    /// The staff member working the ticket (`StaffRecord.name`), nil when nobody is.
+    public var assignee: String?
 
     public init(
         id: Int64? = nil, number: Int64, ref: String, status: TicketStatus, severity: Severity, category: String,
         reporterAddress: String, reporterName: String? = nil, copiedAddresses: String, subject: String, missing: String,
         createdAt: Int64, updatedAt: Int64, slaStartedAt: Int64? = nil, slaConsumed: Int64, dueAt: Int64? = nil,
-        answersSent: Int64
+        answersSent: Int64, assignee: String? = nil
     ) {
         self.id = id
         self.number = number
@@ -62,6 +64,7 @@ public struct TicketRecord: Sendable, Equatable {
         self.slaConsumed = slaConsumed
         self.dueAt = dueAt
         self.answersSent = answersSent
+        self.assignee = assignee
     }
 }
 
@@ -143,10 +146,12 @@ public struct MessageAttachmentRecord: Sendable, Equatable {
     public var isScreenshot: Bool
     public var width: Int64?
     public var height: Int64?
+    /// When the screenshot was taken (its EXIF data or file name), seconds since 1970, if known.
+    public var takenAt: Int64?
 
     public init(
         id: Int64? = nil, messageId: Int64, sha256: String, part: String, filename: String? = nil, declaredType: String,
-        isScreenshot: Bool, width: Int64? = nil, height: Int64? = nil
+        isScreenshot: Bool, width: Int64? = nil, height: Int64? = nil, takenAt: Int64? = nil
     ) {
         self.id = id
         self.messageId = messageId
@@ -157,6 +162,7 @@ public struct MessageAttachmentRecord: Sendable, Equatable {
         self.isScreenshot = isScreenshot
         self.width = width
         self.height = height
+        self.takenAt = takenAt
     }
 }
 
@@ -169,10 +175,13 @@ public struct FieldValueRecord: Sendable, Equatable {
     public var value: String
     public var recordedAt: Int64
     public var current: Bool
+    /// How the value was read from its message ("label “Session ID”: Session ID: 7f3c…"), "" when not known
+    /// (values stored before the workspace, or set otherwise). It quotes the message: personal data like the value.
+    public var source: String
 
     public init(
         id: Int64? = nil, ticketId: Int64, messageId: Int64? = nil, field: String, value: String, recordedAt: Int64,
-        current: Bool
+        current: Bool, source: String = ""
     ) {
         self.id = id
         self.ticketId = ticketId
@@ -181,6 +190,7 @@ public struct FieldValueRecord: Sendable, Equatable {
         self.value = value
         self.recordedAt = recordedAt
         self.current = current
+        self.source = source
     }
 }
 

@@ -39,9 +39,21 @@ public enum TicketEventKind: String, Sendable, Codable, CaseIterable {
     /// The pipeline could not take the email (detail: why); it went to the quarantine folder.
     case quarantined
 
-    // Staff (decided by `TicketWorkflow`; detail: who).
+    // Staff (decided by `TicketWorkflow`; detail: who, and what).
     case resolved
     case closed
+    /// Staff emailed the reporter (detail: who).
+    case staffReplied = "staff-replied"
+    /// An internal note, never emailed (detail: who, then the note).
+    case note
+    /// Staff asked the reporter for data (detail: the fields, who).
+    case informationRequested = "information-requested"
+    /// The ticket was given to someone, or to nobody (detail: to whom, by whom).
+    case assigned
+    case severityChanged = "severity-changed"
+    case categoryChanged = "category-changed"
+    /// Someone looked at a ticket's personal data: its page or one of its files (detail: what, who).
+    case personalDataViewed = "personal-data-viewed"
 
     // Answers (the outbox and the relay).
     case answerQueued = "answer-queued"

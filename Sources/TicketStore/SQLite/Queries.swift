@@ -280,7 +280,7 @@ struct SQLiteAccess: TicketTransaction {
                 SELECT name FROM sqlite_master
                 WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations' ORDER BY name
                 """)
-        return try tables.flatMap { table in
+        return try tables.filter { !Schema.isDerived(table: $0) }.flatMap { table in
             try db.columns(in: table).map { StoredColumn(table: table, column: $0.name) }
         }
     }
@@ -549,7 +549,7 @@ struct SQLiteAccess: TicketTransaction {
 
     @discardableResult
     func setField(
-        _ field: String, to value: String, ticketID: Int64, messageID: Int64?, at: Int64
+        _ field: String, to value: String, source: String, ticketID: Int64, messageID: Int64?, at: Int64
     ) throws
         -> (changed: Bool, previous: String?)
     {
@@ -564,10 +564,10 @@ struct SQLiteAccess: TicketTransaction {
         }
         try db.cachedStatement(
             sql: """
-                INSERT INTO fieldValue (ticketId, messageId, field, value, recordedAt, current)
-                VALUES (?, ?, ?, ?, ?, 1)
+                INSERT INTO fieldValue (ticketId, messageId, field, value, recordedAt, current, source)
+                VALUES (?, ?, ?, ?, ?, 1, ?)
                 """
-        ).execute(arguments: [ticketID, messageID, field, value, at])
+        ).execute(arguments: [ticketID, messageID, field, value, at, source])
         return (true, previous)
     }
 

@@ -16,6 +16,7 @@ extension AnswerKind: DatabaseValueConvertible {}
 extension TicketEventKind: DatabaseValueConvertible {}
 extension MessageRecord.Direction: DatabaseValueConvertible {}
 extension Severity: DatabaseValueConvertible {}
+extension StaffRole: DatabaseValueConvertible {}
 
 extension TicketRecord: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "ticket"
@@ -23,7 +24,7 @@ extension TicketRecord: FetchableRecord, MutablePersistableRecord {
     /// The table's columns.
     public enum Columns: String, ColumnExpression, CaseIterable {
         case id, number, ref, status, severity, category, reporterAddress, reporterName, copiedAddresses, subject
-        case missing, createdAt, updatedAt, slaStartedAt, slaConsumed, dueAt, answersSent
+        case missing, createdAt, updatedAt, slaStartedAt, slaConsumed, dueAt, answersSent, assignee
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -46,6 +47,7 @@ extension TicketRecord: FetchableRecord, MutablePersistableRecord {
         slaConsumed = try row.decode(forColumn: Columns.slaConsumed.rawValue)
         dueAt = try row.decode(forColumn: Columns.dueAt.rawValue)
         answersSent = try row.decode(forColumn: Columns.answersSent.rawValue)
+        assignee = try row.decode(forColumn: Columns.assignee.rawValue)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -66,6 +68,7 @@ extension TicketRecord: FetchableRecord, MutablePersistableRecord {
         container[Columns.slaConsumed] = slaConsumed
         container[Columns.dueAt] = dueAt
         container[Columns.answersSent] = answersSent
+        container[Columns.assignee] = assignee
     }
 }
 
@@ -126,7 +129,7 @@ extension MessageAttachmentRecord: FetchableRecord, MutablePersistableRecord {
 
     /// The table's columns.
     public enum Columns: String, ColumnExpression, CaseIterable {
-        case id, messageId, sha256, part, filename, declaredType, isScreenshot, width, height
+        case id, messageId, sha256, part, filename, declaredType, isScreenshot, width, height, takenAt
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -141,6 +144,7 @@ extension MessageAttachmentRecord: FetchableRecord, MutablePersistableRecord {
         isScreenshot = try row.decode(forColumn: Columns.isScreenshot.rawValue)
         width = try row.decode(forColumn: Columns.width.rawValue)
         height = try row.decode(forColumn: Columns.height.rawValue)
+        takenAt = try row.decode(forColumn: Columns.takenAt.rawValue)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -153,6 +157,7 @@ extension MessageAttachmentRecord: FetchableRecord, MutablePersistableRecord {
         container[Columns.isScreenshot] = isScreenshot
         container[Columns.width] = width
         container[Columns.height] = height
+        container[Columns.takenAt] = takenAt
     }
 }
 
@@ -161,7 +166,7 @@ extension FieldValueRecord: FetchableRecord, MutablePersistableRecord {
 
     /// The table's columns.
     public enum Columns: String, ColumnExpression, CaseIterable {
-        case id, ticketId, messageId, field, value, recordedAt, current
+        case id, ticketId, messageId, field, value, recordedAt, current, source
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -174,6 +179,7 @@ extension FieldValueRecord: FetchableRecord, MutablePersistableRecord {
         value = try row.decode(forColumn: Columns.value.rawValue)
         recordedAt = try row.decode(forColumn: Columns.recordedAt.rawValue)
         current = try row.decode(forColumn: Columns.current.rawValue)
+        source = try row.decode(forColumn: Columns.source.rawValue)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -184,6 +190,7 @@ extension FieldValueRecord: FetchableRecord, MutablePersistableRecord {
         container[Columns.value] = value
         container[Columns.recordedAt] = recordedAt
         container[Columns.current] = current
+        container[Columns.source] = source
     }
 }
 
@@ -305,5 +312,63 @@ extension MailboxStateRecord: FetchableRecord, PersistableRecord {
         container[Columns.highestUID] = highestUID
         container[Columns.lastPollAt] = lastPollAt
         container[Columns.lastError] = lastError
+    }
+}
+
+extension StaffRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "staff"
+
+    /// The table's columns.
+    public enum Columns: String, ColumnExpression, CaseIterable {
+        case id, name, role, email, passwordHash, totpSecret, disabled, createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public init(row: Row) throws {
+        id = try row.decode(forColumn: Columns.id.rawValue)
+        name = try row.decode(forColumn: Columns.name.rawValue)
+        role = try row.decode(forColumn: Columns.role.rawValue)
+        email = try row.decode(forColumn: Columns.email.rawValue)
+        passwordHash = try row.decode(forColumn: Columns.passwordHash.rawValue)
+        totpSecret = try row.decode(forColumn: Columns.totpSecret.rawValue)
+        disabled = try row.decode(forColumn: Columns.disabled.rawValue)
+        createdAt = try row.decode(forColumn: Columns.createdAt.rawValue)
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.id] = id
+        container[Columns.name] = name
+        container[Columns.role] = role
+        container[Columns.email] = email
+        container[Columns.passwordHash] = passwordHash
+        container[Columns.totpSecret] = totpSecret
+        container[Columns.disabled] = disabled
+        container[Columns.createdAt] = createdAt
+    }
+}
+
+extension StaffSessionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "staffSession"
+
+    /// The table's columns.
+    public enum Columns: String, ColumnExpression, CaseIterable {
+        case tokenHash, staffId, csrfToken, createdAt, lastSeenAt
+    }
+
+    public init(row: Row) throws {
+        tokenHash = try row.decode(forColumn: Columns.tokenHash.rawValue)
+        staffId = try row.decode(forColumn: Columns.staffId.rawValue)
+        csrfToken = try row.decode(forColumn: Columns.csrfToken.rawValue)
+        createdAt = try row.decode(forColumn: Columns.createdAt.rawValue)
+        lastSeenAt = try row.decode(forColumn: Columns.lastSeenAt.rawValue)
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.tokenHash] = tokenHash
+        container[Columns.staffId] = staffId
+        container[Columns.csrfToken] = csrfToken
+        container[Columns.createdAt] = createdAt
+        container[Columns.lastSeenAt] = lastSeenAt
     }
 }

@@ -99,6 +99,9 @@ public final class SQLiteTicketStore: TicketStore {
     @discardableResult
     public func reclaimFreeSpace() throws -> Bool {
         try pool.barrierWriteWithoutTransaction { db in
+            // The search index keeps deleted rows' words in its segments until they are merged: merge them all,
+            // so erased text is gone from the index too before the file is rebuilt.
+            try db.execute(sql: "INSERT INTO ticketSearch (ticketSearch) VALUES ('optimize')")
             try db.execute(sql: "VACUUM")
             return try Self.truncateLog(db)
         }

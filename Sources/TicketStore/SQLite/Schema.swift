@@ -147,6 +147,94 @@ enum Schema {
             try db.create(index: "outbox_mailbox_created", on: "outbox", columns: ["recipientMailbox", "createdAt"])
             try db.create(index: "outbox_domain_created", on: "outbox", columns: ["recipientDomain", "createdAt"])
         }
+        migrator.registerMigration("v4-staff-workspace") { db in
+            // Who works a ticket (the web workspace's "assign"), and the queue's order: by due time within status.
+            try db.alter(table: "ticket") { t in t.add(column: "assignee", .text) }
+            // Where each value came from and when a screenshot was taken, recorded at intake: the ticket page
+            // shows them without reading every email again.
+            try db.alter(table: "fieldValue") { t in t.add(column: "source", .text).notNull().defaults(to: "") }
+            try db.alter(table: "messageAttachment") { t in t.add(column: "takenAt", .integer) }
+            try db.create(index: "ticket_status_due", on: "ticket", columns: ["status", "dueAt", "number"])
+            // The queue's category filter lists the categories in use.
+            try db.create(index: "ticket_category", on: "ticket", columns: ["category"])
+
+            // Staff accounts: one registry for the web workspace and staff email.
+            try db.create(table: "staff") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("email", .text).notNull().defaults(to: "")
+                t.column("passwordHash", .text).notNull().defaults(to: "")
+                t.column("totpSecret", .text).notNull().defaults(to: "")
+                t.column("disabled", .boolean).notNull().defaults(to: false)
+                t.column("createdAt", .integer).notNull()
+            }
+            // Sessions live in the store, not in a process: `helpdeskd web` on a second host and a restart keep them.
+            try db.create(table: "staffSession") { t in
+                t.primaryKey("tokenHash", .text)
+                t.belongsTo("staff", onDelete: .cascade).notNull()
+                t.column("csrfToken", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+                t.column("lastSeenAt", .integer).notNull()
+            }
+            // Failed logins, counted per name and per address for throttling; old rows are pruned on login.
+            try db.create(table: "loginFailure") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("username", .text).notNull()
+                t.column("address", .text).notNull()
+                t.column("at", .integer).notNull()
+            }
+            try db.create(index: "loginFailure_username", on: "loginFailure", columns: ["username", "at"])
+            try db.create(index: "loginFailure_address", on: "loginFailure", columns: ["address", "at"])
+
+            // The queue's full-text search: one row per ticket (rowid = ticket id) with its reference, subject,
+            // reporter and the text of its values in force. Triggers keep it in step with every writer, erasure
+            // included, so no caller has to remember it; it is derived data, never read as a source of truth.
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE ticketSearch USING fts5(
+                        ref, subject, reporter, body, tokenize = 'unicode61 remove_diacritics 2');
+                    CREATE TRIGGER ticketSearch_ticket_insert AFTER INSERT ON ticket BEGIN
+                        INSERT INTO ticketSearch (rowid, ref, subject, reporter, body)
+                        VALUES (NEW.id, NEW.ref, NEW.subject,
+                                NEW.reporterAddress || ' ' || ifnull(NEW.reporterName, ''), '');
+                    END;
+                    CREATE TRIGGER ticketSearch_ticket_update
+                    AFTER UPDATE OF ref, subject, reporterAddress, reporterName ON ticket BEGIN
+                        UPDATE ticketSearch SET ref = NEW.ref, subject = NEW.subject,
+                            reporter = NEW.reporterAddress || ' ' || ifnull(NEW.reporterName, '')
+                        WHERE rowid = NEW.id;
+                    END;
+                    CREATE TRIGGER ticketSearch_ticket_delete AFTER DELETE ON ticket BEGIN
+                        DELETE FROM ticketSearch WHERE rowid = OLD.id;
+                    END;
+                    CREATE TRIGGER ticketSearch_value_insert AFTER INSERT ON fieldValue BEGIN
+                        UPDATE ticketSearch SET body = (\(Self.searchBody("NEW.ticketId"))) WHERE rowid = NEW.ticketId;
+                    END;
+                    CREATE TRIGGER ticketSearch_value_update AFTER UPDATE ON fieldValue BEGIN
+                        UPDATE ticketSearch SET body = (\(Self.searchBody("NEW.ticketId"))) WHERE rowid = NEW.ticketId;
+                    END;
+                    CREATE TRIGGER ticketSearch_value_delete AFTER DELETE ON fieldValue BEGIN
+                        UPDATE ticketSearch SET body = (\(Self.searchBody("OLD.ticketId"))) WHERE rowid = OLD.ticketId;
+                    END;
+                    INSERT INTO ticketSearch (rowid, ref, subject, reporter, body)
+                        SELECT id, ref, subject, reporterAddress || ' ' || ifnull(reporterName, ''),
+                               ifnull((\(Self.searchBody("ticket.id"))), '')
+                        FROM ticket;
+                    """)
+        }
         return migrator
+    }
+
+    /// The searchable text of a ticket's values in force (screenshot digests are no words anyone searches).
+    static func searchBody(_ ticketID: String) -> String {
+        "SELECT ifnull(group_concat(value, ' '), '') FROM fieldValue "
+            + "WHERE ticketId = \(ticketID) AND current = 1 AND field <> 'screenshots'"
+    }
+
+    /// Tables that only mirror others (the search index and its shadow tables): erasure and the value scans skip
+    /// them, because the triggers above rewrite them from the tables they mirror.
+    static func isDerived(table: String) -> Bool {
+        table == "ticketSearch" || table.hasPrefix("ticketSearch_")
     }
 }

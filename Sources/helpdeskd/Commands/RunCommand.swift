@@ -3,6 +3,7 @@ import Foundation
 import Helpdesk
 import Logging
 import ServiceLifecycle
+import StaffWeb
 
 /// `helpdeskd run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -81,6 +82,13 @@ struct RunCommand: AsyncParsableCommand {
             services.append(
                 MetricsEndpoint(
                     address: address, metrics: health.metrics, health: health, contexts: contexts, logger: logger))
+        }
+        if !configuration.web.listen.isEmpty {
+            // The staff workspace over the store the daemon opened; a configuration reload does not move it.
+            let address = try MetricsEndpoint.Address(configuration.web.listen)
+            services.append(
+                StaffWebServer(context: context, logger: logger, answerQueued: { wakeups.wake() }).application(
+                    host: address.host, port: Int(address.port)))
         }
         services += [relay, poller]
         var groupConfiguration = ServiceGroupConfiguration(

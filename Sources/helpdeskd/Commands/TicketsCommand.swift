@@ -10,8 +10,10 @@ extension Severity: ExpressibleByArgument {}
 struct TicketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets",
-        abstract: "List, show, resolve and close tickets.",
-        subcommands: [List.self, Show.self, Resolve.self, Close.self]
+        abstract: "List, show and work tickets: reply, note, assign, resolve, close, reopen.",
+        subcommands: [
+            List.self, Show.self, Reply.self, Note.self, Assign.self, Resolve.self, Close.self, Reopen.self,
+        ]
     )
 
     struct List: ParsableCommand {
@@ -41,14 +43,54 @@ struct TicketsCommand: ParsableCommand {
         }
     }
 
-    struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a ticket resolved.")
+    struct Reply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Email the reporter (queued as kind reply, threaded to their newest message).")
         @OptionGroup var store: StoreOptions
         @Argument var ref: String
+        @Option(help: "A file with the text of the reply ('-' for standard input).") var bodyFile: String
+
         func run() throws {
-            let ticket = try StaffDesk(context: try store.context())
-                .perform(.resolve, on: ref, by: actor(), at: WallClock.seconds())
-            print("\(ticket.ref) \(ticket.status.rawValue)")
+            let text = String(decoding: try InputFiles.read(bodyFile), as: UTF8.self)
+            try perform(.reply(text), on: ref, store: store)
+        }
+    }
+
+    struct Note: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an internal note (never emailed).")
+        @OptionGroup var store: StoreOptions
+        @Argument var ref: String
+        @Option(help: "A file with the note ('-' for standard input).") var bodyFile: String
+
+        func run() throws {
+            let text = String(decoding: try InputFiles.read(bodyFile), as: UTF8.self)
+            try perform(.note(text), on: ref, store: store)
+        }
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a ticket to a staff member.")
+        @OptionGroup var store: StoreOptions
+        @Argument var ref: String
+        @Argument(help: "A staff name; omit it to unassign.") var staff: String?
+
+        func run() throws {
+            try perform(.assign(staff?.lowercased()), on: ref, store: store)
+        }
+    }
+
+    struct Resolve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a ticket resolved; with --summary-file, email the summary to the reporter.")
+        @OptionGroup var store: StoreOptions
+        @Argument var ref: String
+        @Option(help: "A file with the summary of the work done ('-' for standard input).") var summaryFile: String?
+
+        func run() throws {
+            let action = try summaryFile.map {
+                StaffAction.resolveWithSummary(String(decoding: try InputFiles.read($0), as: UTF8.self))
+            }
+            try perform(action ?? .resolve, on: ref, store: store)
         }
     }
 
@@ -56,11 +98,25 @@ struct TicketsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Close a ticket (final).")
         @OptionGroup var store: StoreOptions
         @Argument var ref: String
-        func run() throws {
-            let ticket = try StaffDesk(context: try store.context())
-                .perform(.close, on: ref, by: actor(), at: WallClock.seconds())
-            print("\(ticket.ref) \(ticket.status.rawValue)")
-        }
+        func run() throws { try perform(.close, on: ref, store: store) }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reopen a resolved ticket.")
+        @OptionGroup var store: StoreOptions
+        @Argument var ref: String
+        func run() throws { try perform(.reopen, on: ref, store: store) }
+    }
+}
+
+/// Carries out one staff action as the user running the command, and prints the ticket's state.
+private func perform(_ action: StaffAction, on ref: String, store: StoreOptions) throws {
+    do {
+        let ticket = try StaffDesk(context: try store.context()).perform(
+            action, on: ref, by: actor(), at: WallClock.seconds())
+        print("\(ticket.ref) \(ticket.status.rawValue)")
+    } catch let error as StaffActionError {
+        throw ValidationError(error.description)
     }
 }
 
