@@ -48,7 +48,8 @@ install-packages:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
-	@python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium
+	@python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium \
+	  || python3 -m pip install -q --break-system-packages selenium
 
 build: deps
 	$(SWIFT) build
