@@ -133,9 +133,14 @@ import Testing
         let domains = try reopened.read { db in
             try String.fetchAll(db, sql: "SELECT recipientDomain FROM outbox ORDER BY id")
         }
-        #expect(mailboxes == answers.map { OutboxRecord.mailboxKey($0.recipient) })
-        #expect(mailboxes.last == "anna@example.edu")
-        #expect(domains == ["example.net", "xn--bcher-kva.example", "example.edu"])
+        // A store that predates v3 has them filled by the migration; one made at v3 or later kept what its program
+        // wrote (this fixture writes the rows as the v1 program did, so they stay empty).
+        let versions = SQLiteTicketStore.schemaVersions
+        if versions.firstIndex(of: version)! < versions.firstIndex(of: "v3-outbox-recipient-mailbox-domain")! {
+            #expect(mailboxes == answers.map { OutboxRecord.mailboxKey($0.recipient) })
+            #expect(mailboxes.last == "anna@example.edu")
+            #expect(domains == ["example.net", "xn--bcher-kva.example", "example.edu"])
+        }
         let tickets = try reopened.read { db in try TicketRecord.order(Column("number")).fetchAll(db) }
         #expect(tickets.map(\.ref) == ["HD-000001", "HD-000002"])
         #expect(tickets.map(\.status) == [.open, .suspended])
