@@ -143,6 +143,32 @@ import Testing
         #expect(report("durante l'appello di stamattina (iniziato alle 9:30) la webcam si bloccava").detectedAt == nil)
     }
 
+    @Test(arguments: [
+        ("Ik probeer al sinds kwart over negen mijn examen te starten.", "2026-11-30T08:15:00Z"),
+        ("Seit halb zehn geht nichts mehr.", "2026-11-30T08:30:00Z"),
+        ("It froze at quarter to nine.", "2026-11-30T07:45:00Z"),
+        // The afternoon "half past two" has not come yet when the email is sent at 10:00: the night's one.
+        ("It froze at half past two.", "2026-11-30T01:30:00Z"),
+    ])
+    func timesInWords(_ line: String, _ expected: String?) {
+        #expect(report(line).detectedAt == expected.flatMap(Self.utc))
+    }
+
+    @Test func aMailRuForwardHeaderIsNoLabelledTime() {
+        let body = """
+            Пересылаю письмо студента.
+
+            -------- Пересылаемое сообщение --------
+            От кого: Артём <st0923118@students.example.ru>
+            Кому: Елена <e.m@example.ru>
+            Дата: Понедельник, 30 ноября 2026, 09:55 +01:00
+            Тема: Не могу начать тест
+
+            Сегодня в 09:20 хотел начать итоговый тест, а на сайте выскочила ошибка.
+            """
+        #expect(report(body, subject: "Fwd: Не могу начать тест").detectedAt == Self.utc("2026-11-30T08:20:00Z"))
+    }
+
     @Test func otherSystemsWorkingIsNoMinorityOfPeople() {
         let read = report(
             "Bugün saat 08:10'dan itibaren hiçbir öğrencimiz sınav sistemine giriş yapamıyor. "

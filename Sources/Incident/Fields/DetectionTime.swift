@@ -33,7 +33,7 @@ public enum DetectionTime {
 
     /// Every time of day in `text` (its first 400 characters), resolved against `reference`.
     static func mentions(in text: some StringProtocol, reference: MessageDate?) -> [Mention] {
-        let written = String(text.prefix(400))
+        let written = WordTimes.numeric(String(text.prefix(400)))
         let lowered = written.lowercased()
         let tokens = Token.scan(written)
         let places = placeZones(in: lowered)
@@ -82,7 +82,14 @@ public enum DetectionTime {
                 hasZone = true
             }
             let days = CivilCalendar.daysSince1970(year: date.year, month: date.month, day: date.day)
-            let seconds = days * 86_400 + Int64(hour * 3600 + time.minute * 60 + time.second) - Int64(zone)
+            var seconds = days * 86_400 + Int64(hour * 3600 + time.minute * 60 + time.second) - Int64(zone)
+            // "since 1.25", "at half past two" in an afternoon email: exams do not run at 1–5 a.m., so an hour
+            // written without a meridiem or a leading zero is the afternoon one when that has already passed.
+            if !time.hasMeridiem, (1...5).contains(hour), tokens[time.range.lowerBound].text.count == 1,
+                let reference, seconds + 12 * 3600 <= reference.secondsSince1970 + 60
+            {
+                seconds += 12 * 3600
+            }
             found.append(
                 Mention(
                     seconds: seconds, range: time.range, hasDate: hasDate, hasZone: hasZone,

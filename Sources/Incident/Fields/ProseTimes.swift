@@ -66,8 +66,9 @@ enum ProseTimes {
         var cued: [Found] = []
         var plain: [Found] = []
         for (index, text, date) in lines {
-            guard let date, text.count <= 2000, text.contains(where: { $0.isNumber }) else { continue }
-            let written = String(text.prefix(400))
+            guard let date, text.count <= 2000 else { continue }
+            let written = WordTimes.numeric(String(text.prefix(400)))
+            guard written.contains(where: { $0.isNumber }) else { continue }
             let tokens = DetectionTime.Token.scan(written)
             for mention in DetectionTime.mentions(in: written, reference: date) {
                 // Never after the email was written, nor weeks before it.

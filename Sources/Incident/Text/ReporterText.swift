@@ -237,7 +237,8 @@ public enum ReporterText {
         "inviato:", "oggetto:", "data:", "van:", "aan:", "verzonden:", "onderwerp:", "od:", "do:", "wysłano:",
         "wysłane:", "temat:", "kimden:", "kime:", "tarih:", "gönderildi:", "konu:", "bilgi:", "assunto:", "差出人:",
         "送信日時:", "宛先:", "件名:", "発信者:", "发件人:", "发送时间:", "收件人:", "主题:", "寄件者:", "寄件日期:",
-        "收件者:", "主旨:", "抄送:", "副本:", "cc:",
+        "收件者:", "主旨:", "抄送:", "副本:", "cc:", "от кого:", "отправитель:", "получатель:", "від:", "кому:",
+        "надіслано:", "тема:",
     ]
 
     /// The line with white space before a colon removed and full-width colons made ASCII ("De :" → "de:").
