@@ -205,7 +205,8 @@ public enum FieldLexicon {
         "考生号", "准考证号", "用户名", "帳號", "número de aluna", "numéro d'étudiante", "numéro étudiante", "meu ra",
         "o ra", "ra do aluno", "ra da aluna", "numéro de da", "roll no", "roll number", "employee no",
         "employee number", "legajo", "personalnummer",
-    ] + generatedUserLabels.filter { $0.contains(" ") || $0.contains("-") }
+        "numéro d'étudiant", "id studente", "id candidato", "candidate id", "numero di matricola",
+    ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
     public static let loginCues: Set<String> = [

@@ -143,7 +143,7 @@ enum Impact {
         for phrase in others {
             var search = sentence[...]
             while let range = search.firstRange(of: phrase) {
-                let after = sentence[range.upperBound...].split(whereSeparator: \.isWhitespace).prefix(3)
+                let after = sentence[range.upperBound...].prefix(60).split(whereSeparator: \.isWhitespace).prefix(3)
                 if !after.contains(where: { word in things.contains(where: { word.hasPrefix($0) }) }) { return true }
                 search = sentence[range.upperBound...]
             }
