@@ -109,7 +109,6 @@ extension DescriptionSubstance {
         return text.count <= 20 && (text.hasPrefix("我是") || text.hasPrefix("我們是") || text.hasPrefix("我们是"))
     }
 
-
     /// Any date: a time is recognised as one whatever day it is on.
     static let anyDay = MessageDate(secondsSince1970: 1_780_000_000, utcOffsetSeconds: 0)
 
