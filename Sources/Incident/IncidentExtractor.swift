@@ -152,7 +152,11 @@ public struct IncidentExtractor: Sendable {
         // 4. The server: a labelled one, else the first host in the reporter's words that is not a mail
         // provider, ours, or another service's.
         let newText = lines.joined(separator: "\n")
-        let candidates = ServerAddress.candidates(in: newText).filter(isCandidateServer)
+        var candidates = ServerAddress.candidates(in: newText).filter(isCandidateServer)
+        // A bare "www." host is a home page (a signature's, a forwarder's); another host is the better guess.
+        if let other = candidates.firstIndex(where: { !Self.isHomePage($0) }), other > 0 {
+            candidates.insert(candidates.remove(at: other), at: 0)
+        }
         if let server = candidates.first {
             reading.set(
                 .server, server,
@@ -182,8 +186,17 @@ public struct IncidentExtractor: Sendable {
             reading.sources[.detectedAt] = nil
         }
         if reading.detectedAt == nil {
-            let dated = lines.indices.filter { !reading.usedLines.contains($0) }.map {
-                (index: $0, text: lines[$0], date: lineDates[$0] ?? envelope.date)
+            // A labelled line's words after its value are still the reporter's sentence ("Candidate no. 448812
+            // got as far as the room scan at 9.50 this morning").
+            let values = reading.values.values.filter { $0.count >= 3 }
+            let dated = lines.indices.compactMap { index -> (index: Int, text: Substring, date: MessageDate?)? in
+                var text = lines[index]
+                if reading.usedLines.contains(index) {
+                    guard let end = values.compactMap({ text.firstRange(of: $0)?.upperBound }).max() else { return nil }
+                    text = text[end...]
+                    guard text.split(separator: " ").count >= 4 else { return nil }
+                }
+                return (index: index, text: text, date: lineDates[index] ?? envelope.date)
             }
             if let found = ProseTimes.detectionTime(in: dated) {
                 reading.detectedAt = found.seconds
@@ -413,6 +426,15 @@ public struct IncidentExtractor: Sendable {
 
     // MARK: Server
 
+    /// "www.kingsbridge.ac.uk", "https://www.uni.edu/": a home page, with no path to an exam.
+    static func isHomePage(_ url: String) -> Bool {
+        guard let host = ServerAddress.host(of: url), host.hasPrefix("www.") else { return false }
+        var rest = Substring(url)
+        if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
+        let path = rest.drop { $0 != "/" }
+        return path.count <= 1
+    }
+
     func isCandidateServer(_ url: String) -> Bool {
         guard let host = ServerAddress.host(of: url) else { return false }
         if let own = profile.ownDomain, host == own || host.hasSuffix("." + own) { return false }
@@ -430,12 +452,19 @@ public struct IncidentExtractor: Sendable {
             guard let info = ImageInfo.read(attachment.bytes), info.width >= profile.minScreenshotWidth,
                 info.height >= profile.minScreenshotHeight
             else { return nil }
-            var taken = attachment.filename.flatMap { ScreenshotName.timestamp(in: $0, reference: reference) }
-            let fromName = taken != nil
-            if taken == nil, let original = info.dateTimeOriginal {
-                let offset = info.offsetTimeOriginal.map { " " + $0 } ?? ""
-                taken = DetectionTime.parse(original.replacingFirstColons() + offset, reference: reference)
+            let exif = info.dateTimeOriginal.flatMap { original in
+                DetectionTime.parse(
+                    original.replacingFirstColons() + (info.offsetTimeOriginal.map { " " + $0 } ?? ""),
+                    reference: reference)
             }
+            // A camera that recorded its offset knows the moment; a file name ("20261120_185207.jpg") is local
+            // time in a zone the sender's Date header may not share.
+            var taken = info.offsetTimeOriginal != nil ? exif : nil
+            if taken == nil {
+                taken = attachment.filename.flatMap { ScreenshotName.timestamp(in: $0, reference: reference) }
+            }
+            let fromName = taken != nil && !(info.offsetTimeOriginal != nil && exif != nil)
+            if taken == nil { taken = exif }
             return Screenshot(
                 part: attachment.part, filename: attachment.filename, contentType: info.type, width: info.width,
                 height: info.height, sha256: SHA256.hex(attachment.bytes), takenAt: taken, takenFromName: fromName)

@@ -42,10 +42,21 @@ import Testing
         ("Identifiant : cand-50231", "cand-50231"), ("Benutzerkennung: weber-k", "weber-k"),
         ("Matrikelnummer 3318842", "3318842"), ("■学籍番号：A230417", "A230417"), ("【受験者ID】KB-77031", "KB-77031"),
         ("my student number is 19387265", "19387265"), ("Meine Teilnehmernummer: TN-55012-AEVO", "TN-55012-AEVO"),
-        ("Mój login: kowalczyk.m", "kowalczyk.m"),
+        ("Mój login: kowalczyk.m", "kowalczyk.m"), ("Логин: 20-ЭК-1043 (номер зачётки)", "20-ЭК-1043"),
+        ("Мій логін: ivanenko.o", "ivanenko.o"), ("제 수험번호는 SLC2611-0457 이고 마감이 밤 11시입니다", "SLC2611-0457"),
+        ("我是外国语学院的学生刘洋，学号：2020301177。今天上午考试的时候黑屏。", "2020301177"),
     ])
     func userLabelsInTheFormsPeopleWrite(_ line: String, _ expected: String) {
         #expect(report("The exam does not load for this candidate.\n\(line)").values[.userID] == expected)
+    }
+
+    @Test func aCyrillicWordAfterALoginLabelIsAName() {
+        #expect(report("Не могу войти в экзамен.\nЛогин: Иванов").values[.userID] == nil)
+    }
+
+    @Test func anAddressGluedToChineseOrJapaneseText() {
+        #expect(report("您好：\n考试平台地址：kaoshi.donghai.edu.cn，请帮忙").values[.server] == "kaoshi.donghai.edu.cn")
+        #expect(report("本日13時05分頃から、exam.kita.ac.jpにアクセスすると503と表示されます。").values[.server] == "exam.kita.ac.jp")
     }
 
     @Test func aParenthesisInsideALabelAndFrenchSpacing() {
@@ -132,6 +143,20 @@ import Testing
         #expect(qualified.values[.sessionID] == "ses-2611-9QX4T" && qualified.sources[.sessionID]?.isSure == false)
         // Words that are no label qualifier do not make one.
         #expect(report("The page froze.\nSession crashed with error: E12345").values[.sessionID] == nil)
+    }
+
+    @Test func aWeekdaySaidEarlierHoldsWhenTheTimeIsCued() {
+        // Friday before Monday 30 Nov; 3:20 pm at the header's +0100.
+        let read = report(
+            "I wrote my midterm on Friday through exam.uni.example.edu, and around 3:20 pm the panel locked me out.")
+        #expect(read.detectedAt == Self.utc("2026-11-27T14:20:00Z"))
+        // Beside the time, a weekday may be the coming one: the exam on Thursday at 8:00 is a schedule.
+        #expect(report("W czwartek o 8:00 mam egzamin, a hasło nie działa.").detectedAt == nil)
+    }
+
+    @Test func aRegionalZoneSaysTheDayToo() {
+        // 04:00 in New York when the email is sent: "yesterday" there is the 29th; 9:52 PM EST = 02:52Z.
+        #expect(report("It happened yesterday at 9:52 PM Eastern.").detectedAt == Self.utc("2026-11-30T02:52:00Z"))
     }
 
     @Test func aDaySaidEarlierInTheSentenceHolds() {
@@ -221,6 +246,38 @@ import Testing
     @Test func aLoginInASentenceIsNoServer() {
         let read = report("Her login on the platform is ivanova.ea and the exam runs on proctor.urtc-exam.ru today.")
         #expect(read.values[.server] == "proctor.urtc-exam.ru")
+    }
+
+    @Test func monitoringAlertsAreMachineMailWithoutAutoSubmitted() {
+        let zabbix = report(
+            "Problem started at 03:14:07 on 2026.11.28\nProblem name: Free disk space is less than 10%\n"
+                + "Original problem ID: 48812337", subject: "Problem: Free disk space is less than 10%")
+        #expect(zabbix.automated == .notification)
+        let grafana = report(
+            "**Firing**\nLabels:\n - alertname = DiskSpaceLow\nSent by Grafana v11.3.1",
+            subject: "[FIRING:1] DiskSpaceLow")
+        #expect(grafana.automated == .notification)
+        #expect(report("The exam froze, the problem started at 10:05.").automated == nil)
+    }
+
+    @Test func aWholeMessageAboveOurQuoteLeavesTheQuoteQuoted() {
+        // The customer wrote everything above; the quote below holds text of ours the profile does not know.
+        let body = """
+            Hi, sorry for the delay. She was kicked out when the proctoring extension updated itself in the middle
+            of the exam, and after that the lockdown browser refused her resume code.
+            The student's username is mtorres4 and she was on proctor.uni.example.edu when it happened.
+            Let me know if you need anything else from us.
+
+            From: Helpdesk <helpdesk@example.com>
+            Sent: Monday, November 30, 2026 9:05 AM
+            Subject: [HD-000240] Student locked out
+
+            Thank you for contacting the support team.
+            - the ID or login name of the affected user:
+            - a screenshot showing the problem
+            Please reply to this email and keep HD-000240 in the subject.
+            """
+        #expect(report(body).values[.userID] == "mtorres4")
     }
 }
 

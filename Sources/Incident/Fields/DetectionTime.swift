@@ -29,6 +29,8 @@ public enum DetectionTime {
         var inRange: Bool
         /// Whether the day came from a weekday's name ("on Thursday at 8:00"): past or coming, text cannot say.
         var byWeekday = false
+        /// Whether that weekday was said earlier in the text, not beside the time ("on Monday …, and around 3:20").
+        var weekdayEarlier = false
     }
 
     /// Every time of day in `text` (its first 400 characters), resolved against `reference`.
@@ -36,7 +38,8 @@ public enum DetectionTime {
         let written = WordTimes.numeric(String(text.prefix(400)))
         let lowered = written.lowercased()
         let tokens = Token.scan(written)
-        let places = placeZones(in: lowered)
+        // "heure de l’Est": typographic apostrophes are one character, like ASCII ones.
+        let places = placeZones(in: lowered.replacing("’", with: "'"))
         var found: [Mention] = []
         var index = 0
         while index < tokens.count {
@@ -51,7 +54,9 @@ public enum DetectionTime {
             let window = max(0, time.range.lowerBound - 10)..<min(tokens.count, time.range.upperBound + 10)
             var date: (year: Int, month: Int, day: Int)? = findDate(
                 tokens, in: window, excluding: time.range, reference: reference)
+            let dateWritten = date != nil
             var byWeekday = false
+            var weekdayEarlier = false
             let hasDate =
                 date != nil || relativeDays(tokens, in: window) != nil
                 || window.contains { tokens[$0].isWord(in: todayWords) }
@@ -70,16 +75,41 @@ public enum DetectionTime {
                 {
                     // "Ich habe gestern die Klausur … geschrieben. Gegen 14:30 …": the day said earlier holds.
                     day += Int64(relative)
+                } else if !window.contains(where: { tokens[$0].isWord(in: todayWords) }),
+                    let weekday = weekday(tokens, in: max(0, window.lowerBound - 40)..<window.lowerBound)
+                {
+                    // "I wrote my midterm on Monday …, and around 3:20 pm …": that Monday, as far as text can say.
+                    let today = CivilCalendar.weekday(daysSince1970: day)
+                    day -= Int64((today - weekday + 7) % 7)
+                    byWeekday = today != weekday
+                    weekdayEarlier = true
                 }
                 date = CivilCalendar.civil(fromDaysSince1970: day)
             }
-            guard let date, CivilCalendar.isValid(year: date.year, month: date.month, day: date.day) else { continue }
+            guard var date, CivilCalendar.isValid(year: date.year, month: date.month, day: date.day) else { continue }
             let explicit = findZone(tokens, in: window, after: time.range)
             var zone = explicit ?? reference?.utcOffsetSeconds ?? 0
             var hasZone = explicit != nil
-            if explicit == nil, let place = nearest(places, to: tokens[time.range.lowerBound].offset) {
+            if explicit == nil,
+                let place = regionalZone(tokens, after: time.range)
+                    ?? nearest(places, to: tokens[time.range.lowerBound].offset)
+            {
                 zone = ZoneNames.offset(place, year: date.year, month: date.month, day: date.day)
                 hasZone = true
+            }
+            // "10:05 AEDT" in an email dated 23:19 UTC: the writer's "today" is their own day, which the zone
+            // they name says (already the 23rd in Sydney), not the Date header's.
+            if hasZone, !dateWritten,
+                let reference, let headerZone = reference.utcOffsetSeconds, headerZone != zone
+            {
+                let shift =
+                    floorDivide(reference.secondsSince1970 + Int64(zone), 86_400)
+                    - floorDivide(reference.secondsSince1970 + Int64(headerZone), 86_400)
+                if shift != 0 {
+                    date = CivilCalendar.civil(
+                        fromDaysSince1970: CivilCalendar.daysSince1970(
+                            year: date.year, month: date.month, day: date.day) + shift)
+                }
             }
             let days = CivilCalendar.daysSince1970(year: date.year, month: date.month, day: date.day)
             var seconds = days * 86_400 + Int64(hour * 3600 + time.minute * 60 + time.second) - Int64(zone)
@@ -94,7 +124,7 @@ public enum DetectionTime {
                 Mention(
                     seconds: seconds, range: time.range, hasDate: hasDate, hasZone: hasZone,
                     inRange: isRange(tokens, after: time.range) || isRangeEnd(tokens, before: time.range.lowerBound),
-                    byWeekday: byWeekday))
+                    byWeekday: byWeekday, weekdayEarlier: weekdayEarlier))
             if found.count >= 16 { break }
         }
         return found
@@ -200,6 +230,11 @@ public enum DetectionTime {
         "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks",
     ]
 
+    /// French words before a spaced "20 h 15".
+    static let frenchLeads: Set<String> = ["à", "dès", "depuis", "vers", "environ", "jusqu'à", "heure", "hora", "às"]
+    /// What may follow minutes written without their unit after 点/時 ("9点40左右", "10時30頃").
+    static let minuteTails = ["左右", "頃", "ごろ", "前後", "前后", "起", "开始", "開始", "以来", "から", "的", "时", "時", "钟", "過ぎ", "过"]
+
     static func timeOfDay(_ tokens: [Token], at index: Int, rangeEnd: Bool = false) -> TimeOfDay? {
         guard let hour = tokens[index].number, tokens[index].text.count <= 2 else { return nil }
         // Not the tail of a larger number or date ("2024-11-11", "12.10."), unless it ends a range ("15:00-17:00").
@@ -241,6 +276,15 @@ public enum DetectionTime {
             {
                 isTime = true
             }
+        } else if let h = next(1), h.kind == .word, h.spaced, h.text == "h", let m = next(2), let value = m.number,
+            m.text.count == 2, m.spaced,
+            index == 0 || tokens[index - 1].isWord(in: hourLeads) || tokens[index - 1].isWord(in: frenchLeads)
+        {
+            // "vers 20 h 15", "Heure : 10 h 45 (HNE)": French spacing, after a lead word or as a value alone
+            // (else "2 h 30" may be a duration).
+            minute = value
+            end = index + 3
+            isTime = true
         } else if let dot = next(1), dot.isSymbol("."), !dot.spaced, let m = next(2), let value = m.number,
             m.text.count == 2, !m.spaced
         {
@@ -276,6 +320,12 @@ public enum DetectionTime {
             {
                 minute = value
                 end = index + 4
+            } else if word.text == kanji, let m = next(2), let value = m.number, m.text.count == 2, !m.spaced,
+                next(3).map({ $0.kind != .word || minuteTails.contains(where: $0.text.hasPrefix) }) ?? true
+            {
+                // "9点40左右", "10時30頃": the minutes without their unit.
+                minute = value
+                end = index + 3
             } else if word.text.hasPrefix(kanji + "半") {
                 minute = 30
             } else if let half = next(2), half.kind == .word, half.text.hasPrefix("반") || half.text.hasPrefix("半") {
@@ -607,6 +657,17 @@ public enum DetectionTime {
             }
         }
         return nil
+    }
+
+    /// North American zones named by region right after a time ("9:52 AM Mountain", "3:20 pm Eastern"):
+    /// capitalised, so "eastern" in "the eastern campus" is not a zone.
+    static func regionalZone(_ tokens: [Token], after time: Range<Int>) -> ZoneNames.Zone? {
+        guard time.upperBound < tokens.count else { return nil }
+        let token = tokens[time.upperBound]
+        guard token.kind == .word, token.original.first?.isUppercase == true,
+            let standard = ZoneNames.regions[token.text]
+        else { return nil }
+        return ZoneNames.Zone(standard: standard, rule: .northAmerica)
     }
 
     /// "+03:00", "+0300", "+3" at `index`.

@@ -19,7 +19,7 @@ enum ProseTimes {
     static let strongCues: Set<String> = [
         "since", "seit", "depuis", "dès", "desde", "dalle", "dal", "с", "со", "od", "vanaf", "sinds", "ab", "beri",
         "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "以来", "起", "から", "noticed", "happened",
-        "occurred", "appeared",
+        "occurred", "appeared", "started",
     ]
     /// Words after a time that mark it as a moment (Turkish "'dan beri", Japanese "頃", Chinese "左右").
     static let cuesAfter: Set<String> = [
@@ -39,6 +39,15 @@ enum ProseTimes {
         "herkansing", "verplaatst", "tot", "başlayacak", "başlıyor", "yarın", "ertelendi", "kadar", "予定", "明日",
         "明天", "计划", "延后", "まで", "começa", "amanhã", "adiado", "remarcado", "até", "ends", "endet", "termine",
         "termina", "finisce", "заканчивается", "kończy", "eindigt", "終了", "结束", "lief", "läuft", "予定でした",
+        "meant", "supposed", "kick",
+    ]
+    /// What may have "started" without making the time a schedule: the problem itself ("This started at
+    /// 10:20", "it began around 9", "Das Problem begann um …"), or nothing at all ("Started ~10:05").
+    static let problemSubjects: Set<String> = [
+        "this", "it", "problem", "problems", "issue", "issues", "error", "errors", "outage", "trouble", "that",
+        "which", "fault", "disruption", "freeze", "freezing", "crash", "crashes", "das", "es", "fehler", "störung",
+        "ça", "cela", "problème", "panne", "erreur", "esto", "eso", "fallo", "problema", "это", "проблема",
+        "сбой", "ошибка", "isso", "falha", "questo", "guasto",
     ]
     /// Words that make a time a schedule only right before it ("the exam start at 9:00", "Beginn 09:00"), unless
     /// negated ("could not start at 14:40").
@@ -73,10 +82,14 @@ enum ProseTimes {
             for mention in DetectionTime.mentions(in: written, reference: date) {
                 // Never after the email was written, nor weeks before it.
                 guard mention.seconds <= date.secondsSince1970 + 60,
-                    mention.seconds >= date.secondsSince1970 - 21 * 86_400, !mention.inRange, !mention.byWeekday
+                    mention.seconds >= date.secondsSince1970 - 21 * 86_400, !mention.inRange
                 else { continue }
                 if isSchedule(tokens, around: mention.range) { continue }
-                if let cue = cue(tokens, around: mention.range) {
+                let cue = cue(tokens, around: mention.range)
+                // A weekday's name beside the time says a past day or a coming one ("W czwartek o 8:00 mam
+                // egzamin"); said earlier, with a cue at the time ("on Monday …, around 3:20"), it happened.
+                if mention.byWeekday, !mention.weekdayEarlier || cue == nil { continue }
+                if let cue {
                     cued.append(Found(seconds: mention.seconds, line: index, cue: cue))
                 } else {
                     plain.append(Found(seconds: mention.seconds, line: index, cue: nil))
@@ -86,7 +99,13 @@ enum ProseTimes {
         }
         if let strong = cued.first(where: { $0.cue.map(strongCues.contains) ?? false }) { return strong }
         if let first = cued.first { return first }
-        return plain.count == 1 ? plain[0] : nil
+        // Several uncued times that agree (the lines of a log, 11:42:17 and 11:42:48): the first moment.
+        if let first = plain.min(by: { $0.seconds < $1.seconds }),
+            plain.allSatisfy({ $0.seconds - first.seconds <= 300 })
+        {
+            return first
+        }
+        return nil
     }
 
     static func cue(_ tokens: [DetectionTime.Token], around range: Range<Int>) -> String? {
@@ -98,8 +117,17 @@ enum ProseTimes {
         {
             return glued
         }
+        // "~10:05", "≈ 9:40": approximately.
+        if range.lowerBound > 0,
+            tokens[range.lowerBound - 1].isSymbol("~") || tokens[range.lowerBound - 1].isSymbol("≈")
+        {
+            return tokens[range.lowerBound - 1].text
+        }
         for index in stride(from: range.lowerBound - 1, through: max(0, range.lowerBound - 4), by: -1) {
             let token = tokens[index]
+            if token.kind == .word, startWords.contains(token.text), problemStarted(tokens, at: index) {
+                return "started"
+            }
             if token.kind == .word, cuesBefore.contains(token.text) { return token.text }
         }
         // A zone in brackets may stand between the time and its cue ("13時05分（JST）頃から").
@@ -115,6 +143,24 @@ enum ProseTimes {
         return nil
     }
 
+    /// Whether the start word at `index` says the problem started: its subject is the problem ("This started
+    /// at", "the error began") or it opens the sentence ("Started ~10:05").
+    static func problemStarted(_ tokens: [DetectionTime.Token], at index: Int) -> Bool {
+        guard
+            [
+                "started", "began", "begun", "begann", "commencé", "empezó", "comenzó", "началось", "начался",
+                "começou", "iniziato", "iniziata", "başladı",
+            ].contains(tokens[index].text)
+        else { return false }
+        if index == 0 { return true }
+        let before = tokens[index - 1]
+        if before.kind == .symbol { return ".!?;:".contains(before.text) }
+        // "This has started", "the problem first began": one adverb or auxiliary may stand between.
+        if problemSubjects.contains(before.text) { return true }
+        return index >= 2 && ["has", "had", "first", "only", "ist", "hat", "a"].contains(before.text)
+            && problemSubjects.contains(tokens[index - 2].text)
+    }
+
     static func isSchedule(_ tokens: [DetectionTime.Token], around range: Range<Int>) -> Bool {
         let window = max(0, range.lowerBound - 6)..<min(tokens.count, range.upperBound + 2)
         for index in window where !range.contains(index) && tokens[index].kind == .word {
@@ -125,7 +171,9 @@ enum ProseTimes {
             {
                 return true
             }
-            if startWords.contains(word), index < range.lowerBound, range.lowerBound - index <= 3 {
+            if startWords.contains(word), index < range.lowerBound, range.lowerBound - index <= 3,
+                !problemStarted(tokens, at: index)
+            {
                 let before = max(0, index - 4)..<index
                 if !before.contains(where: { negations.contains(tokens[$0].text) }) { return true }
             }

@@ -20,7 +20,8 @@ enum ProseValues {
         "number", "no", "no.", "nr", "nr.", "n°", "nº", "numer", "numero", "número", "jest", "to", "это", "—", "-",
         ":", "=", "#", "id", "the", "his", "her", "their", "sein", "ihr", "son", "sa", "su", "suo", "sua", "zijn",
         "haar", "mijn", "is:", "est:", "ist:", "es:", "è:", "as", "als", "como", "come", "comme", "jako", "olarak",
-        "dır", "dir", "です", "は", "为", "是", "：", "на", "платформе", "platform", "plataforma", "plateforme",
+        "dır", "dir", "です", "は", "为", "是", "：", "는", "은", "이", "가", "на", "платформе", "platform", "plataforma",
+        "plateforme",
         "piattaforma", "plattform", "platformie", "there", "here", "also", "still", "now", "then", "del", "della",
         "dello", "des", "der", "студента", "студентки", "пользователя", "ученика", "dort", "là", "allí", "lì", "ali",
     ]

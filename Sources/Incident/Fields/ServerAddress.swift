@@ -49,10 +49,14 @@ enum ServerAddress {
         let tokens = text.utf8.split(whereSeparator: { separators.contains($0) })
         for bytes in tokens where bytes.contains(0x2E) {
             let token = Substring(bytes)
-            if token.contains(where: { $0 == "«" || $0 == "»" || $0.isWhitespace }) {
-                found += candidates(
-                    in: token.split(whereSeparator: { $0 == "«" || $0 == "»" || $0.isWhitespace }).joined(
-                        separator: " "))
+            // Chinese and Japanese write no space around an address ("考试平台地址：kaoshi.example.cn",
+            // "exam.example.jp にアクセス"): their characters and full-width punctuation end it.
+            func separates(_ character: Character) -> Bool {
+                character == "«" || character == "»" || character.isWhitespace
+                    || character.unicodeScalars.first.map { $0.value >= 0x2E80 } == true
+            }
+            if token.contains(where: separates) {
+                found += candidates(in: token.split(whereSeparator: separates).joined(separator: " "))
                 continue
             }
             let lower = token.lowercased()

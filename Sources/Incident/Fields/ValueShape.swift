@@ -10,6 +10,13 @@ enum ValueShape {
         character.isASCII && (character.isLetter || character.isNumber || "-_.:/+=@#".contains(character))
     }
 
+    /// A user ID may carry Cyrillic letters (a Russian record-book number "20-ЭК-1043").
+    static func isUserIDCharacter(_ character: Character) -> Bool {
+        isIDCharacter(character)
+            || (character.isLetter
+                && character.unicodeScalars.first.map { (0x0400...0x04FF).contains($0.value) } == true)
+    }
+
     /// Words that may stand between a label and its value ("Candidate #448812", "no. 448812", "is 2291847").
     static let fillers: Set<String> = [
         "#", "no", "no.", "nr", "nr.", "n°", "nº", "n.", "is", "ist", "est", "es", "è", "é", "jest", "lautet",
@@ -19,14 +26,16 @@ enum ValueShape {
     /// The tokens of a value: split on white space, commas and semicolons, with surrounding brackets, quotes
     /// and sentence punctuation removed.
     static func tokens(_ value: some StringProtocol) -> [Substring] {
-        value.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "、" || $0 == "，" })
-            .map { token in
-                var text = Substring(token)
-                while let first = text.first, "([{<\"'«“„‚「『【".contains(first) { text = text.dropFirst() }
-                while let last = text.last, ")]}>\"'»”“.,;:!?」』】".contains(last) { text = text.dropLast() }
-                return text
-            }
-            .filter { !$0.isEmpty }
+        value.split(whereSeparator: {
+            $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "、" || $0 == "，" || $0 == "。" || $0 == "；"
+        })
+        .map { token in
+            var text = Substring(token)
+            while let first = text.first, "([{<\"'«“„‚「『【：".contains(first) { text = text.dropFirst() }
+            while let last = text.last, ")]}>\"'»”“.,;:!?」』】".contains(last) { text = text.dropLast() }
+            return text
+        }
+        .filter { !$0.isEmpty }
     }
 
     static func hasDigit(_ token: some StringProtocol) -> Bool {
@@ -50,7 +59,8 @@ enum ValueShape {
 
     /// A user ID: one token of 3–64 ID characters with a digit, or — when `login` — a lower-case login name.
     static func isUserID(_ token: some StringProtocol, login: Bool) -> Bool {
-        guard (3...64).contains(token.count), token.allSatisfy(isIDCharacter) else { return false }
+        guard (3...64).contains(token.count), token.allSatisfy(isUserIDCharacter) else { return false }
+        if !token.allSatisfy(isIDCharacter), !hasDigit(token) { return false }
         if token.hasPrefix("http") || token.hasPrefix("/") || looksLikeDateOrTime(token) { return false }
         if hasDigit(token) { return true }
         guard login else { return false }

@@ -24,12 +24,69 @@ enum WordTimes {
         return "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
     }
 
+    /// Words that may start or end a time written in words; text without any is returned as it is.
+    private static let triggers = [
+        "half", "halb", "quarter", "viertel", "kwart", "mezz", "quart", "media", "cuarto", "demi", "meia", "noche",
+        "tarde", "mañana", "madrugada", "noite", "manhã", "sera", "pomeriggio", "mattin", "soir", "matin",
+        "après-midi", "вечера", "утра", "дня", "ночи",
+    ]
+    /// Halves and quarters after an hour in digits: Italian, Spanish, Portuguese, French.
+    private static let fractions: [(words: [String], minute: Int, before: Bool)] = [
+        (["e", "mezza"], 30, false), (["e", "mezzo"], 30, false), (["e", "un", "quarto"], 15, false),
+        (["e", "tre", "quarti"], 45, false), (["meno", "un", "quarto"], 45, true), (["y", "media"], 30, false),
+        (["y", "cuarto"], 15, false), (["menos", "cuarto"], 45, true), (["e", "meia"], 30, false),
+        (["et", "demie"], 30, false), (["et", "demi"], 30, false), (["et", "quart"], 15, false),
+        (["moins", "le", "quart"], 45, true), (["moins", "quart"], 45, true),
+    ]
+    /// Parts of the day after an hour that say which half it is ("a las 7 de la noche", "alle 9 di sera").
+    private static let dayParts: [(words: [String], isPM: Bool)] = [
+        (["de", "la", "noche"], true), (["de", "la", "tarde"], true), (["de", "la", "mañana"], false),
+        (["de", "la", "madrugada"], false), (["da", "tarde"], true), (["da", "noite"], true), (["da", "manhã"], false),
+        (["di", "sera"], true), (["del", "pomeriggio"], true), (["di", "pomeriggio"], true),
+        (["di", "mattina"], false),
+        (["del", "mattino"], false), (["di", "mattino"], false), (["du", "soir"], true), (["du", "matin"], false),
+        (["de", "l'après-midi"], true), (["вечера"], true), (["утра"], false), (["дня"], true), (["ночи"], false),
+    ]
+
+    /// A time of the Romance languages (and Russian) after an hour in digits at `index`: "10 e mezza" → 10:30,
+    /// "8 menos cuarto" → 7:45, "9 heures et quart" → 9:15, "7 de la noche" → 7:00 pm.
+    private static func romance(_ hour: Int, after index: Int, in words: [Substring]) -> (String, Int)? {
+        func lower(_ offset: Int) -> String {
+            index + offset < words.count
+                ? words[index + offset].lowercased().trimmingCharacters(",.;:!?()") : ""
+        }
+        var skip = 1
+        var minute = 0
+        var hour = hour
+        // "9 h et demie", "9 heures et quart"
+        if ["h", "heure", "heures"].contains(lower(1)) { skip = 2 }
+        var matched = false
+        for fraction in fractions
+        where (0..<fraction.words.count).allSatisfy({ lower(skip + $0) == fraction.words[$0] }) {
+            minute = fraction.minute
+            if fraction.before { hour -= 1 }
+            skip += fraction.words.count
+            matched = true
+            break
+        }
+        var meridiem = ""
+        if hour >= 1, hour <= 12 {
+            for part in dayParts where (0..<part.words.count).allSatisfy({ lower(skip + $0) == part.words[$0] }) {
+                meridiem = part.isPM ? " pm" : " am"
+                skip += part.words.count
+                matched = true
+                break
+            }
+        }
+        guard matched, hour >= 0 else { return nil }
+        let digits = "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+        return (digits + meridiem, skip)
+    }
+
     /// `text` with each time in words replaced by its digits; everything else as it was.
     static func numeric(_ text: String) -> String {
         let lower = text.lowercased()
-        guard ["half", "halb", "quarter", "viertel", "kwart"].contains(where: { lower.contains($0) }) else {
-            return text
-        }
+        guard triggers.contains(where: { lower.contains($0) }) else { return text }
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
         var output: [String] = []
         var index = 0
@@ -57,7 +114,9 @@ enum WordTimes {
                     replaced = (clock(nextLower(1) == before ? hour - 1 : hour, nextLower(1) == before ? 45 : 15), 3)
                 }
             default:
-                break
+                if let hour = Int(word), word.count <= 2, hour <= 24 {
+                    replaced = romance(hour, after: index, in: words)
+                }
             }
             if let (digits, count) = replaced {
                 // Keep punctuation after the last word ("negen," → "9:15,").

@@ -37,6 +37,10 @@ public enum FieldLexicon {
             // ja, zh
             "サーバー", "サーバ", "サーバーアドレス", "サーバーurl", "アドレス", "試験url", "服务器", "服务器地址", "网址", "平台地址",
             "监考系统", "伺服器", "網址", "系統網址", "平台網址",
+            // ko, uk, cs, sv, ar, pt
+            "서버", "서버 주소", "시험 사이트", "사이트", "접속 주소", "주소", "адреса", "адреса сервера", "адреса сайту",
+            "посилання", "adresa", "adresa serveru", "odkaz", "webbadress", "serveradress", "adress", "länk",
+            "الخادم", "عنوان الخادم", "الرابط", "الموقع", "المنصة", "منصة الاختبار", "site", "link",
         ],
         .detectedAt: [
             "time", "time of detection", "detection time", "detected at", "detected", "detected on", "noticed",
@@ -68,6 +72,9 @@ public enum FieldLexicon {
             "zaman", "saat", "tarih", "tarih/saat", "ne zaman", "oluşma zamanı",
             // ja, zh
             "発生日時", "日時", "時刻", "発生時刻", "時間", "発生時間", "时间", "发生时间", "發生時間", "日期", "時間點",
+            // ko, uk, cs, sv, ar
+            "시간", "발생 시간", "일시", "발생 일시", "час", "дата і час", "коли", "час виникнення", "čas", "datum a čas",
+            "kdy", "tid", "tidpunkt", "datum och tid", "när", "الوقت", "التاريخ والوقت", "وقت حدوث المشكلة",
         ],
         .sessionID: [
             "session id", "session", "session data", "exam session", "attempt id", "attempt", "session number",
@@ -94,6 +101,10 @@ public enum FieldLexicon {
             // ja, zh
             "セッションid", "セッション", "セッション番号", "セッションｉｄ", "会话id", "会话", "会话编号", "会话号", "监考会话",
             "場次id", "工作階段id", "監考會話", "會話id",
+            // pt, es attempts; uk, ko, cs, sv, ar
+            "id da tentativa", "tentativa", "número da tentativa", "id de intento", "intento", "id сесії", "сесія",
+            "ідентифікатор сесії", "номер сесії", "세션 id", "세션", "세션 번호", "시험 세션", "id relace", "relace",
+            "id sezení", "sessions-id", "sessionsid", "معرف الجلسة", "رقم الجلسة", "الجلسة",
         ],
         .userID: [
             "user id", "user", "login", "username", "user name", "login name", "student id", "student number",
@@ -140,6 +151,11 @@ public enum FieldLexicon {
             "matricola studente", "matrícula do aluno", "matrícula da aluna", "номер зачётной книжки",
             "学籍番号", "ユーザーid", "ユーザー名", "受験番号", "ログインid", "ユーザid", "受験者id", "学号", "用户名", "用户id",
             "账号", "考生号", "准考证号", "學號", "帳號", "使用者名稱", "使用者id", "考生編號", "准考證號",
+            // en (Nigeria, India), ko, uk, cs, sv, ar
+            "matric number", "matric no", "matric", "matriculation no", "학번", "아이디", "사용자 id", "사용자 아이디",
+            "수험번호", "로그인 id", "логін", "користувач", "номер студентського", "uživatelské jméno", "číslo studenta",
+            "osobní číslo", "studijní číslo", "användarnamn", "användar-id", "اسم المستخدم", "رقم الطالب",
+            "الرقم الجامعي", "معرف المستخدم", "رقم المرشح",
         ],
         .browser: [
             "browser", "navigateur", "navegador", "browser web", "браузер", "przeglądarka", "tarayıcı", "ブラウザ",
@@ -167,7 +183,8 @@ public enum FieldLexicon {
             "benutzer", "nutzer", "teilnehmer", "kullanıcı", "öğrenci", "użytkownika", "gebruiker", "deelnemer",
             "участника", "студента", "пользователя", "partecipante", "participante", "participant", "examinee",
             "learner", "test taker", "étudiante", "alumna", "aluna", "studentin", "kandidatin", "candidata",
-            "studentessa", "utilisatrice", "teilnehmerin", "employee",
+            "studentessa", "utilisatrice", "teilnehmerin", "employee", "utilizador", "utilizadora", "usuária",
+            "estudante",
         ]
         var labels: [String] = []
         for noun in nouns {
@@ -177,6 +194,7 @@ public enum FieldLexicon {
                 noun + "nummer", noun + " number", noun + " no", "identifiant " + noun, "identifiant de l'" + noun,
                 "numéro " + noun, "numéro d'" + noun, "numéro de " + noun, "n° " + noun, "número de " + noun,
                 "numero " + noun, "numero di " + noun, "codice " + noun, "matricola " + noun, "login " + noun,
+                noun + " n.º", noun + " nº", noun + " n°", "n.º de " + noun, "nº de " + noun,
             ]
         }
         return labels
@@ -206,13 +224,16 @@ public enum FieldLexicon {
         "o ra", "ra do aluno", "ra da aluna", "numéro de da", "roll no", "roll number", "employee no",
         "employee number", "legajo", "personalnummer",
         "numéro d'étudiant", "id studente", "id candidato", "candidate id", "numero di matricola",
+        "matric number", "matric no", "kandidat", "kandidaten", "kandidatin", "학번", "수험번호", "логін",
+        "de inscrição", "studijní číslo", "osobní číslo", "användarnamn", "الرقم الجامعي", "رقم الطالب",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
     public static let loginCues: Set<String> = [
         "login", "username", "user name", "логин", "kullanıcı adım", "kullanıcı adı", "benutzername",
         "nom d'utilisateur", "nombre de usuario", "nome utente", "nome de usuário", "gebruikersnaam", "用户名",
-        "帳號", "login name", "user id", "usuario", "utilisateur",
+        "帳號", "login name", "user id", "usuario", "utilisateur", "логін", "ім'я користувача", "uživatelské jméno",
+        "användarnamn", "아이디",
     ]
 
     /// Words that introduce a proctoring session's ID inside a sentence.
@@ -221,5 +242,6 @@ public enum FieldLexicon {
         "id de sesión", "sesión", "id sessione", "sessione", "sessão", "сессии", "сессия", "sesji", "sessie",
         "oturum", "セッション", "会话", "場次", "proctoring session", "attempt number", "attempt no",
         "versuchs-id", "versuchsnummer", "id del intento", "número de intento", "id tentativo", "номер попытки",
+        "tentativa", "attempt", "intento", "сесії", "сесія", "세션", "relace", "الجلسة", "sessions-id",
     ]
 }

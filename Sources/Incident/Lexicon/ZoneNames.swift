@@ -14,6 +14,8 @@ public enum ZoneNames {
         case europe
         /// US and Canada: second Sunday of March 02:00 local to first Sunday of November 02:00 local.
         case northAmerica
+        /// South-eastern Australia: first Sunday of October to first Sunday of April.
+        case australia
     }
 
     struct Zone {
@@ -32,6 +34,16 @@ public enum ZoneNames {
         "nzst": 43200, "nzdt": 46800, "brt": -10800, "art": -10800, "clt": -14400, "cot": -18000, "pet": -18000,
         "sast": 7200, "cat": 7200, "eat": 10800, "wat": 3600, "gst": 14400, "pkt": 18000, "npt": 20700,
         "bdt": 21600, "ast": 10800, "irst": 12600, "yekt": 18000, "omst": 21600, "krat": 25200, "vlat": 36000,
+        // Canadian French: heure normale / avancée de l'Est, du Centre, des Rocheuses, du Pacifique, de l'Atlantique.
+        "hne": -18000, "hae": -14400, "hnc": -21600, "hac": -18000, "hnr": -25200, "har": -21600, "hnp": -28800,
+        "hap": -25200, "hna": -14400, "haa": -10800, "hnt": -12600, "hat": -9000,
+        "akdt": -28800, "nst": -12600, "ndt": -9000, "wita": 28800, "wit": 32400, "acdt": 37800,
+    ]
+
+    /// North American zones named by their region alone after a time ("9:52 AM Mountain"), standard offsets.
+    static let regions: [String: Int] = [
+        "eastern": -18000, "central": -21600, "mountain": -25200, "pacific": -28800, "atlantic": -14400,
+        "alaska": -32400,
     ]
 
     /// Places and national times: phrases, lower case, and their zone.
@@ -90,6 +102,40 @@ public enum ZoneNames {
         ("toronto time", Zone(standard: -18000, rule: .northAmerica)),
         ("heure de montréal", Zone(standard: -18000, rule: .northAmerica)),
         ("heure de l'est", Zone(standard: -18000, rule: .northAmerica)),
+        ("heure normale de l'est", Zone(standard: -18000, rule: .northAmerica)),
+        ("heure du centre", Zone(standard: -21600, rule: .northAmerica)),
+        ("heure de l'atlantique", Zone(standard: -14400, rule: .northAmerica)),
+        ("heure du pacifique", Zone(standard: -28800, rule: .northAmerica)),
+        ("eastern standard time", Zone(standard: -18000, rule: .northAmerica)),
+        ("central standard time", Zone(standard: -21600, rule: .northAmerica)),
+        ("mountain standard time", Zone(standard: -25200, rule: .northAmerica)),
+        ("pacific standard time", Zone(standard: -28800, rule: .northAmerica)),
+        ("atlantic time", Zone(standard: -14400, rule: .northAmerica)),
+        ("за київським часом", Zone(standard: 7200, rule: .europe)),
+        ("київського часу", Zone(standard: 7200, rule: .europe)),
+        ("по киевскому времени", Zone(standard: 7200, rule: .europe)),
+        ("киевского времени", Zone(standard: 7200, rule: .europe)),
+        ("за київським", Zone(standard: 7200, rule: .europe)),
+        ("stockholmstid", Zone(standard: 3600, rule: .europe)), ("svensk tid", Zone(standard: 3600, rule: .europe)),
+        ("českého času", Zone(standard: 3600, rule: .europe)),
+        ("středoevropského času", Zone(standard: 3600, rule: .europe)),
+        ("hora portuguesa", Zone(standard: 0, rule: .europe)),
+        ("horário de lisboa", Zone(standard: 0, rule: .europe)),
+        ("hora del pacífico", Zone(standard: -28800, rule: .northAmerica)),
+        ("hora del este", Zone(standard: -18000, rule: .northAmerica)),
+        ("بتوقيت مكة", Zone(standard: 10800, rule: .fixed)), ("بتوقيت السعودية", Zone(standard: 10800, rule: .fixed)),
+        ("بتوقيت الرياض", Zone(standard: 10800, rule: .fixed)), ("بتوقيت القاهرة", Zone(standard: 7200, rule: .fixed)),
+        ("بتوقيت الإمارات", Zone(standard: 14400, rule: .fixed)), ("بتوقيت دبي", Zone(standard: 14400, rule: .fixed)),
+        ("بتوقيت غرينتش", Zone(standard: 0, rule: .fixed)),
+        ("서울 시간", Zone(standard: 32400, rule: .fixed)), ("한국시간", Zone(standard: 32400, rule: .fixed)),
+        ("korean time", Zone(standard: 32400, rule: .fixed)), ("seoul time", Zone(standard: 32400, rule: .fixed)),
+        ("prague time", Zone(standard: 3600, rule: .europe)),
+        ("stockholm time", Zone(standard: 3600, rule: .europe)), ("riyadh time", Zone(standard: 10800, rule: .fixed)),
+        ("lagos time", Zone(standard: 3600, rule: .fixed)),
+        ("nairobi time", Zone(standard: 10800, rule: .fixed)), ("sao paulo time", Zone(standard: -10800, rule: .fixed)),
+        ("são paulo time", Zone(standard: -10800, rule: .fixed)),
+        ("melbourne time", Zone(standard: 36000, rule: .australia)),
+        ("canberra time", Zone(standard: 36000, rule: .australia)),
         ("heure du québec", Zone(standard: -18000, rule: .northAmerica)),
         ("india time", Zone(standard: 19800, rule: .fixed)),
         ("indian standard time", Zone(standard: 19800, rule: .fixed)),
@@ -100,7 +146,7 @@ public enum ZoneNames {
         ("日本時間", Zone(standard: 32400, rule: .fixed)), ("日本時刻", Zone(standard: 32400, rule: .fixed)),
         ("japan time", Zone(standard: 32400, rule: .fixed)), ("tokyo time", Zone(standard: 32400, rule: .fixed)),
         ("한국 시간", Zone(standard: 32400, rule: .fixed)), ("korea time", Zone(standard: 32400, rule: .fixed)),
-        ("sydney time", Zone(standard: 36000, rule: .fixed)),
+        ("sydney time", Zone(standard: 36000, rule: .australia)),
         ("gulf time", Zone(standard: 14400, rule: .fixed)), ("dubai time", Zone(standard: 14400, rule: .fixed)),
         ("bangkok time", Zone(standard: 25200, rule: .fixed)), ("jakarta time", Zone(standard: 25200, rule: .fixed)),
         ("malaysia time", Zone(standard: 28800, rule: .fixed)), ("manila time", Zone(standard: 28800, rule: .fixed)),
@@ -121,6 +167,11 @@ public enum ZoneNames {
             let end = nthSunday(1, year: year, month: 11)
             let today = CivilCalendar.daysSince1970(year: year, month: month, day: day)
             return today >= start && today < end ? zone.standard + 3600 : zone.standard
+        case .australia:
+            let end = nthSunday(1, year: year, month: 4)
+            let start = nthSunday(1, year: year, month: 10)
+            let today = CivilCalendar.daysSince1970(year: year, month: month, day: day)
+            return today >= start || today < end ? zone.standard + 3600 : zone.standard
         }
     }
 

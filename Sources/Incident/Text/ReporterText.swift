@@ -77,7 +77,12 @@ public enum ReporterText {
         }
         var mode = Mode.own
         var oursSeen = 0
+        // Whether the message being quoted is ours (its attribution names us).
+        var quotingUs = false
         var quotedFrom = ""
+        // Words the reporter wrote above the first quote: a full top-posted message, not "answers below".
+        var wordsAbove = 0
+        var quoteSeen = false
         // The field our last quoted question asked for, while the customer's answer may follow it.
         var asked: IncidentField? = nil
         var forwardedDate: Substring? = nil
@@ -96,7 +101,9 @@ public enum ReporterText {
                     // other quoted text ends that.
                     let content = trimmed.drop { $0 == ">" || $0 == " " }
                     if !content.isEmpty {
-                        if let field = ours.question(String(content)) {
+                        if let field = ours.question(String(content))
+                            ?? (quotingUs ? OwnAnswerText.listedQuestion(content) : nil)
+                        {
                             asked = field
                         } else if let current = asked, ours.continues(current, String(content)) {
                             asked = current
@@ -106,6 +113,7 @@ public enum ReporterText {
                     }
                     result.append(Line(text: line, role: role))
                 case .own:
+                    if !quoteSeen, wordsAbove < 40 { wordsAbove += trimmed.split(separator: " ").count }
                     result.append(
                         Line(
                             text: line, role: role, answers: trimmed.isEmpty ? nil : asked, forwardedDate: forwardedDate
@@ -161,7 +169,12 @@ public enum ReporterText {
             let headerBlock = isOutlookHeaderBlock(all, at: index)
             if isReplySeparator(lower) || isAttribution(lower, next: next) || headerBlock {
                 // Who wrote the quoted message: ours when the attribution (or its From line) names us.
-                let ours = ours.namesUs(all[index..<min(all.count, index + (headerBlock ? 1 : 2))])
+                let namesUs = ours.namesUs(all[index..<min(all.count, index + (headerBlock ? 1 : 2))])
+                quotingUs = namesUs
+                // Lines we did not write inside our unmarked quote are answers only when the reporter left the
+                // answering to them; below a whole top-posted message they are older text we do not know.
+                let ours = namesUs && wordsAbove < 40
+                quoteSeen = true
                 // A quote with `>` markers close below: the lines between them are the reporter's.
                 let marked = nextMarked[index + 1] < min(all.count, index + 8)
                 oursSeen = 0
@@ -181,7 +194,9 @@ public enum ReporterText {
                 // the one the quote's From line shows.
                 oursSeen += 1
                 let signedName = trimmed.count >= 4 && quotedFrom.contains(OwnAnswerText.normalised(Substring(trimmed)))
-                if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed), !signedName {
+                if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed), !signedName,
+                    OwnAnswerText.listedQuestion(Substring(trimmed)) == nil
+                {
                     emit(.own)
                 } else {
                     emit(.quoted)
@@ -420,6 +435,13 @@ public struct OwnAnswerText: Sendable {
         guard normal.count >= 2 else { return true }
         if corpus.contains(" " + normal + " ") || corpus.contains(" " + normal) { return true }
         if linePrefixes.contains(where: { normal.hasPrefix($0) }) { return true }
+        // A paragraph of ours reflowed onto one line with the values we read back after it ("We read these
+        // from your message; … the right value: the server: …"): its first 40 characters are ours.
+        if normal.count > 60, let cut = normal.dropFirst(40).firstIndex(of: " "),
+            corpus.contains(" " + normal[..<cut] + " ")
+        {
+            return true
+        }
         // Our ticket references and subjects vary: "We have registered it as ticket HD-000123." and our own
         // header lines are ours whatever the number.
         var kept: [Substring] = []
@@ -438,6 +460,21 @@ public struct OwnAnswerText: Sendable {
         guard normal.count >= 12 else { return nil }
         let hits = prompts.filter { $0.text.hasPrefix(normal) }
         return hits.count == 1 ? hits[0].field : nil
+    }
+
+    /// A list item of a quoted request of ours, worded differently from today's prompts (an older template, a
+    /// colleague's paraphrase): "- the user ID of the affected candidate". It asks for the one field whose
+    /// label it names; none or several, nil.
+    static func listedQuestion(_ line: Substring) -> IncidentField? {
+        let trimmed = line.drop { $0 == " " || $0 == ">" }
+        guard let marker = trimmed.first, "-*•–·".contains(marker), trimmed.count <= 90 else { return nil }
+        let normal = " " + normalised(trimmed) + " "
+        let fields = [IncidentField.server, .detectedAt, .sessionID, .userID].filter { field in
+            (FieldLexicon.labels[field] ?? []).contains { label in
+                label.count >= 4 && normal.contains(" " + normalised(Substring(label)) + " ")
+            }
+        }
+        return fields.count == 1 ? fields[0] : nil
     }
 
     /// Whether a quoted line continues the prompt for `field` (a client wrapped it).

@@ -146,9 +146,40 @@ public enum AutomatedMailDetector {
         }) {
             return true
         }
+        if isMonitoringAlert(envelope: envelope, writtenText: writtenText) { return true }
         guard !writtenText.isEmpty else { return false }
         let lower = writtenText.lowercased()
         return generatedPhrases.contains(where: lower.contains) && doNotReplyPhrases.contains(where: lower.contains)
+    }
+
+    /// Senders' mailboxes that monitoring systems mail from ("zabbix@", "grafana-alerts@", "nagios@").
+    static let monitoringSenders = [
+        "zabbix", "grafana", "alertmanager", "nagios", "icinga", "prometheus", "prtg", "checkmk",
+    ]
+    /// Lines only monitoring templates write: Grafana's and Alertmanager's footer and labels, Zabbix's default
+    /// problem message, Nagios' and Icinga's notification header.
+    static let monitoringLines = [
+        "sent by grafana", "original problem id:", "notification type: problem", "notification type: recovery",
+        "alertname =", "alertname=",
+    ]
+    /// Subject prefixes of alert notifications ("[FIRING:1] DiskSpaceLow", "** PROBLEM Service Alert").
+    static let monitoringSubjects = ["[firing:", "[resolved]", "** problem", "** recovery"]
+
+    /// A monitoring system's alert (Zabbix, Grafana, Alertmanager, Nagios, Icinga): machine mail even when the
+    /// admin's system sets no Auto-Submitted header. The sender's mailbox names the system, or the subject and
+    /// the text are its template's.
+    static func isMonitoringAlert(envelope: Envelope, writtenText: String) -> Bool {
+        let senders = (envelope.from + envelope.sender).map { address in
+            address.address.lowercased().split(separator: "@").first.map(String.init) ?? ""
+        }
+        if senders.contains(where: { local in
+            monitoringSenders.contains { local == $0 || local.hasPrefix($0 + "-") || local.hasPrefix($0 + ".") }
+        }) {
+            return true
+        }
+        let subject = envelope.subject?.lowercased().trimmingSpaces ?? ""
+        let lower = writtenText.prefix(4000).lowercased()
+        return monitoringSubjects.contains(where: subject.hasPrefix) || monitoringLines.contains(where: lower.contains)
     }
 
     static func isBounce(_ message: MIMEMessage, envelope: Envelope) -> Bool {
