@@ -755,8 +755,9 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
         #expect(try helpdesk.ticket("HD-000001").subject == "Verification code is ******** but login fails")
     }
 
-    /// Every answer kind, from an email whose body lines are all distinctive: none may come back.
-    @Test(arguments: AnswerKind.allCases)
+    /// Every answer kind a customer receives, from an email whose body lines are all distinctive: none may come
+    /// back. (Notifications to the team carry the customer's text by design: they never go to a customer.)
+    @Test(arguments: AnswerKind.templated)
     func answersNeverEchoTheReportersText(_ kind: AnswerKind) throws {
         let helpdesk = try TestHelpdesk()
         let body = [
@@ -767,6 +768,8 @@ final class TicketDeletionCommits: TransactionObserver, @unchecked Sendable {
         let bodyText = body.joined(separator: "\n")
         var answer: [UInt8]
         switch kind {
+        case .notification, .staffBounce:
+            return
         case .acknowledgement:
             try helpdesk.ingest(Mail.report(id: "k1@example.edu", body: bodyText))
             answer = try [UInt8](#require(try helpdesk.outbox().last).raw)
