@@ -146,6 +146,20 @@ import TicketStore
         #expect(text.contains("Session ID: 7f3c9a1"), "the customer's text of the reply")
     }
 
+    @Test func aPasswordInTheCustomersTextIsMaskedInTheNotification() async throws {
+        let rig = try textRig()
+        let report = String(decoding: Samples.report(1), as: UTF8.self)
+        try await receive(
+            Array(
+                report.replacingOccurrences(of: "User ID: st-1\r\n", with: "User ID: st-1\r\nPassword: Tr0ub4dor&3\r\n")
+                    .utf8),
+            rig)
+        let notification = try #require(delivered(to: Self.team, rig).first)
+        let text = try #require(MIMEText.firstText(of: notification))
+        #expect(text.contains("The exam page stays white"))
+        #expect(!notification.contains("Tr0ub4dor"))
+    }
+
     @Test func theEventsAreConfigurable() async throws {
         let rig = try rig { $0.staff.notifyOpened = false }
         try await receive(try Samples.email("01-complete-report"), rig)

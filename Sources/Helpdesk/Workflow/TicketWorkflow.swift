@@ -266,9 +266,10 @@ public struct TicketWorkflow: Sendable {
             .automatedMailReceived, reason.rawValue, on: ticket.map { .other($0) } ?? .none, aboutMessage: true)
     }
 
-    /// The customer's own words in `email`, for a notification: without quotes, attributions and signature.
+    /// The customer's own words in `email`, for a notification: without quotes, attributions and signature, and
+    /// with secrets masked as in the stored values (a team list keeps mail longer than the ticket store).
     static func customerText(of email: IncomingEmail, ours: OwnAnswerText) -> String {
-        StaffMail.ownLines(of: email, ours: ours).joined(separator: "\n")
+        SecretMasker.masked(StaffMail.ownLines(of: email, ours: ours).joined(separator: "\n"))
     }
 
     // MARK: SLA
