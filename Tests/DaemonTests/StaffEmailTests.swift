@@ -266,6 +266,23 @@ import TicketStore
         #expect(try eventDetails("HD-000001", .staffEmailRejected, rig).count == 1)
     }
 
+    @Test func aCorrectedReplyToTheBounceStillCarriesTheToken() async throws {
+        let rig = try rig()
+        let token = try await openedTicket(rig)
+        try await receive(staffEmail(inReplyTo: token, body: "#frobnicate\nHello.", id: "first"), rig)
+        let bounce = try #require(try rig.answers().last { $0.kind == .staffBounce })
+        let parsed = MessageContent(MIMEParser().parse([UInt8](bounce.raw))).envelope
+        #expect(parsed.references.contains(token))
+        // The member's client answers the bounce: In-Reply-To the bounce, References the bounce's and its id.
+        var raw = String(decoding: staffEmail(inReplyTo: nil, body: "#note\nTried again.", id: "second"), as: UTF8.self)
+        let references = (parsed.references + [bounce.messageID]).map { "<\($0)>" }.joined(separator: " ")
+        raw = raw.replacingOccurrences(
+            of: "Content-Type:",
+            with: "In-Reply-To: <\(bounce.messageID)>\r\nReferences: \(references)\r\nContent-Type:")
+        try await receive(Array(raw.utf8), rig)
+        #expect(try eventDetails("HD-000001", .note, rig) == ["anna: Tried again."])
+    }
+
     @Test func assigningSomeoneUnknownChangesNothing() async throws {
         let rig = try rig()
         let token = try await openedTicket(rig)
@@ -380,6 +397,22 @@ import TicketStore
         #expect(delivered(to: "priya.shah@example.org", rig).count == 1, "the customer is acknowledged")
         #expect(delivered(to: "anna@example.com", rig).isEmpty)
         #expect(try eventDetails(ticket.ref, .staffEmail, rig).first?.contains("opened by anna") == true)
+    }
+
+    @Test func openOnAnEmailForwardedAsAnAttachment() async throws {
+        let rig = try rig()
+        var raw = String(
+            decoding: staffEmail(inReplyTo: nil, subject: "Fwd: Exam will not load", body: "", id: "fwd-2"),
+            as: UTF8.self)
+        raw = raw.replacingOccurrences(
+            of: "Content-Type: text/plain; charset=utf-8\r\n\r\n",
+            with: "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\n#open\r\n--b\r\n"
+                + "Content-Type: message/rfc822\r\n\r\n"
+                + String(decoding: Samples.report(7), as: UTF8.self) + "\r\n--b--\r\n")
+        try await receive(Array(raw.utf8), rig)
+        #expect(try rig.tickets().first?.reporterAddress == "customer7@example.test")
+        #expect(delivered(to: "customer7@example.test", rig).count == 1)
     }
 
     @Test func aStaffMemberWritingWithoutTicketOrCommandIsAnyReporter() async throws {

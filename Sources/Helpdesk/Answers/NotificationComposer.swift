@@ -132,14 +132,17 @@ public struct NotificationComposer: Sendable {
                 ))
         }
         let raw = try message(
-            to: recipient, subject: subject, messageID: messageID, inReplyTo: nil, now: request.now, parts: parts)
+            to: recipient, subject: subject, messageID: messageID, inReplyTo: nil, references: [], now: request.now,
+            parts: parts)
         return ComposedAnswer(messageID: messageID, recipient: recipient.value, subject: subject, raw: raw)
     }
 
-    /// A short bounce to staff member `address`: their email (`inReplyTo`, whose bytes hash to `emailSHA256`) was
-    /// not acted on, because `reason`.
+    /// A short bounce to staff member `address`: their email (`inReplyTo`, with its `references`; its bytes hash
+    /// to `emailSHA256`) was not acted on, because `reason`. The bounce's References keep the email's, so that a
+    /// corrected reply to the bounce still names the notification's token.
     public func bounce(
-        to address: String, ticket: String?, reason: String, inReplyTo: String?, emailSHA256: String, now: Int64
+        to address: String, ticket: String?, reason: String, inReplyTo: String?, references: [String] = [],
+        emailSHA256: String, now: Int64
     ) throws(AnswerError) -> ComposedAnswer {
         let recipient = try EmailAddress(validating: address)
         let reference = ticket.flatMap { TicketReference(parsing: Substring($0), prefix: signer.prefix) }
@@ -151,9 +154,10 @@ public struct NotificationComposer: Sendable {
         text += reference.map { " and \($0) did not change.\n\n" } ?? ".\n\n"
         text += "Why: " + HeaderText.capped(HeaderText.sanitised(reason), 300) + "\n\n"
         text += Self.commandHelp
+        let parent = inReplyTo.flatMap { MessageID($0) }
         let raw = try message(
-            to: recipient, subject: subject, messageID: messageID, inReplyTo: inReplyTo.flatMap { MessageID($0) },
-            now: now,
+            to: recipient, subject: subject, messageID: messageID, inReplyTo: parent,
+            references: AnswerComposer.references(references, parent: parent), now: now,
             parts: [
                 (
                     ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
@@ -230,8 +234,8 @@ public struct NotificationComposer: Sendable {
     }
 
     private func message(
-        to recipient: EmailAddress, subject: String, messageID: String, inReplyTo: MessageID?, now: Int64,
-        parts: [(header: [String], body: [UInt8])]
+        to recipient: EmailAddress, subject: String, messageID: String, inReplyTo: MessageID?,
+        references: [MessageID], now: Int64, parts: [(header: [String], body: [UInt8])]
     ) throws(AnswerError) -> [UInt8] {
         guard let ownID = MessageID(messageID) else { throw .invalidHeader("our Message-ID \(messageID) is invalid") }
         var header = HeaderWriter()
@@ -242,10 +246,8 @@ public struct NotificationComposer: Sendable {
         try header.addMailbox("Reply-To", displayName: senderName, address: sender)
         try header.addText("Subject", subject)
         try header.addMessageIDs("Message-ID", [ownID])
-        if let inReplyTo {
-            try header.addMessageIDs("In-Reply-To", [inReplyTo])
-            try header.addMessageIDs("References", [inReplyTo])
-        }
+        if let inReplyTo { try header.addMessageIDs("In-Reply-To", [inReplyTo]) }
+        if !references.isEmpty { try header.addMessageIDs("References", references) }
         try header.addToken("Auto-Submitted", "auto-generated")
         try header.addToken("X-Auto-Response-Suppress", "All")
         try header.addToken("MIME-Version", "1.0")

@@ -130,9 +130,15 @@ public struct StaffMail: Sendable, Equatable {
             ours: ours)
     }
 
-    /// The sender of the customer's email a staff member forwarded inline: the address on the "From:" line of the
-    /// first forwarded header block. Nil when there is none.
+    /// The sender of the customer's email a staff member forwarded: the From of the first message attached as
+    /// message/rfc822, else the address on the "From:" line of the first inline forwarded header block. Nil when
+    /// there is none.
     static func forwardedSender(of email: IncomingEmail) -> MailAddress? {
+        let message = email.message
+        for part in message.parts where part.kind == .message && part.parent != nil {
+            guard let encapsulated = part.children.first else { continue }
+            if let from = message.envelope(of: encapsulated).envelope.from.first, from.identity != nil { return from }
+        }
         let content = email.content
         let text = String((content.text ?? "").prefix(64 * 1024))
         let lines = ReporterText.read(text, subjectIsForward: true)

@@ -136,7 +136,7 @@ struct WorkflowRecorder {
         do {
             composed = try NotificationComposer(answers: answers).bounce(
                 to: address, ticket: ticket?.ref, reason: reason, inReplyTo: email.messageID,
-                emailSHA256: email.sha256, now: now)
+                references: email.content.envelope.references, emailSHA256: email.sha256, now: now)
         } catch {
             try transaction.record(
                 EventRecord(
