@@ -208,6 +208,27 @@ import TicketStore
         #expect(try eventDetails("HD-000001", .staffEmail, rig).first?.contains("by anna: reply") == true)
     }
 
+    @Test func anOutlookHTMLReplyIsReadWithoutTheQuotedNotification() async throws {
+        let rig = try rig()
+        let token = try await openedTicket(rig)
+        let html = """
+            <html><body><div>We reset the session from our side.</div><div><br></div>
+            <div>Kind regards,<br>Anna Berg</div>
+            <hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg" dir="ltr">
+            <b>From:</b> Helpdesk &lt;helpdesk@example.com&gt;<br><b>Sent:</b> Monday, November 11, 2024 10:00<br>
+            <b>To:</b> support-team@example.com<br><b>Subject:</b> [HD-000001] New ticket: Student lost camera feed</div>
+            <div>HD-000001 was opened with a complete report.<br>The customer wrote:<br>My student lost the feed.</div>
+            </body></html>
+            """
+        var raw = String(decoding: staffEmail(inReplyTo: token, body: html), as: UTF8.self)
+        raw = raw.replacingOccurrences(of: "Content-Type: text/plain", with: "Content-Type: text/html")
+        try await receive(Array(raw.utf8), rig)
+        let reply = try #require(delivered(to: "m.ellison@example.edu", rig).dropFirst().first)
+        let text = try #require(MIMEText.firstText(of: reply))
+        #expect(text.contains("We reset the session from our side."))
+        #expect(!text.contains("complete report") && !text.contains("Anna Berg"))
+    }
+
     @Test func noteStaysInternal() async throws {
         let rig = try rig()
         let token = try await openedTicket(rig)

@@ -120,14 +120,39 @@ public struct StaffMail: Sendable, Equatable {
         return actions
     }
 
-    /// The member's new lines of `email`: its text (or its HTML's), quotes, attributions and signature removed.
+    /// The author's own lines of `email` (its text, or its HTML's), wherever they are: quotes, attributions,
+    /// forwarded headers and signatures removed. A customer's words for a notification.
     static func ownLines(of email: IncomingEmail, ours: OwnAnswerText) -> [Substring] {
+        ReporterText.lines(
+            of: bodyText(of: email), subjectIsForward: ReporterText.isForwardSubject(email.content.envelope.subject),
+            ours: ours)
+    }
+
+    /// A staff member's new lines: their own lines above the first line that is not (their signature, the
+    /// attribution or header block of the quoted notification). Unlike a customer's, a staff answer is never
+    /// read between the lines of a quote: an HTML client's quote of the notification, once rendered as text,
+    /// is not reliably marked, and nothing of it may reach the customer.
+    static func newLines(of email: IncomingEmail, ours: OwnAnswerText) -> [Substring] {
+        var lines: [Substring] = []
+        for line in ReporterText.read(
+            bodyText(of: email), subjectIsForward: ReporterText.isForwardSubject(email.content.envelope.subject),
+            ours: ours)
+        {
+            if line.role == .own {
+                lines.append(line.text)
+            } else if lines.contains(where: { $0.contains { !$0.isWhitespace } }) {
+                break
+            }
+        }
+        while let last = lines.last, !last.contains(where: { !$0.isWhitespace }) { lines.removeLast() }
+        return lines
+    }
+
+    /// The text body, else the HTML body as text, at most 64 KB.
+    private static func bodyText(of email: IncomingEmail) -> String {
         let content = email.content
         let text = content.text ?? content.html.map { HTMLText.text(fromHTML: String($0.prefix(1 << 20))) } ?? ""
-        return ReporterText.lines(
-            of: String(text.prefix(64 * 1024)),
-            subjectIsForward: ReporterText.isForwardSubject(content.envelope.subject),
-            ours: ours)
+        return String(text.prefix(64 * 1024))
     }
 
     /// The sender of the customer's email a staff member forwarded: the From of the first message attached as

@@ -66,7 +66,7 @@ public struct TicketWorkflow: Sendable {
     func staffRoute(_ email: IncomingEmail, match: TicketMatch, staff: StaffSender) -> IntakeRoute? {
         let read: Result<StaffMail, StaffActionError>
         do {
-            read = .success(try StaffMail.read(StaffMail.ownLines(of: email, ours: profile.ownAnswers)))
+            read = .success(try StaffMail.read(StaffMail.newLines(of: email, ours: profile.ownAnswers)))
         } catch {
             read = .failure(error)
         }
