@@ -114,7 +114,7 @@ public struct PlannedEvent: Sendable, Equatable {
     }
 }
 
-/// What staff can do to a ticket, from the command line, the web workspace and later staff email. Each goes
+/// What staff can do to a ticket, from the command line, the web workspace and staff email (`StaffMail`). Each goes
 /// through `TicketWorkflow.decide(_:on:by:at:)` and is recorded by `WorkflowRecorder`; a new action is a new
 /// case here and a branch there.
 public enum StaffAction: Sendable, Equatable {

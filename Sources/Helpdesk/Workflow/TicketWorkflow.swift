@@ -5,7 +5,7 @@ public import TicketStore
 
 /// What happens to a ticket: given the ticket, what happened (an email, a staff action) and the policy, which
 /// changes to make and which answer to queue. Pure: no store, no clock, no network; every writer of tickets —
-/// intake (`EmailIntake`), staff commands (`StaffDesk`), and later the web interface, staff email and the OCR
+/// intake (`EmailIntake`, staff email included), staff commands and the web interface (`StaffDesk`), and later the OCR
 /// worker — asks it and records what it decided with `WorkflowRecorder`, in one store transaction.
 ///
 /// The statuses and their transitions (README, "Statuses"):
