@@ -20,6 +20,28 @@ import Testing
         #expect(configuration.serviceLevel.criticalSolution == 8 * 3600)
         #expect(configuration.profile.required.map(\.key).count == 6)
         #expect(configuration.web == HelpdeskConfiguration.Web(), "the sample's [web] is the defaults")
+        #expect(configuration.staff == HelpdeskConfiguration.Staff(), "the sample's [staff] is the defaults")
+    }
+
+    @Test func theStaffSectionIsReadAndTheTeamIsNotTheHelpdesk() {
+        let text = """
+            [staff]
+            team_address = "Support-Team@Example.com"
+            notify_resumed = false
+            sla_warnings = [100, 50, 50]
+            max_attachment_bytes = "2MB"
+            """
+        let (configuration, problems) = ConfigurationLoader.parse(text, file: "h.toml")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(configuration.staff.teamAddress == "support-team@example.com")
+        #expect(configuration.staff.notifyOpened && !configuration.staff.notifyResumed)
+        #expect(configuration.staff.slaWarnings == [50, 100])
+        #expect(configuration.staff.maxAttachmentBytes == 2 << 20)
+
+        let (_, own) = ConfigurationLoader.parse("[staff]\nteam_address = \"helpdesk@example.com\"\n", file: "h.toml")
+        #expect(own.map(\.key) == ["staff.team_address"])
+        let (_, bad) = ConfigurationLoader.parse("[staff]\nsla_warnings = [0.75]\n", file: "h.toml")
+        #expect(bad.map(\.key) == ["staff.sla_warnings"])
     }
 
     @Test func theWebSectionIsReadAndAProxyHeaderNeedsItsProxy() {

@@ -14,6 +14,27 @@ import Testing
         String(id.split(separator: "@")[0].split(separator: ".")[2])
     }
 
+    @Test func staffTokensRoundTripAndAreNoCustomerIds() throws {
+        let token = signer.makeStaffToken(ticket: ticket, sequence: 2)
+        #expect(token.hasPrefix("HD-000002.n2.") && token.hasSuffix("@example.com"))
+        #expect(signer.verifyStaffToken(token) == ticket)
+        #expect(signer.verifyStaffToken("<" + token + ">") == ticket)
+        // The two kinds are signed under different labels: neither verifies as the other.
+        #expect(signer.verify(token) == nil)
+        let answer = signer.make(ticket: ticket, sequence: 2)
+        #expect(signer.verifyStaffToken(answer) == nil)
+        #expect(signer.verifyStaffToken(answer.replacingOccurrences(of: ".2.", with: ".n2.")) == nil)
+        // Another ticket, another number, another key, a changed digit: refused.
+        #expect(signer.verifyStaffToken(token.replacingOccurrences(of: "000002", with: "000003")) == nil)
+        #expect(signer.verifyStaffToken(token.replacingOccurrences(of: ".n2.", with: ".n3.")) == nil)
+        let other = MessageIDSigner(key: Array(repeating: 7, count: 32), domain: "example.com", prefix: "HD")
+        #expect(other.verifyStaffToken(token) == nil)
+        let hex = tag(token)
+        let flipped = String(hex.dropLast()) + (hex.last == "0" ? "1" : "0")
+        #expect(signer.verifyStaffToken(token.replacingOccurrences(of: hex, with: flipped)) == nil)
+        #expect(signer.verifyStaffToken(String(repeating: "HD-000002.n", count: 40)) == nil)
+    }
+
     @Test func roundTrip() throws {
         let id = signer.make(ticket: ticket, sequence: 3)
         #expect(id.hasPrefix("HD-000002.3."))

@@ -45,9 +45,9 @@ import TicketStore
             contexts = ContextHolder(try HelpdeskContext(configuration: configuration))
         }
 
-        /// `helpdeskd run --once`: drain the mailbox, then the outbox.
+        /// `helpdeskd run --once`: drain the mailbox, then the outbox (sending what is due at `clock`).
         @discardableResult
-        func runOnce() async throws -> DaemonHealth {
+        func runOnce(clock: @escaping @Sendable () -> Int64 = WallClock.seconds) async throws -> DaemonHealth {
             let logger = Logger(label: "test")
             let health = DaemonHealth()
             let wakeups = Wakeups()
@@ -56,7 +56,7 @@ import TicketStore
                 wakeRelay: { wakeups.wake() }, once: true)
             let relay = OutboxRelay(
                 contexts: contexts, connect: { try MailConnections.smtp($0) }, logger: logger, health: health,
-                wakeups: wakeups, once: true)
+                wakeups: wakeups, once: true, clock: clock)
             try await drainOnce(poller: poller, relay: relay, wakeups: wakeups)
             return health
         }

@@ -126,8 +126,8 @@ public struct AnswerComposer: Sendable {
     public let signer: MessageIDSigner
     public let templates: AnswerTemplates
     public let terms: ResponseTerms
-    private let sender: EmailAddress
-    private let senderName: String
+    let sender: EmailAddress
+    let senderName: String
 
     /// How many ids References keeps: the thread's first and the latest ones.
     static let maxReferences = 10
@@ -226,6 +226,8 @@ public struct AnswerComposer: Sendable {
             guard let text = request.text, !text.isEmpty else { throw .invalidRequest("staff's answer needs its text") }
             // Lines of the text as written; the encoder keeps every line under the transport limits.
             context.text = text.replacingCRLF()
+        case .notification, .staffBounce:
+            throw .invalidRequest("\(request.kind.rawValue) is written by NotificationComposer, not from a template")
         }
         if let url = request.passwordResetURL, Self.isSafeURL(url) { context.resetURL = url }
         context.readBack = request.readBack.compactMap { field, value in

@@ -34,7 +34,7 @@ public struct AnswerTemplates: Sendable {
         sources = [:]
         origins = [:]
         compiled = [:]
-        for kind in AnswerKind.allCases {
+        for kind in AnswerKind.templated {
             // The built-ins are constants that the tests parse, check and render for every kind.
             do {
                 try set(kind, source: BuiltInTemplates.sources[kind]!, origin: "built-in")
@@ -53,7 +53,7 @@ public struct AnswerTemplates: Sendable {
         for name in try TemplateFiles.names(in: directory).sorted() where name.hasSuffix(suffix) && !name.hasPrefix(".")
         {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            guard let kind = AnswerKind(rawValue: String(name.dropLast(suffix.count))) else {
+            guard let kind = AnswerKind(rawValue: String(name.dropLast(suffix.count))), !kind.isToStaff else {
                 throw .unknownTemplate(path: path)
             }
             let source = try TemplateFiles.read(path, limit: maxFileSize)
@@ -186,7 +186,7 @@ public enum AnswerTemplateError: Error, Equatable, CustomStringConvertible {
             return "\(path): cannot read: \(reason)"
         case .unknownTemplate(let path):
             return "\(path): not an answer template; the names are "
-                + AnswerKind.allCases.map { $0.rawValue + ".mustache" }.joined(separator: ", ")
+                + AnswerKind.templated.map { $0.rawValue + ".mustache" }.joined(separator: ", ")
         case .syntax(let path, let line, let column, let text, let message):
             let shown = String(text.prefix(200))
             let caret = String(repeating: " ", count: max(0, min(column - 1, shown.count))) + "^"

@@ -83,6 +83,36 @@ public struct MessageIDSigner: Sendable {
         return (ticket, sequence)
     }
 
+    // MARK: Staff tokens
+
+    /// The Message-ID of notification number `sequence` on `ticket` to the support team:
+    /// `HD-000002.n3.<16 hex digits>@example.com`, the HMAC taken over "staff:HD-000002.n3" so that no id a
+    /// customer ever sees (`make`) is a staff token. A staff member's reply names it in In-Reply-To or
+    /// References: together with an authenticated member address, it proves the reply answers our notification
+    /// about this ticket (`verifyStaffToken`).
+    public func makeStaffToken(ticket: TicketReference, sequence: Int) -> String {
+        let signed = ticket.description + ".n" + String(sequence)
+        return signed + "." + tag("staff:" + signed).hexString + "@" + domain
+    }
+
+    /// The ticket named by a staff token (with or without angle brackets) whose HMAC verifies; nil otherwise.
+    public func verifyStaffToken(_ messageID: String) -> TicketReference? {
+        var id = Substring(messageID)
+        guard id.utf8.count <= 255 else { return nil }
+        if id.first == "<", id.last == ">", id.count >= 2 { id = id.dropFirst().dropLast() }
+        let sides = id.split(separator: "@", omittingEmptySubsequences: false)
+        guard sides.count == 2, Self.lowercasedASCII(sides[1]) == domain else { return nil }
+        let parts = sides[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1].first == "n",
+            let ticket = TicketReference(parsing: parts[0], prefix: prefix),
+            parts[0].uppercased() == ticket.description,
+            let sequence = Self.positiveNumber(parts[1].dropFirst()),
+            let code = Self.hexBytes(parts[2]), code.count == Self.tagBytes
+        else { return nil }
+        let expected = tag("staff:" + ticket.description + ".n" + String(sequence))
+        return HMACSHA256.isEqual(code, expected) ? ticket : nil
+    }
+
     private func tag(_ signed: String) -> [UInt8] {
         Array(HMACSHA256.authenticationCode(for: Array(signed.utf8), key: key).prefix(Self.tagBytes))
     }

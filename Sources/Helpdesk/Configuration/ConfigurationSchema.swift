@@ -69,6 +69,23 @@ enum RawSetting {
         }
     }
 
+    /// A list of whole numbers (`[75, 100]`, or "75,100" in the environment), as written.
+    func percentages() throws -> [String] {
+        switch self {
+        case .environment: return try strings()
+        case .toml(let value):
+            guard let array = value.array else {
+                throw SettingError(message: "must be a list of whole numbers", fix: "write [75, 100]")
+            }
+            return try array.map { element in
+                guard let number = element.int else {
+                    throw SettingError(message: "must be a list of whole numbers", fix: "write [75, 100]")
+                }
+                return String(number)
+            }
+        }
+    }
+
     /// "30s", "5m", "24h", "2d" → seconds.
     func duration(_ range: ClosedRange<Int64>) throws -> Int64 {
         let text = try string().trimmingCharacters(in: .whitespaces).lowercased()
@@ -302,6 +319,30 @@ enum ConfigurationSchema {
             "min_screenshot_height": Setting { raw, c, _ in c.profile.minScreenshotHeight = try raw.int(1...100_000) },
             "fields": Setting { raw, c, _ in c.profile.customFields = try customFields(raw) },
         ],
+        "staff": [
+            "team_address": Setting { raw, c, _ in
+                let address = try raw.string()
+                guard address.isEmpty || isAddress(address) else {
+                    throw SettingError(
+                        message: "\"\(address)\" is not an email address", fix: "e.g. support-team@example.com")
+                }
+                c.staff.teamAddress = address.lowercased()
+            },
+            "notify_opened": Setting { raw, c, _ in c.staff.notifyOpened = try raw.bool() },
+            "notify_resumed": Setting { raw, c, _ in c.staff.notifyResumed = try raw.bool() },
+            "sla_warnings": Setting { raw, c, _ in
+                var percentages: [Int] = []
+                for text in try raw.percentages() {
+                    guard let number = Int(text), (1...1000).contains(number) else {
+                        throw SettingError(
+                            message: "\"\(text)\" is not a percentage of the SLA time", fix: "e.g. [75, 100]")
+                    }
+                    percentages.append(number)
+                }
+                c.staff.slaWarnings = Array(Set(percentages)).sorted()
+            },
+            "max_attachment_bytes": Setting { raw, c, _ in c.staff.maxAttachmentBytes = try raw.size(0...(100 << 20)) },
+        ],
         "web": [
             "listen": Setting { raw, c, _ in
                 let text = try raw.string()
@@ -387,6 +428,13 @@ enum ConfigurationSchema {
                     file: file, line: locator.line(section: "web", key: "trusted_user_header"),
                     key: "web.trusted_user_header", message: "is set but trusted_proxies is empty",
                     fix: "set trusted_proxies = [\"127.0.0.1\"] (the proxy's address), or remove the header"))
+        }
+        if !c.staff.teamAddress.isEmpty, c.staff.teamAddress == c.identity.address {
+            // Notifications would arrive as mail to the helpdesk: the team needs a mailbox of its own.
+            problems.append(
+                ConfigurationProblem(
+                    file: file, line: locator.line(section: "staff", key: "team_address"), key: "staff.team_address",
+                    message: "is the helpdesk's own address", fix: "use the team's list or shared mailbox"))
         }
         if c.rateLimits.perAddressPerDay < c.rateLimits.perAddressPerHour {
             problems.append(

@@ -81,6 +81,25 @@ public struct HelpdeskConfiguration: Sendable {
         public init() {}
     }
 
+    /// Support by email (`[staff]`): notifications to the team, and staff acting on tickets by replying to them.
+    /// Off unless `team_address` is set; the members are the staff accounts with an address (`staff add --email`).
+    public struct Staff: Sendable, Equatable {
+        /// The team's list or shared mailbox notifications go to ("" = no notifications).
+        public var teamAddress = ""
+        /// Notify when a ticket opens complete…
+        public var notifyOpened = true
+        /// …when a suspended ticket resumes (the reporter supplied what was missing)…
+        public var notifyResumed = true
+        /// …and when a ticket's running SLA clock has used these percentages of its time (empty = never).
+        public var slaWarnings: [Int] = [75, 100]
+        /// Screenshots attached to a notification, in total at most this many bytes (the rest are named only).
+        public var maxAttachmentBytes = 10 << 20
+        public init() {}
+
+        /// Whether notifications go out at all.
+        public var notifies: Bool { !teamAddress.isEmpty }
+    }
+
     public var identity = Identity()
     public var imap = IMAP()
     public var smtp = SMTP()
@@ -92,6 +111,7 @@ public struct HelpdeskConfiguration: Sendable {
     public var retentionDays = 2555
     public var metricsListen = ""
     public var web = Web()
+    public var staff = Staff()
     public var logLevel = "info"
     public var logFormat = "text"
 

@@ -39,7 +39,8 @@ struct EmailIntake {
         let envelope = email.content.envelope
         let addressing = WorkflowRecorder.Addressing(
             recipient: email.sender, inReplyTo: envelope.messageID, references: envelope.references)
-        switch workflow.route(email, match: match) {
+        let staff = email.report.automated == nil ? try staffSender() : nil
+        switch workflow.route(email, match: match, staff: staff) {
         case .spam(let verdict):
             try recorder.record(
                 PlannedEvent(.spamReceived, verdict, on: .none, aboutMessage: true), ticket: nil, messageID: messageID,
@@ -68,7 +69,107 @@ struct EmailIntake {
                 workflow.open(email, number: number, reason: reason, now: now), messageID: messageID,
                 addressing: addressing, now: now, in: transaction)
             return .created(ref: stored.ref, status: stored.status)
+        case .staffEmail(let mail, let staff, let ticket):
+            return try carryOut(mail, by: staff, on: ticket, messageID: messageID)
+        case .staffOpen(let staff, let customer):
+            // The forwarded email is the customer's report; the ticket is theirs, and the acknowledgement theirs.
+            var forwarded = email
+            forwarded.report.reporter = customer
+            forwarded.report.author = customer
+            let number = try transaction.nextTicketNumber()
+            var decision = workflow.open(forwarded, number: number, now: now)
+            decision.ticket.copiedAddresses = ""
+            decision.events.append(
+                PlannedEvent(.staffEmail, "opened by \(staff.name) from a forwarded email", aboutMessage: true))
+            let stored = try recorder.record(
+                decision, messageID: messageID,
+                addressing: WorkflowRecorder.Addressing(recipient: forwarded.sender, inReplyTo: nil, references: []),
+                now: now, in: transaction)
+            return .staff(result: "opened", ref: stored.ref)
+        case .staffRejected(let staff, let ticket, let reason):
+            try recorder.queueStaffBounce(
+                to: staff.address, ticket: ticket, reason: "\(staff.name): \(reason)", kind: .staffEmailRejected,
+                email: email, messageID: messageID, now: now, transaction)
+            return .staff(result: "bounced", ref: ticket?.ref)
+        case .staffCollision(let staff, let ticket, let other):
+            try recorder.queueStaffBounce(
+                to: staff.address, ticket: ticket,
+                reason:
+                    "\(staff.name): \(other) already answered the customer from this notification; yours was not sent",
+                kind: .staffEmailCollision, email: email, messageID: messageID, now: now, transaction)
+            return .staff(result: "collision", ref: ticket.ref)
         }
+    }
+
+    // MARK: Staff email
+
+    /// The staff member whose registered address is this email's author (From, or the one unambiguous author),
+    /// with the ticket a valid staff token in its references names; nil for anyone else.
+    private func staffSender() throws -> StaffSender? {
+        let report = email.report
+        let candidates = [report.author?.identity, report.reporter?.identity].compactMap { $0 }
+        guard !candidates.isEmpty else { return nil }
+        guard
+            let member = try transaction.staffMembers().first(where: { member in
+                !member.disabled && !member.email.isEmpty
+                    && candidates.contains(MailAddress(name: nil, address: member.email).identity ?? member.email)
+            })
+        else { return nil }
+        var sender = StaffSender(
+            name: member.name, address: MailAddress(name: nil, address: member.email).identity ?? member.email)
+        let envelope = email.content.envelope
+        for id in envelope.inReplyTo + envelope.references.reversed() {
+            guard let reference = pipeline.signer.verifyStaffToken(id),
+                let ticket = try transaction.ticket(ref: reference.description)
+            else { continue }
+            sender.tokenTicket = ticket
+            sender.token = id
+            let prefix = "answered notification \(id) by "
+            sender.answeredBy = try transaction.events(ticketID: ticket.id!).first {
+                $0.kind == .staffEmail && $0.detail.hasPrefix(prefix)
+            }.map { String($0.detail.dropFirst(prefix.count).prefix { $0 != ":" }) }
+            break
+        }
+        return sender
+    }
+
+    /// Carries out a staff member's email on `ticket`: each action decided in turn on the ticket as the one
+    /// before left it, all recorded — or, when one cannot be carried out, none, and the member is told why.
+    private func carryOut(
+        _ mail: StaffMail, by staff: StaffSender, on ticket: TicketRecord, messageID: Int64
+    ) throws -> IngestOutcome {
+        var decisions: [TicketDecision] = []
+        var current = ticket
+        do {
+            for action in mail.actions {
+                if case .assign(let name?) = action, try transaction.staffMember(name: name) == nil {
+                    throw StaffActionError(.unknownValue, "no staff member \(name)")
+                }
+                guard let decision = try workflow.decide(action, on: current, by: staff.name, at: now) else { continue }
+                decisions.append(decision)
+                current = decision.ticket
+            }
+        } catch let error as StaffActionError {
+            try pipeline.recorder.queueStaffBounce(
+                to: staff.address, ticket: ticket, reason: "\(staff.name): \(error.description)",
+                kind: .staffEmailRejected, email: email, messageID: messageID, now: now, transaction)
+            return .staff(result: "bounced", ref: ticket.ref)
+        }
+        let names = mail.actions.map(\.name).joined(separator: ", ")
+        // Who answered which notification: a second member answering the same one is a collision (`staffSender`).
+        let answered = mail.answersCustomer ? "answered notification \(staff.token ?? "") by \(staff.name): " : ""
+        try pipeline.recorder.record(
+            PlannedEvent(
+                .staffEmail, answered.isEmpty ? "by \(staff.name): \(names)" : answered + names, aboutMessage: true),
+            ticket: ticket.id, messageID: messageID, now: now, transaction)
+        let addressing =
+            decisions.contains { $0.answer != nil } ? try StaffDesk.addressing(ticket, in: transaction) : nil
+        var stored = ticket
+        for decision in decisions {
+            stored = try pipeline.recorder.record(
+                decision, messageID: messageID, addressing: addressing, now: now, in: transaction)
+        }
+        return .staff(result: names.isEmpty ? "nothing to do" : names, ref: stored.ref)
     }
 
     // MARK: Message
@@ -110,7 +211,12 @@ struct EmailIntake {
         let referenced = (envelope.inReplyTo + envelope.references.reversed())
         var forged = false
         for id in referenced {
-            if let verified = pipeline.signer.verify(id) {
+            if let staffToken = pipeline.signer.verifyStaffToken(id) {
+                // A notification's id: someone replied to a notification (a staff member, or a stranger it reached).
+                if let ticket = try transaction.ticket(ref: staffToken.description) {
+                    return TicketMatch(ticket: ticket)
+                }
+            } else if let verified = pipeline.signer.verify(id) {
                 if let ticket = try transaction.ticket(ref: verified.ticket.description) {
                     return TicketMatch(ticket: ticket)
                 }

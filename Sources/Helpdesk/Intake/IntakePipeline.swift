@@ -14,6 +14,8 @@ public enum IngestOutcome: Sendable, Equatable {
     case updated(ref: String, status: TicketStatus)
     /// Machine mail: stored (on the ticket it refers to, if any) and never answered.
     case automated(reason: String, ref: String?)
+    /// A staff member's email (`[staff]`): carried out on a ticket, or bounced back to them (`result` says which).
+    case staff(result: String, ref: String?)
 }
 
 /// The intake pipeline: one email in, one transaction out.

@@ -49,7 +49,7 @@ public final class DaemonMetrics: Sendable {
                 })
         }
         ingested = counters(
-            "emails_ingested_total", "outcome", ["created", "updated", "automated", "duplicate"],
+            "emails_ingested_total", "outcome", ["created", "updated", "automated", "staff", "duplicate"],
             "Emails taken from the mailbox and committed to the store, by what they did to the tickets.")
         quarantined = counters(
             "emails_quarantined_total", "reason", ["too_large", "rejected"],
@@ -84,6 +84,7 @@ public final class DaemonMetrics: Sendable {
         case .created: key = "created"
         case .updated: key = "updated"
         case .automated: key = "automated"
+        case .staff: key = "staff"
         case .duplicate: key = "duplicate"
         }
         ingested[key]?.increment()

@@ -1,4 +1,5 @@
 public import Incident
+public import MIME
 public import TicketStore
 
 // What `TicketWorkflow` decides, as plain values: the writers (`WorkflowRecorder` in a store transaction) carry
@@ -16,6 +17,15 @@ public enum IntakeRoute: Sendable, Equatable {
     case reply(TicketRecord)
     /// A new ticket, and why the email did not go to the one it referred to.
     case newTicket(NewTicketReason)
+    /// A staff member's authenticated reply to a notification about `ticket` (its staff token verified): the
+    /// commands and text become `StaffAction`s, decided by `decide` one after the other.
+    case staffEmail(StaffMail, by: StaffSender, ticket: TicketRecord)
+    /// A staff member forwarded a customer's email with `#open`: a new ticket for that customer.
+    case staffOpen(by: StaffSender, customer: MailAddress)
+    /// An email from a staff address that is not carried out: the member gets a short bounce saying why.
+    case staffRejected(by: StaffSender, ticket: TicketRecord?, reason: String)
+    /// Another member already answered the customer from the same notification: recorded, not sent.
+    case staffCollision(by: StaffSender, ticket: TicketRecord, answeredBy: String)
 }
 
 /// Why an email opens a ticket of its own.
@@ -51,6 +61,10 @@ public struct TicketDecision: Sendable, Equatable {
     /// Values the email supplied from prose or by their shape rather than after a label, shown back in the answer
     /// so the reporter can correct a misreading (only in answers about the report itself).
     public var readBack: [FieldUpdate] = []
+    /// What to tell the support team (`[staff]`), if anything: a notification to the team address.
+    public var notification: NotificationEvent?
+    /// The customer's own words for the notification (the email's text without quotes and signature).
+    public var customerText = ""
 
     public init(ticket: TicketRecord) { self.ticket = ticket }
 
@@ -100,7 +114,7 @@ public struct PlannedEvent: Sendable, Equatable {
     }
 }
 
-/// What staff can do to a ticket, from the command line, the web workspace and later staff email. Each goes
+/// What staff can do to a ticket, from the command line, the web workspace and staff email (`StaffMail`). Each goes
 /// through `TicketWorkflow.decide(_:on:by:at:)` and is recorded by `WorkflowRecorder`; a new action is a new
 /// case here and a branch there.
 public enum StaffAction: Sendable, Equatable {
@@ -124,6 +138,22 @@ public enum StaffAction: Sendable, Equatable {
     case close
     /// Opens a resolved ticket again: the clock starts afresh.
     case reopen
+
+    /// The action in one word, for the audit trail ("reply", "severity critical").
+    public var name: String {
+        switch self {
+        case .reply: "reply"
+        case .note: "note"
+        case .askForData(let fields): "ask " + fields.joined(separator: ",")
+        case .assign(let name): "assign " + (name ?? "nobody")
+        case .setSeverity(let severity): "severity " + severity.rawValue
+        case .setCategory(let category): "category " + category
+        case .resolve: "resolve"
+        case .resolveWithSummary: "resolve with summary"
+        case .close: "close"
+        case .reopen: "reopen"
+        }
+    }
 
     /// The status the action leads to, nil when it keeps the status.
     public var status: TicketStatus? {

@@ -5,7 +5,7 @@ public import TicketStore
 
 /// What happens to a ticket: given the ticket, what happened (an email, a staff action) and the policy, which
 /// changes to make and which answer to queue. Pure: no store, no clock, no network; every writer of tickets —
-/// intake (`EmailIntake`), staff commands (`StaffDesk`), and later the web interface, staff email and the OCR
+/// intake (`EmailIntake`, staff email included), staff commands and the web interface (`StaffDesk`), and later the OCR
 /// worker — asks it and records what it decided with `WorkflowRecorder`, in one store transaction.
 ///
 /// The statuses and their transitions (README, "Statuses"):
@@ -30,16 +30,19 @@ public struct TicketWorkflow: Sendable {
 
     // MARK: Intake
 
-    /// Where `email` goes, given the ticket its references or subject point to (`match`).
-    public func route(_ email: IncomingEmail, match: TicketMatch) -> IntakeRoute {
+    /// Where `email` goes, given the ticket its references or subject point to (`match`) and, when its author's
+    /// address is a staff member's, who (`staff`).
+    public func route(_ email: IncomingEmail, match: TicketMatch, staff: StaffSender? = nil) -> IntakeRoute {
         let report = email.report
         if report.automated == .spam {
             // The admin's spam filter said so: kept for staff to see, never a ticket, never filed on one.
             return .spam(verdict: report.verdict.spam ?? "")
         }
         if let reason = report.automated {
+            // An out-of-office answering a notification, or a notification come back: never acts, never answered.
             return .machineMail(reason, ticket: match.ticket)
         }
+        if let staff, let route = staffRoute(email, match: match, staff: staff) { return route }
         guard let ticket = match.ticket else {
             return .newTicket(match.forgedReference ? .forgedReference : .report)
         }
@@ -52,6 +55,69 @@ public struct TicketWorkflow: Sendable {
         // Someone else quoting a ticket reference cannot read or change that ticket, and neither can a message
         // whose author is ambiguous or failed sender authentication.
         return .newTicket(.notTheAuthor(of: ticket, whyNotTrusted: report.whyNotTrusted))
+    }
+
+    /// Where an email from a staff member's address goes; nil when it is not about a ticket at all (no staff token,
+    /// no ticket reference, no command: a member writing to the helpdesk as anyone would).
+    ///
+    /// Acting needs both proofs: the member address authenticated by the trusted MTA (`Authentication-Results`
+    /// pass, the one unambiguous author) and a valid staff token, which only our notifications carry. A member
+    /// address alone is as easy to forge as any From; a token alone may have leaked with a forwarded notification.
+    func staffRoute(_ email: IncomingEmail, match: TicketMatch, staff: StaffSender) -> IntakeRoute? {
+        let read: Result<StaffMail, StaffActionError>
+        do {
+            read = .success(try StaffMail.read(StaffMail.newLines(of: email, ours: profile.ownAnswers)))
+        } catch {
+            read = .failure(error)
+        }
+        let hasCommands = (try? read.get()).map { !$0.commands.isEmpty } ?? true
+        let ticket = staff.tokenTicket ?? match.ticket
+        guard staff.tokenTicket != nil || match.ticket != nil || match.forgedReference || hasCommands else {
+            return nil
+        }
+        let report = email.report
+        guard report.verdict.authentication == .pass, email.trustedAuthor == staff.address else {
+            let why: String
+            if case .fail(let reason) = report.verdict.authentication {
+                why = "sender authentication failed (\(reason))"
+            } else if report.author == nil {
+                why = report.authorProblem ?? "the email does not name one author"
+            } else {
+                why = "the helpdesk's mail server did not confirm that the email comes from your address"
+            }
+            return .staffRejected(by: staff, ticket: ticket, reason: why)
+        }
+        let mail: StaffMail
+        switch read {
+        case .success(let read): mail = read
+        case .failure(let error): return .staffRejected(by: staff, ticket: ticket, reason: error.description)
+        }
+        if mail.commands.contains(.open) {
+            guard mail.commands == [.open] else {
+                return .staffRejected(by: staff, ticket: nil, reason: "#open stands alone: no other command with it")
+            }
+            guard let customer = StaffMail.forwardedSender(of: email), let identity = customer.identity,
+                identity != staff.address, !profile.ownAddresses.contains(identity)
+            else {
+                return .staffRejected(
+                    by: staff, ticket: nil,
+                    reason: "#open needs a forwarded customer email (its From line below the forward separator)")
+            }
+            return .staffOpen(by: staff, customer: customer)
+        }
+        guard let tokenTicket = staff.tokenTicket else {
+            return .staffRejected(
+                by: staff, ticket: ticket,
+                reason: "no valid ticket token: reply to a helpdesk notification about the ticket, keeping its "
+                    + "In-Reply-To (your mail client does this when you press Reply)")
+        }
+        if mail.commands.isEmpty, mail.text.isEmpty {
+            return .staffRejected(by: staff, ticket: tokenTicket, reason: "the email has no new text and no command")
+        }
+        if let other = staff.answeredBy, other != staff.name, mail.answersCustomer {
+            return .staffCollision(by: staff, ticket: tokenTicket, answeredBy: other)
+        }
+        return .staffEmail(mail, by: staff, ticket: tokenTicket)
     }
 
     /// A new ticket (number `number`) for `email`.
@@ -99,6 +165,10 @@ public struct TicketWorkflow: Sendable {
                 decision.answer = .passwordReset
             case .open:
                 decision.answer = .acknowledgement
+                if configuration.staff.notifies, configuration.staff.notifyOpened {
+                    decision.notification = .opened
+                    decision.customerText = Self.customerText(of: email, ours: profile.ownAnswers)
+                }
             default:
                 decision.events.append(PlannedEvent(.suspended, ticket.missing))
                 decision.answer = .informationRequest
@@ -156,6 +226,11 @@ public struct TicketWorkflow: Sendable {
             ticket.dueAt = serviceLevel.due(severity: severity, clockStartedAt: now, consumed: ticket.slaConsumed)
             decision.events.append(PlannedEvent(.resumed))
             decision.answer = .resumed
+            if configuration.staff.notifies, configuration.staff.notifyResumed {
+                let supplied = existing.missingFields.filter { key in decision.fields.contains { $0.field == key } }
+                decision.notification = .resumed(supplied: supplied)
+                decision.customerText = Self.customerText(of: email, ours: profile.ownAnswers)
+            }
         case .suspended:
             decision.answer = .informationRequest
         case .resolved:
@@ -189,6 +264,50 @@ public struct TicketWorkflow: Sendable {
     public func machineMail(_ reason: AutomatedReason, on ticket: TicketRecord?) -> PlannedEvent {
         PlannedEvent(
             .automatedMailReceived, reason.rawValue, on: ticket.map { .other($0) } ?? .none, aboutMessage: true)
+    }
+
+    /// The customer's own words in `email`, for a notification: without quotes, attributions and signature, and
+    /// with secrets masked as in the stored values (a team list keeps mail longer than the ticket store).
+    static func customerText(of email: IncomingEmail, ours: OwnAnswerText) -> String {
+        SecretMasker.masked(StaffMail.ownLines(of: email, ours: ours).joined(separator: "\n"))
+    }
+
+    // MARK: SLA
+
+    /// The SLA warnings due for `ticket` at `now`: the configured percentages (`[staff] sla_warnings`) its running
+    /// clock has used and that were not yet given for its current due time (`warned`). Nil when none is due; the
+    /// team is told once, of the highest, and every one reached is recorded (`sla-warning`, its detail naming
+    /// the due time, so that a new due time — a severity change, a reopened ticket — warns afresh).
+    public func slaWarning(for ticket: TicketRecord, at now: Int64, warned: Set<Int>) -> TicketDecision? {
+        let staff = configuration.staff
+        guard staff.notifies, !staff.slaWarnings.isEmpty, ticket.status == .open, let started = ticket.slaStartedAt,
+            let due = ticket.dueAt
+        else { return nil }
+        let allowed = ticket.severity == .critical ? serviceLevel.criticalSolution : serviceLevel.normalConsideration
+        guard allowed > 0 else { return nil }
+        let used = ticket.slaConsumed + serviceLevel.consumed(severity: ticket.severity, from: started, to: now)
+        // At 100% the due time itself decides: the calendar may put it later than the used time says.
+        let reached = staff.slaWarnings.filter { percent in
+            !warned.contains(percent) && (percent >= 100 ? now >= due : used * 100 >= allowed * Int64(percent))
+        }
+        guard let highest = reached.max() else { return nil }
+        var decision = TicketDecision(ticket: ticket)
+        for percent in reached.sorted() {
+            decision.events.append(PlannedEvent(.slaWarning, Self.slaWarningDetail(percent, due: due)))
+        }
+        decision.notification = .slaWarning(percent: highest)
+        return decision
+    }
+
+    /// The `sla-warning` detail: "75% of the SLA time used; due 1731319200".
+    public static func slaWarningDetail(_ percent: Int, due: Int64) -> String {
+        "\(percent)% of the SLA time used; due \(due)"
+    }
+
+    /// The percentages already warned of for the due time `due`, from the `sla-warning` events' details.
+    public static func slaWarned(_ details: [String], due: Int64) -> Set<Int> {
+        let suffix = "% of the SLA time used; due \(due)"
+        return Set(details.compactMap { $0.hasSuffix(suffix) ? Int($0.dropLast(suffix.count)) : nil })
     }
 
     /// How the report read each field, for the record: "label “Session ID”: <the line>" ("(probable)" for a value

@@ -63,7 +63,99 @@ struct WorkflowRecorder {
         for event in decision.eventsAfterAnswer {
             try record(event, ticket: ticketID, messageID: messageID, now: now, transaction)
         }
+        if let event = decision.notification, configuration.staff.notifies {
+            try queueNotification(event, on: ticket, customerText: decision.customerText, now: now, transaction)
+        }
         return ticket
+    }
+
+    // MARK: Mail to staff
+
+    /// Composes and queues a notification to the team (`[staff] team_address`): the ticket as stored now, its
+    /// fields with their sources, the customer's text and the ticket's screenshots (up to the size cap). Never
+    /// suppressed by the answer caps, which protect customers.
+    func queueNotification(
+        _ event: NotificationEvent, on ticket: TicketRecord, customerText: String, now: Int64,
+        _ transaction: any TicketTransaction
+    ) throws {
+        let ticketID = ticket.id!
+        let values = try transaction.currentFieldValues(ticketID: ticketID)
+        var fields: [NotificationRequest.Field] = []
+        for (key, record) in values.sorted(by: { $0.key < $1.key }) {
+            var value = record.value
+            if key == IncidentField.screenshots.key {
+                value = "\(value.split(separator: " ").count) (attached below)"
+            }
+            fields.append(NotificationRequest.Field(key: key, value: value, source: record.source))
+        }
+        var screenshots: [NotificationRequest.Screenshot] = []
+        var leftOut: [String] = []
+        var budget = configuration.staff.maxAttachmentBytes
+        let messages = try transaction.messageIDs(onTickets: [ticketID])
+        var seen: Set<String> = []
+        for link in try transaction.attachmentLinks(messageIDs: messages)
+        where link.isScreenshot && seen.insert(link.sha256).inserted {
+            guard let stored = try transaction.attachment(sha256: link.sha256) else { continue }
+            guard stored.bytes.count <= budget else {
+                leftOut.append(link.filename ?? String(link.sha256.prefix(12)))
+                continue
+            }
+            budget -= stored.bytes.count
+            screenshots.append(
+                NotificationRequest.Screenshot(
+                    filename: link.filename, contentType: stored.contentType, bytes: [UInt8](stored.bytes)))
+        }
+        let sequence = try transaction.answerCount(kind: .notification, ticketID: ticketID, since: 0) + 1
+        var request = NotificationRequest(
+            event: event, ticket: ticket, fields: fields, customerText: customerText, screenshots: screenshots,
+            sequence: sequence, now: now)
+        request.screenshotsLeftOut = leftOut
+        let composed: ComposedAnswer
+        do {
+            composed = try NotificationComposer(answers: answers).notification(
+                request, to: configuration.staff.teamAddress)
+        } catch {
+            try transaction.record(
+                EventRecord(
+                    ticketId: ticketID, at: now, kind: .answerSuppressed,
+                    detail: "notification: cannot compose: \(error)"))
+            return
+        }
+        try queueStaffMail(composed, kind: .notification, ticketID: ticketID, now: now, transaction)
+    }
+
+    /// Queues a bounce to a staff member whose email (`messageID`, the stored row; `email` as received) was not
+    /// carried out, and records why on the ticket it was about (or on none).
+    func queueStaffBounce(
+        to address: String, ticket: TicketRecord?, reason: String, kind: TicketEventKind, email: IncomingEmail,
+        messageID: Int64, now: Int64, _ transaction: any TicketTransaction
+    ) throws {
+        try transaction.record(
+            EventRecord(ticketId: ticket?.id, messageId: messageID, at: now, kind: kind, detail: reason))
+        let composed: ComposedAnswer
+        do {
+            composed = try NotificationComposer(answers: answers).bounce(
+                to: address, ticket: ticket?.ref, reason: reason, inReplyTo: email.messageID,
+                references: email.content.envelope.references, emailSHA256: email.sha256, now: now)
+        } catch {
+            try transaction.record(
+                EventRecord(
+                    ticketId: ticket?.id, at: now, kind: .answerSuppressed,
+                    detail: "staff-bounce: cannot compose: \(error)"))
+            return
+        }
+        try queueStaffMail(composed, kind: .staffBounce, ticketID: ticket?.id, now: now, transaction)
+    }
+
+    private func queueStaffMail(
+        _ composed: ComposedAnswer, kind: AnswerKind, ticketID: Int64?, now: Int64, _ transaction: any TicketTransaction
+    ) throws {
+        _ = try transaction.queue(
+            OutboxRecord(
+                id: nil, ticketId: ticketID, kind: kind, recipient: composed.recipient, subject: composed.subject,
+                messageID: composed.messageID, raw: Data(composed.raw), status: .queued, attempts: 0,
+                nextAttemptAt: now, lastError: nil, createdAt: now, sentAt: nil))
+        try transaction.record(EventRecord(ticketId: ticketID, at: now, kind: .answerQueued, detail: kind.rawValue))
     }
 
     /// Appends one planned event to the audit trail.

@@ -61,7 +61,9 @@ struct TicketReader {
                     subject: message.subject, text: content.text ?? "(no text)", status: message.automated,
                     files: files))
         }
-        for answer in rows.answers {
+        // Mail to staff (notifications, bounces) is not part of the conversation with the customer; the audit
+        // trail lists it (`answer-queued`, `answer-sent`).
+        for answer in rows.answers where !answer.kind.isToStaff {
             let content = MessageContent(MIMEParser().parse([UInt8](answer.raw)))
             conversation.append(
                 TicketPage.Entry(

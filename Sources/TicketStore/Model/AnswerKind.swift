@@ -14,7 +14,16 @@ public enum AnswerKind: String, Sendable, CaseIterable, Codable {
     case reply
     /// The ticket is resolved: staff's summary of the work done.
     case resolution
+    /// To the support team (`[staff] team_address`), never to a customer: a ticket opened or resumed, or its SLA
+    /// due time near or past; the triaged summary with the screenshots attached (`NotificationComposer`).
+    case notification
+    /// To one staff member: why their email to the helpdesk was not acted on (`NotificationComposer`).
+    case staffBounce = "staff-bounce"
 
     /// Whether a person wrote the answer's text: such answers are not marked as automatic replies.
     public var isWrittenByStaff: Bool { self == .reply || self == .resolution }
+    /// Whether the answer goes to staff, not to a customer: the answer caps do not count it, no template renders it.
+    public var isToStaff: Bool { self == .notification || self == .staffBounce }
+    /// The kinds rendered from a template (`<raw value>.mustache`): everything a customer receives.
+    public static var templated: [AnswerKind] { allCases.filter { !$0.isToStaff } }
 }

@@ -8,7 +8,7 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable {
     case admin
 }
 
-/// A staff account: one registry for the web workspace and, later, staff email (`email`).
+/// A staff account: one registry for the web workspace and staff email (`email`).
 public struct StaffRecord: Sendable, Equatable {
     public var id: Int64?
     /// The login name, unique, lower-case.

@@ -52,6 +52,14 @@ public enum TicketEventKind: String, Sendable, Codable, CaseIterable {
     case assigned
     case severityChanged = "severity-changed"
     case categoryChanged = "category-changed"
+    /// A staff member's email acted on the ticket (detail: who, the notification answered, the actions).
+    case staffEmail = "staff-email"
+    /// An email from a staff member's address was not acted on; they got a bounce (detail: why).
+    case staffEmailRejected = "staff-email-rejected"
+    /// A second staff member answered a notification another had answered already: not sent (detail: who).
+    case staffEmailCollision = "staff-email-collision"
+    /// The team was told that the ticket nears or passed its SLA due time (detail: the percentage, the due time).
+    case slaWarning = "sla-warning"
     /// Someone looked at a ticket's personal data: its page or one of its files (detail: what, who).
     case personalDataViewed = "personal-data-viewed"
 

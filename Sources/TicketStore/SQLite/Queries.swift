@@ -24,6 +24,11 @@ extension OutboxRecord {
     /// The states of an answer that went, or is going, out: what the caps count.
     static let answered =
         "('\(OutboxStatus.queued.rawValue)', '\(OutboxStatus.sent.rawValue)', '\(OutboxStatus.failed.rawValue)')"
+    /// `kind NOT IN (…)` for the mail to staff (notifications, bounces): the answer caps protect customers' inboxes
+    /// and count only what reaches them.
+    static let toCustomers =
+        "kind NOT IN (" + AnswerKind.allCases.filter(\.isToStaff).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        + ")"
 }
 
 /// `column IN (1,2,3)` for row ids written as integer literals (no variable limit; integers cannot inject), or
@@ -198,6 +203,7 @@ struct SQLiteAccess: TicketTransaction {
                 sql: """
                     SELECT COUNT(*) FROM outbox
                     WHERE recipientMailbox = ? AND createdAt >= ? AND status IN \(OutboxRecord.answered)
+                    AND \(OutboxRecord.toCustomers)
                     """),
             arguments: [OutboxRecord.mailboxKey(recipient), since]) ?? 0
     }
@@ -210,6 +216,7 @@ struct SQLiteAccess: TicketTransaction {
                 sql: """
                     SELECT COUNT(*) FROM outbox
                     WHERE recipientDomain = ? AND createdAt >= ? AND status IN \(OutboxRecord.answered)
+                    AND \(OutboxRecord.toCustomers)
                     """),
             arguments: [domain, since]) ?? 0
     }
@@ -217,7 +224,10 @@ struct SQLiteAccess: TicketTransaction {
     func answerCount(since: Int64) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(
-                sql: "SELECT COUNT(*) FROM outbox WHERE createdAt >= ? AND status IN \(OutboxRecord.answered)"),
+                sql: """
+                    SELECT COUNT(*) FROM outbox
+                    WHERE createdAt >= ? AND status IN \(OutboxRecord.answered) AND \(OutboxRecord.toCustomers)
+                    """),
             arguments: [since]) ?? 0
     }
 

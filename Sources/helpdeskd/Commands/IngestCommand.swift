@@ -56,6 +56,7 @@ struct IngestCommand: ParsableCommand {
         case .created(let ref, let status): return ("created", "\(ref) \(status.rawValue)")
         case .updated(let ref, let status): return ("updated", "\(ref) \(status.rawValue)")
         case .automated(let reason, let ref): return ("automated", reason + (ref.map { " on \($0)" } ?? ""))
+        case .staff(let result, let ref): return ("staff", result + (ref.map { " on \($0)" } ?? ""))
         }
     }
 }

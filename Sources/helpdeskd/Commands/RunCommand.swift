@@ -75,7 +75,10 @@ struct RunCommand: AsyncParsableCommand {
         // The group stops services in reverse order: first the poller (no new mail is taken; the email
         // in hand is finished), then the relay (the send in progress is finished, and it is recorded),
         // and systemd's notifier last, so the watchdog is answered until the end.
-        var services: [any Service] = [systemd, reloader, RetentionService(contexts: contexts, logger: logger)]
+        var services: [any Service] = [
+            systemd, reloader, RetentionService(contexts: contexts, logger: logger),
+            SLAWatch(contexts: contexts, logger: logger, wakeRelay: { wakeups.wake() }),
+        ]
         if !configuration.metricsListen.isEmpty {
             // Validated when the configuration was loaded; changes take effect at the next restart.
             let address = try MetricsEndpoint.Address(configuration.metricsListen)

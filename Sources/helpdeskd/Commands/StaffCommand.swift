@@ -6,7 +6,7 @@ public import TicketStore
 
 extension StaffRole: ExpressibleByArgument {}
 
-/// `helpdeskd staff …`: the staff accounts of the web workspace (and, later, staff email).
+/// `helpdeskd staff …`: the staff accounts of the web workspace and of working by email (`--email`).
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff", abstract: "Add, list, disable staff accounts and set their passwords.",
@@ -22,7 +22,8 @@ struct StaffCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "The login name: a-z, 0-9, '.', '_', '-'.") var name: String
         @Option(help: "agent or admin.") var role: StaffRole = .agent
-        @Option(help: "The staff member's own email address (for staff email).") var email = ""
+        @Option(help: "The staff member's own address: they may act on tickets by replying to notifications from it.")
+        var email = ""
         @Option(help: "A file whose first line is the password.") var passwordFile: String?
         @Flag(help: "No password: single sign-on only.") var noPassword = false
 

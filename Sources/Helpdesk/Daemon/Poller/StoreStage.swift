@@ -137,6 +137,8 @@ final class StoreStage: Sendable {
                     logger.info(
                         "machine mail stored, not answered",
                         metadata: ["reason": "\(reason)", "ticket": "\(ref ?? "-")"])
+                case .staff(let result, let ref):
+                    logger.info("staff email", metadata: ["result": "\(result)", "ticket": "\(ref ?? "-")"])
                 case .duplicate:
                     logger.info("already ingested; moving it out of the inbox")
                 }
