@@ -4,8 +4,9 @@ public import Incident
 ///
 /// 1. the top strip (tabs, the browser's address bar, a macOS menu bar), enlarged 2× — URL hosts are OCR's weak
 ///    spot at screen size;
-/// 2. the whole image at its own size, then again, enlarged 2×, each line that holds a digit or a colon (where
-///    values stand) and was not read with high confidence — small fonts are read right only enlarged;
+/// 2. the whole image at its own size, then again, enlarged 2× and 3×, each line that holds a digit or a colon
+///    (where values stand) — small fonts are read right only enlarged, and a value the readings disagree on is
+///    not taken;
 /// 3. the task-bar corners (bottom right, and top right for a menu bar), enlarged 3×: a tray clock's two small
 ///    lines (time over date) are lost at screen size.
 ///
@@ -25,8 +26,6 @@ public final class ScreenshotRecogniser {
     private let limits: Limits
     /// Lines re-read enlarged, at most: bounds the time a page full of numbers costs.
     static let maxRereadLines = 16
-    /// A line read with at least this confidence (every word) is not re-read.
-    static let sureConfidence = 93.0
 
     /// `languages` as Tesseract writes them ("eng+rus"). Throws when Tesseract or a language is missing.
     public init(languages: String, limits: Limits = Limits()) throws {
@@ -60,9 +59,7 @@ public final class ScreenshotRecogniser {
         let page = image.lightGround()
         var lines = engine.read(page, layout: .page)
         let candidates = lines.indices.filter { index in
-            let text = lines[index].line.text
-            return text.contains(where: { $0.isNumber || $0 == ":" })
-                && lines[index].line.words.contains { $0.confidence < Self.sureConfidence }
+            lines[index].line.text.contains(where: { $0.isNumber || $0 == ":" })
         }
         for index in candidates.prefix(Self.maxRereadLines) {
             let line = lines[index]
@@ -70,13 +67,20 @@ public final class ScreenshotRecogniser {
             guard
                 let crop = page.cropped(
                     x: max(0, line.left - margin), y: max(0, line.top - margin),
-                    width: line.right - line.left + 2 * margin, height: line.bottom - line.top + 2 * margin),
-                let enlarged = crop.scaled(by: 2)
+                    width: line.right - line.left + 2 * margin, height: line.bottom - line.top + 2 * margin)
             else { continue }
-            let reread = engine.read(enlarged, layout: .line, scale: 2)
-            guard reread.count == 1, let better = reread.first?.line else { continue }
-            let before = line.line.words.map(\.confidence).min() ?? 0
-            if (better.words.map(\.confidence).min() ?? 0) > before { lines[index].line = better }
+            // Read again at 2× and 3×: the 2× reading is the line (small fonts are read right only enlarged), the
+            // others say whether its values hold (`ScreenshotFields` takes a value two readings agree on).
+            var readings = [line.line]
+            for factor in [2, 3] {
+                guard let enlarged = crop.scaled(by: factor) else { continue }
+                let reread = engine.read(enlarged, layout: .line, scale: factor)
+                if reread.count == 1, let again = reread.first?.line { readings.append(again) }
+            }
+            let chosen = readings.count > 1 ? 1 : 0
+            var result = readings[chosen]
+            result.readings = readings.indices.filter { $0 != chosen }.map { readings[$0].text }
+            lines[index].line = result
         }
         regions.append(.init(kind: .page, lines: lines.map(\.line)))
 

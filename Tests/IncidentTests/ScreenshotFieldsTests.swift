@@ -21,7 +21,8 @@ import Testing
         RecognisedText(
             width: 1920, height: 1080,
             regions: [
-                .init(kind: .addressBar, lines: bar), .init(kind: .page, lines: page),
+                // The page reading covers the whole screen, the address bar included.
+                .init(kind: .addressBar, lines: bar), .init(kind: .page, lines: bar + page),
                 .init(kind: .clock, lines: clock),
             ])
     }
@@ -41,6 +42,17 @@ import Testing
         #expect(found[.server]?.value == "exam.tu-berlin.de")
         #expect(found[.sessionID]?.value == "ba7c3a75-8d50-0f76-293d-c20674002b8e")
         #expect(found[.server]?.rule == "address bar")
+    }
+
+    /// The strip read at 2× and the page read at 1× must show the same host: "Ims" in one, "lms" in the other.
+    @Test func anAddressBarValueThePageDoesNotShowIsNotTaken() {
+        let text = RecognisedText(
+            width: 1920, height: 1080,
+            regions: [
+                .init(kind: .addressBar, lines: [Self.line("https://lms.polimi.it/quiz?sid=4411aa22")]),
+                .init(kind: .page, lines: [Self.line("https://Ims.polimi.it/quiz?sid=4411aa2Z")]),
+            ])
+        #expect(read(text).isEmpty)
     }
 
     @Test func anAddressWhoseSchemeLostASlashIsNotRead() {

@@ -24,9 +24,13 @@ public struct OCRWorkerReader: ScreenshotReader {
     /// process (the daemon ignores SIGPIPE anyway; `extract --ocr` and `ocr` get the same).
     static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
-    /// This process's binary, from /proc/self/exe.
+    /// This process's binary, from /proc/self/exe; in another program linking this module (a test runner), the
+    /// `helpdeskd` beside it — never a binary that would take `ocr-worker` for something else.
     public static var ownExecutable: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let own =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        if own.hasSuffix("/helpdeskd") { return own }
+        return URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("helpdeskd").path
     }
 
     public var arguments: [String] {

@@ -36,11 +36,17 @@ public struct RecognisedText: Sendable, Codable, Equatable {
         }
     }
 
-    /// A line of words, in reading order.
+    /// A line of words, in reading order, and its text as read again at other scales (value lines only): a value
+    /// is only as good as the readings that agree on it.
     public struct Line: Sendable, Codable, Equatable {
         public var words: [Word]
+        /// The line's other readings (the same pixels at another scale), or nil when it was read once.
+        public var readings: [String]?
 
-        public init(words: [Word]) { self.words = words }
+        public init(words: [Word], readings: [String]? = nil) {
+            self.words = words
+            self.readings = readings
+        }
 
         public var text: String { words.map(\.text).joined(separator: " ") }
     }

@@ -75,6 +75,9 @@ public struct ScreenshotFields: Sendable {
         let pageURLs = Self.bounded(text.lines(in: .page)).compactMap { Self.normalisedAddress($0.text) }
             .flatMap { ServerAddress.candidates(in: $0) }
         let pageHosts = Set(pageURLs.compactMap(ServerAddress.host(of:)))
+        let pageTexts = Self.bounded(text.lines(in: .page)).flatMap { [$0.text] + ($0.readings ?? []) }
+        /// An address-bar value (read at 2×) that the page's readings (1×, re-read at 2× and 3×) also show.
+        func confirmed(_ value: String) -> Bool { pageTexts.contains { $0.contains(value) } }
         let pageSessions = Set(pageURLs.compactMap(ServerAddress.sessionID(inURL:)))
         func contradicted(_ value: String, by others: Set<String>) -> Bool {
             !others.contains(value) && others.contains { Self.nearlyEqual($0, value) }
@@ -83,7 +86,7 @@ public struct ScreenshotFields: Sendable {
             guard let normalised = Self.normalisedAddress(line.text) else { continue }
             for candidate in ServerAddress.candidates(in: normalised) {
                 guard let host = ServerAddress.host(of: candidate), Self.isPlainHost(candidate, host: host),
-                    isCandidateServer(candidate), !contradicted(host, by: pageHosts)
+                    isCandidateServer(candidate), !contradicted(host, by: pageHosts), confirmed(host)
                 else { continue }
                 let confidence = Self.confidence(of: host, in: line)
                 take(
@@ -91,7 +94,8 @@ public struct ScreenshotFields: Sendable {
                         field: .server, value: host, region: .addressBar, line: line.text, rule: "address bar",
                         confidence: confidence))
                 if let session = ServerAddress.sessionID(inURL: candidate), !Self.looksGarbled(session),
-                    !contradicted(session, by: pageSessions)
+                    !Self.hasDoubtfulLookAlike(session),
+                    !contradicted(session, by: pageSessions), confirmed(session)
                 {
                     take(
                         Finding(
@@ -116,7 +120,7 @@ public struct ScreenshotFields: Sendable {
                     let token = ValueShape.tokens(value).first(where: { !ValueShape.fillers.contains($0.lowercased()) })
                 else { continue }
                 let raw = String(token)
-                guard let id = Self.foldedID(raw, field: match.field) else { continue }
+                guard let id = Self.foldedID(raw, field: match.field), Self.agreed(raw, in: line) else { continue }
                 var confidence = Self.confidence(of: raw, in: line)
                 if let word = line.words.first(where: { $0.text.contains(raw) }), word.text.count - raw.count <= 2,
                     word.confidence < Self.minimumWordConfidence
@@ -171,6 +175,14 @@ public struct ScreenshotFields: Sendable {
             }
         }
         return [IncidentField.server, .sessionID, .userID, .detectedAt].compactMap { found[$0] }
+    }
+
+    /// Whether another reading of `line` shows `value` too (always, for a line read once).
+    static func agreed(_ value: String, in line: RecognisedText.Line) -> Bool {
+        guard let readings = line.readings, !readings.isEmpty else { return true }
+        return readings.contains { reading in
+            ValueShape.tokens(reading).contains { $0 == value || $0.hasSuffix(":" + value) }
+        }
     }
 
     static func bounded(_ lines: [RecognisedText.Line]) -> [RecognisedText.Line] {
@@ -243,12 +255,29 @@ public struct ScreenshotFields: Sendable {
             }
             token = String(folded)
         }
-        if looksGarbled(token) { return nil }
+        if looksGarbled(token) || hasDoubtfulLookAlike(token) { return nil }
         switch field {
         case .sessionID: return ValueShape.isSessionID(token, labelled: true) && token.count >= 4 ? token : nil
         case .userID: return ValueShape.isUserID(token, login: true) ? token : nil
         default: return nil
         }
+    }
+
+    /// A character OCR confuses with another that the rest of the token makes doubtful: an upper-case `S`, `O`, `Q`,
+    /// `D`, `I`, `Z`, `B` or `G` among lower-case letters ("sess_jfqS5ph…"), or an `l`, `o`, `O` or `I` in a hexadecimal token
+    /// ("6d868794cl6a": `1` or `l`?).
+    static func hasDoubtfulLookAlike(_ token: String) -> Bool {
+        let letters = token.filter(\.isLetter)
+        let capitals: Set<Character> = ["S", "O", "Q", "D", "I", "Z", "B", "G"]
+        if letters.contains(where: \.isLowercase), letters.contains(where: capitals.contains),
+            letters.allSatisfy({ $0.isLowercase || capitals.contains($0) })
+        {
+            return true
+        }
+        let hexLookAlikes: Set<Character> = ["l", "o", "O", "I"]
+        let digits = token.filter { $0.isASCII && $0.isNumber }.count
+        return digits >= 4 && letters.contains(where: hexLookAlikes.contains)
+            && letters.allSatisfy { $0.isHexDigit || hexLookAlikes.contains($0) }
     }
 
     /// A value that was surely misread: hex groups joined by hyphens that do not make a UUID (a group lost or
