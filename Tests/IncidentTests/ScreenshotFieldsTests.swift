@@ -110,6 +110,20 @@ import Testing
         )
     }
 
+    @Test func aValueOCRSplitInTwoIsNotTaken() {
+        let found = read(
+            Self.text(page: [
+                Self.line("Exam session: 354ec9da-b31b-a825 -b34f -b8e03402161c"), Self.line("Benutzer ID: pet rovel"),
+            ]))
+        #expect(found.isEmpty)
+    }
+
+    @Test func doubtfulLookAlikesAreRefused() {
+        let found = read(
+            Self.text(page: [Self.line("Sitzungs-ID: aQe73ed5c097"), Self.line("Student ID: 6d868794cl6a")]))
+        #expect(found.isEmpty)
+    }
+
     @Test func lookAlikesInsideNumbersAreFolded() {
         let found = read(
             Self.text(page: [

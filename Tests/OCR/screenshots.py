@@ -275,7 +275,7 @@ def render(all_cases, out):
                 png = os.path.join(out, name + ".png")
                 driver.save_screenshot(png)
                 write_email(case, name, png, os.path.join(out, name + ".eml"))
-                truth[name] = {key: case.get(key) for key in ["kind", "lang", "dark", "small", "clock", "url"]
+                truth[name] = {key: case.get(key) for key in ["kind", "lang", "dark", "small", "clock", "url", "size"]
                                if key in case} | {"expected": case["truth"]}
     finally:
         driver.quit()

@@ -116,8 +116,12 @@ public struct ScreenshotFields: Sendable {
             switch match.field {
             case .sessionID, .userID:
                 let value = LabelledLines.withoutRemark(match.value)
-                guard
-                    let token = ValueShape.tokens(value).first(where: { !ValueShape.fillers.contains($0.lowercased()) })
+                // On a screen a value stands alone in its cell: more after it means OCR split it ("354ec9da-b31b-a825
+                // -b34f …", "pet rovel").
+                let tokens = ValueShape.tokens(value).filter { !ValueShape.fillers.contains($0.lowercased()) }
+                guard tokens.count == 1, let token = tokens.first,
+                    let end = line.text.firstRange(of: token)?.upperBound,
+                    line.text[end...].allSatisfy({ $0 == " " || $0 == "." || $0 == "," })
                 else { continue }
                 let raw = String(token)
                 guard let id = Self.foldedID(raw, field: match.field), Self.agreed(raw, in: line) else { continue }
