@@ -11,7 +11,8 @@ public import Incident
 /// give up) are bounded, and whose crash costs that image only.
 ///
 /// Exit status: 0 with the JSON; 3 when the image is refused (too large, not an image, truncated), the reason on
-/// standard error; 4 when Tesseract cannot start (languages missing); killed by a signal when a limit is hit.
+/// standard error; 4 when its limits cannot be set or Tesseract cannot start (languages missing); killed by a
+/// signal when a limit is hit.
 public enum OCRWorker {
     /// The worker's limits, given on its command line.
     public struct Limits: Sendable {
@@ -35,7 +36,11 @@ public enum OCRWorker {
 
     /// Runs the worker in this process; returns its exit status.
     public static func run(languages: String, limits: Limits) -> Int32 {
-        applyLimits(limits)
+        // Without its limits the worker reads nothing (a sandbox that forbids setrlimit, say).
+        guard applyLimits(limits) else {
+            FileHandle.standardError.write(Data("cannot set the worker's limits (setrlimit: errno \(errno))\n".utf8))
+            return unavailableStatus
+        }
         let input = readInput(limit: limits.maxInputBytes)
         guard let bytes = input else {
             return refuse("the image is larger than \(limits.maxInputBytes) bytes")
@@ -73,15 +78,15 @@ public enum OCRWorker {
 
     /// CPU time: the soft limit sends SIGXCPU (fatal), the hard limit a second later SIGKILL. Address space:
     /// allocations beyond it fail.
-    static func applyLimits(_ limits: Limits) {
+    static func applyLimits(_ limits: Limits) -> Bool {
         var cpu = rlimit(rlim_cur: rlim_t(limits.cpuSeconds), rlim_max: rlim_t(limits.cpuSeconds + 1))
-        setrlimit(__rlimit_resource_t(RLIMIT_CPU.rawValue), &cpu)
         let bytes = rlim_t(limits.memoryMiB) << 20
         var memory = rlimit(rlim_cur: bytes, rlim_max: bytes)
-        setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &memory)
         // No core files of attacker-supplied images.
         var core = rlimit(rlim_cur: 0, rlim_max: 0)
-        setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &core)
+        return setrlimit(__rlimit_resource_t(RLIMIT_CPU.rawValue), &cpu) == 0
+            && setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &memory) == 0
+            && setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &core) == 0
     }
 
     /// Standard input, or nil when it holds more than `limit` bytes.

@@ -44,13 +44,13 @@ import Testing
         #expect(found[.server]?.rule == "address bar")
     }
 
-    /// The strip read at 2× and the page read at 1× must show the same host: "Ims" in one, "lms" in the other.
+    /// The strip read at 2× and the page read at 1× must show the same host: "lms" in one, "1ms" in the other.
     @Test func anAddressBarValueThePageDoesNotShowIsNotTaken() {
         let text = RecognisedText(
             width: 1920, height: 1080,
             regions: [
                 .init(kind: .addressBar, lines: [Self.line("https://lms.polimi.it/quiz?sid=4411aa22")]),
-                .init(kind: .page, lines: [Self.line("https://Ims.polimi.it/quiz?sid=4411aa2Z")]),
+                .init(kind: .page, lines: [Self.line("https://1ms.polimi.it/quiz?sid=4411aa2Z")]),
             ])
         #expect(read(text).isEmpty)
     }
@@ -133,9 +133,23 @@ import Testing
         #expect(found[.sessionID]?.value == "7a1c0b2e-4f3d-401a-9c2b-1d2e3f4a5b6c")
     }
 
-    @Test func anUpperCaseHostIsOCRsGuessNotTheBrowsers() {
-        // Browsers show hosts in lower case: "Ims" is an "lms" misread.
-        #expect(read(Self.text(bar: [Self.line("https://Ims.polimi.it/quiz")]))[.server] == nil)
+    @Test func anUpperCaseIInAHostIsAnL() {
+        // Browsers show hosts in lower case, and in their fonts "I" and "l" are one stroke: "Ims" is "lms".
+        #expect(read(Self.text(bar: [Self.line("https://Ims.polimi.it/quiz")]))[.server]?.value == "lms.polimi.it")
+        // Any other capital is no letter of a host.
+        #expect(read(Self.text(bar: [Self.line("https://lms.poIimi.Lt/quiz")]))[.server] == nil)
+    }
+
+    @Test func theTopOfThePageStandsInForAnAddressBarReadWithoutItsScheme() {
+        let text = RecognisedText(
+            width: 1920, height: 1080,
+            regions: [
+                .init(kind: .addressBar, lines: [Self.line("()https:/testing.unibo.it/quiz/start?sid=S-2026-294919")]),
+                .init(kind: .page, lines: [Self.line("-7U {| https://testing.unibo.it/quiz/start?sid=S-2026-294919")]),
+            ])
+        let found = read(text)
+        #expect(found[.server]?.value == "testing.unibo.it")
+        #expect(found[.sessionID]?.value == "S-2026-294919")
     }
 
     @Test func urlsOnThePageAreNotTheServer() {

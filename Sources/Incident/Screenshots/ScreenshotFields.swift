@@ -69,20 +69,26 @@ public struct ScreenshotFields: Sendable {
             guard finding.confidence >= minimumConfidence, found[finding.field] == nil else { return }
             found[finding.field] = finding
         }
-        // 1. The address bar: the first URL whose host has a known top-level domain.
-        // The page reading holds the address bar too, read at another scale: a different reading of the same host
-        // or session means one of them is wrong.
-        let pageURLs = Self.bounded(text.lines(in: .page)).compactMap { Self.normalisedAddress($0.text) }
-            .flatMap { ServerAddress.candidates(in: $0) }
+        // 1. The address bar: the first URL whose host has a known top-level domain. It is read twice: in the top
+        // strip at 2× and at the top of the page at 1×. A value is taken from one reading when the other shows it
+        // too; a different reading of the same host or session means one of them is wrong.
+        let barLines = Self.bounded(text.lines(in: .addressBar))
+        let pageLines = Self.bounded(text.lines(in: .page))
+        let pageURLs = pageLines.compactMap { Self.normalisedAddress($0.text) }.flatMap {
+            ServerAddress.candidates(in: $0)
+        }
         let pageHosts = Set(pageURLs.compactMap(ServerAddress.host(of:)))
-        let pageTexts = Self.bounded(text.lines(in: .page)).flatMap { [$0.text] + ($0.readings ?? []) }
-        /// An address-bar value (read at 2×) that the page's readings (1×, re-read at 2× and 3×) also show.
-        func confirmed(_ value: String) -> Bool { pageTexts.contains { $0.contains(value) } }
         let pageSessions = Set(pageURLs.compactMap(ServerAddress.sessionID(inURL:)))
+        let pageTexts = pageLines.flatMap { [$0.text] + ($0.readings ?? []) }.map(Self.withFoldedHosts)
+        let barTexts = barLines.map { Self.withFoldedHosts($0.text) }
         func contradicted(_ value: String, by others: Set<String>) -> Bool {
             !others.contains(value) && others.contains { Self.nearlyEqual($0, value) }
         }
-        for line in Self.bounded(text.lines(in: .addressBar)) {
+        let readings = barLines.map { (line: $0, others: pageTexts, region: RecognisedText.RegionKind.addressBar) }
+            + pageLines.prefix(4).map { (line: $0, others: barTexts, region: RecognisedText.RegionKind.page) }
+        for reading in readings {
+            let line = reading.line
+            func confirmed(_ value: String) -> Bool { reading.others.contains { $0.contains(value) } }
             guard let normalised = Self.normalisedAddress(line.text) else { continue }
             for candidate in ServerAddress.candidates(in: normalised) {
                 guard let host = ServerAddress.host(of: candidate), Self.isPlainHost(candidate, host: host),
@@ -91,7 +97,7 @@ public struct ScreenshotFields: Sendable {
                 let confidence = Self.confidence(of: host, in: line)
                 take(
                     Finding(
-                        field: .server, value: host, region: .addressBar, line: line.text, rule: "address bar",
+                        field: .server, value: host, region: reading.region, line: line.text, rule: "address bar",
                         confidence: confidence))
                 if let session = ServerAddress.sessionID(inURL: candidate), !Self.looksGarbled(session),
                     !Self.hasDoubtfulLookAlike(session),
@@ -99,7 +105,7 @@ public struct ScreenshotFields: Sendable {
                 {
                     take(
                         Finding(
-                            field: .sessionID, value: session, region: .addressBar, line: line.text,
+                            field: .sessionID, value: session, region: reading.region, line: line.text,
                             rule: "session in the address bar", confidence: Self.confidence(of: session, in: line)))
                 }
                 break
@@ -107,7 +113,6 @@ public struct ScreenshotFields: Sendable {
             if found[.server] != nil { break }
         }
         // 2. Labelled values on the page, read with the extraction's lexicon.
-        let pageLines = Self.bounded(text.lines(in: .page))
         let strings = pageLines.map { Substring($0.text.prefix(400)) }
         var labelled: [IncidentField: Finding] = [:]
         for match in labels.matches(in: strings) where match.separated {
@@ -201,9 +206,29 @@ public struct ScreenshotFields: Sendable {
         for scheme in ["https:/", "http:/", "https//", "http//", "https:", "http:"] {
             guard let range = lower.firstRange(of: scheme) else { continue }
             let complete = scheme.hasSuffix(":/") && lower[range.upperBound...].hasPrefix("/")
-            return complete ? line : nil
+            return complete ? withFoldedHosts(line) : nil
         }
         return line
+    }
+
+    /// An upper-case `I` in a URL's host is OCR's reading of an `l`: hosts are shown in lower case, and in the
+    /// fonts browsers use `I` and `l` are the same stroke (`i` has its dot, `1` its flag).
+    static func withFoldedHosts(_ text: String) -> String {
+        var result = ""
+        var inHost = false
+        var rest = Substring(text)
+        while let character = rest.first {
+            if rest.hasPrefix("://") {
+                result += "://"
+                rest = rest.dropFirst(3)
+                inHost = true
+                continue
+            }
+            if "/?# ".contains(character) { inHost = false }
+            result.append(inHost && character == "I" ? "l" : character)
+            rest = rest.dropFirst()
+        }
+        return result
     }
 
     /// Whether two readings of one value differ by a character or two (the same value misread once).
@@ -228,7 +253,7 @@ public struct ScreenshotFields: Sendable {
         var shown = Substring(candidate)
         if let scheme = shown.firstRange(of: "://") { shown = shown[scheme.upperBound...] }
         shown = shown.prefix { $0 != "/" && $0 != "?" && $0 != ":" && $0 != "#" }
-        guard !shown.contains(where: \.isUppercase) else { return false }
+        guard !shown.contains(where: \.isUppercase) else { return false }  // "I" was folded to "l" before
         let labels = host.split(separator: ".")
         guard let top = labels.last, TopLevelDomains.known.contains(String(top)) else { return false }
         return labels.dropLast().contains { label in label.contains(where: { $0.isLetter }) }
@@ -297,8 +322,10 @@ public struct ScreenshotFields: Sendable {
     /// 0 when it cannot be found in the line.
     static func confidence(of value: String, in line: RecognisedText.Line) -> Double {
         for word in line.words {
-            guard let range = word.text.firstRange(of: value) else { continue }
-            let start = word.text.distance(from: word.text.startIndex, to: range.lowerBound)
+            // A host is looked for as read with "I" folded to "l" (the same characters, so the same offsets).
+            let shown = withFoldedHosts(word.text)
+            guard let range = shown.firstRange(of: value) else { continue }
+            let start = shown.distance(from: shown.startIndex, to: range.lowerBound)
             return word.confidence(ofCharacters: start..<(start + value.count))
         }
         let overlapping = line.words.filter { $0.text.count >= 2 && value.contains($0.text) }
