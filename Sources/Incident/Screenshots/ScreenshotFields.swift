@@ -84,7 +84,8 @@ public struct ScreenshotFields: Sendable {
         func contradicted(_ value: String, by others: Set<String>) -> Bool {
             !others.contains(value) && others.contains { Self.nearlyEqual($0, value) }
         }
-        let readings = barLines.map { (line: $0, others: pageTexts, region: RecognisedText.RegionKind.addressBar) }
+        let readings =
+            barLines.map { (line: $0, others: pageTexts, region: RecognisedText.RegionKind.addressBar) }
             + pageLines.prefix(4).map { (line: $0, others: barTexts, region: RecognisedText.RegionKind.page) }
         for reading in readings {
             let line = reading.line
