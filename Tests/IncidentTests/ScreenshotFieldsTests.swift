@@ -120,8 +120,20 @@ import Testing
 
     @Test func doubtfulLookAlikesAreRefused() {
         let found = read(
-            Self.text(page: [Self.line("Sitzungs-ID: aQe73ed5c097"), Self.line("Student ID: 6d868794cl6a")]))
+            Self.text(page: [
+                Self.line("Sitzungs-ID: aQe73ed5c097"), Self.line("Student ID: 6d868794cl6a"),
+                Self.line("Candidate ID: ivanova/72"),
+            ]))
         #expect(found.isEmpty)
+    }
+
+    @Test func anIDTwoReadingsAgreeOnIsTakenOneReadingAloneIsNot() {
+        var agreed = Self.line("Identificador de sesion: sess ay4fkzjkmwu2")
+        agreed.readings = ["Identificador de sesién: sess_ay4fkzjkmwu2", "Identificador de sesion: sess_ay4fkzjkmwu2"]
+        #expect(read(Self.text(page: [agreed]))[.sessionID]?.value == "sess_ay4fkzjkmwu2")
+        var alone = Self.line("Student ID: muellerd3")
+        alone.readings = ["Student ID: mueller03", "Student ID: muel1er03"]
+        #expect(read(Self.text(page: [alone]))[.userID] == nil)
     }
 
     @Test func lookAlikesInsideNumbersAreFolded() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per-field precision and recall of `helpdeskd extract --ocr` on generated screenshots (Tests/OCR/README.md).
 
-    Tests/OCR/eval_ocr.py --bin PATH/helpdeskd --dir DIR [--failures] [--json OUT] [--jobs N]
+    Tests/OCR/eval_ocr.py --bin PATH/helpdeskd --dir DIR [--config FILE] [--failures] [--json OUT] [--jobs N]
 
 DIR is what `screenshots.py --out DIR` wrote: NNN-kind.eml (an email saying only "see screenshot", with the image)
 and truth.json. Precision: of the values read from screenshots, how many are right. Recall: of the values the
@@ -32,9 +32,10 @@ def minute(value):
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
-def run(binary, path):
+def run(binary, path, config):
     started = time.monotonic()
-    out = subprocess.run([binary, "extract", "--ocr", "--explain", path], capture_output=True, text=True)
+    out = subprocess.run([binary, "extract", "--ocr", "--explain", path] + (["--config", config] if config else []),
+                         capture_output=True, text=True)
     if out.returncode != 0:
         return {"error": out.stderr.strip()}, time.monotonic() - started
     return json.loads(out.stdout), time.monotonic() - started
@@ -47,12 +48,13 @@ def main():
     parser.add_argument("--failures", action="store_true", help="print every wrong or missed value")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--config", help="a helpdeskd configuration ([ocr] languages, limits)")
     arguments = parser.parse_args()
     with open(os.path.join(arguments.dir, "truth.json")) as f:
         truth = json.load(f)
     names = sorted(truth)
     with ThreadPoolExecutor(arguments.jobs) as pool:
-        results = dict(zip(names, pool.map(lambda n: run(arguments.bin, os.path.join(arguments.dir, n + ".eml")), names)))
+        results = dict(zip(names, pool.map(lambda n: run(arguments.bin, os.path.join(arguments.dir, n + ".eml"), arguments.config), names)))
 
     given = {f: 0 for f in FIELDS}
     right = {f: 0 for f in FIELDS}

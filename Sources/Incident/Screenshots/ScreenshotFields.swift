@@ -31,10 +31,6 @@ public struct ScreenshotFields: Sendable {
     static let maxLines = 200
     private let labels: LabelledLines
 
-    /// The least confidence of a whole word an ID is read as: Tesseract can be sure of each character of a word it
-    /// doubts as a whole ("s169734" read as "5169734").
-    static let minimumWordConfidence = 55.0
-
     public init(profile: IncidentProfile = IncidentProfile(), minimumConfidence: Double = 80) {
         // OCR often loses accents ("sesion", "Numero etudiant"): each label also without them.
         var labels = profile.labels
@@ -121,22 +117,22 @@ public struct ScreenshotFields: Sendable {
             let rule = "label " + match.label
             switch match.field {
             case .sessionID, .userID:
-                let value = LabelledLines.withoutRemark(match.value)
-                // On a screen a value stands alone in its cell: more after it means OCR split it ("354ec9da-b31b-a825
-                // -b34f …", "pet rovel").
-                let tokens = ValueShape.tokens(value).filter { !ValueShape.fillers.contains($0.lowercased()) }
-                guard tokens.count == 1, let token = tokens.first,
-                    let end = line.text.firstRange(of: token)?.upperBound,
-                    line.text[end...].allSatisfy({ $0 == " " || $0 == "." || $0 == "," })
-                else { continue }
-                let raw = String(token)
-                guard let id = Self.foldedID(raw, field: match.field), Self.agreed(raw, in: line) else { continue }
-                var confidence = Self.confidence(of: raw, in: line)
-                if let word = line.words.first(where: { $0.text.contains(raw) }), word.text.count - raw.count <= 2,
-                    word.confidence < Self.minimumWordConfidence
-                {
-                    confidence = min(confidence, word.confidence)
+                // The line's readings vote: an ID is taken when two of them (at different scales) show it, or the
+                // one reading of a line read once.
+                let texts = [line.text] + (line.readings ?? [])
+                var votes: [String: Int] = [:]
+                for text in texts {
+                    guard let id = cellID(in: text, field: match.field) else { continue }
+                    votes[id, default: 0] += 1
                 }
+                let needed = texts.count > 1 ? 2 : 1
+                guard let id = votes.filter({ $0.value >= needed }).max(by: { $0.value < $1.value })?.key else {
+                    continue
+                }
+                // The characters' confidence where the chosen reading shows the value; a value only the other
+                // readings show as it is (folded, or read right only at 1× and 3×) is taken on their agreement.
+                let shown = Self.confidence(of: id, in: line)
+                let confidence = shown > 0 ? shown : minimumConfidence
                 if labelled[match.field] == nil || (labelled[match.field]?.confidence ?? 0) < minimumConfidence {
                     labelled[match.field] = Finding(
                         field: match.field, value: id, region: .page, line: line.text, rule: rule,
@@ -187,12 +183,27 @@ public struct ScreenshotFields: Sendable {
         return [IncidentField.server, .sessionID, .userID, .detectedAt].compactMap { found[$0] }
     }
 
-    /// Whether another reading of `line` shows `value` too (always, for a line read once).
-    static func agreed(_ value: String, in line: RecognisedText.Line) -> Bool {
-        guard let readings = line.readings, !readings.isEmpty else { return true }
-        return readings.contains { reading in
-            ValueShape.tokens(reading).contains { $0 == value || $0.hasSuffix(":" + value) }
+    /// The ID a labelled line shows for `field`: a value alone in its cell (more after it means OCR split it:
+    /// "354ec9da-b31b-a825 -b34f …", "pet rovel"), look-alikes folded, with the field's shape; else nil.
+    /// Another reading of a labelled line may have misread the label ("sesién"): its value is what follows its colon.
+    func cellID(in text: String, field: IncidentField) -> String? {
+        let raw: String
+        let line = String(text.prefix(400))
+        if let hit = labels.labelled(LabelledLines.strippingDecoration(Substring(line))), hit.field == field,
+            case .value(let value, true) = hit.rest
+        {
+            raw = value
+        } else if let colon = line.firstIndex(of: ":"), line.distance(from: line.startIndex, to: colon) <= 40 {
+            raw = String(line[line.index(after: colon)...])
+        } else {
+            return nil
         }
+        let value = LabelledLines.withoutRemark(raw)
+        let tokens = ValueShape.tokens(value).filter { !ValueShape.fillers.contains($0.lowercased()) }
+        guard tokens.count == 1, let token = tokens.first, let end = text.firstRange(of: token)?.upperBound,
+            text[end...].allSatisfy({ $0 == " " || $0 == "." || $0 == "," })
+        else { return nil }
+        return Self.foldedID(String(token), field: field)
     }
 
     static func bounded(_ lines: [RecognisedText.Line]) -> [RecognisedText.Line] {
@@ -294,9 +305,11 @@ public struct ScreenshotFields: Sendable {
     }
 
     /// A character OCR confuses with another that the rest of the token makes doubtful: an upper-case `S`, `O`, `Q`,
-    /// `D`, `I`, `Z`, `B` or `G` among lower-case letters ("sess_jfqS5ph…"), or an `l`, `o`, `O` or `I` in a hexadecimal token
-    /// ("6d868794cl6a": `1` or `l`?).
+    /// `D`, `I`, `Z`, `B` or `G` among lower-case letters ("sess_jfqS5ph…"), an `l`, `o`, `O` or `I` in a
+    /// hexadecimal token ("6d868794cl6a": `1` or `l`?), or a single slash.
     static func hasDoubtfulLookAlike(_ token: String) -> Bool {
+        // One slash in an ID on a screen is more often a stroke OCR added ("ivanova/72") than a separator.
+        if token.filter({ $0 == "/" }).count == 1 { return true }
         let letters = token.filter(\.isLetter)
         let capitals: Set<Character> = ["S", "O", "Q", "D", "I", "Z", "B", "G"]
         if letters.contains(where: \.isLowercase), letters.contains(where: capitals.contains),
