@@ -136,6 +136,12 @@ import Testing
         #expect(read(Self.text(page: [alone]))[.userID] == nil)
     }
 
+    @Test func aLabelMisreadByOneLetterAndAnUnderscoreSetApartAreRepaired() {
+        var line = Self.line("Identificador de sesién: sess _dkgrn7anfev4")
+        line.readings = ["Identificador de sesi6n: sess_dkgrn7anfev4", "Identificador de sesion: sess dkgrn7anfev4"]
+        #expect(read(Self.text(page: [line]))[.sessionID]?.value == "sess_dkgrn7anfev4")
+    }
+
     @Test func lookAlikesInsideNumbersAreFolded() {
         let found = read(
             Self.text(page: [

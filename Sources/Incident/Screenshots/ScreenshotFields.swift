@@ -30,6 +30,8 @@ public struct ScreenshotFields: Sendable {
     public var minimumConfidence: Double
     static let maxLines = 200
     private let labels: LabelledLines
+    /// The ID labels (accents removed, lower case), to recognise one OCR misread by a letter ("sesién", "sesi6n").
+    private let idLabels: [String]
 
     public init(profile: IncidentProfile = IncidentProfile(), minimumConfidence: Double = 80) {
         // OCR often loses accents ("sesion", "Numero etudiant"): each label also without them.
@@ -38,6 +40,8 @@ public struct ScreenshotFields: Sendable {
             labels[field] = names + names.map(Self.withoutAccents).filter { !names.contains($0) }
         }
         self.labels = LabelledLines(labels: labels)
+        idLabels = Array(Set(((labels[.sessionID] ?? []) + (labels[.userID] ?? [])).map(Self.withoutAccents)))
+            .filter { $0.count >= 6 }.sorted()
         self.minimumConfidence = minimumConfidence
     }
 
@@ -110,7 +114,7 @@ public struct ScreenshotFields: Sendable {
             if found[.server] != nil { break }
         }
         // 2. Labelled values on the page, read with the extraction's lexicon.
-        let strings = pageLines.map { Substring($0.text.prefix(400)) }
+        let strings = pageLines.map { Substring(repairedLabel($0.text)) }
         var labelled: [IncidentField: Finding] = [:]
         for match in labels.matches(in: strings) where match.separated {
             let line = pageLines[match.lines.last ?? match.lines[0]]
@@ -185,10 +189,30 @@ public struct ScreenshotFields: Sendable {
 
     /// The ID a labelled line shows for `field`: a value alone in its cell (more after it means OCR split it:
     /// "354ec9da-b31b-a825 -b34f …", "pet rovel"), look-alikes folded, with the field's shape; else nil.
+    /// `text` (its first 400 characters) with an ID label OCR misread by one letter written as the lexicon has it
+    /// ("Identificador de sesién: …" → "identificador de sesion: …"), and an underscore OCR set apart joined again
+    /// ("sess _dkgrn7…" → "sess_dkgrn7…").
+    func repairedLabel(_ text: String) -> String {
+        var line = String(text.prefix(400))
+        for (spaced, joined) in [(" _ ", "_"), (" _", "_"), ("_ ", "_")] {
+            line = line.replacing(spaced, with: joined)
+        }
+        // The whole text before the colon is compared ("identificador" alone is a user label: "Identificador de
+        // sesién" must not stop there).
+        guard let colon = line.firstIndex(of: ":"), line.distance(from: line.startIndex, to: colon) <= 40
+        else { return line }
+        let before: Substring = line[..<colon]
+        let label = Self.withoutAccents(String(Substring(before.lowercased()).trimmingWhitespace))
+        guard label.count >= 6,
+            let known = idLabels.first(where: { abs($0.count - label.count) <= 1 && Self.distance($0, label) <= 1 })
+        else { return line }
+        return known + line[colon...]
+    }
+
     /// Another reading of a labelled line may have misread the label ("sesién"): its value is what follows its colon.
     func cellID(in text: String, field: IncidentField) -> String? {
         let raw: String
-        let line = String(text.prefix(400))
+        let line = repairedLabel(text)
         if let hit = labels.labelled(LabelledLines.strippingDecoration(Substring(line))), hit.field == field,
             case .value(let value, true) = hit.rest
         {
@@ -200,8 +224,8 @@ public struct ScreenshotFields: Sendable {
         }
         let value = LabelledLines.withoutRemark(raw)
         let tokens = ValueShape.tokens(value).filter { !ValueShape.fillers.contains($0.lowercased()) }
-        guard tokens.count == 1, let token = tokens.first, let end = text.firstRange(of: token)?.upperBound,
-            text[end...].allSatisfy({ $0 == " " || $0 == "." || $0 == "," })
+        guard tokens.count == 1, let token = tokens.first, let end = line.firstRange(of: token)?.upperBound,
+            line[end...].allSatisfy({ $0 == " " || $0 == "." || $0 == "," })
         else { return nil }
         return Self.foldedID(String(token), field: field)
     }
@@ -245,18 +269,23 @@ public struct ScreenshotFields: Sendable {
 
     /// Whether two readings of one value differ by a character or two (the same value misread once).
     static func nearlyEqual(_ a: String, _ b: String) -> Bool {
+        a != b && abs(a.count - b.count) <= 2 && distance(a, b) <= 2
+    }
+
+    /// The edit distance of the first 100 characters of `a` and `b`.
+    static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.prefix(100))
         let b = Array(b.prefix(100))
-        guard a != b, abs(a.count - b.count) <= 2 else { return false }
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var previous = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
+        for i in 1...a.count {
             var row = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(1, b.count) where !b.isEmpty {
+            for j in 1...b.count {
                 row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
             previous = row
         }
-        return previous[b.count] <= 2
+        return previous[b.count]
     }
 
     /// A host as browsers show it: lower case (an upper-case letter is OCR's guess at an `l` or an `i`), with a
