@@ -91,7 +91,11 @@ public struct ScreenshotFields: Sendable {
             let line = reading.line
             func confirmed(_ value: String) -> Bool { reading.others.contains { $0.contains(value) } }
             guard let normalised = Self.normalisedAddress(line.text) else { continue }
-            for candidate in ServerAddress.candidates(in: normalised) {
+            // With a scheme in the line, only the URL that starts with it: OCR that put a space into the host
+            // ("https://proctoring. polimi.it") leaves a shorter host behind it.
+            let hasScheme = normalised.lowercased().contains("http")
+            for candidate in ServerAddress.candidates(in: normalised)
+            where !hasScheme || candidate.lowercased().hasPrefix("http") {
                 guard let host = ServerAddress.host(of: candidate), Self.isPlainHost(candidate, host: host),
                     isCandidateServer(candidate), !contradicted(host, by: pageHosts), confirmed(host)
                 else { continue }
@@ -129,10 +133,9 @@ public struct ScreenshotFields: Sendable {
                     guard let id = cellID(in: text, field: match.field) else { continue }
                     votes[id, default: 0] += 1
                 }
+                // …and no reading shows another ID ("T696276" read as "7696276" twice and right once: none is sure).
                 let needed = texts.count > 1 ? 2 : 1
-                guard let id = votes.filter({ $0.value >= needed }).max(by: { $0.value < $1.value })?.key else {
-                    continue
-                }
+                guard votes.count == 1, let (id, count) = votes.first, count >= needed else { continue }
                 // The characters' confidence where the chosen reading shows the value; a value only the other
                 // readings show as it is (folded, or read right only at 1× and 3×) is taken on their agreement.
                 let shown = Self.confidence(of: id, in: line)
@@ -335,10 +338,18 @@ public struct ScreenshotFields: Sendable {
 
     /// A character OCR confuses with another that the rest of the token makes doubtful: an upper-case `S`, `O`, `Q`,
     /// `D`, `I`, `Z`, `B` or `G` among lower-case letters ("sess_jfqS5ph…"), an `l`, `o`, `O` or `I` in a
-    /// hexadecimal token ("6d868794cl6a": `1` or `l`?), or a single slash.
+    /// hexadecimal token ("6d868794cl6a": `1` or `l`?), such a letter beside a digit ("ivanoval9"), or a single
+    /// slash.
     static func hasDoubtfulLookAlike(_ token: String) -> Bool {
         // One slash in an ID on a screen is more often a stroke OCR added ("ivanova/72") than a separator.
         if token.filter({ $0 == "/" }).count == 1 { return true }
+        // A letter that looks like a digit next to a digit: "ivanoval9" (or "ivanova19"?).
+        let characters = Array(token)
+        let digitLike: Set<Character> = ["l", "I", "O", "o", "S", "B", "Z", "|"]
+        for index in characters.indices where digitLike.contains(characters[index]) {
+            let neighbours = [index - 1, index + 1].filter(characters.indices.contains).map { characters[$0] }
+            if neighbours.contains(where: { $0.isASCII && $0.isNumber }) { return true }
+        }
         let letters = token.filter(\.isLetter)
         let capitals: Set<Character> = ["S", "O", "Q", "D", "I", "Z", "B", "G"]
         if letters.contains(where: \.isLowercase), letters.contains(where: capitals.contains),
