@@ -14,6 +14,8 @@ DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev pkg-c
                 openssl systemd
 # The staff workspace's browser tests (headless Chromium through Selenium) and its benchmark (wrk).
 DEB_PACKAGES += chromium chromium-driver wrk
+# Screenshots read by OCR: Tesseract 5 (C API) with its English, Russian, German, French and Spanish data.
+DEB_PACKAGES += libtesseract-dev tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Release builds carry the Swift runtime and Foundation inside the binary: it runs on a server without the
 # Swift toolchain, and maps less at startup (idle RSS 4–5 MB lower than with the shared libraries). Symbols

@@ -45,6 +45,12 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        // Tesseract's C API and Leptonica (image decoding), for the OCR worker only.
+        .systemLibrary(
+            name: "CTesseract",
+            pkgConfig: "tesseract",
+            providers: [.apt(["libtesseract-dev"])]
+        ),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -63,6 +69,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "Mail", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        // OCR of screenshots (Tesseract), run by `helpdeskd ocr-worker` in a child process with limits.
+        .target(name: "ScreenshotOCR", dependencies: ["CTesseract", "Incident"], swiftSettings: strictSettings),
 
         // The daemon and its command line.
         .target(
@@ -102,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "helpdeskd",
             dependencies: [
-                "Helpdesk", "MIME", "Incident", "TicketStore", "Mail", "StaffWeb",
+                "Helpdesk", "MIME", "Incident", "TicketStore", "Mail", "StaffWeb", "ScreenshotOCR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,6 +138,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "StaffWebTests", dependencies: ["StaffWeb", "Helpdesk", "TicketStore", "Incident"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ScreenshotOCRTests", dependencies: ["ScreenshotOCR", "Helpdesk", "Incident", "MIME"],
+            exclude: ["Images"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MailTests", dependencies: ["Mail", "CCurl", "Helpdesk", "TicketStore"], swiftSettings: strictSettings

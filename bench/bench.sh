@@ -9,7 +9,8 @@
 #    and SMTP sink for helpdeskd and the Python peer, the acknowledgement delay at a trickle, memory,
 # 4. prints the table and writes it, with date, machine and command, to bench/results.md,
 # 5. runs bench/web.py: the staff workspace's queue and ticket page under wrk with 10,000 tickets while
-#    intake runs, into bench/results-web.md.
+#    intake runs, into bench/results-web.md,
+# 6. runs bench/ocr.py: OCR time per 1080p screenshot on one core, into bench/results-ocr.md.
 #
 # Knobs (environment): HELPDESKD, BENCH_MESSAGES (10000), BENCH_ONLY ("parse,ingest,e2e,ack,memory"),
 # BENCH_PEER_MESSAGES (2000: the first 2,000 of the emails for the Python peer end to end; it does ~10/s),
@@ -19,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$PWD/.build-bench
 SWIFT=${SWIFT:-swift}
-ONLY=${BENCH_ONLY:-parse,ingest,e2e,ack,memory,web}
+ONLY=${BENCH_ONLY:-parse,ingest,e2e,ack,memory,web,ocr}
 mkdir -p "$OUT/logs"
 say() { printf '%s\n' "$*" >&2; }
 [ "$(id -u)" = 0 ] || { say "bench.sh: run as root (the end-to-end benchmark starts Dovecot, whose master must be root)"; exit 1; }
@@ -42,7 +43,7 @@ if [[ ",$ONLY," == *",parse,"* ]]; then
 elif [ -f "$OUT/parse-results.jsonl" ]; then
   say "== Parse benchmark skipped: the table repeats the last run's rows ($OUT/parse-results.jsonl)"
 fi
-system_only=$(printf '%s' "$ONLY" | tr ',' '\n' | grep -vE '^(parse|web)$' | paste -sd, || true)
+system_only=$(printf '%s' "$ONLY" | tr ',' '\n' | grep -vE '^(parse|web|ocr)$' | paste -sd, || true)
 if [ -n "$system_only" ]; then
   python3 bench/system.py --helpdeskd "$HD" --only "$system_only" --messages "${BENCH_MESSAGES:-10000}" \
     --peer-messages "${BENCH_PEER_MESSAGES:-2000}" \
@@ -51,6 +52,10 @@ fi
 if [[ ",$ONLY," == *",web,"* ]]; then
   say "== Web workspace benchmark (bench/web.py)"
   python3 bench/web.py --helpdeskd "$HD" --results "${BENCH_WEB_RESULTS-bench/results-web.md}"
+fi
+if [[ ",$ONLY," == *",ocr,"* ]]; then
+  say "== OCR benchmark (bench/ocr.py)"
+  python3 bench/ocr.py --helpdeskd "$HD" --results "${BENCH_OCR_RESULTS-bench/results-ocr.md}"
 fi
 elapsed=$(( $(date +%s) - started ))
 python3 bench/report.py --system "$OUT/system-results.json" --parse "$OUT/parse-results.jsonl" \

@@ -27,7 +27,7 @@ public struct HelpdeskContext: Sendable {
     /// Tests only: `checkpoint` is called at named points inside intake's transactions (see `IntakePipeline`).
     init(
         configuration: HelpdeskConfiguration, store: any TicketStore, stateDirectory: String,
-        checkpoint: @escaping @Sendable (String) throws -> Void
+        checkpoint: @escaping @Sendable (String) throws -> Void, screenshotReader: (any ScreenshotReader)? = nil
     ) throws {
         var configuration = configuration
         self.store = store
@@ -47,7 +47,8 @@ public struct HelpdeskContext: Sendable {
                 normalConsideration: configuration.serviceLevel.normalConsideration,
                 criticalSolution: configuration.serviceLevel.criticalSolution))
         pipeline = IntakePipeline(
-            store: store, configuration: configuration, answers: answers, signer: signer, checkpoint: checkpoint)
+            store: store, configuration: configuration, answers: answers, signer: signer, checkpoint: checkpoint,
+            screenshotReader: screenshotReader)
     }
 
     /// Where the relay journals its deliveries until the store has them (`DeliveryJournal`).

@@ -44,6 +44,28 @@ import Testing
         #expect(bad.map(\.key) == ["staff.sla_warnings"])
     }
 
+    @Test func theOCRSectionIsReadAndItsLanguagesChecked() {
+        let text = """
+            [ocr]
+            enabled = false
+            languages = "eng+rus"
+            cpu_limit = "3s"
+            memory_limit = "200MB"
+            time_limit = "6s"
+            answer_wait = "2s"
+            min_confidence = 90
+            max_images = 2
+            """
+        let (configuration, problems) = ConfigurationLoader.parse(text, file: "h.toml")
+        #expect(problems.isEmpty, "\(problems)")
+        let ocr = configuration.ocr
+        #expect(ocr.enabled == false && !ocr.isOn && ocr.languages == "eng+rus")
+        #expect(ocr.cpuSeconds == 3 && ocr.memoryMiB == 200 && ocr.wallSeconds == 6 && ocr.answerWait == 2)
+        #expect(ocr.minimumConfidence == 90 && ocr.maxImages == 2)
+        let (_, refused) = ConfigurationLoader.parse("[ocr]\nlanguages = \"eng; rm -rf /\"\n", file: "h.toml")
+        #expect(refused.count == 1)
+    }
+
     @Test func theWebSectionIsReadAndAProxyHeaderNeedsItsProxy() {
         let text = """
             [web]

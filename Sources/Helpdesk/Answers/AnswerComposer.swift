@@ -36,6 +36,8 @@ public struct AnswerRequest: Sendable {
     /// reading is corrected instead of silently used: `(field, value)`. Only shape-checked values are shown
     /// (`ReadBack`): IDs, a host name, a time — never free text or URLs, so answers still relay no content.
     public var readBack: [(field: IncidentField, value: String)] = []
+    /// Read-back fields OCR read from a screenshot: the answer says so ("the session ID (from your screenshot)").
+    public var fromScreenshots: Set<IncidentField> = []
     /// What staff wrote (a reply, a resolution summary): the one text of an answer that is not the template's.
     /// Staff's own words, never the reporter's.
     public var text: String?
@@ -44,8 +46,10 @@ public struct AnswerRequest: Sendable {
         kind: AnswerKind, ticket: TicketReference, subject: String?, recipient: MailAddress, inReplyTo: String?,
         references: [String] = [], sequence: Int, now: Int64, due: Int64? = nil, severity: Severity = .normal,
         missing: [IncidentField] = [], fieldPrompts: [IncidentField: String] = [:], passwordResetURL: String? = nil,
-        sizeLimit: Int64? = nil, readBack: [(field: IncidentField, value: String)] = [], text: String? = nil
+        sizeLimit: Int64? = nil, readBack: [(field: IncidentField, value: String)] = [], text: String? = nil,
+        fromScreenshots: Set<IncidentField> = []
     ) {
+        self.fromScreenshots = fromScreenshots
         self.kind = kind
         self.ticket = ticket
         self.subject = subject
@@ -231,7 +235,9 @@ public struct AnswerComposer: Sendable {
         }
         if let url = request.passwordResetURL, Self.isSafeURL(url) { context.resetURL = url }
         context.readBack = request.readBack.compactMap { field, value in
-            ReadBack.shown(value, field: field, now: request.now).map { (ReadBack.what(field), $0) }
+            ReadBack.shown(value, field: field, now: request.now).map {
+                (ReadBack.what(field) + (request.fromScreenshots.contains(field) ? " (from your screenshot)" : ""), $0)
+            }
         }
         if let limit = request.sizeLimit, limit > 0 { context.sizeLimit = AnswerText.size(limit) }
         return context

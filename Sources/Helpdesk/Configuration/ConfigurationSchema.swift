@@ -365,6 +365,27 @@ enum ConfigurationSchema {
             },
             "trusted_proxies": Setting { raw, c, _ in c.web.trustedProxies = try raw.strings() },
         ],
+        "ocr": [
+            "enabled": Setting { raw, c, _ in c.ocr.enabled = try raw.bool() },
+            "languages": Setting { raw, c, _ in
+                let text = try raw.string()
+                guard !text.isEmpty,
+                    text.split(separator: "+", omittingEmptySubsequences: false).allSatisfy({ part in
+                        !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLowercase || $0 == "_") }
+                    })
+                else {
+                    throw SettingError(
+                        message: "\"\(text)\" is not a list of Tesseract languages", fix: "for example \"eng+rus\"")
+                }
+                c.ocr.languages = text
+            },
+            "cpu_limit": Setting { raw, c, _ in c.ocr.cpuSeconds = Int(try raw.duration(1...600)) },
+            "memory_limit": Setting { raw, c, _ in c.ocr.memoryMiB = try raw.size((64 << 20)...(16 << 30)) >> 20 },
+            "time_limit": Setting { raw, c, _ in c.ocr.wallSeconds = Double(try raw.duration(1...600)) },
+            "answer_wait": Setting { raw, c, _ in c.ocr.answerWait = Double(try raw.duration(0...600)) },
+            "min_confidence": Setting { raw, c, _ in c.ocr.minimumConfidence = Double(try raw.int(50...100)) },
+            "max_images": Setting { raw, c, _ in c.ocr.maxImages = try raw.int(1...20) },
+        ],
         "retention": ["days": Setting { raw, c, _ in c.retentionDays = try raw.int(1...36_500) }],
         "metrics": [
             "listen": Setting { raw, c, _ in

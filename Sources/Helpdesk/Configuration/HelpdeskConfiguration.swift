@@ -1,5 +1,6 @@
 public import Incident
 public import MIME
+import Glibc
 
 /// Everything an admin can configure, with the defaults `Samples/helpdeskd.toml` documents.
 /// Plain values: loading, validation and secrets live in `ConfigurationLoader`.
@@ -100,6 +101,42 @@ public struct HelpdeskConfiguration: Sendable {
         public var notifies: Bool { !teamAddress.isEmpty }
     }
 
+    /// Reading screenshots (`[ocr]`): Tesseract in a `helpdeskd ocr-worker` child process per image.
+    public struct OCR: Sendable, Equatable {
+        /// On by default when Tesseract's English data is installed (`OCR.isInstalled`); `enabled = false` turns
+        /// it off, `true` insists (the configuration check then fails without Tesseract).
+        public var enabled: Bool? = nil
+        /// Tesseract's languages, `+`-joined; each needs its `tesseract-ocr-<lang>` package. Values are read in
+        /// any of them; each added language costs time.
+        public var languages = "eng"
+        /// CPU seconds per image (the worker is killed beyond)…
+        public var cpuSeconds = 5
+        /// …its address space, in MiB…
+        public var memoryMiB = 300
+        /// …and the wall-clock time per image, in seconds (a starved worker is killed too).
+        public var wallSeconds = 10.0
+        /// How long an answer to an email that lacks required fields waits for its screenshots' text (seconds).
+        public var answerWait = 5.0
+        /// The least Tesseract confidence (0–100) of every word a value is read from.
+        public var minimumConfidence = 80.0
+        /// At most this many screenshots of one email are read.
+        public var maxImages = 4
+        public init() {}
+
+        /// Where Debian's Tesseract keeps its language data.
+        public static let dataDirectory = "/usr/share/tesseract-ocr/5/tessdata"
+
+        /// Whether Tesseract's data for every configured language is installed.
+        public var isInstalled: Bool {
+            languages.split(separator: "+").allSatisfy { language in
+                access(Self.dataDirectory + "/" + language + ".traineddata", R_OK) == 0
+            }
+        }
+
+        /// Whether the daemon reads screenshots: as configured, else when Tesseract is installed.
+        public var isOn: Bool { enabled ?? isInstalled }
+    }
+
     public var identity = Identity()
     public var imap = IMAP()
     public var smtp = SMTP()
@@ -112,6 +149,7 @@ public struct HelpdeskConfiguration: Sendable {
     public var metricsListen = ""
     public var web = Web()
     public var staff = Staff()
+    public var ocr = OCR()
     public var logLevel = "info"
     public var logFormat = "text"
 

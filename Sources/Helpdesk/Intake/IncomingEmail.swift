@@ -12,6 +12,8 @@ public struct IncomingEmail: Sendable {
     public internal(set) var report: IncidentReport
     /// Set when the email was over the size limit (its size in bytes): only its header section is here.
     public internal(set) var tooLarge: Int? = nil
+    /// What OCR gave for each screenshot read before the answer was decided (empty when none was read).
+    public internal(set) var screenshotsRead: [OCROutcome] = []
 
     public init(raw: [UInt8], sha256: String, message: MIMEMessage, content: MessageContent, report: IncidentReport) {
         self.raw = raw

@@ -36,6 +36,8 @@ public final class IntakePipeline: Sendable {
     let answers: AnswerComposer
     let signer: MessageIDSigner
     let parser: MIMEParser
+    /// Reads screenshots of incomplete reports before the answer is decided; nil when `[ocr]` is off.
+    let screenshots: ScreenshotReading?
     /// Tests only: called at named points inside the transaction; throwing there simulates a crash.
     let checkpoint: @Sendable (String) throws -> Void
 
@@ -46,9 +48,11 @@ public final class IntakePipeline: Sendable {
         self.init(store: store, configuration: configuration, answers: answers, signer: signer, checkpoint: { _ in })
     }
 
+    /// `screenshotReader`: tests' in-memory OCR; by default a `helpdeskd ocr-worker` per image when `[ocr]` is on.
     init(
         store: any TicketStore, configuration: HelpdeskConfiguration, answers: AnswerComposer,
-        signer: MessageIDSigner, checkpoint: @escaping @Sendable (String) throws -> Void
+        signer: MessageIDSigner, checkpoint: @escaping @Sendable (String) throws -> Void,
+        screenshotReader: (any ScreenshotReader)? = nil
     ) {
         self.store = store
         self.configuration = configuration
@@ -58,6 +62,12 @@ public final class IntakePipeline: Sendable {
         self.signer = signer
         self.parser = MIMEParser(limits: configuration.parserLimits)
         self.checkpoint = checkpoint
+        let ocr = configuration.ocr
+        if let screenshotReader {
+            screenshots = ScreenshotReading(reader: screenshotReader, settings: ocr)
+        } else {
+            screenshots = ocr.isOn ? ScreenshotReading(reader: OCRWorkerReader(settings: ocr), settings: ocr) : nil
+        }
     }
 
     /// Records decisions in a transaction, composing answers with this pipeline's composer.
@@ -79,9 +89,23 @@ public final class IntakePipeline: Sendable {
         progress()
         let content = MessageContent(message)
         progress()
-        let report = extractor.extract(message, content: content)
+        var report = extractor.extract(message, content: content)
         progress()
-        return IncomingEmail(raw: raw, sha256: SHA256.hex(raw), message: message, content: content, report: report)
+        // A person's report that lacks what its screenshots may show: read them before the answer is decided, within
+        // `[ocr] answer_wait`. Complete reports and machine mail never wait.
+        var read: [OCROutcome] = []
+        if let screenshots, report.automated == nil, ScreenshotReading.isWorthReading(report),
+            screenshots.settings.answerWait > 0
+        {
+            let outcome = screenshots.fill(
+                report, content: content, extractor: extractor, budget: screenshots.settings.answerWait)
+            report = outcome.report
+            read = outcome.images.map(\.outcome)
+            progress()
+        }
+        var email = IncomingEmail(raw: raw, sha256: SHA256.hex(raw), message: message, content: content, report: report)
+        email.screenshotsRead = read
+        return email
     }
 
     /// Stores an analysed email in one transaction.

@@ -14,6 +14,8 @@ public final class DaemonMetrics: Sendable {
     private let answers: [String: Counter]
     let pollFailures: Counter
     let pollDuration: DurationHistogram
+    private let ocrImages: [String: Counter]
+    private let ocrDuration: DurationHistogram
     private let tickets: [TicketStatus: Gauge]
     private let outbox: [OutboxStatus: Gauge]
     private let oldestQueuedAge: Gauge
@@ -64,6 +66,15 @@ public final class DaemonMetrics: Sendable {
                 .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
                 .seconds(5), .seconds(30), .seconds(120),
             ])
+        ocrImages = counters(
+            "ocr_images_total", "result", ["read", "refused", "timeout", "crashed", "unavailable"],
+            "Screenshots read by OCR before an answer, by result (a failure costs that image only).")
+        ocrDuration = registry.makeDurationHistogram(
+            descriptor: name("ocr_duration_seconds", "Time to read one screenshot (the worker process included)."),
+            buckets: [
+                .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(3), .seconds(5),
+                .seconds(10),
+            ])
         tickets = gauges(
             "tickets", "status", TicketStatus.self, "Tickets in the store by status.")
         outbox = gauges(
@@ -88,6 +99,16 @@ public final class DaemonMetrics: Sendable {
         case .duplicate: key = "duplicate"
         }
         ingested[key]?.increment()
+    }
+
+    func screenshotRead(_ outcome: OCROutcome) {
+        switch outcome {
+        case .text(_, let seconds):
+            ocrImages["read"]?.increment()
+            ocrDuration.recordNanoseconds(Int64(seconds * 1e9))
+        case .failed(let failure):
+            ocrImages[failure.code.description]?.increment()
+        }
     }
 
     func quarantined(tooLarge: Bool) { quarantined[tooLarge ? "too_large" : "rejected"]?.increment() }

@@ -3,7 +3,12 @@ import MIME
 
 /// The JSON that `helpdeskd extract` prints (the shape is documented in the README).
 public enum ExtractReport {
-    public static func json(for report: IncidentReport, profile: IncidentProfile, explain: Bool = false) -> JSONValue {
+    /// `ocr`: what OCR gave for each screenshot (`extract --ocr`): each screenshot then carries its `text` (or
+    /// `ocr_error`), and `screenshot_values` says which fields came from which image and line.
+    public static func json(
+        for report: IncidentReport, profile: IncidentProfile, explain: Bool = false,
+        ocr: [(screenshot: Screenshot, outcome: OCROutcome)]? = nil
+    ) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("server", .string(report.values[.server])),
             ("description", .string(report.values[.description])),
@@ -13,7 +18,7 @@ public enum ExtractReport {
             ),
             ("session_id", .string(report.values[.sessionID])),
             ("user_id", .string(report.values[.userID])),
-            ("screenshots", .array(report.screenshots.map(screenshot))),
+            ("screenshots", .array(report.screenshots.map { screenshot($0, ocr: ocr) })),
             ("browser", .string(report.values[.browser])),
             ("os", .string(report.values[.os])),
         ]
@@ -52,16 +57,44 @@ public enum ExtractReport {
                 ("fields", .object(fields)),
                 ("missing", .array(report.missing.map { .string($0.key) })),
                 ("complete", .bool(report.isComplete)),
-            ] + (explain ? [("sources", .object(explained))] : []))
+            ] + (ocr != nil ? [("screenshot_values", screenshotValues(report))] : [])
+                + (explain ? [("sources", .object(explained))] : []))
     }
 
-    static func screenshot(_ screenshot: Screenshot) -> JSONValue {
-        .object([
+    static func screenshot(_ screenshot: Screenshot, ocr: [(screenshot: Screenshot, outcome: OCROutcome)]?) -> JSONValue
+    {
+        var members: [(String, JSONValue)] = [
             ("filename", .string(screenshot.filename)),
             ("content_type", .string(screenshot.contentType)),
             ("width", .int(screenshot.width)),
             ("height", .int(screenshot.height)),
             ("sha256", .string(screenshot.sha256)),
-        ])
+        ]
+        if let read = ocr?.first(where: { $0.screenshot.part == screenshot.part }) {
+            switch read.outcome {
+            case .text(let text, _): members.append(("text", .string(text.text)))
+            case .failed(let failure): members.append(("ocr_error", .string(failure.description)))
+            }
+        }
+        return .object(members)
+    }
+
+    /// Each value read from a screenshot: `"source": "screenshot"`, the image and rule, the line it was read from.
+    static func screenshotValues(_ report: IncidentReport) -> JSONValue {
+        .object(
+            ["server", "detected_at", "session_id", "user_id"].compactMap { key in
+                guard let source = report.sources[IncidentField(key)], source.kind == .screenshot else { return nil }
+                let value: String? =
+                    key == "detected_at"
+                    ? report.detectedAt.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: 0).iso8601 }
+                    : report.values[IncidentField(key)]
+                return (
+                    key,
+                    .object([
+                        ("value", .string(value)), ("source", .string("screenshot")), ("by", .string(source.detail)),
+                        ("line", .string(source.line)),
+                    ])
+                )
+            })
     }
 }

@@ -132,6 +132,8 @@ public struct TicketViews: Sendable {
                     ("value", .string(value.value)),
                     ("from_message", .string(messages.first { $0.id == value.messageId }?.messageID)),
                     ("recorded_at", .string(Timestamp.iso(value.recordedAt))),
+                    // How it was read ("label “Session ID”: …", "screenshot “screen.png, address bar” (probable): …").
+                    ("source", .string(value.source)),
                 ])
             )
         }
@@ -164,6 +166,11 @@ public struct TicketViews: Sendable {
                 let map = Dictionary(detail, uniquingKeysWith: { first, _ in first })
                 let shown = string(map["value"]).split(separator: "\n").joined(separator: " ")
                 lines.append("  \(name): \(shown.prefix(100))   (from \(string(map["from_message"])))")
+                // A value OCR read is marked as such, with the image and the line it was read from.
+                let source = string(map["source"])
+                if source.hasPrefix("screenshot") {
+                    lines.append("      read from a screenshot: " + source.prefix(160))
+                }
             }
         }
         for (title, key, columns) in [

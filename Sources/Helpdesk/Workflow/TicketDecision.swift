@@ -78,6 +78,8 @@ public struct FieldUpdate: Sendable, Equatable {
     public var value: String
     /// The value it replaces, nil when the field had none.
     public var replacing: String?
+    /// Whether OCR read it from a screenshot (the answer's read-back says so).
+    public var fromScreenshot = false
 
     public init(field: String, value: String, replacing: String? = nil) {
         self.field = field

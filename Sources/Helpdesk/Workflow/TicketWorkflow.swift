@@ -336,11 +336,17 @@ public struct TicketWorkflow: Sendable {
         var shown: [FieldUpdate] = []
         for field in [IncidentField.server, .detectedAt, .sessionID, .userID] {
             guard let source = report.sources[field], !source.isSure else { continue }
+            var update: FieldUpdate
             if field == .detectedAt {
-                if let time = report.detectedAt { shown.append(FieldUpdate(field: field.key, value: String(time))) }
+                guard let time = report.detectedAt else { continue }
+                update = FieldUpdate(field: field.key, value: String(time))
             } else if let value = report.values[field] {
-                shown.append(FieldUpdate(field: field.key, value: value))
+                update = FieldUpdate(field: field.key, value: value)
+            } else {
+                continue
             }
+            update.fromScreenshot = source.kind == .screenshot
+            shown.append(update)
         }
         return shown
     }

@@ -198,7 +198,8 @@ struct WorkflowRecorder {
                     missing: ticket.missingFields.map { IncidentField($0) }, fieldPrompts: prompts,
                     passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
                     sizeLimit: Int64(configuration.imap.maxMessageSize),
-                    readBack: readBack.map { (IncidentField($0.field), $0.value) }, text: text))
+                    readBack: readBack.map { (IncidentField($0.field), $0.value) }, text: text,
+                    fromScreenshots: Set(readBack.filter(\.fromScreenshot).map { IncidentField($0.field) })))
         } catch {
             // An address we cannot write a header for (or a similar refusal) means no answer, recorded;
             // the ticket itself is kept.

@@ -29,6 +29,12 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Read with this configuration's profile (labels, required fields, own domain); default: built-in.")
     var config: String?
 
+    @Flag(
+        help:
+            "Read the screenshots with OCR (a worker process per image): each gets its \"text\", and fields the typed text lacks are filled from them (\"screenshot_values\")."
+    )
+    var ocr = false
+
     @Flag(help: "Measure: extract every file given and print one JSON line (time beyond parsing).")
     var stats = false
 
@@ -50,7 +56,19 @@ struct ExtractCommand: ParsableCommand {
                 try StoreOptions.parse(["--config", path]).configuration()
             } ?? HelpdeskConfiguration()
         let extractor = IncidentExtractor(profile: configuration.extractionProfile())
-        let report = extractor.extract(message, content: content)
-        print(ExtractReport.json(for: report, profile: extractor.profile, explain: explain).serialized(pretty: pretty))
+        var report = extractor.extract(message, content: content)
+        var images: [(screenshot: Screenshot, outcome: OCROutcome)]? = nil
+        if ocr {
+            let settings = configuration.ocr
+            let reading = ScreenshotReading(reader: OCRWorkerReader(settings: settings), settings: settings)
+            let outcome = reading.fill(
+                report, content: content, extractor: extractor,
+                budget: settings.wallSeconds * Double(settings.maxImages))
+            report = outcome.report
+            images = outcome.images
+        }
+        print(
+            ExtractReport.json(for: report, profile: extractor.profile, explain: explain, ocr: images)
+                .serialized(pretty: pretty))
     }
 }

@@ -22,7 +22,8 @@ struct DaemonRig {
     /// `checkpoint` is called at named points inside intake's transactions; throwing there fails that email.
     init(
         at start: Int64 = Samples.monday10, configure: (inout HelpdeskConfiguration) -> Void = { _ in },
-        checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }
+        checkpoint: @escaping @Sendable (String) throws -> Void = { _ in },
+        screenshotReader: (any ScreenshotReader)? = nil
     ) throws {
         let base = try SQLiteTicketStore.temporary()
         faulty = FaultyStore(base)
@@ -31,11 +32,13 @@ struct DaemonRig {
         configuration.imap.url = "memory://INBOX"
         configuration.imap.pollInterval = 1
         configuration.passwordResetURL = "https://proctor.example.edu/reset-password"
+        // No OCR unless a test brings its reader.
+        configuration.ocr.enabled = screenshotReader != nil
         configure(&configuration)
         contexts = ContextHolder(
             try HelpdeskContext(
                 configuration: configuration, store: faulty, stateDirectory: configuration.identity.stateDirectory,
-                checkpoint: checkpoint))
+                checkpoint: checkpoint, screenshotReader: screenshotReader))
         now = TestClock(start)
     }
 

@@ -229,6 +229,12 @@ struct MailboxCycle {
         let raw = try mailbox.fetchMessage(uid: uid)
         poller.health.pollerAlive()
         let email = context.pipeline.analyse(raw) { poller.health.pollerAlive() }
+        for outcome in email.screenshotsRead {
+            poller.health.metrics.screenshotRead(outcome)
+            if case .failed(let failure) = outcome {
+                logger.warning("screenshot not read", metadata: ["reason": "\(failure)"])
+            }
+        }
         return .email(IntakePipeline.Arrival(email: email, source: source, receivedAt: now), logger: logger)
     }
 
