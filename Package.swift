@@ -71,12 +71,15 @@ let package = Package(
         .target(name: "Mail", dependencies: ["CCurl"], swiftSettings: strictSettings),
         // OCR of screenshots (Tesseract), run by `helpdeskd ocr-worker` in a child process with limits.
         .target(name: "ScreenshotOCR", dependencies: ["CTesseract", "Incident"], swiftSettings: strictSettings),
+        // OAuth 2.0 access tokens for IMAP and SMTP logins: the grants (pure), the token files, RS256 JWTs;
+        // token requests go over Mail's libcurl HTTPS edge.
+        .target(name: "OAuth", dependencies: ["Mail", "CLibCrypto"], swiftSettings: strictSettings),
 
         // The daemon and its command line.
         .target(
             name: "Helpdesk",
             dependencies: [
-                "MIME", "Incident", "TicketStore", "Mail", "Digest", "CMalloc",
+                "MIME", "Incident", "TicketStore", "Mail", "OAuth", "Digest", "CMalloc",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "helpdeskd",
             dependencies: [
-                "Helpdesk", "MIME", "Incident", "TicketStore", "Mail", "StaffWeb", "ScreenshotOCR",
+                "Helpdesk", "MIME", "Incident", "TicketStore", "Mail", "OAuth", "StaffWeb", "ScreenshotOCR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,7 +147,8 @@ let package = Package(
             exclude: ["Images"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "MailTests", dependencies: ["Mail", "CCurl", "Helpdesk", "TicketStore"], swiftSettings: strictSettings
+            name: "MailTests", dependencies: ["Mail", "OAuth", "CCurl", "Helpdesk", "TicketStore"],
+            swiftSettings: strictSettings
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,12 @@
 #       accepted as an XOAUTH2 bearer token. Returns once the server greets on PORT.
 #       When WATCH_PID is set, a watchdog stops the server when that process goes away, so a
 #       crashed test run never leaves Dovecot behind.
+#       When OAUTH2_INTROSPECTION_URL is set, XOAUTH2 and OAUTHBEARER logins are checked by Dovecot's
+#       oauth2 passdb instead: it POSTs the token to that URL (RFC 7662 introspection, e.g. the test
+#       identity provider oauth_idp.py) and accepts it when the answer is active for the login's user;
+#       the password then works for PLAIN and LOGIN only.
+#       When HOMES_PER_USER is set, every user gets a Maildir of their own in DIR/homes/USER/Maildir
+#       (any user name logs in with PASSWORD), for tests with several mailboxes.
 #   dovecot.sh stop DIR [--now]
 #       Stops the Dovecot started in DIR (by the PID it wrote) and waits for it to exit and its port
 #       to close: gracefully (SIGTERM; Dovecot takes ~2.5 s), or with --now at once (SIGKILL to the
@@ -48,6 +54,38 @@ start() {
     chown -R nobody:nogroup "$dir/home"
     : >"$dir/dovecot.log"
 
+    local mechanisms="plain login xoauth2" passdbs
+    passdbs="passdb {
+  driver = static
+  args = password=$password
+}"
+    if [[ -n "${OAUTH2_INTROSPECTION_URL:-}" ]]; then
+        mechanisms="plain login xoauth2 oauthbearer"
+        cat >"$dir/oauth2.conf" <<EOF
+introspection_mode = post
+introspection_url = $OAUTH2_INTROSPECTION_URL
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF
+        passdbs="passdb {
+  driver = static
+  args = password=$password
+  mechanisms = plain login
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $dir/oauth2.conf
+}"
+    fi
+    local home="$dir/home"
+    if [[ -n "${HOMES_PER_USER:-}" ]]; then
+        home="$dir/homes/%u"
+        mkdir -p "$dir/homes"
+        chown nobody:nogroup "$dir/homes"
+    fi
+
     local ssl_settings="ssl = no"
     local imaps_listener="inet_listener imaps {
     port = 0
@@ -77,7 +115,7 @@ info_log_path = $dir/dovecot.log
 debug_log_path = $dir/dovecot.log
 $ssl_settings
 disable_plaintext_auth = no
-auth_mechanisms = plain login xoauth2
+auth_mechanisms = $mechanisms
 # Failed logins answer at once. (Dovecot still slows later logins from the same address by a
 # few seconds after a failure — its auth penalty — so tests log in correctly before wrongly.)
 auth_failure_delay = 0
@@ -86,13 +124,10 @@ mail_location = maildir:~/Maildir
 mail_privileged_group =
 mailbox_idle_check_interval = 1 secs
 first_valid_uid = 1
-passdb {
-  driver = static
-  args = password=$password
-}
+$passdbs
 userdb {
   driver = static
-  args = uid=nobody gid=nogroup home=$dir/home
+  args = uid=nobody gid=nogroup home=$home
 }
 namespace inbox {
   inbox = yes

@@ -11,7 +11,10 @@ reader that sees the message also sees its envelope. DIR/connections gets one li
 connection.
 
 --auth USER requires AUTH (PLAIN or LOGIN) as USER with the password in the environment variable
-SMTP_SINK_PASSWORD (not on the command line, where `ps` would show it). --starttls offers and requires
+SMTP_SINK_PASSWORD (not on the command line, where `ps` would show it). With --oauth-introspection URL it
+also offers XOAUTH2 and OAUTHBEARER (SASL with an OAuth 2.0 bearer token) and accepts a token when the
+identity provider's introspection endpoint at URL (RFC 7662, e.g. oauth_idp.py's) says it is active for
+USER. --starttls offers and requires
 STARTTLS, --implicit-tls speaks TLS from the first byte (SMTPS); both need --cert/--key.
 
 Outage simulation: while DIR/control exists and holds "STAGE CODE TEXT" (STAGE = MAIL, RCPT or DATA),
@@ -22,6 +25,7 @@ Needs Debian's python3-aiosmtpd; stop it with SIGTERM.
 """
 
 import argparse
+import base64
 import asyncio
 import json
 import logging
@@ -29,8 +33,10 @@ import os
 import signal
 import ssl
 import sys
+import urllib.parse
+import urllib.request
 
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
 
 class Sink:
@@ -93,6 +99,53 @@ class Sink:
         return "250 2.0.0 Message accepted for delivery"
 
 
+class OAuthSink(Sink):
+    """A sink that also takes SASL XOAUTH2 and OAUTHBEARER, checking the token with the identity provider."""
+
+    def __init__(self, directory, implicit_tls, introspection, user):
+        super().__init__(directory, implicit_tls)
+        self.introspection = introspection
+        self.user = user
+
+    async def response(self, server, args):
+        if len(args) > 1:
+            try:
+                return base64.b64decode(args[1], validate=True)
+            except ValueError:
+                return MISSING
+        return await server.challenge_auth("")
+
+    def check(self, server, mechanism, user, auth):
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        try:
+            body = urllib.parse.urlencode({"token": token}).encode("ascii")
+            with urllib.request.urlopen(self.introspection, data=body, timeout=10) as answer:
+                verdict = json.load(answer)
+        except OSError:
+            return AuthResult(success=False, handled=False, message="454 4.7.0 Temporary authentication failure")
+        ok = verdict.get("active") is True and verdict.get("username") == user and user == self.user
+        if ok:
+            server.session.sink_mechanism = mechanism
+            server.session.sink_login = user
+        return AuthResult(success=ok, handled=False, auth_data=user if ok else None)
+
+    async def auth_XOAUTH2(self, server, args):
+        blob = await self.response(server, args)
+        if blob is MISSING:
+            return AuthResult(success=False, handled=False)
+        fields = dict(part.split("=", 1) for part in blob.decode("utf-8", "replace").split("\x01") if "=" in part)
+        return self.check(server, "XOAUTH2", fields.get("user"), fields.get("auth", ""))
+
+    async def auth_OAUTHBEARER(self, server, args):
+        blob = await self.response(server, args)
+        if blob is MISSING:
+            return AuthResult(success=False, handled=False)
+        gs2, _, rest = blob.decode("utf-8", "replace").partition("\x01")
+        user = next((part[2:] for part in gs2.split(",") if part.startswith("a=")), None)
+        fields = dict(part.split("=", 1) for part in rest.split("\x01") if "=" in part)
+        return self.check(server, "OAUTHBEARER", user, fields.get("auth", ""))
+
+
 def main():
     parser = argparse.ArgumentParser(description="SMTP sink for the helpdeskd Mail tests")
     parser.add_argument("--dir", required=True)
@@ -104,7 +157,10 @@ def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--watch-pid", type=int)
+    parser.add_argument("--oauth-introspection", metavar="URL")
     args = parser.parse_args()
+    if args.oauth_introspection and not args.auth:
+        parser.error("--oauth-introspection needs --auth USER")
 
     # A parent may have spawned us with signals blocked; SIGTERM must stop the sink.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
@@ -135,7 +191,10 @@ def main():
         # handled=False: aiosmtpd itself answers a failure with "535 5.7.8 Authentication credentials invalid".
         return AuthResult(success=ok, handled=False, auth_data=login if ok else None)
 
-    sink = Sink(args.dir, args.implicit_tls)
+    if args.oauth_introspection:
+        sink = OAuthSink(args.dir, args.implicit_tls, args.oauth_introspection, args.auth)
+    else:
+        sink = Sink(args.dir, args.implicit_tls)
     connections = os.path.join(args.dir, "connections")
 
     def factory():

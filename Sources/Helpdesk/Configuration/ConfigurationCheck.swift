@@ -24,7 +24,7 @@ public enum ConfigurationCheck {
             }
         }
         let imap = configuration.imap
-        if imap.passwordFile.isEmpty, imap.oauth2TokenFile.isEmpty {
+        if imap.auth == .password, imap.passwordFile.isEmpty, imap.oauth2TokenFile.isEmpty {
             problem(
                 "imap.password_file", "no IMAP password or token file is configured",
                 "set password_file or oauth2_token_file")
@@ -42,7 +42,7 @@ public enum ConfigurationCheck {
         let smtp = configuration.smtp
         readable(smtp.passwordFile, key: "smtp.password_file", secret: true)
         readable(smtp.caFile, key: "smtp.ca_file", secret: false)
-        if !smtp.user.isEmpty, smtp.passwordFile.isEmpty {
+        if smtp.auth == .password, !smtp.user.isEmpty, smtp.passwordFile.isEmpty {
             problem("smtp.password_file", "an SMTP user is set but no password file", "set smtp.password_file")
         }
         if smtp.tls == .none, !LoopbackHost.isLoopback(url: smtp.url) {

@@ -1,6 +1,7 @@
 import Foundation
 import Incident
 import MIME
+import OAuth
 import TOMLKit
 
 /// One thing wrong with a configuration, said so an admin can fix it: where, what, and how.
@@ -69,12 +70,17 @@ public enum ConfigurationLoader {
         }
         let schema = ConfigurationSchema.sections
         for section in table.keys.sorted() {
+            if section == "oauth2" {
+                problems += parseOAuth(
+                    table[section], into: &configuration, file: file, locator: locator, environment: environment)
+                continue
+            }
             guard let keys = schema[section] else {
                 problems.append(
                     ConfigurationProblem(
                         file: file, line: locator.line(section: section, key: nil), key: section,
                         message: "unknown section [\(section)]",
-                        fix: "known sections: " + schema.keys.sorted().joined(separator: ", ")))
+                        fix: "known sections: " + (schema.keys.sorted() + ["oauth2.NAME"]).joined(separator: ", ")))
                 continue
             }
             guard let sectionTable = table[section]?.table else {
@@ -122,6 +128,61 @@ public enum ConfigurationLoader {
         }
         problems += ConfigurationSchema.crossChecks(configuration, file: file, locator: locator)
         return (configuration, problems)
+    }
+
+    /// `[oauth2.NAME]` sections: a table of tables, each read with `ConfigurationSchema.oauth2Keys`.
+    private static func parseOAuth(
+        _ value: (any TOMLValueConvertible)?, into configuration: inout HelpdeskConfiguration, file: String,
+        locator: LineLocator, environment: [String: String]
+    ) -> [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        guard let sections = value?.table else {
+            return [
+                ConfigurationProblem(
+                    file: file, line: locator.line(section: nil, key: "oauth2"), key: "oauth2",
+                    message: "must be [oauth2.NAME] sections", fix: "write [oauth2.microsoft] and its keys below it")
+            ]
+        }
+        for name in sections.keys.sorted() {
+            let place = "oauth2.\(name)"
+            guard let keys = sections[name]?.table else {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: locator.line(section: "oauth2", key: name), key: place,
+                        message: "must be a section", fix: "write [oauth2.\(name)] and its keys below it"))
+                continue
+            }
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: locator.line(section: place, key: nil), key: place,
+                        message: "the name must be letters, digits, - or _", fix: "e.g. [oauth2.microsoft]"))
+                continue
+            }
+            var settings = OAuthSettings(name: name)
+            for key in keys.keys.sorted() {
+                let line = locator.line(section: place, key: key)
+                guard let setting = ConfigurationSchema.oauth2Keys[key], let raw = keys[key] else {
+                    let known = ConfigurationSchema.oauth2Keys.keys
+                    let suggestion = known.min { editDistance($0, key) < editDistance($1, key) } ?? ""
+                    problems.append(
+                        ConfigurationProblem(
+                            file: file, line: line, key: "\(place).\(key)", message: "unknown key",
+                            fix: "did you mean \(place).\(suggestion)?"))
+                    continue
+                }
+                do {
+                    try setting.apply(.toml(raw), &settings, environment)
+                } catch let error as SettingError {
+                    problems.append(
+                        ConfigurationProblem(
+                            file: file, line: line, key: "\(place).\(key)", message: error.message, fix: error.fix))
+                } catch {}
+            }
+            ConfigurationSchema.completeOAuth(&settings, scopeGiven: keys["scope"] != nil)
+            configuration.oauth2[name] = settings
+        }
+        return problems
     }
 
     /// Reads a secret file: its content without the final line break.

@@ -1,6 +1,7 @@
 import Foundation
 import Incident
 import MIME
+import OAuth
 import TOMLKit
 
 /// Why one setting's value was refused.
@@ -143,6 +144,11 @@ enum RawSetting {
     }
 }
 
+/// One key of an `[oauth2.NAME]` section.
+struct OAuthSetting: Sendable {
+    let apply: @Sendable (RawSetting, inout OAuthSettings, [String: String]) throws -> Void
+}
+
 /// One configurable key: how to read it into the configuration.
 struct Setting: Sendable {
     let apply: @Sendable (RawSetting, inout HelpdeskConfiguration, [String: String]) throws -> Void
@@ -180,6 +186,8 @@ enum ConfigurationSchema {
                 c.imap.url = try serverURL(raw, schemes: ["imaps", "imap"], example: "imaps://imap.example.com/INBOX")
             },
             "user": Setting { raw, c, _ in c.imap.user = try raw.string() },
+            "auth": Setting { raw, c, _ in c.imap.auth = try authentication(raw) },
+            "oauth2": Setting { raw, c, _ in c.imap.oauth2 = try raw.string() },
             "password_file": Setting { raw, c, env in c.imap.passwordFile = try raw.path(env) },
             "oauth2_token_file": Setting { raw, c, env in c.imap.oauth2TokenFile = try raw.path(env) },
             "ca_file": Setting { raw, c, env in c.imap.caFile = try raw.path(env) },
@@ -203,6 +211,8 @@ enum ConfigurationSchema {
                 c.smtp.tls = tls
             },
             "user": Setting { raw, c, _ in c.smtp.user = try raw.string() },
+            "auth": Setting { raw, c, _ in c.smtp.auth = try authentication(raw) },
+            "oauth2": Setting { raw, c, _ in c.smtp.oauth2 = try raw.string() },
             "password_file": Setting { raw, c, env in c.smtp.passwordFile = try raw.path(env) },
             "ca_file": Setting { raw, c, env in c.smtp.caFile = try raw.path(env) },
             "envelope_sender": Setting { raw, c, _ in c.smtp.envelopeSender = try raw.string() },
@@ -423,6 +433,59 @@ enum ConfigurationSchema {
         ],
     ]
 
+    /// The keys of an `[oauth2.NAME]` section.
+    static let oauth2Keys: [String: OAuthSetting] = [
+        "grant": OAuthSetting { raw, o, _ in
+            let text = try raw.string().lowercased()
+            guard let grant = OAuthSettings.Grant(rawValue: text) else {
+                throw SettingError(
+                    message: "\"\(text)\" is not a grant", fix: "client_credentials, jwt_bearer or device_code")
+            }
+            o.grant = grant
+        },
+        "tenant": OAuthSetting { raw, o, _ in
+            let tenant = try raw.string()
+            guard !tenant.isEmpty, tenant.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) else {
+                throw SettingError(
+                    message: "\"\(tenant)\" is not a tenant", fix: "the directory (tenant) ID or a domain")
+            }
+            // Fills the Microsoft endpoints unless they are written out.
+            if o.tokenURL.isEmpty { o.tokenURL = OAuthSettings.microsoftTokenURL(tenant: tenant) }
+            if o.deviceAuthorizationURL.isEmpty {
+                o.deviceAuthorizationURL = OAuthSettings.microsoftDeviceURL(tenant: tenant)
+            }
+        },
+        "token_url": OAuthSetting { raw, o, _ in o.tokenURL = try httpsURL(raw) },
+        "device_authorization_url": OAuthSetting { raw, o, _ in o.deviceAuthorizationURL = try httpsURL(raw) },
+        "client_id": OAuthSetting { raw, o, _ in o.clientID = try raw.string() },
+        "client_secret_file": OAuthSetting { raw, o, env in o.clientSecretFile = try raw.path(env) },
+        "private_key_file": OAuthSetting { raw, o, env in o.privateKeyFile = try raw.path(env) },
+        "certificate_file": OAuthSetting { raw, o, env in o.certificateFile = try raw.path(env) },
+        "issuer": OAuthSetting { raw, o, _ in o.issuer = try raw.string() },
+        "subject": OAuthSetting { raw, o, _ in o.subject = try raw.string() },
+        "scope": OAuthSetting { raw, o, _ in o.scope = try raw.string() },
+        "ca_file": OAuthSetting { raw, o, env in o.caFile = try raw.path(env) },
+        "refresh_ahead": OAuthSetting { raw, o, _ in o.refreshAhead = try raw.duration(1...86_400) },
+    ]
+
+    /// The defaults an `[oauth2.NAME]` section takes from its grant: Google's token URL for JWT assertions, the
+    /// providers' mail scopes.
+    static func completeOAuth(_ settings: inout OAuthSettings, scopeGiven: Bool) {
+        let microsoft = settings.tokenURL.hasPrefix("https://login.microsoftonline.com/")
+        if settings.grant == .jwtBearer, settings.tokenURL.isEmpty, settings.privateKeyFile.hasSuffix(".pem") {
+            settings.tokenURL = OAuthSettings.googleTokenURL
+        }
+        guard !scopeGiven else { return }
+        switch settings.grant {
+        case .clientCredentials where microsoft: settings.scope = OAuthSettings.microsoftMailScope
+        case .jwtBearer: settings.scope = OAuthSettings.googleMailScope
+        case .deviceCode where microsoft:
+            settings.scope =
+                "https://outlook.office365.com/IMAP.AccessAsUser.All https://outlook.office365.com/SMTP.Send offline_access"
+        default: break
+        }
+    }
+
     /// "imap_password_file" → ("imap", "password_file"), choosing the longest known section name.
     static func split(_ path: String) -> (String, String)? {
         for section in sections.keys.sorted(by: { $0.count > $1.count }) where path.hasPrefix(section + "_") {
@@ -457,6 +520,24 @@ enum ConfigurationSchema {
                     file: file, line: locator.line(section: "staff", key: "team_address"), key: "staff.team_address",
                     message: "is the helpdesk's own address", fix: "use the team's list or shared mailbox"))
         }
+        for (section, auth, name) in [("imap", c.imap.auth, c.imap.oauth2), ("smtp", c.smtp.auth, c.smtp.oauth2)] {
+            if let problem = oauthReference(auth: auth, name: name, configuration: c) {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file,
+                        line: locator.line(section: section, key: "oauth2")
+                            ?? locator.line(section: section, key: "auth"),
+                        key: "\(section).oauth2", message: problem.message, fix: problem.fix))
+            }
+        }
+        for (name, settings) in c.oauth2.sorted(by: { $0.key < $1.key }) {
+            for problem in oauthProblems(settings) {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: locator.line(section: "oauth2.\(name)", key: nil), key: "oauth2.\(name)",
+                        message: problem.message, fix: problem.fix))
+            }
+        }
         if c.rateLimits.perAddressPerDay < c.rateLimits.perAddressPerHour {
             problems.append(
                 ConfigurationProblem(
@@ -465,6 +546,89 @@ enum ConfigurationSchema {
                     fix: "raise it to at least \(c.rateLimits.perAddressPerHour)"))
         }
         return problems
+    }
+
+    /// Whether `auth`/`oauth2` of a login name a section that exists.
+    static func oauthReference(
+        auth: HelpdeskConfiguration.Authentication, name: String, configuration c: HelpdeskConfiguration
+    )
+        -> SettingError?
+    {
+        switch auth {
+        case .password:
+            return name.isEmpty
+                ? nil
+                : SettingError(
+                    message: "names an [oauth2] section but auth is \"password\"", fix: "set auth = \"oauth2\"")
+        case .oauth2:
+            guard !name.isEmpty else {
+                return SettingError(
+                    message: "auth = \"oauth2\" needs the section's name", fix: "oauth2 = \"NAME\" for [oauth2.NAME]")
+            }
+            guard c.oauth2[name] != nil else {
+                return SettingError(
+                    message: "there is no [oauth2.\(name)] section",
+                    fix: c.oauth2.isEmpty
+                        ? "add one (see Samples/helpdeskd.toml)"
+                        : "known: " + c.oauth2.keys.sorted().joined(separator: ", "))
+            }
+            return nil
+        }
+    }
+
+    /// What an `[oauth2.NAME]` section lacks for its grant.
+    static func oauthProblems(_ o: OAuthSettings) -> [SettingError] {
+        var problems: [SettingError] = []
+        if o.tokenURL.isEmpty, !(o.grant == .jwtBearer && o.privateKeyFile.hasSuffix(".json")) {
+            problems.append(SettingError(message: "no token_url", fix: "set tenant (Microsoft 365) or token_url"))
+        }
+        switch o.grant {
+        case .clientCredentials:
+            if o.clientID.isEmpty {
+                problems.append(SettingError(message: "no client_id", fix: "the application (client) ID"))
+            }
+            if o.clientSecretFile.isEmpty, o.certificateFile.isEmpty {
+                problems.append(
+                    SettingError(
+                        message: "no client credential",
+                        fix: "set client_secret_file, or certificate_file and private_key_file"))
+            }
+            if !o.certificateFile.isEmpty, o.privateKeyFile.isEmpty {
+                problems.append(
+                    SettingError(message: "certificate_file needs private_key_file", fix: "the certificate's key (PEM)")
+                )
+            }
+        case .jwtBearer:
+            if o.privateKeyFile.isEmpty {
+                problems.append(
+                    SettingError(message: "no private_key_file", fix: "the service account's JSON key file"))
+            }
+        case .deviceCode:
+            if o.clientID.isEmpty {
+                problems.append(SettingError(message: "no client_id", fix: "the application (client) ID"))
+            }
+            if o.deviceAuthorizationURL.isEmpty {
+                problems.append(
+                    SettingError(message: "no device_authorization_url", fix: "set tenant (Microsoft 365) or the URL"))
+            }
+        }
+        return problems
+    }
+
+    static func authentication(_ raw: RawSetting) throws -> HelpdeskConfiguration.Authentication {
+        let text = try raw.string().lowercased()
+        guard let auth = HelpdeskConfiguration.Authentication(rawValue: text) else {
+            throw SettingError(message: "\"\(text)\" is not a login method", fix: "password or oauth2")
+        }
+        return auth
+    }
+
+    static func httpsURL(_ raw: RawSetting) throws -> String {
+        let url = try raw.string()
+        guard url.lowercased().hasPrefix("https://"), url.count > 8 else {
+            throw SettingError(message: "must be an https:// URL", fix: "e.g. https://login.example.com/token")
+        }
+        return url
     }
 
     static func isAddress(_ text: String) -> Bool {

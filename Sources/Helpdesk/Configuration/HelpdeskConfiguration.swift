@@ -1,6 +1,7 @@
 public import Incident
 public import MIME
 import Glibc
+public import OAuth
 
 /// Everything an admin can configure, with the defaults `Samples/helpdeskd.toml` documents.
 /// Plain values: loading, validation and secrets live in `ConfigurationLoader`.
@@ -22,10 +23,22 @@ public struct HelpdeskConfiguration: Sendable {
         public init() {}
     }
 
+    /// How a mail server login proves who we are.
+    public enum Authentication: String, Sendable, Equatable {
+        /// A password from `password_file` (or, for IMAP, a bearer token from `oauth2_token_file`).
+        case password
+        /// An access token from the `[oauth2.NAME]` section named by `oauth2`, sent with SASL XOAUTH2.
+        case oauth2
+    }
+
     public struct IMAP: Sendable, Equatable {
         public var url = "imaps://imap.example.com/INBOX"
         public var user = ""
+        public var auth = Authentication.password
+        /// The `[oauth2.NAME]` section when `auth` is oauth2.
+        public var oauth2 = ""
         public var passwordFile = ""
+        /// A bearer token an external refresher keeps current (the older way; `auth = "oauth2"` is built in).
         public var oauth2TokenFile = ""
         public var caFile = ""
         public var allowPlaintext = false
@@ -44,6 +57,8 @@ public struct HelpdeskConfiguration: Sendable {
         public var url = "smtp://smtp.example.com:587"
         public var tls = TLS.starttls
         public var user = ""
+        public var auth = Authentication.password
+        public var oauth2 = ""
         public var passwordFile = ""
         public var caFile = ""
         /// "" sends with the null sender `<>`, as RFC 3834 recommends for automatic replies.
@@ -140,6 +155,8 @@ public struct HelpdeskConfiguration: Sendable {
     public var identity = Identity()
     public var imap = IMAP()
     public var smtp = SMTP()
+    /// `[oauth2.NAME]` sections by name.
+    public var oauth2: [String: OAuthSettings] = [:]
     public var serviceLevel = ServiceLevel.policyDefault
     public var parserLimits = ParserLimits()
     public var rateLimits = RateLimits()

@@ -1,5 +1,6 @@
 import Foundation
 public import Mail
+public import OAuth
 
 /// The real mailbox: libcurl IMAP.
 extension IMAPMailbox: IncomingMailbox {
@@ -47,23 +48,54 @@ extension SMTPSender: OutgoingMail {
 }
 
 /// Builds the libcurl clients from the configuration, reading secrets at connect time (so a rotated
-/// OAuth token or password is picked up on the next login).
+/// password is picked up on the next login). With `auth = "oauth2"` the login takes an access token from
+/// `tokens` (`OAuthLogins.swift`), renewed ahead of its expiry.
 public enum MailConnections {
-    public static func imap(_ configuration: HelpdeskConfiguration) throws -> IMAPMailbox {
-        try IMAPMailbox(configuration: imapConfiguration(configuration))
+    public static func imap(
+        _ configuration: HelpdeskConfiguration, tokens: TokenProviders? = nil
+    ) throws
+        -> any IncomingMailbox
+    {
+        let imap = configuration.imap
+        guard imap.auth == .oauth2 else { return try IMAPMailbox(configuration: imapConfiguration(configuration)) }
+        let provider = try tokenProvider(
+            configuration, name: imap.oauth2, user: imapUser(configuration), tokens: tokens)
+        return TokenIMAPMailbox(provider: provider) { token in
+            try IMAPMailbox(configuration: imapConfiguration(configuration, token: token))
+        }
     }
 
     /// The IDLE watcher for the same mailbox, with the same login.
-    public static func imapIdle(_ configuration: HelpdeskConfiguration) throws -> IMAPIdle {
-        try IMAPIdle(configuration: imapConfiguration(configuration))
+    public static func imapIdle(
+        _ configuration: HelpdeskConfiguration, tokens: TokenProviders? = nil
+    ) throws
+        -> IMAPIdle
+    {
+        let imap = configuration.imap
+        guard imap.auth == .oauth2 else { return try IMAPIdle(configuration: imapConfiguration(configuration)) }
+        let provider = try tokenProvider(
+            configuration, name: imap.oauth2, user: imapUser(configuration), tokens: tokens)
+        let token = try provider.accessToken(now: WallClock.seconds()).token
+        return try IMAPIdle(configuration: imapConfiguration(configuration, token: token))
     }
 
-    static func imapConfiguration(_ configuration: HelpdeskConfiguration) throws -> IMAPConfiguration {
+    static func imapUser(_ configuration: HelpdeskConfiguration) -> String {
+        configuration.imap.user.isEmpty ? configuration.identity.address : configuration.imap.user
+    }
+
+    /// The IMAP client's settings; `token` is the OAuth access token when `auth = "oauth2"`.
+    static func imapConfiguration(
+        _ configuration: HelpdeskConfiguration, token: Secret? = nil
+    ) throws
+        -> IMAPConfiguration
+    {
         let imap = configuration.imap
-        let user = imap.user.isEmpty ? configuration.identity.address : imap.user
+        let user = imapUser(configuration)
         let credential: MailCredential
-        if !imap.oauth2TokenFile.isEmpty, let token = try? ConfigurationLoader.readSecret(imap.oauth2TokenFile),
-            !token.isEmpty
+        if let token {
+            credential = .xoauth2(user: user, bearerToken: token)
+        } else if !imap.oauth2TokenFile.isEmpty,
+            let token = try? ConfigurationLoader.readSecret(imap.oauth2TokenFile), !token.isEmpty
         {
             credential = .xoauth2(user: user, bearerToken: Secret(token))
         } else {
@@ -74,10 +106,32 @@ public enum MailConnections {
             allowPlaintext: imap.allowPlaintext, maxMessageBytes: imap.maxMessageSize)
     }
 
-    public static func smtp(_ configuration: HelpdeskConfiguration) throws -> SMTPSender {
+    public static func smtp(
+        _ configuration: HelpdeskConfiguration, tokens: TokenProviders? = nil
+    ) throws
+        -> any OutgoingMail
+    {
+        let smtp = configuration.smtp
+        guard smtp.auth == .oauth2 else { return try SMTPSender(configuration: smtpConfiguration(configuration)) }
+        let user = smtp.user.isEmpty ? configuration.identity.address : smtp.user
+        let provider = try tokenProvider(configuration, name: smtp.oauth2, user: user, tokens: tokens)
+        return TokenSMTPSender(provider: provider) { token in
+            try SMTPSender(configuration: smtpConfiguration(configuration, token: token))
+        }
+    }
+
+    /// The SMTP client's settings; `token` is the OAuth access token when `auth = "oauth2"`.
+    static func smtpConfiguration(
+        _ configuration: HelpdeskConfiguration, token: Secret? = nil
+    ) throws
+        -> SMTPConfiguration
+    {
         let smtp = configuration.smtp
         var credential: MailCredential? = nil
-        if !smtp.user.isEmpty {
+        if let token {
+            credential = .xoauth2(
+                user: smtp.user.isEmpty ? configuration.identity.address : smtp.user, bearerToken: token)
+        } else if !smtp.user.isEmpty {
             credential = .password(
                 user: smtp.user, password: Secret(try ConfigurationLoader.readSecret(smtp.passwordFile)))
         }
@@ -87,10 +141,20 @@ public enum MailConnections {
         case .implicit: security = .implicit
         case .none: security = .none
         }
-        return try SMTPSender(
-            configuration: SMTPConfiguration(
-                url: smtp.url, security: security, credential: credential,
-                caFile: smtp.caFile.isEmpty ? nil : smtp.caFile,
-                envelopeSender: smtp.envelopeSender, maxMessageBytes: 64 << 20))
+        return SMTPConfiguration(
+            url: smtp.url, security: security, credential: credential,
+            caFile: smtp.caFile.isEmpty ? nil : smtp.caFile,
+            envelopeSender: smtp.envelopeSender, maxMessageBytes: 64 << 20)
+    }
+
+    /// The provider of `[oauth2.NAME]` for `user`; without a shared registry (check-config), a private one.
+    static func tokenProvider(
+        _ configuration: HelpdeskConfiguration, name: String, user: String, tokens: TokenProviders?
+    ) throws -> TokenProvider {
+        guard let settings = configuration.oauth2[name] else {
+            throw OAuthError(.configuration, "there is no [oauth2.\(name)] section")
+        }
+        let registry = tokens ?? TokenProviders(stateDirectory: configuration.identity.stateDirectory)
+        return registry.provider(settings, user: user)
     }
 }

@@ -1,4 +1,5 @@
 import Mail
+import OAuth
 
 /// `helpdeskd check-config --connect`: logs in to the IMAP and SMTP servers with the configured
 /// settings and secrets, exactly as the daemon would, and reports what they announce — without
@@ -18,7 +19,14 @@ public enum ServerProbe {
     public static func imap(_ configuration: HelpdeskConfiguration) -> Outcome {
         var outcome = Outcome(service: "imap", url: configuration.imap.url, lines: [], error: nil)
         do {
-            let mailbox = try MailConnections.imap(configuration)
+            var token: Secret? = nil
+            if configuration.imap.auth == .oauth2 {
+                let (line, issued) = try Self.token(
+                    configuration, name: configuration.imap.oauth2, user: MailConnections.imapUser(configuration))
+                outcome.lines.append(line)
+                token = issued
+            }
+            let mailbox = try IMAPMailbox(configuration: MailConnections.imapConfiguration(configuration, token: token))
             defer { mailbox.close() }
             let status = try mailbox.open()
             let user = mailbox.configuration.credential.user
@@ -43,7 +51,14 @@ public enum ServerProbe {
     public static func smtp(_ configuration: HelpdeskConfiguration) -> Outcome {
         var outcome = Outcome(service: "smtp", url: configuration.smtp.url, lines: [], error: nil)
         do {
-            let sender = try MailConnections.smtp(configuration)
+            var token: Secret? = nil
+            if configuration.smtp.auth == .oauth2 {
+                let user = configuration.smtp.user.isEmpty ? configuration.identity.address : configuration.smtp.user
+                let (line, issued) = try Self.token(configuration, name: configuration.smtp.oauth2, user: user)
+                outcome.lines.append(line)
+                token = issued
+            }
+            let sender = try SMTPSender(configuration: MailConnections.smtpConfiguration(configuration, token: token))
             defer { sender.close() }
             let extensions = try sender.verify()
             outcome.lines.append("extensions: \(extensions.isEmpty ? "(none)" : extensions.joined(separator: ", "))")
@@ -55,7 +70,8 @@ public enum ServerProbe {
                     return outcome
                 }
                 outcome.lines.insert(
-                    "connected (\(configuration.smtp.tls.rawValue)), logged in as \(credential.user)", at: 0)
+                    "connected (\(configuration.smtp.tls.rawValue)), logged in as \(credential.user)",
+                    at: token == nil ? 0 : 1)
             } else {
                 outcome.lines.insert("connected (\(configuration.smtp.tls.rawValue)), no login configured", at: 0)
             }
@@ -63,5 +79,16 @@ public enum ServerProbe {
             outcome.error = "\(error)"
         }
         return outcome
+    }
+
+    /// An access token from `[oauth2.NAME]` for `user` (from the token file when still fresh), and what to say.
+    static func token(_ configuration: HelpdeskConfiguration, name: String, user: String) throws -> (String, Secret) {
+        let provider = try MailConnections.tokenProvider(configuration, name: name, user: user, tokens: nil)
+        let now = WallClock.seconds()
+        let (token, expiresAt) = try provider.accessToken(now: now)
+        return (
+            "access token from [oauth2.\(name)] (\(provider.settings.grant.rawValue)) for \(user), valid for \(expiresAt - now) s",
+            token
+        )
     }
 }

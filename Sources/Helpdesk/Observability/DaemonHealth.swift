@@ -1,4 +1,5 @@
 import MIME
+public import OAuth
 import Synchronization
 
 /// What the daemon's loops report about themselves: read by the watchdog (is the poller alive?),
@@ -22,8 +23,10 @@ public final class DaemonHealth: Sendable {
     private let state = Mutex(Snapshot())
     /// The counters and gauges `[metrics] listen` exposes.
     public let metrics = DaemonMetrics()
+    /// The OAuth token providers of the mail logins, whose expiry the metrics show.
+    public let tokens: TokenProviders?
 
-    public init() {}
+    public init(tokens: TokenProviders? = nil) { self.tokens = tokens }
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
@@ -46,6 +49,9 @@ public final class DaemonHealth: Sendable {
         parts.append("\(now.ingestedSinceStart) ingested, \(now.sentSinceStart) answers sent since start")
         parts.append("outbox backlog \(now.backlog)")
         if now.storeUnavailable { parts.append("STORE UNAVAILABLE, mail left in the mailbox") }
+        for provider in tokens?.all ?? [] where provider.status.lastError != nil {
+            parts.append("OAUTH [\(provider.settings.name)] TOKEN RENEWAL FAILING")
+        }
         if let error = now.lastError { parts.append("last error: \(error.prefix(120))") }
         return parts.joined(separator: "; ")
     }

@@ -22,6 +22,7 @@ public final class DaemonMetrics: Sendable {
     private let slaBreaches: Gauge
     private let storeUnavailable: Gauge
     private let lastPoll: Gauge
+    private let registryAccess = Mutex<[String: (expiry: Gauge, failing: Gauge)]>([:])
 
     public init() {
         let registry = registry
@@ -131,10 +132,38 @@ public final class DaemonMetrics: Sendable {
 
     private let exposing = Mutex(())
 
+    /// The gauges of one token provider (`provider` = the section's name, with "+user" for per-user tokens),
+    /// made at its first exposition.
+    private func tokenGauges(_ provider: String) -> (expiry: Gauge, failing: Gauge) {
+        registryAccess.withLock { gauges in
+            if let made = gauges[provider] { return made }
+            let made = (
+                expiry: registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "helpdeskd", metricName: "oauth_token_expiry", unitName: "seconds",
+                        helpText: "Seconds the OAuth access token in hand is still valid; 0 when there is none."),
+                    labels: [("provider", provider)]),
+                failing: registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "helpdeskd", metricName: "oauth_token_renewal_failing", unitName: "",
+                        helpText: "1 while the identity provider refuses or fails to renew the OAuth token."),
+                    labels: [("provider", provider)])
+            )
+            gauges[provider] = made
+            return made
+        }
+    }
+
     private func expose(summary: StoreSummary?, health: DaemonHealth, now: Int64) -> [UInt8] {
         let snapshot = health.snapshot
         storeUnavailable.set(snapshot.storeUnavailable ? 1.0 : 0.0)
         lastPoll.set(Double(snapshot.lastPollAt ?? 0))
+        for provider in health.tokens?.all ?? [] {
+            let status = provider.status
+            let gauges = tokenGauges(provider.cache.key)
+            gauges.expiry.set(Double(max(0, status.expiresAt - now)))
+            gauges.failing.set(status.lastError == nil ? 0.0 : 1.0)
+        }
         // A store that cannot be read leaves the last values: the counters and the flag above still tell.
         if let summary {
             for (status, gauge) in tickets { gauge.set(Double(summary.tickets[status] ?? 0)) }

@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import OAuth
 public import TicketStore
 
 /// `helpdeskd status`: the health of the intake as the store records it, readable without the daemon.
@@ -33,7 +34,28 @@ public enum StoreStatus {
         let report = try report(store: store, now: now)
         guard let stateDirectory, case .object(var members) = report else { return report }
         members.append(space(directory: stateDirectory, freeBytes: freeBytes(at: stateDirectory)))
+        members.append(oauth(stateDirectory: stateDirectory, now: now))
         return .object(members)
+    }
+
+    /// The OAuth token files in the state directory: when each token expires, and a renewal failure while it
+    /// lasts (the daemon records both there; this reads them without the daemon).
+    public static func oauth(stateDirectory: String, now: Int64) -> (String, JSONValue) {
+        (
+            "oauth2",
+            .array(
+                TokenCache.all(stateDirectory: stateDirectory).map { key, tokens in
+                    let expiresAt = tokens.accessToken == nil ? 0 : tokens.expiresAt
+                    return .object([
+                        ("provider", .string(key)),
+                        ("expires_at", expiresAt == 0 ? .null : .string(Timestamp.iso(expiresAt))),
+                        ("seconds_left", .int(max(0, expiresAt - now))),
+                        ("has_refresh_token", .bool(tokens.refreshToken != nil)),
+                        ("last_error", .string(tokens.lastError)),
+                        ("last_error_at", .string(tokens.lastErrorAt.map(Timestamp.iso))),
+                    ])
+                })
+        )
     }
 
     public static func report(store: any TicketStore, now: Int64) throws -> JSONValue {
@@ -121,6 +143,18 @@ public enum StoreStatus {
             }
         }
         lines.append("Quarantined: \(value(map["quarantined"]))")
+        if case .array(let providers) = map["oauth2"] {
+            for provider in providers {
+                guard case .object(let fields) = provider else { continue }
+                let f = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+                var line =
+                    "OAuth [\(value(f["provider"]))]: token valid until \(value(f["expires_at"])) (\(value(f["seconds_left"])) s)"
+                if case .string(let error) = f["last_error"] {
+                    line += " - RENEWAL FAILING since \(value(f["last_error_at"])): \(error)"
+                }
+                lines.append(line)
+            }
+        }
         if case .object(let space) = map["state_directory"] {
             let f = Dictionary(space, uniquingKeysWith: { a, _ in a })
             var line = "State directory \(value(f["path"])): \(value(f["free_bytes"])) bytes free"

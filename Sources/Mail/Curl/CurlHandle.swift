@@ -45,6 +45,10 @@ final class CurlHandle: @unchecked Sendable {
         /// CURLOPT_MAIL_FROM, already in angle brackets ("<>" for the null sender).
         var mailFrom: String? = nil
         var recipients: [String] = []
+        /// An HTTP POST body (form-encoded), copied into libcurl; nil for every mail operation.
+        var postFields: String? = nil
+        /// Extra HTTP request header lines ("Accept: application/json").
+        var httpHeaders: [String] = []
         /// The most body bytes to accept; more aborts the transfer with `bodyOverflowed`.
         var bodyLimit = 1 << 20
     }
@@ -170,9 +174,12 @@ final class CurlHandle: @unchecked Sendable {
         lines.reset(limit: CurlHandle.lineLimit)
         errorBuffer[0] = 0
         var recipients: UnsafeMutablePointer<curl_slist>? = nil
+        var headers: UnsafeMutablePointer<curl_slist>? = nil
         defer {
             _ = hd_curl_setopt_slist(easy, CURLOPT_MAIL_RCPT, nil)
             curl_slist_free_all(recipients)
+            if headers != nil { _ = hd_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, nil) }
+            curl_slist_free_all(headers)
             upload = UploadSource()
         }
         do throws(MailError) {
@@ -197,6 +204,17 @@ final class CurlHandle: @unchecked Sendable {
                 try set(CURLOPT_UPLOAD, 0)
                 try check(hd_curl_setopt_off_t(easy, CURLOPT_INFILESIZE_LARGE, -1), "INFILESIZE")
             }
+            // After UPLOAD: setting that option resets the HTTP method, COPYPOSTFIELDS makes it a POST.
+            if let postFields = request.postFields {
+                try set(CURLOPT_COPYPOSTFIELDS, postFields)
+            }
+            for line in request.httpHeaders {
+                guard let appended = curl_slist_append(headers, line) else {
+                    throw MailError(.configuration, "out of memory for the header list")
+                }
+                headers = appended
+            }
+            if headers != nil { try check(hd_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headers), "HTTPHEADER") }
         } catch {
             return Response(
                 code: CURLE_BAD_FUNCTION_ARGUMENT, body: [], lines: [], bodyOverflowed: false, linesOverflowed: false,

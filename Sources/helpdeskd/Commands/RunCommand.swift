@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Helpdesk
 import Logging
+import OAuth
 import ServiceLifecycle
 import StaffWeb
 
@@ -52,15 +53,19 @@ struct RunCommand: AsyncParsableCommand {
                 "store": "\(context.store)",
             ])
         let contexts = ContextHolder(context)
-        let health = DaemonHealth()
+        // One registry for the process: every login shares its token files (ARCHITECTURE.md, OAuth).
+        let tokens = TokenProviders(stateDirectory: configuration.identity.stateDirectory)
+        let health = DaemonHealth(tokens: tokens)
         let wakeups = Wakeups()
         let notifier = SystemdNotifier(environment: environment)
         let poller = MailboxPoller(
-            contexts: contexts, connect: { try MailConnections.imap($0) }, watch: { try MailConnections.imapIdle($0) },
+            contexts: contexts, connect: { try MailConnections.imap($0, tokens: tokens) },
+            watch: { try MailConnections.imapIdle($0, tokens: tokens) },
             logger: logger, health: health,
             wakeRelay: { wakeups.wake() }, once: once)
         let relay = OutboxRelay(
-            contexts: contexts, connect: { try MailConnections.smtp($0) }, logger: logger, health: health,
+            contexts: contexts, connect: { try MailConnections.smtp($0, tokens: tokens) }, logger: logger,
+            health: health,
             wakeups: wakeups, once: once)
 
         if once {
@@ -79,6 +84,8 @@ struct RunCommand: AsyncParsableCommand {
             systemd, reloader, RetentionService(contexts: contexts, logger: logger),
             SLAWatch(contexts: contexts, logger: logger, wakeRelay: { wakeups.wake() }),
         ]
+        // Always running: a reload may switch a login to OAuth; without one it only looks every few seconds.
+        services.append(OAuthRefresher(contexts: contexts, tokens: tokens, logger: logger))
         if !configuration.metricsListen.isEmpty {
             // Validated when the configuration was loaded; changes take effect at the next restart.
             let address = try MetricsEndpoint.Address(configuration.metricsListen)

@@ -33,8 +33,14 @@ final class Dovecot {
 
     deinit { stop() }
 
-    /// Starts Dovecot (about 0.1 s); with `tls` it also listens for IMAPS and offers STARTTLS.
-    static func start(tls: Bool = false) throws -> Dovecot {
+    /// Starts Dovecot (about 0.1 s); with `tls` it also listens for IMAPS and offers STARTTLS. With
+    /// `oauth2Introspection`, XOAUTH2/OAUTHBEARER tokens are checked by Dovecot's oauth2 passdb at that URL; with
+    /// `homesPerUser`, each user name has a Maildir of its own (`maildir(user:)`).
+    static func start(
+        tls: Bool = false, oauth2Introspection: String? = nil, homesPerUser: Bool = false
+    ) throws
+        -> Dovecot
+    {
         let directory = try TestSupport.temporaryDirectory("dovecot")
         let password = "pw-" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
         var lastError = ""
@@ -48,7 +54,10 @@ final class Dovecot {
                     TestSupport.serversDirectory + "/dovecot.sh", "start", directory, "\(port)", "\(tlsPort ?? 0)",
                     password,
                 ],
-                environment: ["WATCH_PID": "\(getpid())"], log: directory + "/start.log")
+                environment: ["WATCH_PID": "\(getpid())"]
+                    .merging(oauth2Introspection.map { ["OAUTH2_INTROSPECTION_URL": $0] } ?? [:]) { $1 }
+                    .merging(homesPerUser ? ["HOMES_PER_USER": "1"] : [:]) { $1 },
+                log: directory + "/start.log")
             if status == 0 {
                 return Dovecot(directory: directory, port: port, tlsPort: tlsPort, password: password)
             }
@@ -99,8 +108,14 @@ final class Dovecot {
     /// Writes messages as Maildir files into `folder` (nil: INBOX). The names are zero-padded
     /// sequence numbers, so Dovecot gives them UIDs in the order given. Returns the file paths.
     @discardableResult
-    func seed(messages: [[UInt8]], folder: String? = nil) throws -> [String] {
-        let base = folderPath(folder)
+    func seed(messages: [[UInt8]], folder: String? = nil, user: String? = nil) throws -> [String] {
+        let base = folderPath(folder, user: user)
+        if let user {  // a home of its own (homesPerUser), owned by the mail user as Dovecot would make it
+            for path in [directory + "/homes/" + user, maildir(user: user)] {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                chown(path, 65534, 65534)
+            }
+        }
         for sub in ["cur", "new", "tmp"] {
             try FileManager.default.createDirectory(atPath: base + "/" + sub, withIntermediateDirectories: true)
             chown(base + "/" + sub, 65534, 65534)
@@ -130,9 +145,12 @@ final class Dovecot {
     }
 
     /// The messages stored in `folder` (nil: INBOX), ordered by file name (that is, seed order).
-    func messages(in folder: String? = nil) -> [[UInt8]] {
-        messageFiles(in: folder).compactMap(TestSupport.readFile)
+    func messages(in folder: String? = nil, user: String? = nil) -> [[UInt8]] {
+        messageFiles(in: folder, user: user).compactMap(TestSupport.readFile)
     }
+
+    /// The Maildir of `user` when started with `homesPerUser`.
+    func maildir(user: String) -> String { directory + "/homes/" + user + "/Maildir" }
 
     /// The Maildir file names in `folder` (nil: INBOX), without their ":2,…" flag suffix, sorted.
     func messageNames(in folder: String? = nil) -> [String] {
@@ -154,13 +172,14 @@ final class Dovecot {
         return log.split(separator: "\n").filter { $0.contains("imap-login: Info: Login:") }.count
     }
 
-    private func folderPath(_ folder: String?) -> String {
-        guard let folder, folder.uppercased() != "INBOX" else { return maildir }
-        return maildir + "/." + folder.replacingOccurrences(of: "/", with: ".")
+    private func folderPath(_ folder: String?, user: String? = nil) -> String {
+        let root = user.map(maildir(user:)) ?? maildir
+        guard let folder, folder.uppercased() != "INBOX" else { return root }
+        return root + "/." + folder.replacingOccurrences(of: "/", with: ".")
     }
 
-    private func messageFiles(in folder: String?) -> [String] {
-        let base = folderPath(folder)
+    private func messageFiles(in folder: String?, user: String? = nil) -> [String] {
+        let base = folderPath(folder, user: user)
         var files: [String] = []
         for sub in ["cur", "new"] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: base + "/" + sub)) ?? []

@@ -47,8 +47,14 @@ final class SMTPSink {
 
     deinit { stop() }
 
-    /// Starts the sink; with `auth` it requires AUTH as user "bot" with a random password.
-    static func start(auth: Bool = false, security: Security = .plain) throws -> SMTPSink {
+    /// Starts the sink; with `auth` it requires AUTH as user "bot" with a random password. With `oauth` it
+    /// requires AUTH XOAUTH2 or OAUTHBEARER as that provider's user, with a token the provider says is active.
+    static func start(
+        auth: Bool = false, security: Security = .plain, oauth: IdentityProvider? = nil
+    ) throws
+        -> SMTPSink
+    {
+        let auth = auth || oauth != nil
         let directory = try TestSupport.temporaryDirectory("smtp")
         if security != .plain {
             let status = try TestSupport.run(
@@ -58,7 +64,7 @@ final class SMTPSink {
                 throw TestServerError("no certificate: \(TestSupport.tail(directory + "/cert.log"))")
             }
         }
-        let user = auth ? "bot" : nil
+        let user = oauth?.username ?? (auth ? "bot" : nil)
         let password = auth ? "sink-" + String(UInt64.random(in: 1...UInt64.max), radix: 36) : nil
         var lastError = ""
         for _ in 0..<3 {
@@ -68,6 +74,7 @@ final class SMTPSink {
                 "--watch-pid", "\(getpid())",
             ]
             if let user { arguments += ["--auth", user] }
+            if let oauth { arguments += ["--oauth-introspection", oauth.introspectionURL] }
             switch security {
             case .plain: break
             case .starttls: arguments += ["--starttls"]
