@@ -370,6 +370,15 @@ public struct IncidentExtractor: Sendable {
                 sources.append((pieces.joined(separator: "\n"), message.envelope(of: encapsulated).envelope.date))
             }
         }
+        // A note attached as plain text ("incident-note.txt") is the reporter's report written elsewhere; logs,
+        // tables and documents are not read.
+        for attachment in content.attachments
+        where attachment.contentType == "text/plain" && attachment.bytes.count <= 16 * 1024
+            && (attachment.filename.map { $0.lowercased().hasSuffix(".txt") } ?? true)
+            && message.parts[attachment.part].parent.map({ message.parts[$0].kind != .message }) ?? true
+        {
+            sources.append((message.text(ofPart: attachment.part).text, content.envelope.date))
+        }
         return sources
     }
 
@@ -484,7 +493,14 @@ public struct IncidentExtractor: Sendable {
 
 /// HTTP 5xx status codes written as errors ("HTTP 502", "error 503", "500 Internal Server Error").
 enum ServerErrorCode {
+    /// The reason phrases of the 5xx statuses: a server's error page names its status even without the number.
+    static let reasons = [
+        "internal server error", "bad gateway", "service unavailable", "service temporarily unavailable",
+        "gateway timeout", "gateway time-out",
+    ]
+
     static func mentioned(in lowercased: String) -> Bool {
+        if reasons.contains(where: lowercased.contains) { return true }
         let characters = Array(lowercased)
         var index = 0
         while index + 2 < characters.count {
@@ -498,7 +514,11 @@ enum ServerErrorCode {
             }
             let before = String(characters[max(0, index - 12)..<index])
             let after = String(characters[(index + 3)..<min(characters.count, index + 28)])
-            if ["http", "error", "status", "code", "ошибка"].contains(where: { before.contains($0) })
+            if [
+                "http", "error", "status", "code", "ошибка", "код", "fehler", "erreur", "código", "codice", "kod",
+                "hata",
+                "코드", "오류", "错误", "錯誤", "エラー",
+            ].contains(where: { before.contains($0) })
                 || [
                     "error", "bad gateway", "internal server", "service unavailable", "service temporarily unavailable",
                     "gateway timeout", "gateway time-out", "time-out",

@@ -260,6 +260,113 @@ import Testing
         #expect(report("The exam froze, the problem started at 10:05.").automated == nil)
     }
 
+    @Test(arguments: [
+        ("seit 5 minuten hängt bei mir die seite", "2026-11-30T08:55:00Z"),
+        ("It froze 20 minutes ago.", "2026-11-30T08:40:00Z"),
+        ("10分前から画面が固まっています。", "2026-11-30T08:50:00Z"),
+        ("Hace media hora que no puedo entrar.", "2026-11-30T08:30:00Z"),
+        (
+            "Ich wollte heute morgen gegen 9 meine Klausur schreiben, aber die Kamera geht nicht.",
+            "2026-11-30T08:00:00Z"
+        ),
+        ("I opened it around 10 this morning and it failed.", "2026-11-30T09:00:00Z"),
+        ("Bugün saat 09.10'da oturum koptu.", "2026-11-30T08:10:00Z"),
+        ("Kl. 08.30 fick en student meddelandet.", "2026-11-30T07:30:00Z"),
+        ("Ieri alle tre e un quarto del pomeriggio si sono bloccati.", "2026-11-29T14:15:00Z"),
+    ])
+    func timesCountedBackOrSaidLoosely(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc(expected))
+    }
+
+    @Test(arguments: [
+        "The exam lasted 90 minutes and the camera froze.", "Around 10 students could not log in this morning.",
+        "Die Prüfung ist morgen gegen 9 Uhr.", "Sınav 14.10 tarihinde.",
+    ])
+    func countsAndPlansAreNoTimes(_ text: String) {
+        #expect(report(text).detectedAt == nil)
+    }
+
+    @Test(arguments: [
+        "Since 10:40 the proctoring page shows \"Service Unavailable\" after face verification.",
+        "Alle 9:15 si sono bloccati tutti e 45 gli studenti dell'aula 3.",
+        "Candidates at all four of our examination centres are unable to start the exam.",
+        "로그인 후 \"세션을 생성할 수 없습니다 (오류 코드 500)\"라는 메시지가 나옵니다.",
+    ])
+    func outagesWrittenOtherwiseAreCritical(_ text: String) {
+        #expect(report(text).severity == .critical)
+    }
+
+    @Test func forgottenPasswordsInMoreLanguages() {
+        #expect(report("Zapomněl jsem heslo a odkaz nefunguje. Můj login je xnovak07.").category == "password-reset")
+        #expect(report("Zapomněl jsem heslo a odkaz nefunguje. Můj login je xnovak07.").values[.userID] == "xnovak07")
+        #expect(report("نسيت كلمة المرور الخاصة بمنصة الامتحانات، رقمي الجامعي 20215567.").category == "password-reset")
+    }
+
+    @Test func aSwedishForwardIsTheReportersOwn() {
+        let body = """
+            Hej, vidarebefordrar ett ärende från vår tentamensvakt.
+
+            Från: Eva Sjöström <eva.sjostrom@uni.example.se>
+            Skickat: den 30 november 2026 09:47
+            Till: Lars Nyberg <lars.nyberg@uni.example.se>
+            Ämne: Student utkastad
+
+            Kl. 09.30 fick en student meddelandet "Din session har avslutats" på tenta.uni.example.se.
+            Anonymitetskod: MIK-4417-KX
+            """
+        let read = report(body, subject: "VB: Student utkastad")
+        #expect(read.values[.server] == "tenta.uni.example.se" && read.values[.userID] == "MIK-4417-KX")
+        #expect(read.detectedAt == Self.utc("2026-11-30T08:30:00Z"))
+    }
+
+    @Test func aTextNoteAttachedIsRead() {
+        let attachment = """
+            --b
+            Content-Type: text/plain; charset=utf-8
+            Content-Disposition: attachment; filename="incident-note.txt"
+
+            Incident note. Server: exams.uni.example.edu
+            Session ID: 61c0d9e4-2f7a-4b3c-8e15-a9d2f6b0c873
+
+            """
+        let read = report("See the attached note.", attachments: attachment)
+        #expect(read.values[.server] == "exams.uni.example.edu")
+        #expect(read.values[.sessionID] == "61c0d9e4-2f7a-4b3c-8e15-a9d2f6b0c873")
+    }
+
+    @Test func answersUnderNumberedOrAskedQuestionsOfOurs() {
+        let body = """
+            Ответы ниже.
+
+            24.11.2026 12:40, Helpdesk <helpdesk@example.com> пишет:
+            > Чтобы разобраться в проблеме, пришлите, пожалуйста:
+            > 3. Идентификатор сессии
+
+            4417-AB-20261124-0093
+
+            > User ID / student number?
+
+            cp2231187
+            """
+        let read = report(body)
+        #expect(read.values[.sessionID] == "4417-AB-20261124-0093" && read.values[.userID] == "cp2231187")
+    }
+
+    @Test func aColleaguesFreeTextAnswerQuotedWithoutMarkersStaysQuoted() {
+        let body = """
+            Thanks, that fixed it! All good now.
+
+            From: Helpdesk <helpdesk@example.com>
+            Sent: Monday, November 30, 2026 9:11 AM
+            Subject: Re: [HD-000399] Dashboard does not load
+
+            Hello Kevin,
+
+            Please clear the browser cache for proctor.harmon.example.edu and sign in again.
+            """
+        #expect(report(body).values[.server] == nil)
+    }
+
     @Test func aWholeMessageAboveOurQuoteLeavesTheQuoteQuoted() {
         // The customer wrote everything above; the quote below holds text of ours the profile does not know.
         let body = """

@@ -227,7 +227,8 @@ public enum DetectionTime {
     /// Words before a number that make it an hour ("um 9.15", "om 9.15", "alle ore 9.15").
     static let hourLeads: Set<String> = [
         "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
-        "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks",
+        "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks", "saat",
+        "klockan", "kello", "kl", "klo",
     ]
 
     /// French words before a spaced "20 h 15".
@@ -290,7 +291,11 @@ public enum DetectionTime {
         {
             // 9.15 — an hour only with "Uhr"/"uur" after it or "um"/"om" before it; else it is a date.
             let after = next(3)
-            let lead = index > 0 ? tokens[index - 1] : nil
+            // "Kl. 13.30", "godz. 9.15": the abbreviation's dot stands between.
+            let lead =
+                index > 1 && tokens[index - 1].isSymbol(".")
+                    && ["kl", "klo", "godz", "ca"].contains(tokens[index - 2].text)
+                ? tokens[index - 2] : index > 0 ? tokens[index - 1] : nil
             let followedByDot = after?.isSymbol(".") == true && !(after?.spaced ?? true)
             // "2.25pm SGT": a meridiem makes it a time whatever stands before it.
             let meridiemAfter = index + 3 < tokens.count && meridiem(tokens, at: index + 3) != nil
@@ -434,11 +439,14 @@ public enum DetectionTime {
     static let todayWords: Set<String> = [
         "today", "heute", "aujourd'hui", "aujourd", "hoy", "oggi", "stamattina", "stamani", "сегодня", "dzisiaj",
         "dziś",
-        "vandaag", "vanochtend", "vanmiddag", "bugün", "hoje", "今日", "今天", "本日", "오늘",
+        "vandaag", "vanochtend", "vanmiddag", "bugün", "hoje", "今日", "今天", "本日", "오늘", "dnes", "dnešní",
+        "сьогодні", "σήμερα", "idag", "tänään", "اليوم", "astăzi", "azi", "бүгін", "היום", "วันนี้",
     ]
     static let yesterdayWords: Set<String> = [
         "yesterday", "gestern", "hier", "ayer", "ieri", "вчера", "вчерашний", "wczoraj", "gisteren", "dün", "ontem",
         "昨日", "昨天", "어제", "gisteravond", "gistermiddag", "gisterochtend", "ieri sera", "anoche", "anteontem",
+        "včera", "вчора", "учора", "χθες", "tegnap", "igår", "eilen", "أمس", "امس", "kemarin", "кеше", "אתמול",
+        "เมื่อวาน",
     ]
     static let dayBeforeWords: Set<String> = [
         "vorgestern", "avant", "anteayer", "позавчера", "przedwczoraj", "eergisteren", "一昨日", "前天", "그저께",

@@ -19,7 +19,7 @@ enum ProseTimes {
     static let strongCues: Set<String> = [
         "since", "seit", "depuis", "dès", "desde", "dalle", "dal", "с", "со", "od", "vanaf", "sinds", "ab", "beri",
         "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "以来", "起", "から", "noticed", "happened",
-        "occurred", "appeared", "started",
+        "occurred", "appeared", "started", "ago",
     ]
     /// Words after a time that mark it as a moment (Turkish "'dan beri", Japanese "頃", Chinese "左右").
     static let cuesAfter: Set<String> = [
@@ -39,7 +39,8 @@ enum ProseTimes {
         "herkansing", "verplaatst", "tot", "başlayacak", "başlıyor", "yarın", "ertelendi", "kadar", "予定", "明日",
         "明天", "计划", "延后", "まで", "começa", "amanhã", "adiado", "remarcado", "até", "ends", "endet", "termine",
         "termina", "finisce", "заканчивается", "kończy", "eindigt", "終了", "结束", "lief", "läuft", "予定でした",
-        "meant", "supposed", "kick",
+        "meant", "supposed", "kick", "zítra", "zajtra", "mâine", "αύριο", "holnap", "imorgon", "huomenna", "내일",
+        "غدا", "غداً", "besok", "מחר", "พรุ่งนี้", "завтра", "ертең",
     ]
     /// What may have "started" without making the time a schedule: the problem itself ("This started at
     /// 10:20", "it began around 9", "Das Problem begann um …"), or nothing at all ("Started ~10:05").
@@ -76,6 +77,10 @@ enum ProseTimes {
         var plain: [Found] = []
         for (index, text, date) in lines {
             guard let date, text.count <= 2000 else { continue }
+            // "seit 5 Minuten", "20 minutes ago": counted back from when the email was written.
+            if let ago = RelativeTimes.secondsAgo(in: text) {
+                cued.append(Found(seconds: date.secondsSince1970 - ago, line: index, cue: "ago"))
+            }
             let written = WordTimes.numeric(String(text.prefix(400)))
             guard written.contains(where: { $0.isNumber }) else { continue }
             let tokens = DetectionTime.Token.scan(written)
@@ -165,7 +170,11 @@ enum ProseTimes {
         let window = max(0, range.lowerBound - 6)..<min(tokens.count, range.upperBound + 2)
         for index in window where !range.contains(index) && tokens[index].kind == .word {
             let word = tokens[index].text
-            if scheduleWords.contains(word) { return true }
+            // "heute morgen", "esta mañana": this morning, not tomorrow.
+            let thisMorning =
+                (word == "morgen" || word == "mañana")
+                && index > 0 && ["heute", "esta", "la", "de", "por"].contains(tokens[index - 1].text)
+            if scheduleWords.contains(word), !thisMorning { return true }
             if word.count > 1, !word.first!.isASCII,
                 scheduleWords.contains(where: { $0.count > 1 && !$0.first!.isASCII && word.contains($0) })
             {

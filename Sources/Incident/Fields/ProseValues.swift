@@ -24,6 +24,8 @@ enum ProseValues {
         "plateforme",
         "piattaforma", "plattform", "platformie", "there", "here", "also", "still", "now", "then", "del", "della",
         "dello", "des", "der", "студента", "студентки", "пользователя", "ученика", "dort", "là", "allí", "lì", "ali",
+        // "is" in Czech/Slovak/Croatian, Swedish, Danish/Norwegian, Ukrainian, Indonesian
+        "je", "är", "er", "є", "adalah",
     ]
 
     /// The first ID after each cue, in text order (one per line at most).

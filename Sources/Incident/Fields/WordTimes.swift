@@ -13,6 +13,58 @@ enum WordTimes {
         "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
     ]
 
+    /// Hours in words of Italian, Spanish, Portuguese and French, read only after a time preposition and
+    /// before a fraction or a part of the day ("alle tre e un quarto del pomeriggio", "a las dos y media").
+    private static let romanceHours: [String: Int] = {
+        var hours: [String: Int] = [:]
+        for words in [
+            ["una", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove", "dieci", "undici", "dodici"],
+            ["una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce"],
+            ["uma", "duas", "três", "quatro", "cinco", "seis", "sete", "oito", "nove", "dez", "onze", "doze"],
+            ["une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze"],
+        ] {
+            for (index, word) in words.enumerated() where hours[word] == nil { hours[word] = index + 1 }
+        }
+        return hours
+    }()
+    private static let timePrepositions: Set<String> = [
+        "alle", "verso", "le", "las", "la", "à", "às", "as", "vers", "hacia", "sobre", "dalle", "desde", "depuis",
+        "das", "ore",
+    ]
+
+    /// Words for "about" before a bare hour ("gegen 9", "around 10 this morning").
+    private static let approximately: Set<String> = [
+        "gegen", "around", "about", "approximately", "approx", "circa", "ca.", "vers", "hacia", "verso", "около",
+        "omstreeks", "rond", "sobre", "cerca",
+    ]
+    /// Parts of the day right after a bare hour ("10 this morning") or just before "about" ("heute morgen gegen 9").
+    private static let morningWords: Set<String> = [
+        "morning", "morgen", "morgens", "vormittag", "vormittags", "nachmittag", "nachmittags", "abend", "abends",
+        "früh", "matin", "soir", "après-midi", "mañana", "tarde", "noche", "mattina", "stamattina", "pomeriggio",
+        "sera", "утром", "вечером", "днём", "днем", "ochtend", "middag", "avond", "rano", "wieczorem", "manhã", "noite",
+        "uhr", "o'clock", "heures", "uur", "часов", "часа",
+    ]
+
+    /// "gegen 9" after "heute morgen", "around 10 this morning": a bare hour said to be about then → "9:00".
+    private static func approximateHour(_ hour: Int, at index: Int, in words: [Substring]) -> (String, Int)? {
+        guard index > 0, (1...23).contains(hour) else { return nil }
+        let about = words[index - 1].lowercased()
+        guard approximately.contains(about) else { return nil }
+        func bare(_ position: Int) -> String {
+            position >= 0 && position < words.count
+                ? words[position].lowercased().trimmingCharacters(",.;:!?()") : ""
+        }
+        // Right after the hour: "9 Uhr", "10 this morning", "9 in the morning" — not "10 students this morning".
+        let right =
+            morningWords.contains(bare(index + 1))
+            || (["this", "in", "heute", "du", "di", "de"].contains(bare(index + 1))
+                && (2...3).contains { morningWords.contains(bare(index + $0)) })
+        // Just before "about" ("heute morgen gegen 9"): German "gegen" before a number is a time.
+        let left = about == "gegen" && (2...4).contains { morningWords.contains(bare(index - $0)) }
+        guard right || left else { return nil }
+        return ("\(hour):00", 1)
+    }
+
     /// The hour (1–12) a word names in `words`, or nil.
     private static func hour(_ word: Substring, in words: [String]) -> Int? {
         let bare = word.lowercased().trimmingCharacters(",.;:!?()")
@@ -28,7 +80,8 @@ enum WordTimes {
     private static let triggers = [
         "half", "halb", "quarter", "viertel", "kwart", "mezz", "quart", "media", "cuarto", "demi", "meia", "noche",
         "tarde", "mañana", "madrugada", "noite", "manhã", "sera", "pomeriggio", "mattin", "soir", "matin",
-        "après-midi", "вечера", "утра", "дня", "ночи",
+        "après-midi", "вечера", "утра", "дня", "ночи", "gegen", "around", "about", "vers", "verso", "hacia", "около",
+        "rond", "sobre", "cerca", "circa", "approx",
     ]
     /// Halves and quarters after an hour in digits: Italian, Spanish, Portuguese, French.
     private static let fractions: [(words: [String], minute: Int, before: Bool)] = [
@@ -115,6 +168,10 @@ enum WordTimes {
                 }
             default:
                 if let hour = Int(word), word.count <= 2, hour <= 24 {
+                    replaced = romance(hour, after: index, in: words) ?? approximateHour(hour, at: index, in: words)
+                } else if index > 0, let hour = romanceHours[word],
+                    timePrepositions.contains(words[index - 1].lowercased())
+                {
                     replaced = romance(hour, after: index, in: words)
                 }
             }

@@ -155,7 +155,7 @@ public enum FieldLexicon {
             "matric number", "matric no", "matric", "matriculation no", "학번", "아이디", "사용자 id", "사용자 아이디",
             "수험번호", "로그인 id", "логін", "користувач", "номер студентського", "uživatelské jméno", "číslo studenta",
             "osobní číslo", "studijní číslo", "användarnamn", "användar-id", "اسم المستخدم", "رقم الطالب",
-            "الرقم الجامعي", "معرف المستخدم", "رقم المرشح",
+            "الرقم الجامعي", "معرف المستخدم", "رقم المرشح", "anonymitetskod", "anonymkod", "رقمي الجامعي",
         ],
         .browser: [
             "browser", "navigateur", "navegador", "browser web", "браузер", "przeglądarka", "tarayıcı", "ブラウザ",
@@ -226,6 +226,7 @@ public enum FieldLexicon {
         "numéro d'étudiant", "id studente", "id candidato", "candidate id", "numero di matricola",
         "matric number", "matric no", "kandidat", "kandidaten", "kandidatin", "학번", "수험번호", "логін",
         "de inscrição", "studijní číslo", "osobní číslo", "användarnamn", "الرقم الجامعي", "رقم الطالب",
+        "رقمي الجامعي", "anonymitetskod", "رقم القيد",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").

@@ -116,6 +116,12 @@ public struct IncidentProfile: Sendable {
                 "şifremi unuttum", "şifre sıfırlama", "şifremi sıfırla", "parolamı unuttum", "parola sıfırlama",
                 "パスワードを忘れ", "パスワードのリセット", "パスワードを再設定", "パスワード再発行", "忘记密码", "重置密码",
                 "找回密码", "忘記密碼", "重設密碼", "비밀번호를 잊", "сбросить пароль", "новый пароль",
+                "zapomněl jsem heslo", "zapomněla jsem heslo", "reset hesla", "obnovit heslo", "obnovení hesla",
+                "zabudol som heslo", "zabudla som heslo", "نسيت كلمة المرور", "نسيت كلمة السر",
+                "إعادة تعيين كلمة المرور",
+                "забув пароль", "забула пароль", "скинути пароль", "glömt lösenord", "glömt mitt lösenord",
+                "återställa lösenord", "am uitat parola", "resetarea parolei", "ξέχασα τον κωδικό", "lupa kata sandi",
+                "lupa password", "quên mật khẩu", "ลืมรหัสผ่าน", "שכחתי סיסמה", "שכחתי את הסיסמה",
             ]),
         CategoryRule(
             category: "identity-verification",

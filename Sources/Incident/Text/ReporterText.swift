@@ -194,8 +194,17 @@ public enum ReporterText {
                 // the one the quote's From line shows.
                 oursSeen += 1
                 let signedName = trimmed.count >= 4 && quotedFrom.contains(OwnAnswerText.normalised(Substring(trimmed)))
+                // Only answers count: a line right under a question of ours (or continuing such an answer), or a
+                // question answered on its own line ("- the user ID: mtorres4"). Other lines we do not know are
+                // still ours — a colleague's free-text answer, an older template — and stay quoted.
+                let question = OwnAnswerText.listedQuestion(Substring(trimmed)) ?? ours.question(trimmed)
+                let answersInline =
+                    question != nil
+                    && trimmed.lastIndex(where: { $0 == ":" || $0 == "：" }).map {
+                        !trimmed[trimmed.index(after: $0)...].trimmingWhitespace.isEmpty
+                    } == true
                 if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed), !signedName,
-                    OwnAnswerText.listedQuestion(Substring(trimmed)) == nil
+                    answersInline || (question == nil && asked != nil)
                 {
                     emit(.own)
                 } else {
@@ -224,7 +233,8 @@ public enum ReporterText {
         let lower = subject.trimmingCharacters("").lowercased()
         let prefixes = [
             "fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "enc:", "i:", "pd:", "doorst:", "fw :", "fwd :", "tr :",
-            "пересл:", "fwd：", "转发：", "轉寄：", "転送:",
+            "пересл:", "fwd：", "转发：", "轉寄：", "転送:", "vb:", "vl:", "př:", "ilt:", "i̇lt:", "továbbítás:", "πρθ:",
+            "переслано:", "fwd.:",
         ]
         return prefixes.contains { lower.hasPrefix($0) }
     }
@@ -462,13 +472,18 @@ public struct OwnAnswerText: Sendable {
         return hits.count == 1 ? hits[0].field : nil
     }
 
-    /// A list item of a quoted request of ours, worded differently from today's prompts (an older template, a
-    /// colleague's paraphrase): "- the user ID of the affected candidate". It asks for the one field whose
-    /// label it names; none or several, nil.
+    /// A list item or question of a quoted request of ours, worded differently from today's prompts (an older
+    /// template, a colleague's paraphrase): "- the user ID of the affected candidate", "3. Идентификатор сессии",
+    /// "User ID / student number?". It asks for the one field whose label it names; none or several, nil.
     static func listedQuestion(_ line: Substring) -> IncidentField? {
-        let trimmed = line.drop { $0 == " " || $0 == ">" }
-        guard let marker = trimmed.first, "-*•–·".contains(marker), trimmed.count <= 90 else { return nil }
-        let normal = " " + normalised(trimmed) + " "
+        let trimmed = line.drop { $0 == " " || $0 == ">" }.trimmingWhitespace
+        guard let marker = trimmed.first, trimmed.count <= 90 else { return nil }
+        // A list item ("- the user ID", "3. Идентификатор сессии") or a question ("User ID / student number?").
+        let numbered = marker.isNumber && trimmed.dropFirst().prefix(2).contains { $0 == "." || $0 == ")" }
+        guard "-*•–·".contains(marker) || numbered || trimmed.last.map({ "?:？：".contains($0) }) == true else {
+            return nil
+        }
+        let normal = " " + normalised(Substring(trimmed)) + " "
         let fields = [IncidentField.server, .detectedAt, .sessionID, .userID].filter { field in
             (FieldLexicon.labels[field] ?? []).contains { label in
                 label.count >= 4 && normal.contains(" " + normalised(Substring(label)) + " ")

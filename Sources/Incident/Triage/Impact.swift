@@ -14,7 +14,7 @@ enum Impact {
         "not reachable", "unreachable", "unavailable for everyone", "nicht erreichbar", "ausgefallen", "ausfall",
         "komplett down", "totalausfall", "hors service", "hors ligne pour tous", "panne générale", "inaccessible pour",
         "caído", "caída del", "caida del", "está caído", "fuori servizio", "irraggiungibile",
-        "non raggiungibile", "недоступ", "лежит", "упал", "упала", "упало", "всё упало", "все упало", "niedostępn",
+        "non raggiungibile", "недоступ", "лежит", "упал", "упала", "упало", "всё упало", "все упало", "niedostępn*",
         "awaria", "onbereikbaar", "ligt plat", "storing", "erişilemiyor", "ulaşılamıyor", "çöktü", "sistem çöktü",
         "fora do ar", "inacessível", "indisponível para", "ダウン", "障害が発生", "接続できません", "宕机", "瘫痪",
         "崩溃", "無法連線", "当机", "當機",
@@ -23,6 +23,9 @@ enum Impact {
         "exam cannot take place", "klausur steht", "mussten die prüfung abbrechen", "examen a dû être suspendu",
         "tuvimos que suspender el examen", "abbiamo dovuto sospendere", "экзамен пришлось остановить",
         "пришлось остановить", "musieliśmy przerwać egzamin", "sınavı durdurmak zorunda", "考試已先暫停", "考试已暂停",
+        "we suspended the exam", "exam has been suspended", "exam was suspended", "abbiamo sospeso l'esame",
+        "esame è sospeso", "nous avons suspendu l'examen", "suspendimos el examen", "haben die prüfung abgebrochen",
+        "prüfung wurde abgebrochen", "экзамен приостановлен", "мы остановили экзамен",
     ]
     /// Negative quantifiers over people: they alone say people cannot work ("ningún alumno puede entrar",
     /// "none of the candidates can get past", "nadie puede entrar").
@@ -94,6 +97,9 @@ enum Impact {
         "участник", "пользовател", "слушател", "student", "kandydat", "uczestni", "deelnemer", "öğrenci", "aday",
         "kullanıcı", "受験者", "学生", "考生", "用户", "학생", "응시자", "sınava girenler", "people", "persone",
         "personas", "pessoas", "люди", "osoby", "mensen",
+        // Every test centre or site of an exam: all its candidates.
+        "examination cent", "exam cent", "test cent", "testing cent", "centres", "centers", "prüfungszentren",
+        "centres d'examen", "centros", "sedi", "locations", "venues", "campuses",
     ]
 
     /// Words that say people cannot work.
@@ -105,8 +111,8 @@ enum Impact {
         "ne peut", "ne peuvent", "ne pouvait", "impossible", "n'arrive", "n'arrivent", "bloqué", "bloqués",
         "bloquées", "erreur", "ne fonctionne", "no puede", "no pueden", "no puedo", "no consigue", "no consiguen",
         "no logra", "imposible", "bloqueado", "bloqueados", "no funciona", "non riesce", "non riescono", "non può",
-        "non possono", "impossibile", "bloccat", "errore", "non funziona", "não consegue", "não conseguem",
-        "não pode", "não podem", "impossível", "erro", "bloquead", "não funciona", "не может", "не могут",
+        "non possono", "impossibile", "bloccat*", "errore", "non funziona", "não consegue", "não conseguem",
+        "não pode", "não podem", "impossível", "erro", "bloquead*", "não funciona", "не может", "не могут",
         "не удаётся", "не удается", "не получается", "ошибк", "не работает", "не открывается", "не запускается",
         "не могу", "nie może", "nie mogą", "nie da się", "błąd", "nie działa", "kan niet", "kunnen niet",
         "lukt niet", "foutmelding", "werkt niet", "giremiyor", "giriş yapamıyor", "açılmıyor", "hata", "çalışmıyor",
@@ -115,7 +121,7 @@ enum Impact {
         "disconnected", "kicked out", "thrown out", "gestoppt", "abgestürzt", "eingefroren", "getrennt", "arrêté",
         "figé", "planté", "déconnecté", "se detuvo", "congelado", "desconectado", "bloccato", "interrotto",
         "disconnesso", "parou", "congelou", "desconectado", "остановил", "завис", "отключ", "przestał", "zawiesił",
-        "rozłącz", "gestopt", "vastgelopen", "losgekoppeld", "durdu", "dondu", "bağlantı koptu", "止まった", "フリーズ",
+        "rozłącz*", "gestopt", "vastgelopen", "losgekoppeld", "durdu", "dondu", "bağlantı koptu", "止まった", "フリーズ",
         "停止", "卡住", "断开", "斷開", "中断", "中斷",
     ]
 
@@ -188,12 +194,21 @@ enum Impact {
         let words = sentence.split(whereSeparator: { $0.isWhitespace || ",;:()\"«»".contains($0) })
         let wanted = negative ? negativeQuantifiers : quantifiers
         for (index, word) in words.enumerated() where wanted.contains(String(word)) {
-            for next in words[(index + 1)..<min(words.count, index + 4)] {
+            for (offset, next) in words[(index + 1)..<min(words.count, index + 6)].enumerated() {
                 if people.contains(where: { next.hasPrefix($0) }) { return true }
+                // Past the third word only through "four of our" and the like ("all four of our examination
+                // centres").
+                if offset >= 2, !(next.allSatisfy(\.isNumber) || countWords.contains(String(next))) { break }
             }
         }
         return false
     }
+
+    /// Words of a count between a quantifier and its people ("all four of our …").
+    static let countWords: Set<String> = [
+        "of", "our", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "de", "nos", "des",
+        "unserer", "der", "di", "dei", "nostri", "e", "gli", "i", "le", "les", "los", "las", "y", "und", "and",
+    ]
 
     /// "The candidates cannot start", "Students in the CS 101 final cannot start": the group named as a whole
     /// (a plural with an article, or opening the sentence) — not "two students" or "4 candidates".
