@@ -367,6 +367,43 @@ import Testing
         #expect(report(body).values[.server] == nil)
     }
 
+    @Test(arguments: [
+        ("hab schon neu geladen. kennung: fsu-23-8812", "fsu-23-8812"), ("NIU: 1580342", "1580342"),
+        ("Cand. No 2207719", "2207719"), ("受験者1名（受験番号 A2314）が画面共有できません。", "A2314"),
+        ("I logged in as rgarza14@students.example.edu and it froze.", "rgarza14@students.example.edu"),
+    ])
+    func moreUserForms(_ line: String, _ expected: String) {
+        #expect(report("The exam does not load.\n\(line)").values[.userID] == expected)
+    }
+
+    @Test func oneIDPerLineUnderALabelIsAList() {
+        let read = report("Sunucu çöktü.\nEtkilenen aday numaraları:\n40012233\n40012234\n40012251\n\nTeşekkürler")
+        #expect(read.userIDs == ["40012233", "40012234", "40012251"])
+    }
+
+    @Test func aNumberSignInATableHeaderIsPartOfTheLabel() {
+        let read = report(
+            "Affected:\nCandidate # | Seat | Message\nLCC-77310 | 3 | No camera\nLCC-77342 | 7 | No camera")
+        #expect(read.userIDs == ["LCC-77310", "LCC-77342"])
+    }
+
+    @Test func minutesInWordsAndWeekdaysOfOtherScripts() {
+        #expect(
+            report("At twenty to ten this morning two candidates were thrown out.").detectedAt
+                == Self.utc("2026-11-30T08:40:00Z"))
+        #expect(report("Seit zehn nach neun geht nichts.").detectedAt == Self.utc("2026-11-30T08:10:00Z"))
+        // The exam on Tuesday at 10 (화요일 오전 10시) is a plan, not when something happened.
+        #expect(report("비밀번호를 잊어버렸습니다. 화요일 오전 10시에 기말고사가 있습니다.").detectedAt == nil)
+    }
+
+    @Test func helpersWhoCouldNotHelpAndOneStudentsFaultAreNotCritical() {
+        #expect(report("The app froze and kicked me out. Nobody there could help.").severity == .normal)
+        #expect(
+            report("Storing bij één student, andere studenten in dezelfde zaal hadden geen last.", subject: "Storing")
+                .severity
+                == .normal)
+    }
+
     @Test func aWholeMessageAboveOurQuoteLeavesTheQuoteQuoted() {
         // The customer wrote everything above; the quote below holds text of ours the profile does not know.
         let body = """

@@ -490,12 +490,30 @@ public enum DetectionTime {
         ("czwartek", 4), ("piątek", 5), ("sobota", 6), ("sobotę", 6), ("zondag", 0), ("maandag", 1), ("dinsdag", 2),
         ("woensdag", 3), ("donderdag", 4), ("vrijdag", 5), ("zaterdag", 6), ("pazar", 0), ("pazartesi", 1),
         ("salı", 2), ("çarşamba", 3), ("perşembe", 4), ("cuma", 5), ("cumartesi", 6), ("segunda", 1), ("terça", 2),
-        ("quarta", 3), ("quinta", 4), ("sexta", 5),
+        ("quarta", 3), ("quinta", 4), ("sexta", 5), ("söndag", 0), ("måndag", 1), ("tisdag", 2), ("onsdag", 3),
+        ("torsdag", 4), ("fredag", 5), ("lördag", 6), ("neděle", 0), ("neděli", 0), ("pondělí", 1), ("úterý", 2),
+        ("středa", 3), ("středu", 3), ("čtvrtek", 4), ("pátek", 5), ("sobotu", 6), ("неділю", 0), ("неділя", 0),
+        ("понеділок", 1), ("вівторок", 2), ("середу", 3), ("середа", 3), ("четвер", 4), ("п'ятницю", 5),
+        ("суботу", 6),
+    ]
+    /// Weekdays of scripts that glue particles to them ("월요일에", "月曜日の", "星期一下午").
+    static let gluedWeekdays: [(name: String, day: Int)] = [
+        ("일요일", 0), ("월요일", 1), ("화요일", 2), ("수요일", 3), ("목요일", 4), ("금요일", 5), ("토요일", 6),
+        ("日曜日", 0), ("月曜日", 1), ("火曜日", 2), ("水曜日", 3), ("木曜日", 4), ("金曜日", 5), ("土曜日", 6),
+        ("星期日", 0), ("星期天", 0), ("星期一", 1), ("星期二", 2), ("星期三", 3), ("星期四", 4), ("星期五", 5),
+        ("星期六", 6), ("周一", 1), ("周二", 2), ("周三", 3), ("周四", 4), ("周五", 5), ("周六", 6), ("周日", 0),
+        ("週一", 1), ("週二", 2), ("週三", 3), ("週四", 4), ("週五", 5), ("週六", 6), ("週日", 0),
     ]
 
     static func weekday(_ tokens: [Token], in window: Range<Int>) -> Int? {
-        for index in window where tokens[index].kind == .word && tokens[index].text.count >= 5 {
-            if let match = weekdays.first(where: { tokens[index].text == $0.prefix }) { return match.day }
+        for index in window where tokens[index].kind == .word {
+            let text = tokens[index].text
+            if text.count >= 5, let match = weekdays.first(where: { text == $0.prefix }) { return match.day }
+            if let first = text.first, !first.isASCII, text.count >= 2,
+                let match = gluedWeekdays.first(where: { text.contains($0.name) })
+            {
+                return match.day
+            }
         }
         return nil
     }

@@ -67,7 +67,11 @@ enum ProseValues {
         var steps = 0
         for token in rest.split(whereSeparator: { $0.isWhitespace }).prefix(6) {
             steps += 1
-            let cleaned = ValueShape.tokens(token).first.map(String.init) ?? ""
+            var cleaned = ValueShape.tokens(token).first.map(String.init) ?? ""
+            // An ID glued to the Chinese or Japanese text after it ("A2314）が…"): it ends where that script begins.
+            if cleaned.first?.isASCII == true {
+                cleaned = String(cleaned.prefix { $0.unicodeScalars.first.map { $0.value < 0x2E80 } ?? false })
+            }
             let bare = String(token).trimmingCharacters(":：,.;!?()[]\"'«»“”")
             if cleaned.isEmpty || fillers.contains(bare) || fillers.contains(String(token)) { continue }
             // The value is taken as written (the rest above is lower-cased): find it in the original line.

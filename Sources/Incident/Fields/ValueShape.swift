@@ -31,8 +31,8 @@ enum ValueShape {
         })
         .map { token in
             var text = Substring(token)
-            while let first = text.first, "([{<\"'«“„‚「『【：".contains(first) { text = text.dropFirst() }
-            while let last = text.last, ")]}>\"'»”“.,;:!?」』】".contains(last) { text = text.dropLast() }
+            while let first = text.first, "([{<\"'«“„‚「『【：（".contains(first) { text = text.dropFirst() }
+            while let last = text.last, ")]}>\"'»”“.,;:!?」』】）".contains(last) { text = text.dropLast() }
             return text
         }
         .filter { !$0.isEmpty }

@@ -81,7 +81,7 @@ enum WordTimes {
         "half", "halb", "quarter", "viertel", "kwart", "mezz", "quart", "media", "cuarto", "demi", "meia", "noche",
         "tarde", "mañana", "madrugada", "noite", "manhã", "sera", "pomeriggio", "mattin", "soir", "matin",
         "après-midi", "вечера", "утра", "дня", "ночи", "gegen", "around", "about", "vers", "verso", "hacia", "около",
-        "rond", "sobre", "cerca", "circa", "approx",
+        "rond", "sobre", "cerca", "circa", "approx", "past", " to ", "nach", " vor ", "over", "voor",
     ]
     /// Halves and quarters after an hour in digits: Italian, Spanish, Portuguese, French.
     private static let fractions: [(words: [String], minute: Int, before: Bool)] = [
@@ -156,6 +156,20 @@ enum WordTimes {
                     replaced = (clock(nextLower(1) == "to" ? hour - 1 : hour, minute), 3)
                 } else if word == "half", let target = next(1), let hour = hour(target, in: dutch) {
                     replaced = (clock(hour - 1, 30), 2)
+                }
+            case "five", "ten", "twenty", "twenty-five", "fünf", "zehn", "zwanzig", "vijf", "tien":
+                // "twenty to ten", "ten past nine", "zehn nach neun", "tien over tien"
+                let minutes = [
+                    "five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "fünf": 5, "zehn": 10, "zwanzig": 20,
+                    "vijf": 5, "tien": 10,
+                ][word]!
+                let (numbers, after, before) =
+                    ["fünf", "zehn", "zwanzig"].contains(word)
+                    ? (german, "nach", "vor")
+                    : ["vijf", "tien"].contains(word) ? (dutch, "over", "voor") : (english, "past", "to")
+                if [after, before].contains(nextLower(1)), let target = next(2), let hour = hour(target, in: numbers) {
+                    let isBefore = nextLower(1) == before
+                    replaced = (clock(isBefore ? hour - 1 : hour, isBefore ? 60 - minutes : minutes), 3)
                 }
             case "halb":
                 if let target = next(1), let hour = hour(target, in: german) { replaced = (clock(hour - 1, 30), 2) }

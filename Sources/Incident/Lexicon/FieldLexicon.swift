@@ -99,7 +99,7 @@ public enum FieldLexicon {
             // tr
             "oturum id", "oturum kimliği", "oturum", "oturum no", "oturum numarası", "sınav oturumu",
             // ja, zh
-            "セッションid", "セッション", "セッション番号", "セッションｉｄ", "会话id", "会话", "会话编号", "会话号", "监考会话",
+            "セッションid", "セッション", "セッション番号", "セッションｉｄ", "会话id", "会话", "会话编号", "会话号", "监考会话", "监考会话id", "會話id",
             "場次id", "工作階段id", "監考會話", "會話id",
             // pt, es attempts; uk, ko, cs, sv, ar
             "id da tentativa", "tentativa", "número da tentativa", "id de intento", "intento", "id сесії", "сесія",
@@ -155,7 +155,11 @@ public enum FieldLexicon {
             "matric number", "matric no", "matric", "matriculation no", "학번", "아이디", "사용자 id", "사용자 아이디",
             "수험번호", "로그인 id", "логін", "користувач", "номер студентського", "uživatelské jméno", "číslo studenta",
             "osobní číslo", "studijní číslo", "användarnamn", "användar-id", "اسم المستخدم", "رقم الطالب",
-            "الرقم الجامعي", "معرف المستخدم", "رقم المرشح", "anonymitetskod", "anonymkod", "رقمي الجامعي",
+            "الرقم الجامعي", "معرف المستخدم", "رقم المرشح", "anonymitetskod", "anonymkod", "رقمي الجامعي", "niu",
+            "cand. no", "cand no", "kennung", "etkilenen aday numaraları", "etkilenen adaylar", "aday numaraları",
+            "aday numarası", "aday no", "candidate numbers",
+            "student numbers", "affected candidate numbers", "affected student numbers", "affected candidates",
+            "affected students", "affected users", "betroffene studierende", "betroffene kandidaten",
         ],
         .browser: [
             "browser", "navigateur", "navegador", "browser web", "браузер", "przeglądarka", "tarayıcı", "ブラウザ",
@@ -204,7 +208,8 @@ public enum FieldLexicon {
     public static let nameLikeUserLabels: Set<String> = [
         "candidate", "student", "kandidat", "candidat", "candidato", "alumno", "aluno", "студент", "öğrenci",
         "affected user", "account", "identifiant", "identificador", "étudiant", "estudiante", "studente",
-        "teilnehmer", "participant", "participante", "partecipante", "deelnemer",
+        "teilnehmer", "participant", "participante", "partecipante", "deelnemer", "affected candidates",
+        "affected students", "affected users", "betroffene studierende", "betroffene kandidaten",
     ]
 
     /// Words that introduce a user's ID inside a sentence ("my student number is 19387265", "Matrikelnummer
@@ -226,7 +231,8 @@ public enum FieldLexicon {
         "numéro d'étudiant", "id studente", "id candidato", "candidate id", "numero di matricola",
         "matric number", "matric no", "kandidat", "kandidaten", "kandidatin", "학번", "수험번호", "логін",
         "de inscrição", "studijní číslo", "osobní číslo", "användarnamn", "الرقم الجامعي", "رقم الطالب",
-        "رقمي الجامعي", "anonymitetskod", "رقم القيد",
+        "رقمي الجامعي", "anonymitetskod", "رقم القيد", "kennung", "logged in as", "log in as", "signed in as",
+        "login as", "cand. no", "niu",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
@@ -234,7 +240,7 @@ public enum FieldLexicon {
         "login", "username", "user name", "логин", "kullanıcı adım", "kullanıcı adı", "benutzername",
         "nom d'utilisateur", "nombre de usuario", "nome utente", "nome de usuário", "gebruikersnaam", "用户名",
         "帳號", "login name", "user id", "usuario", "utilisateur", "логін", "ім'я користувача", "uživatelské jméno",
-        "användarnamn", "아이디",
+        "användarnamn", "아이디", "logged in as", "log in as", "signed in as", "login as",
     ]
 
     /// Words that introduce a proctoring session's ID inside a sentence.
@@ -243,6 +249,7 @@ public enum FieldLexicon {
         "id de sesión", "sesión", "id sessione", "sessione", "sessão", "сессии", "сессия", "sesji", "sessie",
         "oturum", "セッション", "会话", "場次", "proctoring session", "attempt number", "attempt no",
         "versuchs-id", "versuchsnummer", "id del intento", "número de intento", "id tentativo", "номер попытки",
-        "tentativa", "attempt", "intento", "сесії", "сесія", "세션", "relace", "الجلسة", "sessions-id",
+        "tentativa", "attempt", "intento", "сесії", "сесія", "세션", "relace", "الجلسة", "sessions-id", "会话id",
+        "會話id",
     ]
 }

@@ -64,6 +64,17 @@ struct LabelledLines {
                             field: hit.field, value: next.value, lines: [index, next.index], label: hit.label,
                             separated: true))
                     index = next.index
+                    // "Affected candidate numbers:" and one ID per line under it: each is a user of the list.
+                    while hit.field == .userID, index + 1 < lines.count, found.count < 200 {
+                        let line = Self.strippingDecoration(lines[index + 1])
+                        let tokens = ValueShape.tokens(line)
+                        guard tokens.count == 1, ValueShape.hasDigit(tokens[0]) else { break }
+                        index += 1
+                        found.append(
+                            Match(
+                                field: hit.field, value: String(tokens[0]), lines: [index], label: hit.label,
+                                separated: true))
+                    }
                 }
             }
         }

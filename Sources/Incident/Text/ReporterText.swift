@@ -196,7 +196,8 @@ public enum ReporterText {
                 let signedName = trimmed.count >= 4 && quotedFrom.contains(OwnAnswerText.normalised(Substring(trimmed)))
                 // Only answers count: a line right under a question of ours (or continuing such an answer), or a
                 // question answered on its own line ("- the user ID: mtorres4"). Other lines we do not know are
-                // still ours — a colleague's free-text answer, an older template — and stay quoted.
+                // still ours — a colleague's free-text answer, an older template — and stay quoted; so does a
+                // paragraph under a question (an answer typed between our lines is a short line).
                 let question = OwnAnswerText.listedQuestion(Substring(trimmed)) ?? ours.question(trimmed)
                 let answersInline =
                     question != nil
@@ -204,7 +205,7 @@ public enum ReporterText {
                         !trimmed[trimmed.index(after: $0)...].trimmingWhitespace.isEmpty
                     } == true
                 if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed), !signedName,
-                    answersInline || (question == nil && asked != nil)
+                    answersInline || (question == nil && asked != nil && trimmed.count <= 120)
                 {
                     emit(.own)
                 } else {

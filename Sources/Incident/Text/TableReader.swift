@@ -33,7 +33,15 @@ struct TableReader {
                 guard let hit = labels.labelled(text), hit.field == .userID || hit.field == .sessionID else {
                     continue
                 }
-                if case .alone = hit.rest { fields[column] = (hit.field, hit.label) }
+                switch hit.rest {
+                case .alone: fields[column] = (hit.field, hit.label)
+                // "Candidate #", "Student no.": the label's own number sign.
+                case .value(let rest, _)
+                where ["#", "no", "no.", "nr", "nr.", "n°", "nº", "id", "number"].contains(
+                    rest.lowercased()):
+                    fields[column] = (hit.field, hit.label)
+                default: break
+                }
             }
             guard !fields.isEmpty else {
                 index += 1

@@ -15,7 +15,7 @@ enum Impact {
         "komplett down", "totalausfall", "hors service", "hors ligne pour tous", "panne générale", "inaccessible pour",
         "caído", "caída del", "caida del", "está caído", "fuori servizio", "irraggiungibile",
         "non raggiungibile", "недоступ", "лежит", "упал", "упала", "упало", "всё упало", "все упало", "niedostępn*",
-        "awaria", "onbereikbaar", "ligt plat", "storing", "erişilemiyor", "ulaşılamıyor", "çöktü", "sistem çöktü",
+        "awaria", "onbereikbaar", "ligt plat", "erişilemiyor", "ulaşılamıyor", "çöktü", "sistem çöktü",
         "fora do ar", "inacessível", "indisponível para", "ダウン", "障害が発生", "接続できません", "宕机", "瘫痪",
         "崩溃", "無法連線", "当机", "當機",
         // Staff had to stop the exam for everyone.
@@ -76,13 +76,22 @@ enum Impact {
                 pronouns.contains(String(word))
                 || (word == "no" && index + 1 < words.count && words[index + 1] == "one")
             guard isPronoun else { continue }
-            for next in words[(index + 1)..<min(words.count, index + 5)]
+            for (offset, next) in words[(index + 1)..<min(words.count, index + 5)].enumerated()
             where verbs.contains(where: { next.hasPrefix($0) }) {
+                // "nobody there could help": no one helping is not no one working.
+                let object = index + offset + 2 < words.count ? String(words[index + offset + 2]) : ""
+                if helping.contains(object) { continue }
                 return true
             }
         }
         return sentence.contains("誰も") || sentence.contains("没有一个") || sentence.contains("沒有一個")
     }
+
+    /// Verbs of helping after "nobody can": the helpers, not the candidates.
+    static let helping: Set<String> = [
+        "help", "assist", "answer", "tell", "explain", "helfen", "aider", "ayudar", "aiutare", "ajudar", "помочь",
+        "pomóc", "helpen", "yardım",
+    ]
 
     /// Negative quantifiers that need a word for people after them ("none of the 26 candidates", "hiçbir öğrenci").
     static let negativeQuantifiers: Set<String> = [
@@ -115,7 +124,8 @@ enum Impact {
         "não pode", "não podem", "impossível", "erro", "bloquead*", "não funciona", "не может", "не могут",
         "не удаётся", "не удается", "не получается", "ошибк", "не работает", "не открывается", "не запускается",
         "не могу", "nie może", "nie mogą", "nie da się", "błąd", "nie działa", "kan niet", "kunnen niet",
-        "lukt niet", "foutmelding", "werkt niet", "giremiyor", "giriş yapamıyor", "açılmıyor", "hata", "çalışmıyor",
+        "lukt niet", "foutmelding", "werkt niet", "storing", "giremiyor", "giriş yapamıyor", "açılmıyor", "hata",
+        "çalışmıyor",
         "yapamıyor", "başlatamıyor", "できない", "できません", "エラー", "入れない", "無法", "无法", "不能", "进不去", "進不去",
         "错误", "錯誤", "打不开", "打不開", "할 수 없", "오류", "stopped", "froze", "frozen", "crashed",
         "disconnected", "kicked out", "thrown out", "gestoppt", "abgestürzt", "eingefroren", "getrennt", "arrêté",
@@ -143,7 +153,9 @@ enum Impact {
             "the other", "the others", "the rest", "a third of", "a few of", "some of the", "die anderen",
             "die übrigen", "les autres", "le reste", "los demás",
             "el resto", "gli altri", "le altre", "os outros", "o resto", "остальные", "pozostali", "de andere",
-            "de overige", "diğer", "他の", "其他", "其餘",
+            "de overige", "diğer", "他の", "其他", "其餘", "other students", "other candidates", "andere studenten",
+            "andere kandidaten", "andere studierende", "autres étudiants", "autres candidats", "otros estudiantes",
+            "otros alumnos", "altri studenti",
         ]
         // "The others are fine" is about people; "all other systems work" (diğer tüm sistemler) is not.
         for phrase in others {
