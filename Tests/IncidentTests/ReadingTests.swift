@@ -404,6 +404,27 @@ import Testing
                 == .normal)
     }
 
+    @Test(arguments: [
+        ("The proctoring session according to our admin view is HLV-55902-A.", "HLV-55902-A"),
+        ("Session/attempt id as shown on the candidate's screen: a3f9c2d17b8e4f60", "a3f9c2d17b8e4f60"),
+        ("номер сессии я скопировала из списка сессий — 65a1f0c2e4b0d91a7c3e5f82.", "65a1f0c2e4b0d91a7c3e5f82"),
+    ])
+    func aSessionNamedAFewWordsBeforeItsValue(_ line: String, _ expected: String) {
+        #expect(report("The exam froze.\n\(line)").values[.sessionID] == expected)
+    }
+
+    @Test func wordsBetweenACueAndANumberThatIsNoID() {
+        // Another number between the cue and the link, or a sentence end: nothing is taken.
+        #expect(report("The session for exam BIO-201 is 7718203.").values[.sessionID] == nil)
+        #expect(report("The session froze. It is 7718203 seconds later.").values[.sessionID] == nil)
+    }
+
+    @Test func aPlainLoginWordEndingTheSentence() {
+        #expect(report("I forgot my password. My username is gkonstantinou.").values[.userID] == "gkonstantinou")
+        #expect(report("I forgot my password. My username is blocked.").values[.userID] == nil)
+        #expect(report("I forgot my password. My username is disabled since Monday.").values[.userID] == nil)
+    }
+
     @Test func aWholeMessageAboveOurQuoteLeavesTheQuoteQuoted() {
         // The customer wrote everything above; the quote below holds text of ours the profile does not know.
         let body = """

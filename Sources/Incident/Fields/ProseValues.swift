@@ -25,7 +25,7 @@ enum ProseValues {
         "piattaforma", "plattform", "platformie", "there", "here", "also", "still", "now", "then", "del", "della",
         "dello", "des", "der", "студента", "студентки", "пользователя", "ученика", "dort", "là", "allí", "lì", "ali",
         // "is" in Czech/Slovak/Croatian, Swedish, Danish/Norwegian, Ukrainian, Indonesian
-        "je", "är", "er", "є", "adalah",
+        "je", "är", "er", "є", "adalah", "should", "be",
     ]
 
     /// The first ID after each cue, in text order (one per line at most).
@@ -50,7 +50,12 @@ enum ProseValues {
                     let rest = String(decoding: bytes.bytes[after...].prefix(200), as: UTF8.self)
                     let cueText = String(decoding: cue, as: UTF8.self)
                     let login = FieldLexicon.loginCues.contains(cueText)
-                    guard let value = value(after: rest, field: field, original: text, offset: after, login: login)
+                    // The value right after the cue, else after a few words that end in "is" or a colon ("the
+                    // attempt ID from the exam log is 7718203") — for a session, or a user cue of several words.
+                    let far = field == .sessionID || login || cueText.contains(" ")
+                    guard
+                        let value = value(after: rest, field: field, original: text, offset: after, login: login)
+                            ?? (far ? linkedValue(after: rest, field: field, original: text, login: login) : nil)
                     else { continue }
                     found.append(Found(value: value, cue: String(decoding: cue, as: UTF8.self), line: index))
                     break lineSearch
@@ -60,20 +65,64 @@ enum ProseValues {
         return found
     }
 
+    /// Words that link a cue, qualified by a few words, to its value ("… from the exam log is 7718203").
+    static let links: Set<String> = [
+        "is", "was", "ist", "war", "lautet", "est", "était", "es", "era", "è", "é", "是", "は", "—", "–", "-", "=",
+        ":", "→", "была", "было", "był", "była", "是：",
+    ]
+
+    /// Words between a cue and a link that make the value another thing's (an error code, a ticket, a room).
+    static let otherThings: Set<String> = [
+        "error", "errors", "code", "message", "reason", "status", "ticket", "order", "booking", "request", "reference",
+        "phone", "room", "seat", "fehler", "fehlermeldung", "meldung", "erreur", "código", "codice", "errore", "ошибка",
+        "ошибкой", "код", "błąd", "hata", "fout",
+    ]
+
+    /// The ID after the cue's qualifying words and a link ("the proctoring session according to our admin view
+    /// is HLV-55902-A", "Session/attempt id as shown on the candidate's screen: a3f9c2d17b8e4f60"): at most eight
+    /// words, none holding a digit (another ID or a number) and none ending the sentence.
+    private static func linkedValue(
+        after rest: String, field: IncidentField, original: Substring, login: Bool
+    )
+        -> String?
+    {
+        let tokens = rest.split(whereSeparator: { $0.isWhitespace }).prefix(12)
+        for (position, token) in tokens.enumerated() {
+            guard position < 9 else { return nil }
+            let bare = String(token).trimmingCharacters("\"'«»“”()")
+            // "Session crashed with error: E12345": the value is the error's, not the session's.
+            let word = bare.trimmingCharacters(":：")
+            // ("Session reference shown on …:" is the session's own reference.)
+            if otherThings.contains(word), !(position == 0 && word == "reference") { return nil }
+            if links.contains(bare) || bare.hasSuffix(":") || bare.hasSuffix("：") {
+                let remainder = tokens.dropFirst(position + 1).joined(separator: " ")
+                return value(after: remainder, field: field, original: original, offset: 0, login: login)
+            }
+            if token.contains(where: { $0.isNumber }) { return nil }
+            if let last = bare.last, ".!?;".contains(last) { return nil }
+        }
+        return nil
+    }
+
     /// The ID after a cue: through filler words only, within five tokens.
     private static func value(
         after rest: String, field: IncidentField, original: Substring, offset: Int, login: Bool
     ) -> String? {
-        var steps = 0
-        for token in rest.split(whereSeparator: { $0.isWhitespace }).prefix(6) {
-            steps += 1
+        let tokens = rest.split(whereSeparator: { $0.isWhitespace }).prefix(6)
+        var linked = false
+        for (position, token) in tokens.enumerated() {
             var cleaned = ValueShape.tokens(token).first.map(String.init) ?? ""
             // An ID glued to the Chinese or Japanese text after it ("A2314）が…"): it ends where that script begins.
             if cleaned.first?.isASCII == true {
                 cleaned = String(cleaned.prefix { $0.unicodeScalars.first.map { $0.value < 0x2E80 } ?? false })
             }
             let bare = String(token).trimmingCharacters(":：,.;!?()[]\"'«»“”")
-            if cleaned.isEmpty || fillers.contains(bare) || fillers.contains(String(token)) { continue }
+            if cleaned.isEmpty || fillers.contains(bare) || fillers.contains(String(token)) {
+                linked =
+                    linked || ["is", "ist", "est", "es", "è", "é", ":", "is:", "be", "lautet", "je"].contains(bare)
+                    || token.hasSuffix(":")
+                continue
+            }
             // The value is taken as written (the rest above is lower-cased): find it in the original line.
             guard let original = originalToken(cleaned, in: original) else { return nil }
             switch field {
@@ -81,13 +130,32 @@ enum ProseValues {
                 // A login read from prose needs a digit or a separator ("ivanova.ea"): a plain word after
                 // "login" is more likely the next word of the sentence ("after the login compare …").
                 let loginLike = original.contains { "._-@".contains($0) }
-                return ValueShape.isUserID(original, login: login && loginLike) ? original : nil
+                if ValueShape.isUserID(original, login: login && loginLike) { return original }
+                // "My username is gkonstantinou.": a plain login word, when "is" or a colon links it and the
+                // sentence ends after it, and it is no word of the sentence ("is blocked", "is correct").
+                let ends = position + 1 == tokens.count || token.last.map { ".,;!".contains($0) } == true
+                return login && linked && ends && Self.isPlainLogin(original) ? original : nil
             case .sessionID: return ValueShape.isSessionID(original) ? original : nil
             default: return nil
             }
         }
-        _ = steps
         return nil
+    }
+
+    /// Words that end "my username is …" without being a login.
+    static let notLogins: Set<String> = [
+        "correct", "right", "wrong", "fine", "valid", "invalid", "blocked", "locked", "disabled", "expired", "active",
+        "inactive", "missing", "unknown", "different", "same", "there", "here", "gone", "empty", "new", "old", "mine",
+        "not", "also", "still", "the", "this", "that", "below", "above", "attached", "ok", "okay", "fine", "visible",
+        "shown", "rejected", "accepted", "working", "broken", "suspended", "deleted", "changed", "registered",
+    ]
+
+    /// A lower-case word of 5–32 ASCII letters that is not an ordinary word ending a sentence.
+    static func isPlainLogin(_ word: String) -> Bool {
+        guard (5...32).contains(word.count), word.allSatisfy({ $0.isASCII && $0.isLowercase }),
+            !notLogins.contains(word)
+        else { return false }
+        return !["ed", "ing", "able", "ible", "ful", "less", "ous", "ive", "ly"].contains(where: word.hasSuffix)
     }
 
     /// `lowered` as it is written in `line` (the same characters in their original case).
