@@ -425,6 +425,46 @@ import Testing
         #expect(report("I forgot my password. My username is disabled since Monday.").values[.userID] == nil)
     }
 
+    @Test(arguments: [
+        ("Ujian saya berhenti pukul 09.20 WIB tadi.", "2026-11-30T02:20:00Z"),
+        ("ระบบค้างตั้งแต่เวลา 08.20 น.", "2026-11-30T07:20:00Z"),
+        ("La ora 08.20 examenul s-a blocat.", "2026-11-30T07:20:00Z"),
+    ])
+    func dotTimesAfterTheirLeadWords(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc(expected))
+    }
+
+    @Test func aCalendarServicesInvitationIsMachineMailButAnAttachedInviteIsNot() {
+        let invitation = """
+            Content-Type: multipart/alternative; boundary=alt
+
+            --alt
+            Content-Type: text/plain; charset=utf-8
+
+            Invitation: Exam debrief @ Mon 7 Dec 10:00
+            --alt
+            Content-Type: text/calendar; charset=utf-8; method=REQUEST
+
+            BEGIN:VCALENDAR
+            METHOD:REQUEST
+            END:VCALENDAR
+            --alt--
+
+            """
+        #expect(report("", attachments: "--b\n" + invitation).automated == .notification)
+        let attached = """
+            --b
+            Content-Type: text/calendar; charset=utf-8; method=REQUEST; name="invite.ics"
+            Content-Disposition: attachment; filename="invite.ics"
+
+            BEGIN:VCALENDAR
+            METHOD:REQUEST
+            END:VCALENDAR
+
+            """
+        #expect(report("The exam froze at 9:40, can we talk on Monday?", attachments: attached).automated == nil)
+    }
+
     @Test func aWholeMessageAboveOurQuoteLeavesTheQuoteQuoted() {
         // The customer wrote everything above; the quote below holds text of ours the profile does not know.
         let body = """

@@ -228,7 +228,7 @@ public enum DetectionTime {
     static let hourLeads: Set<String> = [
         "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
         "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks", "saat",
-        "klockan", "kello", "kl", "klo",
+        "klockan", "kello", "kl", "klo", "pukul", "jam", "ora", "lúc", "στις", "сағат",
     ]
 
     /// French words before a spaced "20 h 15".
@@ -299,7 +299,10 @@ public enum DetectionTime {
             let followedByDot = after?.isSymbol(".") == true && !(after?.spaced ?? true)
             // "2.25pm SGT": a meridiem makes it a time whatever stands before it.
             let meridiemAfter = index + 3 < tokens.count && meridiem(tokens, at: index + 3) != nil
+            // Thai glues its lead to the words before it ("ตั้งแต่เวลา 14.20").
+            let thaiLead = lead.map { $0.kind == .word && $0.text.hasSuffix("เวลา") } ?? false
             if (after.map { $0.isWord(in: hourWords) } ?? false) || (lead.map { $0.isWord(in: hourLeads) } ?? false)
+                || thaiLead
                 || meridiemAfter,
                 !followedByDot
             {

@@ -147,6 +147,14 @@ public enum AutomatedMailDetector {
             return true
         }
         if isMonitoringAlert(envelope: envelope, writtenText: writtenText) { return true }
+        // A calendar's invitation or its answer (text/calendar with a METHOD, RFC 5546, as an alternative of the
+        // body — as calendar services send it): meeting mail, no report. An .ics a person attaches is not this.
+        if message.parts.contains(where: { part in
+            part.contentType == "text/calendar" && part.contentTypeParameters["method"] != nil
+                && part.parent.map { message.parts[$0].contentType == "multipart/alternative" } == true
+        }) {
+            return true
+        }
         guard !writtenText.isEmpty else { return false }
         let lower = writtenText.lowercased()
         return generatedPhrases.contains(where: lower.contains) && doNotReplyPhrases.contains(where: lower.contains)
