@@ -296,7 +296,10 @@ public struct IncidentExtractor: Sendable {
             case .detectedAt:
                 guard match.separated else { return }
                 let reference = match.lines.first.map { lineDates[$0] } ?? reference
-                if let time = DetectionTime.parse(match.value, reference: reference) {
+                // After a time label, "14.20 WIB" is a time even without "um"/"at" before it.
+                if let time = DetectionTime.parse(match.value, reference: reference)
+                    ?? DetectionTime.parse("at " + match.value, reference: reference)
+                {
                     usedLines.formUnion(match.lines)
                     if detectedAt == nil {
                         detectedAt = time

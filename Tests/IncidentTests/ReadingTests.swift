@@ -45,6 +45,9 @@ import Testing
         ("Mój login: kowalczyk.m", "kowalczyk.m"), ("Логин: 20-ЭК-1043 (номер зачётки)", "20-ЭК-1043"),
         ("Мій логін: ivanenko.o", "ivanenko.o"), ("제 수험번호는 SLC2611-0457 이고 마감이 밤 11시입니다", "SLC2611-0457"),
         ("我是外国语学院的学生刘洋，学号：2020301177。今天上午考试的时候黑屏。", "2020301177"),
+        ("Αριθμός μητρώου: 1234567", "1234567"), ("NIM: 2106123456", "2106123456"), ("MSSV: 20521234", "20521234"),
+        ("รหัสนักศึกษา: 6401234567", "6401234567"), ("Număr matricol: 12345", "12345"),
+        ("מספר סטודנט: 312345678", "312345678"),
     ])
     func userLabelsInTheFormsPeopleWrite(_ line: String, _ expected: String) {
         #expect(report("The exam does not load for this candidate.\n\(line)").values[.userID] == expected)
@@ -431,6 +434,11 @@ import Testing
         ("La ora 08.20 examenul s-a blocat.", "2026-11-30T07:20:00Z"),
     ])
     func dotTimesAfterTheirLeadWords(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc(expected))
+    }
+
+    @Test(arguments: [("Waktu: 09.20 WIB", "2026-11-30T02:20:00Z"), ("Zeitpunkt: 08.20", "2026-11-30T07:20:00Z")])
+    func aDotTimeAfterATimeLabel(_ text: String, _ expected: String) {
         #expect(report(text).detectedAt == Self.utc(expected))
     }
 

@@ -9,6 +9,9 @@
 public enum FieldLexicon {
     public static let labels: [IncidentField: [String]] = [
         .server: [
+            // el, he, id, ro, th, kk, hi, vi
+            "διακομιστής", "διεύθυνση", "שרת", "כתובת", "peladen", "alamat", "alamat server", "serverul", "adresa",
+            "เซิร์ฟเวอร์", "ที่อยู่", "сервер", "сервердің мекенжайы", "सर्वर", "địa chỉ", "máy chủ",
             "server", "server address", "proctoring server", "proctoring server address", "proctor server",
             "proctoring url", "proctoring platform", "proctoring system", "proctoring site", "exam server",
             "exam platform", "exam url", "exam link", "exam portal", "exam site", "host", "hostname", "url", "address",
@@ -43,6 +46,8 @@ public enum FieldLexicon {
             "الخادم", "عنوان الخادم", "الرابط", "الموقع", "المنصة", "منصة الاختبار", "site", "link",
         ],
         .detectedAt: [
+            "ώρα", "χρόνος", "שעה", "זמן", "waktu", "jam", "ora", "data și ora", "เวลา", "уақыт", "समय", "thời gian",
+            "thời điểm", "lúc",
             "time", "time of detection", "detection time", "detected at", "detected", "detected on", "noticed",
             "noticed at", "noticed on", "first noticed", "when", "date/time", "date and time", "date & time",
             "occurred at", "occurred", "occurred on", "occurrence", "time of incident", "incident time", "timestamp",
@@ -77,6 +82,8 @@ public enum FieldLexicon {
             "kdy", "tid", "tidpunkt", "datum och tid", "när", "الوقت", "التاريخ والوقت", "وقت حدوث المشكلة",
         ],
         .sessionID: [
+            "κωδικός συνεδρίας", "συνεδρία", "מזהה סשן", "מזהה מפגש", "id sesi", "sesi", "id sesiune", "sesiune",
+            "รหัสเซสชัน", "เซสชัน", "сессия id", "सत्र आईडी", "session आईडी", "mã phiên", "phiên", "mã phiên thi",
             "session id", "session", "session data", "exam session", "attempt id", "attempt", "session number",
             "session no", "session code", "session key", "session token", "proctoring session", "proctoring session id",
             "sid", "session identifier", "test session", "exam session id",
@@ -107,6 +114,10 @@ public enum FieldLexicon {
             "id sezení", "sessions-id", "sessionsid", "معرف الجلسة", "رقم الجلسة", "الجلسة",
         ],
         .userID: [
+            "αριθμός μητρώου", "όνομα χρήστη", "αμ", "מספר סטודנט", "שם משתמש", "תעודת זהות", "nim", "nomor induk",
+            "nama pengguna", "număr matricol", "nr. matricol", "numele de utilizator", "nume utilizator",
+            "utilizator", "รหัสนักศึกษา", "ชื่อผู้ใช้", "студенттік нөмір", "логин", "रोल नंबर", "रोल नं", "mssv",
+            "mã số sinh viên", "mã sinh viên", "tên đăng nhập", "số báo danh",
             "user id", "user", "login", "username", "user name", "login name", "student id", "student number",
             "student no", "student nr", "candidate id", "candidate number", "candidate no", "candidate",
             "candidate login", "learner id", "account", "matriculation number", "registration number", "userid",
@@ -231,7 +242,8 @@ public enum FieldLexicon {
         "numéro d'étudiant", "id studente", "id candidato", "candidate id", "numero di matricola",
         "matric number", "matric no", "kandidat", "kandidaten", "kandidatin", "학번", "수험번호", "логін",
         "de inscrição", "studijní číslo", "osobní číslo", "användarnamn", "الرقم الجامعي", "رقم الطالب",
-        "رقمي الجامعي", "anonymitetskod", "رقم القيد", "kennung", "logged in as", "log in as", "signed in as",
+        "رقمي الجامعي", "anonymitetskod", "رقم القيد", "αριθμός μητρώου", "מספר סטודנט", "nim", "număr matricol",
+        "รหัสนักศึกษา", "mssv", "mã số sinh viên", "रोल नंबर", "kennung", "logged in as", "log in as", "signed in as",
         "login as", "cand. no", "niu",
     ]
 
