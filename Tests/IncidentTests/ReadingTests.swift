@@ -416,6 +416,13 @@ import Testing
         #expect(report("The exam froze.\n\(line)").values[.sessionID] == expected)
     }
 
+    @Test func keyValuePairsOfALogLine() {
+        let read = report(
+            "Log:\n[08:20:11] WARN proctor: sessionId=7f3c9a2e user_id=s12345\n2026-11-30 ERROR session=abc123")
+        #expect(read.values[.sessionID] == "7f3c9a2e" && read.values[.userID] == "s12345")
+        #expect(report("Log:\nERROR session=abc123").values[.sessionID] == "abc123")
+    }
+
     @Test func wordsBetweenACueAndANumberThatIsNoID() {
         // Another number between the cue and the link, or a sentence end: nothing is taken.
         #expect(report("The session for exam BIO-201 is 7718203.").values[.sessionID] == nil)

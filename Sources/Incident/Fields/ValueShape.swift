@@ -31,7 +31,7 @@ enum ValueShape {
         })
         .map { token in
             var text = Substring(token)
-            while let first = text.first, "([{<\"'«“„‚「『【：（".contains(first) { text = text.dropFirst() }
+            while let first = text.first, "([{<\"'«“„‚「『【：（=".contains(first) { text = text.dropFirst() }
             while let last = text.last, ")]}>\"'»”“.,;:!?」』】）".contains(last) { text = text.dropLast() }
             return text
         }

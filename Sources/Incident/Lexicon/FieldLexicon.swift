@@ -242,6 +242,7 @@ public enum FieldLexicon {
         "numéro d'étudiant", "id studente", "id candidato", "candidate id", "numero di matricola",
         "matric number", "matric no", "kandidat", "kandidaten", "kandidatin", "학번", "수험번호", "логін",
         "de inscrição", "studijní číslo", "osobní číslo", "användarnamn", "الرقم الجامعي", "رقم الطالب",
+        "userid", "user_id", "login_id", "candidate_id", "student_id", "candidateid", "studentid",
         "رقمي الجامعي", "anonymitetskod", "رقم القيد", "αριθμός μητρώου", "מספר סטודנט", "nim", "număr matricol",
         "รหัสนักศึกษา", "mssv", "mã số sinh viên", "रोल नंबर", "kennung", "logged in as", "log in as", "signed in as",
         "login as", "cand. no", "niu",
@@ -262,6 +263,8 @@ public enum FieldLexicon {
         "oturum", "セッション", "会话", "場次", "proctoring session", "attempt number", "attempt no",
         "versuchs-id", "versuchsnummer", "id del intento", "número de intento", "id tentativo", "номер попытки",
         "tentativa", "attempt", "intento", "сесії", "сесія", "세션", "relace", "الجلسة", "sessions-id", "会话id",
+        "sessionid", "session_id", "attemptid",
+        "attempt_id",
         "會話id",
     ]
 }
