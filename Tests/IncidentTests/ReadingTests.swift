@@ -355,6 +355,25 @@ import Testing
         #expect(read.values[.sessionID] == "4417-AB-20261124-0093" && read.values[.userID] == "cp2231187")
     }
 
+    @Test func aPortugueseOutlookHeaderBlockAboveOurRequest() {
+        let body = """
+            Seguem as respostas abaixo.
+
+            Att.,
+            Rafael
+
+            De: Helpdesk <helpdesk@example.com>
+            Enviada em: segunda-feira, 30 de novembro de 2026 08:48
+            Para: Rafael <rafael@fptec.example.br>
+            Assunto: [HD-000239] Candidatos desconectados
+
+            Before we can start working on it, we need the following from you:
+              - the ID of the affected proctoring session
+            R: bf2447f5-a23c-41d6-9d72-0d40a45f2b2f
+            """
+        #expect(report(body).values[.sessionID] == "bf2447f5-a23c-41d6-9d72-0d40a45f2b2f")
+    }
+
     @Test func aColleaguesFreeTextAnswerQuotedWithoutMarkersStaysQuoted() {
         let body = """
             Thanks, that fixed it! All good now.

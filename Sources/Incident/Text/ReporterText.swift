@@ -264,7 +264,10 @@ public enum ReporterText {
         "wysłane:", "temat:", "kimden:", "kime:", "tarih:", "gönderildi:", "konu:", "bilgi:", "assunto:", "差出人:",
         "送信日時:", "宛先:", "件名:", "発信者:", "发件人:", "发送时间:", "收件人:", "主题:", "寄件者:", "寄件日期:",
         "收件者:", "主旨:", "抄送:", "副本:", "cc:", "от кого:", "отправитель:", "получатель:", "від:", "кому:",
-        "надіслано:", "тема:",
+        "надіслано:", "тема:", "enviada em:", "enviado em:", "enviada:", "cc.:", "odesláno:", "komu:", "předmět:",
+        "lähettäjä:", "lähetetty:", "vastaanottaja:", "aihe:", "feladó:", "elküldve:", "címzett:", "tárgy:",
+        "trimis:", "către:", "subiect:", "από:", "στάλθηκε:", "προς:", "θέμα:", "dari:", "dikirim:", "kepada:",
+        "perihal:", "subjek:",
     ]
 
     /// The line with white space before a colon removed and full-width colons made ASCII ("De :" → "de:").
@@ -336,10 +339,13 @@ public enum ReporterText {
 
     static let fromNames = [
         "from:", "от:", "von:", "de:", "från:", "da:", "van:", "od:", "kimden:", "差出人:", "发件人:", "寄件者:",
+        "від:", "lähettäjä:", "feladó:", "από:", "dari:",
     ]
     static let sentNames = [
         "sent:", "date:", "отправлено:", "дата:", "gesendet:", "datum:", "enviado:", "envoyé:", "skickat:", "inviato:",
         "data:", "verzonden:", "wysłano:", "wysłane:", "gönderildi:", "tarih:", "送信日時:", "发送时间:", "寄件日期:", "fecha:",
+        "enviada em:", "enviado em:", "enviada:", "odesláno:", "надіслано:", "lähetetty:", "elküldve:", "trimis:",
+        "στάλθηκε:", "dikirim:", "tanggal:",
     ]
 
     /// Outlook's header block without a separator: "From: …" followed within four lines by "Sent: …".
