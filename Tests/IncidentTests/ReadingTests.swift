@@ -294,9 +294,16 @@ import Testing
         "Alle 9:15 si sono bloccati tutti e 45 gli studenti dell'aula 3.",
         "Candidates at all four of our examination centres are unable to start the exam.",
         "로그인 후 \"세션을 생성할 수 없습니다 (오류 코드 500)\"라는 메시지가 나옵니다.",
+        "Semua mahasiswa tidak bisa masuk ke ujian.", "Tất cả thí sinh không thể đăng nhập vào hệ thống.",
+        "Όλοι οι φοιτητές δεν μπορούν να συνδεθούν.", "כל הסטודנטים לא יכולים להיכנס למבחן.",
     ])
     func outagesWrittenOtherwiseAreCritical(_ text: String) {
         #expect(report(text).severity == .critical)
+    }
+
+    @Test func oneStudentInThoseLanguagesIsNormal() {
+        #expect(report("Saya tidak bisa masuk ujian.").severity == .normal)
+        #expect(report("Tôi không thể đăng nhập vào hệ thống.").severity == .normal)
     }
 
     @Test func forgottenPasswordsInMoreLanguages() {

@@ -50,7 +50,10 @@ enum Impact {
         "żadna", "żadnego", "iedereen", "niemand", "geen enkele", "geen enkel", "hiçbir", "kimse", "herkes", "全員",
         "誰も", "全受験者", "所有考生", "全部考生", "全体考生", "所有学生", "所有用户", "考生都", "學生都", "所有考試",
         "所有學生", "모든 학생", "모든 응시자", "the whole exam", "the entire exam", "die ganze klausur",
-        "die gesamte prüfung", "l'examen entier", "todo el examen", "l'intero esame",
+        "die gesamte prüfung", "l'examen entier", "todo el examen", "l'intero esame", "ทุกคน", "כל הסטודנטים",
+        "כל הנבחנים", "כולם", "όλοι οι", "όλοι", "tất cả thí sinh", "tất cả sinh viên", "semua mahasiswa",
+        "semua peserta", "semua siswa", "toți studenții", "toți candidații", "toată lumea", "барлық студенттер",
+        "барлық үміткерлер", "सभी छात्र", "सभी परीक्षार्थी", "सभी उम्मीदवार",
     ]
     /// Quantifiers that mean everyone when a word for people follows within three words ("all 212 candidates").
     static let quantifiers: Set<String> = [
@@ -132,7 +135,9 @@ enum Impact {
         "figé", "planté", "déconnecté", "se detuvo", "congelado", "desconectado", "bloccato", "interrotto",
         "disconnesso", "parou", "congelou", "desconectado", "остановил", "завис", "отключ", "przestał", "zawiesił",
         "rozłącz*", "gestopt", "vastgelopen", "losgekoppeld", "durdu", "dondu", "bağlantı koptu", "止まった", "フリーズ",
-        "停止", "卡住", "断开", "斷開", "中断", "中斷",
+        "停止", "卡住", "断开", "斷開", "中断", "中斷", "tidak bisa", "tidak dapat", "gagal", "không thể",
+        "không vào được", "bị lỗi", "ไม่สามารถ", "เข้าไม่ได้", "δεν μπορ*", "σφάλμα", "לא יכול*", "שגיאה", "nu pot",
+        "nu poate", "eroare", "кіре алмай*", "қате", "नहीं कर", "नहीं हो", "त्रुटि",
     ]
 
     /// Words for things rather than people, after "the other(s)": "the other systems/sites work" says nothing about
