@@ -310,6 +310,12 @@ import Testing
         #expect(report("Zapomněl jsem heslo a odkaz nefunguje. Můj login je xnovak07.").category == "password-reset")
         #expect(report("Zapomněl jsem heslo a odkaz nefunguje. Můj login je xnovak07.").values[.userID] == "xnovak07")
         #expect(report("نسيت كلمة المرور الخاصة بمنصة الامتحانات، رقمي الجامعي 20215567.").category == "password-reset")
+        for text in [
+            "I can't remember my password for the exam portal.", "Quên mật khẩu, không đăng nhập được.",
+            "Olvidé mi clave del portal de exámenes.",
+        ] {
+            #expect(report(text).category == "password-reset")
+        }
     }
 
     @Test func aSwedishForwardIsTheReportersOwn() {

@@ -122,6 +122,10 @@ public struct IncidentProfile: Sendable {
                 "забув пароль", "забула пароль", "скинути пароль", "glömt lösenord", "glömt mitt lösenord",
                 "återställa lösenord", "am uitat parola", "resetarea parolei", "ξέχασα τον κωδικό", "lupa kata sandi",
                 "lupa password", "quên mật khẩu", "ลืมรหัสผ่าน", "שכחתי סיסמה", "שכחתי את הסיסמה",
+                "can't remember my password", "cannot remember my password", "lost my password", "password bhool",
+                "पासवर्ड भूल", "құпия сөзді ұмыт", "olvidé mi clave", "olvidé la clave", "restablecer mi clave",
+                "recuperar mi clave", "resetear mi contraseña", "resetear la contraseña", "reset de senha",
+                "ξέχασα τον κωδικό μου", "επαναφορά κωδικού", "zapomniałem hasło", "wachtwoord kwijt",
             ]),
         CategoryRule(
             category: "identity-verification",
