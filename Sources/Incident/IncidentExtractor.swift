@@ -136,6 +136,17 @@ public struct IncidentExtractor: Sendable {
             reading.set(
                 .userID, found.value,
                 FieldSource(kind: .prose, detail: found.cue, line: line(found.line), isSure: false))
+            // "Student numbers 219034561 and 219087712": the users of one sentence.
+            if reading.userIDs.isEmpty, reading.values[.userID] == found.value, found.line >= 0 {
+                let more = ValueShape.listed(after: found.value, in: lines[found.line])
+                if !more.isEmpty { reading.userIDs = [found.value] + more }
+            }
+        }
+        if reading.values[.userID] == nil, let counted = ProseValues.countedUsers(in: prose) {
+            reading.set(
+                .userID, counted.ids[0],
+                FieldSource(kind: .prose, detail: "counted list", line: line(counted.line), isSure: false))
+            reading.userIDs = counted.ids
         }
         for found in ProseValues.find(.sessionID, cues: FieldLexicon.sessionCues, in: prose) {
             reading.set(
@@ -322,6 +333,12 @@ public struct IncidentExtractor: Sendable {
                     userIDs.append(id)
                 }
                 set(match.field, id, source)
+                // One label, several users ("Matrikelnummern: 3104877, 3105012, 3099821").
+                let more = match.field == .userID ? ValueShape.listed(after: id, in: value) : []
+                if !more.isEmpty, values[.userID] == id {
+                    if userIDs.isEmpty { userIDs = [id] }
+                    userIDs += more.filter { !userIDs.contains($0) }
+                }
             default:
                 guard match.separated else { return }
                 usedLines.formUnion(match.lines)

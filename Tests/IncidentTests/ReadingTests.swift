@@ -512,6 +512,41 @@ import Testing
         #expect(report("The exam froze at 9:40, can we talk on Monday?", attachments: attached).automated == nil)
     }
 
+    @Test(arguments: [
+        ("Между 08:10 и 08:25 трое студентов вылетели из экзамена.", "2026-11-30T07:10:00Z"),
+        ("The camera froze at half nine this morning.", "2026-11-30T08:30:00Z"),
+        ("Hace como una hora que no puedo entrar.", "2026-11-30T08:00:00Z"),
+        ("Sáng nay lúc 9g30 hệ thống bị treo.", "2026-11-30T08:30:00Z"),
+    ])
+    func spansHalfHoursAndLooseCounts(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc(expected))
+    }
+
+    @Test func labelledAndCountedListsOfUsers() {
+        #expect(
+            report("Exam down.\nMatrikelnummern: 3104877, 3105012, 3099821").userIDs == [
+                "3104877", "3105012", "3099821",
+            ])
+        #expect(
+            report("At 9:05 two candidates (C-104233 and C-104251) got booted.").userIDs == ["C-104233", "C-104251"])
+        // A count that is not the list's: 240 students and a course code.
+        #expect(report("Our 08:00 sitting (240 students, ACC1012) cannot continue.").values[.userID] == nil)
+        #expect(
+            report("Our GST 111 examination (120 candidates, 10:00am - 11:00am) could not hold.").values[.userID] == nil
+        )
+    }
+
+    @Test func oneSessionPerUserIsNoSessionOfTheReport() {
+        #expect(report("Students: dp-22817 (session 44910), dp-23051 (session 44923)").values[.sessionID] == nil)
+        #expect(report("GET https://proctor.uni.example.edu/api/v2/session/heartbeat 502").values[.sessionID] == nil)
+    }
+
+    @Test func anErrorMessageAFewSawIsNoOutage() {
+        let text =
+            "Two students were thrown out with \"Proctoring service unreachable\". Everyone else carried on normally."
+        #expect(report(text).severity == .normal)
+    }
+
     @Test func aWholeMessageAboveOurQuoteLeavesTheQuoteQuoted() {
         // The customer wrote everything above; the quote below holds text of ours the profile does not know.
         let body = """

@@ -263,8 +263,9 @@ public enum DetectionTime {
                 end = index + 5
             }
             isTime = true
-        } else if let h = next(1), h.kind == .word, !h.spaced, h.text == "h" || h.text == "hs" {
-            // 9h05, 14h02; a bare "9h" only after "à", "vers", "dès", "às" (else it may be a duration: "2h").
+        } else if let h = next(1), h.kind == .word, !h.spaced, h.text == "h" || h.text == "hs" || h.text == "g" {
+            // 9h05, 14h02, Vietnamese 9g30; a bare "9h" only after "à", "vers", "dès", "às" (else it may be a
+            // duration: "2h").
             end = index + 2
             if let m = next(2), let value = m.number, m.text.count == 2, !m.spaced {
                 minute = value

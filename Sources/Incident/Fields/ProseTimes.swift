@@ -87,7 +87,8 @@ enum ProseTimes {
             for mention in DetectionTime.mentions(in: written, reference: date) {
                 // Never after the email was written, nor weeks before it.
                 guard mention.seconds <= date.secondsSince1970 + 60,
-                    mention.seconds >= date.secondsSince1970 - 21 * 86_400, !mention.inRange
+                    mention.seconds >= date.secondsSince1970 - 21 * 86_400,
+                    !mention.inRange || startsSpan(tokens, at: mention.range.lowerBound)
                 else { continue }
                 if isSchedule(tokens, around: mention.range) { continue }
                 let cue = cue(tokens, around: mention.range)
@@ -111,6 +112,18 @@ enum ProseTimes {
             return first
         }
         return nil
+    }
+
+    /// Words before the first end of a span in which the problem happened ("between 12:10 and 12:25", "między
+    /// 12:10 a 12:25"): its start is the moment seen. A range alone ("13:30–15:30") is a schedule.
+    static let betweenWords: Set<String> = [
+        "between", "zwischen", "entre", "tra", "fra", "между", "між", "między", "tussen", "mezi", "arasında",
+    ]
+
+    static func startsSpan(_ tokens: [DetectionTime.Token], at start: Int) -> Bool {
+        (1...2).contains {
+            start - $0 >= 0 && tokens[start - $0].kind == .word && betweenWords.contains(tokens[start - $0].text)
+        }
     }
 
     static func cue(_ tokens: [DetectionTime.Token], around range: Range<Int>) -> String? {

@@ -25,7 +25,7 @@ enum ProseValues {
         "piattaforma", "plattform", "platformie", "there", "here", "also", "still", "now", "then", "del", "della",
         "dello", "des", "der", "студента", "студентки", "пользователя", "ученика", "dort", "là", "allí", "lì", "ali",
         // "is" in Czech/Slovak/Croatian, Swedish, Danish/Norwegian, Ukrainian, Indonesian
-        "je", "är", "er", "є", "adalah", "should", "be",
+        "je", "är", "er", "є", "adalah", "should", "be", "μου", "είναι", "ο", "το", "es:", "meu", "mein",
     ]
 
     /// The first ID after each cue, in text order (one per line at most).
@@ -57,12 +57,65 @@ enum ProseValues {
                         let value = value(after: rest, field: field, original: text, offset: after, login: login)
                             ?? (far ? linkedValue(after: rest, field: field, original: text, login: login) : nil)
                     else { continue }
+                    // "dp-22817 (session 44910), dp-23051 (session 44923)": one session per user, none is the
+                    // report's.
+                    if field == .sessionID,
+                        bytes.occurrences(of: cue).prefix(8).contains(where: { other in
+                            other > start
+                                && Self.value(
+                                    after: String(
+                                        decoding: bytes.bytes[(other + cue.count)...].prefix(200), as: UTF8.self),
+                                    field: field, original: text, offset: 0, login: false
+                                ).map { $0 != value } == true
+                        })
+                    {
+                        break lineSearch
+                    }
                     found.append(Found(value: value, cue: String(decoding: cue, as: UTF8.self), line: index))
                     break lineSearch
                 }
             }
         }
         return found
+    }
+
+    /// Plural words for the people who sit exams, after a count ("two of our candidates, MSV-20931 and …").
+    static let peoplePlurals: Set<String> = [
+        "candidates", "students", "users", "examinees", "learners", "pupils", "kandidaten", "studierende",
+        "studenten", "prüflinge", "candidats", "étudiants", "élèves", "candidatos", "alumnos", "estudiantes",
+        "candidati", "studenti", "alunos", "studentów", "kandydatów", "öğrenci", "adaylar", "студентов", "студента",
+    ]
+    static let countWords: [String: Int] = [
+        "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+        "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "dos": 2,
+        "tres": 3, "cuatro": 4, "cinco": 5, "due": 2, "tre": 3, "quattro": 4, "dois": 2, "duas": 2, "três": 3,
+        "quatro": 4,
+    ]
+
+    /// Users counted and then listed ("two candidates (C-104233 and C-104251)", "3 students: 2021110345,
+    /// 2021110388, 2021110402"): taken only when the list has exactly as many IDs of one shape as the count says —
+    /// "240 students, ACC1012" is a course, not a student.
+    static func countedUsers(in lines: [(index: Int, text: Substring)]) -> (ids: [String], line: Int)? {
+        for (index, text) in lines where text.utf8.count <= 4000 {
+            let words = text.split(whereSeparator: { $0.isWhitespace }).prefix(400).map(String.init)
+            for (position, word) in words.enumerated() {
+                let bare = word.lowercased().trimmingCharacters(",:;(")
+                guard peoplePlurals.contains(bare), position > 0 else { continue }
+                let before = words[max(0, position - 3)..<position].map { $0.lowercased() }
+                guard
+                    let count = before.lazy.compactMap({ Int($0) ?? countWords[$0] }).first,
+                    (2...20).contains(count)
+                else { continue }
+                let after = words[(position + 1)..<min(words.count, position + 1 + count * 3 + 4)]
+                    .joined(separator: " ")
+                guard let first = ValueShape.tokens(after).first, ValueShape.isUserID(first, login: false),
+                    ValueShape.hasDigit(first)
+                else { continue }
+                let more = ValueShape.listed(after: String(first), in: after)
+                if more.count + 1 == count { return ([String(first)] + more, index) }
+            }
+        }
+        return nil
     }
 
     /// Words that link a cue, qualified by a few words, to its value ("… from the exam log is 7718203").

@@ -80,7 +80,14 @@ enum RelativeTimes {
     /// Whether a word before the count or after the unit says "ago" ("il y a 5 minutes": "a" after "y").
     private static func marked(_ words: [String], countIndex: Int, unitIndex: Int) -> Bool {
         if countIndex > 0 {
-            let previous = words[countIndex - 1]
+            var previous = words[countIndex - 1]
+            // "hace como una hora", "vor etwa 20 Minuten", "about 20 minutes ago"
+            if [
+                "como", "unos", "unas", "etwa", "ungefähr", "about", "around", "environ", "circa", "cerca", "около",
+                "примерно", "ok.", "około",
+            ].contains(previous), countIndex > 1 {
+                previous = words[countIndex - 2]
+            }
             if before.contains(previous) { return true }
             if previous == "a", countIndex > 1, words[countIndex - 2] == "y" { return true }
         }

@@ -149,7 +149,10 @@ enum ServerAddress {
         let segments = text.split(separator: "/")
         for (index, segment) in segments.enumerated() where index + 1 < segments.count {
             let name = segment.lowercased()
-            if name == "session" || name == "sessions" { return String(segments[index + 1]) }
+            // "/session/7f3c9a2e": an ID; "/session/heartbeat" is an API's endpoint.
+            if name == "session" || name == "sessions", ValueShape.isSessionID(segments[index + 1]) {
+                return String(segments[index + 1])
+            }
         }
         return nil
     }

@@ -62,6 +62,13 @@ enum ValueShape {
         guard (3...64).contains(token.count), token.allSatisfy(isUserIDCharacter) else { return false }
         if !token.allSatisfy(isIDCharacter), !hasDigit(token) { return false }
         if token.hasPrefix("http") || token.hasPrefix("/") || looksLikeDateOrTime(token) { return false }
+        // "10:00am", "9.30pm": a time with its meridiem.
+        let lower = token.lowercased()
+        if lower.hasSuffix("am") || lower.hasSuffix("pm"),
+            looksLikeDateOrTime(lower.dropLast(2)) || lower.dropLast(2).allSatisfy({ $0.isNumber })
+        {
+            return false
+        }
         if hasDigit(token) { return true }
         guard login else { return false }
         // A login: lower case, or with a separator; a capitalised word is more likely a name.
@@ -103,6 +110,30 @@ enum ValueShape {
     /// The value's first token (after filler words) when it has the field's shape, or nil: a labelled value is
     /// one ID, perhaps with a remark after it ("s412987 (studentka …)", "PCN-55107 – Herr Demir"); a value that
     /// starts with words ("there isn't one") is no ID at all.
+    /// Whether two IDs look like members of one list: digits only of about the same length, or the same letters
+    /// before their first digit ("C-104233", "C-104251"; "QN2301147", "QN2301893").
+    static func sameShape(_ first: some StringProtocol, _ other: some StringProtocol) -> Bool {
+        guard hasDigit(first), hasDigit(other), abs(first.count - other.count) <= 2 else { return false }
+        let prefix = { (id: Substring) in id.prefix { !($0.isASCII && $0.isNumber) }.lowercased() }
+        return prefix(Substring(first)) == prefix(Substring(other))
+    }
+
+    /// The further IDs of a list that starts with `first` ("3104877, 3105012, 3099821", "C-104233 and C-104251"):
+    /// tokens of the same shape, through list words only, at most 50.
+    static func listed(after first: String, in value: some StringProtocol) -> [String] {
+        let words = tokens(value).prefix(200)
+        guard let start = words.firstIndex(where: { $0 == first }) else { return [] }
+        var found: [String] = []
+        for token in words[words.index(after: start)...] {
+            let bare = token.lowercased()
+            if ["and", "und", "et", "y", "e", "i", "и", "&", "or", "oder", "ou", "o", "/"].contains(bare) { continue }
+            guard sameShape(first, token), isUserID(token, login: false) else { break }
+            if !found.contains(String(token)), token != first { found.append(String(token)) }
+            if found.count >= 50 { break }
+        }
+        return found
+    }
+
     static func firstID(in value: some StringProtocol, field: IncidentField, login: Bool = false) -> String? {
         for token in tokens(value).prefix(4) {
             if fillers.contains(token.lowercased()) { continue }

@@ -156,6 +156,9 @@ enum WordTimes {
                     replaced = (clock(nextLower(1) == "to" ? hour - 1 : hour, minute), 3)
                 } else if word == "half", let target = next(1), let hour = hour(target, in: dutch) {
                     replaced = (clock(hour - 1, 30), 2)
+                } else if word == "half", let target = next(1), let hour = hour(target, in: english) {
+                    // British "half ten" is 10:30.
+                    replaced = (clock(hour, 30), 2)
                 }
             case "five", "ten", "twenty", "twenty-five", "fünf", "zehn", "zwanzig", "vijf", "tien":
                 // "twenty to ten", "ten past nine", "zehn nach neun", "tien over tien"

@@ -154,7 +154,16 @@ struct LabelledLines {
         var position = end
         // The label must end at a word boundary, except in scripts written without spaces.
         if !cjk, position < characters.count, characters[position].isLetter || characters[position].isNumber {
-            return nil
+            // A plural ("Matrikelnummern:", "Student IDs:", "Sessions:") names the same field, a list of them.
+            guard characters[position].isLetter,
+                let suffix = ["es", "en", "s", "n"].first(where: { suffix in
+                    let end = position + suffix.count
+                    return end <= characters.count
+                        && String(characters[position..<end]).lowercased() == suffix
+                        && (end == characters.count || !(characters[end].isLetter || characters[end].isNumber))
+                })
+            else { return nil }
+            position += suffix.count
         }
         func skipSpaces() { while position < characters.count, characters[position] == " " { position += 1 } }
         // An abbreviated label ("Candidate no.", "Matr.-Nr.") may end with its dot.

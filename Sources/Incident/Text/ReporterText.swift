@@ -199,10 +199,12 @@ public enum ReporterText {
                 // still ours — a colleague's free-text answer, an older template — and stay quoted; so does a
                 // paragraph under a question (an answer typed between our lines is a short line).
                 let question = OwnAnswerText.listedQuestion(Substring(trimmed)) ?? ours.question(trimmed)
+                // Answered on the line of our own prompt ("- the ID of the affected user: mtorres4"); a "- User ID:
+                // kb20417" in other words is as likely a read-back of ours.
                 let answersInline =
-                    question != nil
-                    && trimmed.lastIndex(where: { $0 == ":" || $0 == "：" }).map {
-                        !trimmed[trimmed.index(after: $0)...].trimmingWhitespace.isEmpty
+                    trimmed.lastIndex(where: { $0 == ":" || $0 == "：" }).map { colon in
+                        !trimmed[trimmed.index(after: colon)...].trimmingWhitespace.isEmpty
+                            && ours.question(String(trimmed[..<colon]).trimmingCharacters("-*• ")) != nil
                     } == true
                 if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed), !signedName,
                     answersInline || (question == nil && asked != nil && trimmed.count <= 120)

@@ -158,7 +158,8 @@ enum Impact {
             "the other", "the others", "the rest", "a third of", "a few of", "some of the", "die anderen",
             "die übrigen", "les autres", "le reste", "los demás",
             "el resto", "gli altri", "le altre", "os outros", "o resto", "остальные", "pozostali", "de andere",
-            "de overige", "diğer", "他の", "其他", "其餘", "other students", "other candidates", "andere studenten",
+            "de overige", "diğer", "他の", "其他", "其餘", "everyone else", "everybody else", "all the others",
+            "other students", "other candidates", "andere studenten",
             "andere kandidaten", "andere studierende", "autres étudiants", "autres candidats", "otros estudiantes",
             "otros alumnos", "altri studenti",
         ]
@@ -191,8 +192,11 @@ enum Impact {
         let minorityReported = all.contains(where: minority(in:))
         for sentence in all {
             let words = TriageText(subject: nil, description: sentence)
-            if ServerErrorCode.mentioned(in: sentence) || outage.contains(where: words.contains) { return true }
+            // A server error is everyone's. "Two students were thrown out with 'Proctoring service unreachable';
+            // everyone else carried on": an outage word of a message a few saw is not an outage.
+            if ServerErrorCode.mentioned(in: sentence) { return true }
             if minorityReported { continue }
+            if outage.contains(where: words.contains) { return true }
             if nobody.contains(where: words.contains), quantifiesPeople(sentence, negative: true) || nobodyCan(sentence)
             {
                 return true
