@@ -163,7 +163,9 @@ public struct IncidentExtractor: Sendable {
         // 4. The server: a labelled one, else the first host in the reporter's words that is not a mail
         // provider, ours, or another service's.
         let newText = lines.joined(separator: "\n")
-        var candidates = ServerAddress.candidates(in: newText).filter(isCandidateServer)
+        // The subject's addresses come last ("exam.uni.edu usuario 1045872231 no carga la camara").
+        var candidates = (ServerAddress.candidates(in: newText) + ServerAddress.candidates(in: subject ?? ""))
+            .filter(isCandidateServer)
         // A bare "www." host is a home page (a signature's, a forwarder's); another host is the better guess.
         if let other = candidates.firstIndex(where: { !Self.isHomePage($0) }), other > 0 {
             candidates.insert(candidates.remove(at: other), at: 0)

@@ -547,6 +547,22 @@ import Testing
         #expect(report(text).severity == .normal)
     }
 
+    @Test func aValueWrappedOntoTheNextLine() {
+        let read = report(
+            "The session number shown at the bottom of the screen was\n65a1f0c29b3e4d7a8c21f0e3. I attached a screenshot.")
+        #expect(read.values[.sessionID] == "65a1f0c29b3e4d7a8c21f0e3")
+        let matric = report("Please help, I was logged out. My matric\nno: FUO/CSC/19/0342.")
+        #expect(matric.values[.userID] == "FUO/CSC/19/0342")
+    }
+
+    @Test func valuesInTheSubjectOnly() {
+        let read = report(
+            "ayuda porfa no me carga la camara", subject: "exam.unal.example.edu usuario 1045872231 sesion 77812")
+        #expect(read.values[.server] == "exam.unal.example.edu" && read.values[.sessionID] == "77812")
+        #expect(read.values[.userID] == "1045872231")
+        #expect(report("场次ID：JK-20261201-00318").values[.sessionID] == "JK-20261201-00318")
+    }
+
     @Test func aWholeMessageAboveOurQuoteLeavesTheQuoteQuoted() {
         // The customer wrote everything above; the quote below holds text of ours the profile does not know.
         let body = """

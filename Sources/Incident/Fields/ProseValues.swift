@@ -34,49 +34,69 @@ enum ProseValues {
     ) -> [Found] {
         let wanted = cues.map { Array($0.lowercased().utf8) }.sorted { $0.count > $1.count }
         var found: [Found] = []
-        for (index, text) in lines {
-            let lower = text.lowercased()
-            guard lower.utf8.count <= 4000 else { continue }
-            let bytes = ByteText(lower)
-            lineSearch: for cue in wanted {
-                for start in bytes.occurrences(of: cue).prefix(8) {
-                    // The cue must start a word (scripts with spaces) and its value follow it.
-                    if cue.first.map({ $0 < 0x80 }) == true, bytes.isWordCharacter(before: start) { continue }
-                    // Not inside a URL or an identifier ("…/session/abc", "session_id=…").
-                    if start > 0, "/.=?&_-@".utf8.contains(bytes.bytes[start - 1]) { continue }
-                    let after = start + cue.count
-                    let cueIsCJK = String(decoding: cue, as: UTF8.self).last?.isCJK ?? false
-                    if !cueIsCJK, bytes.isWordCharacter(at: after) { continue }
-                    let rest = String(decoding: bytes.bytes[after...].prefix(200), as: UTF8.self)
-                    let cueText = String(decoding: cue, as: UTF8.self)
-                    let login = FieldLexicon.loginCues.contains(cueText)
-                    // The value right after the cue, else after a few words that end in "is" or a colon ("the
-                    // attempt ID from the exam log is 7718203") — for a session, or a user cue of several words.
-                    let far = field == .sessionID || login || cueText.contains(" ")
-                    guard
-                        let value = value(after: rest, field: field, original: text, offset: after, login: login)
-                            ?? (far ? linkedValue(after: rest, field: field, original: text, login: login) : nil)
-                    else { continue }
-                    // "dp-22817 (session 44910), dp-23051 (session 44923)": one session per user, none is the
-                    // report's.
-                    if field == .sessionID,
-                        bytes.occurrences(of: cue).prefix(8).contains(where: { other in
-                            other > start
-                                && Self.value(
-                                    after: String(
-                                        decoding: bytes.bytes[(other + cue.count)...].prefix(200), as: UTF8.self),
-                                    field: field, original: text, offset: 0, login: false
-                                ).map { $0 != value } == true
-                        })
-                    {
-                        break lineSearch
-                    }
-                    found.append(Found(value: value, cue: String(decoding: cue, as: UTF8.self), line: index))
-                    break lineSearch
-                }
+        for (position, (index, text)) in lines.enumerated() {
+            if let hit = first(field, wanted, in: text, line: index) {
+                found.append(hit)
+                continue
+            }
+            // A value wrapped onto the next line ("… the code at the bottom of the screen was\n65a1f0c2…"): the
+            // line is read with the start of the next one — not when a token was cut in two by the wrap.
+            guard position + 1 < lines.count, lines[position + 1].index == index + 1,
+                let lastWord = text.split(separator: " ").last, !ValueShape.hasDigit(lastWord)
+            else { continue }
+            let joined = Substring(text + " " + lines[position + 1].text.prefix(120))
+            if let hit = first(field, wanted, in: joined, line: index), !text.contains(hit.value) {
+                found.append(Found(value: hit.value, cue: hit.cue, line: lines[position + 1].index))
             }
         }
         return found
+    }
+
+    /// The first value after one of the cues in `text`.
+    private static func first(
+        _ field: IncidentField, _ wanted: [[UInt8]], in text: Substring, line index: Int
+    )
+        -> Found?
+    {
+        let lower = text.lowercased()
+        guard lower.utf8.count <= 4000 else { return nil }
+        let bytes = ByteText(lower)
+        for cue in wanted {
+            for start in bytes.occurrences(of: cue).prefix(8) {
+                // The cue must start a word (scripts with spaces) and its value follow it.
+                if cue.first.map({ $0 < 0x80 }) == true, bytes.isWordCharacter(before: start) { continue }
+                // Not inside a URL or an identifier ("…/session/abc", "session_id=…").
+                if start > 0, "/.=?&_-@".utf8.contains(bytes.bytes[start - 1]) { continue }
+                let after = start + cue.count
+                let cueIsCJK = String(decoding: cue, as: UTF8.self).last?.isCJK ?? false
+                if !cueIsCJK, bytes.isWordCharacter(at: after) { continue }
+                let rest = String(decoding: bytes.bytes[after...].prefix(200), as: UTF8.self)
+                let cueText = String(decoding: cue, as: UTF8.self)
+                let login = FieldLexicon.loginCues.contains(cueText)
+                // The value right after the cue, else after a few words that end in "is" or a colon ("the
+                // attempt ID from the exam log is 7718203") — for a session, or a user cue of several words.
+                let far = field == .sessionID || login || cueText.contains(" ")
+                guard
+                    let value = value(after: rest, field: field, original: text, offset: after, login: login)
+                        ?? (far ? linkedValue(after: rest, field: field, original: text, login: login) : nil)
+                else { continue }
+                // "dp-22817 (session 44910), dp-23051 (session 44923)": one session per user, none is the
+                // report's.
+                if field == .sessionID,
+                    bytes.occurrences(of: cue).prefix(8).contains(where: { other in
+                        other > start
+                            && Self.value(
+                                after: String(decoding: bytes.bytes[(other + cue.count)...].prefix(200), as: UTF8.self),
+                                field: field, original: text, offset: 0, login: false
+                            ).map { $0 != value } == true
+                    })
+                {
+                    return nil
+                }
+                return Found(value: value, cue: cueText, line: index)
+            }
+        }
+        return nil
     }
 
     /// Plural words for the people who sit exams, after a count ("two of our candidates, MSV-20931 and …").

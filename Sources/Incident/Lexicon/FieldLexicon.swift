@@ -106,7 +106,8 @@ public enum FieldLexicon {
             // tr
             "oturum id", "oturum kimliği", "oturum", "oturum no", "oturum numarası", "sınav oturumu",
             // ja, zh
-            "セッションid", "セッション", "セッション番号", "セッションｉｄ", "会话id", "会话", "会话编号", "会话号", "监考会话", "监考会话id", "會話id",
+            "セッションid", "セッション", "セッション番号", "セッションｉｄ", "会话id", "会话", "会话编号", "会话号", "监考会话", "监考会话id", "會話id", "场次id",
+            "場次編號", "场次编号", "場次id",
             "場次id", "工作階段id", "監考會話", "會話id",
             // pt, es attempts; uk, ko, cs, sv, ar
             "id da tentativa", "tentativa", "número da tentativa", "id de intento", "intento", "id сесії", "сесія",
@@ -269,7 +270,8 @@ public enum FieldLexicon {
         "id de sesión", "sesión", "id sessione", "sessione", "sessão", "сессии", "сессия", "sesji", "sessie",
         "oturum", "セッション", "会话", "場次", "proctoring session", "attempt number", "attempt no",
         "versuchs-id", "versuchsnummer", "id del intento", "número de intento", "id tentativo", "номер попытки",
-        "tentativa", "attempt", "intento", "сесії", "сесія", "세션", "relace", "الجلسة", "sessions-id", "会话id",
+        "tentativa", "attempt", "intento", "сесії", "сесія", "세션", "relace", "الجلسة", "sessions-id", "会话id", "场次id",
+        "場次編號", "场次编号", "sesion",
         "sessionid", "session_id", "attemptid",
         "attempt_id",
         "會話id",
