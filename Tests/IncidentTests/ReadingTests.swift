@@ -549,7 +549,8 @@ import Testing
 
     @Test func aValueWrappedOntoTheNextLine() {
         let read = report(
-            "The session number shown at the bottom of the screen was\n65a1f0c29b3e4d7a8c21f0e3. I attached a screenshot.")
+            "The session number shown at the bottom of the screen was\n65a1f0c29b3e4d7a8c21f0e3. I attached a screenshot."
+        )
         #expect(read.values[.sessionID] == "65a1f0c29b3e4d7a8c21f0e3")
         let matric = report("Please help, I was logged out. My matric\nno: FUO/CSC/19/0342.")
         #expect(matric.values[.userID] == "FUO/CSC/19/0342")
