@@ -14,7 +14,8 @@ struct Helpdeskd: AsyncParsableCommand {
         subcommands: [
             ParseCommand.self, ExtractCommand.self, IngestCommand.self, TicketsCommand.self, OutboxCommand.self,
             StatusCommand.self, CheckConfigCommand.self, SubjectCommand.self, PurgeCommand.self, BackupCommand.self,
-            RestoreCommand.self, RunCommand.self, WebCommand.self, StaffCommand.self, OCRCommand.self, OAuthCommand.self,
+            RestoreCommand.self, RunCommand.self, WebCommand.self, StaffCommand.self, OCRCommand.self,
+            OAuthCommand.self,
             OCRWorkerCommand.self,
         ]
     )
