@@ -547,6 +547,19 @@ import Testing
         #expect(report(text).severity == .normal)
     }
 
+    @Test func aDaySaidInTheLinesBeforeHolds() {
+        // Monday 30 Nov, +0100: yesterday 18:40 = 29 Nov 17:40Z.
+        let read = report(
+            "Les escribo porque ayer rendí el final por la\nplataforma de la facultad y tuve un\nproblema: a eso de las "
+                + "18:40 la página se quedó congelada.")
+        #expect(read.detectedAt == Self.utc("2026-11-29T17:40:00Z"))
+        // Two cued times of one line: the first ("la" is Romanian "at").
+        #expect(
+            report("ieri la ora 17:30, la examenul de Fizică (programat la 17:00), microfonul nu a mai fost detectat")
+                .detectedAt
+                == Self.utc("2026-11-29T16:30:00Z"))
+    }
+
     @Test func aValueWrappedOntoTheNextLine() {
         let read = report(
             "The session number shown at the bottom of the screen was\n65a1f0c29b3e4d7a8c21f0e3. I attached a screenshot."

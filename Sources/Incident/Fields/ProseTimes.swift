@@ -13,7 +13,8 @@ enum ProseTimes {
         "ungefähr", "etwa", "ca", "circa", "ab", "depuis", "à", "vers", "dès", "environ", "desde", "a", "las", "hacia",
         "sobre", "alrededor", "dalle", "dal", "alle", "verso", "ore", "intorno", "с", "со", "в", "около", "примерно",
         "od", "o", "około", "ok", "godz", "vanaf", "sinds", "om", "rond", "omstreeks", "ongeveer", "saat", "às",
-        "perto", "por", "volta", "cerca", "noticed", "happened", "occurred", "appeared",
+        "perto", "por", "volta", "cerca", "noticed", "happened", "occurred", "appeared", "la", "ora", "pukul", "jam",
+        "sejak", "lúc", "từ", "στις", "από", "בשעה", "сағат", "klockan", "kl", "klo", "kello", "saat", "v", "ve",
     ]
     /// Cues that name the start of the problem itself ("since", "seit", "depuis"): preferred over "at".
     static let strongCues: Set<String> = [
@@ -75,8 +76,23 @@ enum ProseTimes {
     static func detectionTime(in lines: [(index: Int, text: Substring, date: MessageDate?)]) -> Found? {
         var cued: [Found] = []
         var plain: [Found] = []
+        // The paragraph so far: the lines just before this one, up to a blank line.
+        var paragraph: [(index: Int, text: Substring)] = []
         for (index, text, date) in lines {
+            defer {
+                if text.trimmingWhitespace.isEmpty || paragraph.last.map({ $0.index != index - 1 }) == true {
+                    paragraph = []
+                }
+                if !text.trimmingWhitespace.isEmpty { paragraph = Array((paragraph + [(index, text)]).suffix(3)) }
+            }
             guard let date, text.count <= 2000 else { continue }
+            // "ayer rendí el final … y tuve un\nproblema: a eso de las 18:40": a day said in the lines before (the
+            // same paragraph, wrapped) holds for a time without one.
+            var carriedDays = 0
+            if let last = paragraph.last, last.index == index - 1 {
+                let before = DetectionTime.Token.scan(String(paragraph.map(\.text).joined(separator: " ").suffix(300)))
+                carriedDays = DetectionTime.relativeDays(before, in: max(0, before.count - 40)..<before.count) ?? 0
+            }
             // "seit 5 Minuten", "20 minutes ago": counted back from when the email was written.
             if let ago = RelativeTimes.secondsAgo(in: text) {
                 cued.append(Found(seconds: date.secondsSince1970 - ago, line: index, cue: "ago"))
@@ -84,7 +100,8 @@ enum ProseTimes {
             let written = WordTimes.numeric(String(text.prefix(400)))
             guard written.contains(where: { $0.isNumber }) else { continue }
             let tokens = DetectionTime.Token.scan(written)
-            for mention in DetectionTime.mentions(in: written, reference: date) {
+            for var mention in DetectionTime.mentions(in: written, reference: date) {
+                if !mention.hasDate, carriedDays != 0 { mention.seconds += Int64(carriedDays) * 86_400 }
                 // Never after the email was written, nor weeks before it.
                 guard mention.seconds <= date.secondsSince1970 + 60,
                     mention.seconds >= date.secondsSince1970 - 21 * 86_400,
