@@ -577,6 +577,25 @@ import Testing
         #expect(report("场次ID：JK-20261201-00318").values[.sessionID] == "JK-20261201-00318")
     }
 
+    @Test func answersBelowInRedUnderALongerRecap() {
+        let body = """
+            Hi,
+
+            Please see my answers below in red. To recap: the ID check keeps rejecting my photo with "ID does not
+            match face" even though it is my own student card, I tried six times with better lighting and a
+            different camera and it still fails every single time.
+
+            From: Helpdesk <helpdesk@example.com>
+            Sent: Monday, November 30, 2026 9:12 AM
+            Subject: [HD-000529] More information needed for your report
+
+            Before we can start working on it, we need the following from you:
+              - the ID or login name of the affected user
+            ANSWER: jt4471
+            """
+        #expect(report(body).values[.userID] == "jt4471")
+    }
+
     @Test func aWholeMessageAboveOurQuoteLeavesTheQuoteQuoted() {
         // The customer wrote everything above; the quote below holds text of ours the profile does not know.
         let body = """

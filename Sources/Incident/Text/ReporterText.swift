@@ -83,6 +83,8 @@ public enum ReporterText {
         // Words the reporter wrote above the first quote: a full top-posted message, not "answers below".
         var wordsAbove = 0
         var quoteSeen = false
+        // "Please see my answers below in red": whatever the reporter wrote above, the answers are in the quote.
+        var answersBelow = false
         // The field our last quoted question asked for, while the customer's answer may follow it.
         var asked: IncidentField? = nil
         var forwardedDate: Substring? = nil
@@ -114,6 +116,10 @@ public enum ReporterText {
                     result.append(Line(text: line, role: role))
                 case .own:
                     if !quoteSeen, wordsAbove < 40 { wordsAbove += trimmed.split(separator: " ").count }
+                    if !quoteSeen, !answersBelow {
+                        let lower = trimmed.lowercased()
+                        answersBelow = Self.answersBelowPhrases.contains(where: lower.contains)
+                    }
                     result.append(
                         Line(
                             text: line, role: role, answers: trimmed.isEmpty ? nil : asked, forwardedDate: forwardedDate
@@ -173,7 +179,7 @@ public enum ReporterText {
                 quotingUs = namesUs
                 // Lines we did not write inside our unmarked quote are answers only when the reporter left the
                 // answering to them; below a whole top-posted message they are older text we do not know.
-                let ours = namesUs && wordsAbove < 40
+                let ours = namesUs && (wordsAbove < 40 || answersBelow)
                 quoteSeen = true
                 // A quote with `>` markers close below: the lines between them are the reporter's.
                 let marked = nextMarked[index + 1] < min(all.count, index + 8)
@@ -229,6 +235,13 @@ public enum ReporterText {
         }
         return result
     }
+
+    /// What a reporter writes above a quote they answered inside.
+    static let answersBelowPhrases = [
+        "answers below", "answered below", "see below", "answers inline", "inline", "in red", "in blue",
+        "between the lines", "unten", "im text", "ci-dessous", "en rouge", "abajo", "en rojo", "sotto", "in rosso",
+        "abaixo", "em vermelho", "ниже", "в тексте", "poniżej", "hieronder", "aşağıda", "下記", "以下", "아래",
+    ]
 
     /// Whether a subject starts with a forward prefix ("Fwd:", "FW:", "WG:", "TR:", "I:", "Пересл:", …).
     public static func isForwardSubject(_ subject: String?) -> Bool {
