@@ -560,6 +560,21 @@ import Testing
                 == Self.utc("2026-11-29T16:30:00Z"))
     }
 
+    @Test(arguments: [
+        ("Se cayó a las 3:20 hora de Bogotá.", "2026-11-30T08:20:00Z"),
+        ("It logged out 40 students at around 2:15am Lagos time during the GST 201 exam.", "2026-11-30T01:15:00Z"),
+        ("Le chrono s'est arrêté à 8h00 heure de Casablanca.", "2026-11-30T07:00:00Z"),
+        ("It froze at 0:40 this morning (I'm in Vancouver).", "2026-11-30T08:40:00Z"),
+    ])
+    func aCityNamesTheZone(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc(expected))
+    }
+
+    @Test func aPlaceWeDoNotKnowLeavesTheTimeOut() {
+        // Not the email's +0100: we cannot tell Tegucigalpa's offset.
+        #expect(report("El examen se congeló a las 3:20 hora de Tegucigalpa.").detectedAt == nil)
+    }
+
     @Test func aValueWrappedOntoTheNextLine() {
         let read = report(
             "The session number shown at the bottom of the screen was\n65a1f0c29b3e4d7a8c21f0e3. I attached a screenshot."

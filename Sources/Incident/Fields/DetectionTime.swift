@@ -39,7 +39,10 @@ public enum DetectionTime {
         let lowered = written.lowercased()
         let tokens = Token.scan(written)
         // "heure de l’Est": typographic apostrophes are one character, like ASCII ones.
-        let places = placeZones(in: lowered.replacing("’", with: "'"))
+        let places = placeZones(in: lowered.replacing("’", with: "'")) + CityZones.places(in: tokens)
+        let unknownPlaces = CityZones.unknownPlaces(in: tokens).map {
+            (offset: $0, zone: ZoneNames.Zone(standard: 0, rule: .fixed))
+        }
         var found: [Mention] = []
         var index = 0
         while index < tokens.count {
@@ -96,6 +99,9 @@ public enum DetectionTime {
             {
                 zone = ZoneNames.offset(place, year: date.year, month: date.month, day: date.day)
                 hasZone = true
+            } else if explicit == nil, nearest(unknownPlaces, to: tokens[time.range.lowerBound].offset) != nil {
+                // "15:20 hora de Tegucigalpa": a zone we cannot tell; the email's would be a guess.
+                continue
             }
             // "10:05 AEDT" in an email dated 23:19 UTC: the writer's "today" is their own day, which the zone
             // they name says (already the 23rd in Sydney), not the Date header's.
@@ -674,6 +680,12 @@ public enum DetectionTime {
                     continue
                 }
                 guard capitals || token.text == "utc" || token.text == "gmt" else { continue }
+                // "the GST 201 exam": a course code, not Gulf time.
+                if index + 1 < tokens.count, tokens[index + 1].kind == .number, token.text != "utc",
+                    token.text != "gmt"
+                {
+                    continue
+                }
                 return base
             }
             if token.isSymbol("+") || token.isSymbol("-") || token.text == "−", index > 0,
