@@ -178,4 +178,32 @@ import Testing
         #expect(try provider.accessToken(now: 140).token == Secret("a1"))
         #expect(throws: OAuthError.self) { try provider.accessToken(now: 156) }
     }
+
+    @Test func aLoginWrittenByAnotherProcessReplacesARevokedRefreshToken() throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/token-grant-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let settings = OAuthSettings(
+            name: "delegated", grant: .deviceCode, tokenURL: "https://idp.test/token", clientID: "app")
+        let cache = TokenCache(stateDirectory: directory, key: "delegated")
+        var revoked = CachedTokens()
+        revoked.refreshToken = "r-revoked"
+        try cache.save(revoked)
+        let endpoint = ScriptedEndpoint([
+            HTTPSResponse(status: 400, body: Self.json(#"{"error":"invalid_grant","error_description":"revoked"}"#))
+        ])
+        let provider = TokenProvider(
+            settings: settings, user: nil, stateDirectory: directory, endpoint: { _ in endpoint })
+        #expect(provider.refreshIfDue(now: 100)?.code == .refused)
+
+        // `helpdeskd oauth login` in another process writes a new login to the same file.
+        var login = CachedTokens()
+        login.accessToken = "a-new"
+        login.expiresAt = 4000
+        login.refreshToken = "r-new"
+        try cache.save(login)
+
+        #expect(try provider.accessToken(now: 200).token == Secret("a-new"))
+        #expect(endpoint.forms.count == 1, "the new login's access token is used without a request")
+        #expect(provider.status.lastError == nil)
+    }
 }
