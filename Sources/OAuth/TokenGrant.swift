@@ -158,7 +158,9 @@ public enum TokenGrant {
     }
 
     /// Microsoft's descriptions carry trace and correlation IDs on further lines; the first says what is wrong.
+    /// Their lines end in CR LF, which Swift reads as one Character equal to neither "\r" nor "\n": `isNewline`
+    /// matches it.
     private static func firstLine(_ text: String) -> String {
-        String(text.prefix { $0 != "\n" && $0 != "\r" }.prefix(300))
+        String(text.prefix { !$0.isNewline }.prefix(300))
     }
 }

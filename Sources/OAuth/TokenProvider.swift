@@ -106,6 +106,7 @@ public final class TokenProvider: Sendable {
         token: Secret, expiresAt: Int64
     ) {
         try requests.withLock { _ throws(OAuthError) in
+            adoptNewLogin()
             // Another caller may have renewed while this one waited for the lock.
             if let fresh = usable(now: now, margin: margin) { return fresh }
             do throws(OAuthError) {
@@ -117,6 +118,17 @@ public final class TokenProvider: Sendable {
                 throw error
             }
         }
+    }
+
+    /// Takes over a login made by another process. `helpdeskd oauth login` writes the token file while the daemon
+    /// runs; without this the daemon would keep presenting the refresh token in its memory — the revoked one the
+    /// new login was made to replace — until restarted. Only this provider writes the file otherwise, always before
+    /// its memory and under `requests`, so a refresh token in the file that memory does not hold is such a login.
+    /// Called under `requests`.
+    private func adoptNewLogin() {
+        let stored = cache.load()
+        guard let refresh = stored.refreshToken, refresh != state.withLock({ $0.refreshToken }) else { return }
+        state.withLock { $0 = stored }
     }
 
     /// Saves a newly issued token: to disk first (a rotated refresh token is the only one that works now), then

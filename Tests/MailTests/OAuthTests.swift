@@ -246,18 +246,38 @@ import Testing
         #expect(setup.idp.refused.isEmpty, "a rotated refresh token was presented twice")
 
         // The provider revokes everything: renewals fail, the alert is raised, mail waits in the mailbox.
+        // (A session logged in before the revocation stays logged in at the server and may still take mail: the
+        // mail arrives once the token in hand has expired and no login works.)
         try setup.idp.control("revoke")
-        _ = try setup.dovecot.seed(messages: [mail[1]])
         #expect(
             await TestSupport.eventually {
                 DaemonProcessTests.get(port: port, path: "/metrics")?.body
                     .contains("helpdeskd_oauth_token_expiry_seconds{provider=\"delegated\"} 0") == true
             })
-        // Not yet passing (see the issue's closing note): the renewal_failing gauge, the refresher's log line and
-        // status's RENEWAL FAILING line after a revocation, and a new login taking the waiting mail.
+        #expect(
+            await TestSupport.eventually {
+                DaemonProcessTests.get(port: port, path: "/metrics")?.body
+                    .contains("helpdeskd_oauth_token_renewal_failing{provider=\"delegated\"} 1") == true
+            }, "\(DaemonProcessTests.get(port: port, path: "/metrics")?.body ?? "")")
+        // The refresher (every 15 s) logs the refusal once, with what to do.
+        #expect(await TestSupport.eventually { setup.log.contains("OAuth token renewal failed") }, "\(setup.log)")
+        #expect(setup.log.contains("run: helpdeskd oauth login delegated"))
+        #expect(setup.log.contains("AADSTS50173"), "the provider's own error is logged")
+        #expect(setup.tokenFile("delegated")?["last_error"] != nil)
+        _ = try setup.dovecot.seed(messages: [mail[1]])
+        try await Task.sleep(for: .seconds(3))  // three polls at 1 s, each failing to log in
         #expect(setup.count("ticket") == 1)
         #expect(setup.dovecot.messages().count == 1)
         #expect(try await setup.run(["status"]) == 0)
+        #expect(setup.log.contains("RENEWAL FAILING"), "\(setup.log)")
+        // A new login while the daemon runs: the daemon takes the new refresh token and the waiting mail.
+        #expect(try await setup.run(["oauth", "login", "delegated"]) == 0)
+        #expect(await TestSupport.eventually { setup.count("ticket") == 2 }, "\(setup.log)")
+        #expect(
+            await TestSupport.eventually {
+                DaemonProcessTests.get(port: port, path: "/metrics")?.body
+                    .contains("helpdeskd_oauth_token_renewal_failing{provider=\"delegated\"} 0") == true
+            })
         #expect(daemon.isRunning)
         #expect(Self.stopped(daemon) == 0)
     }
