@@ -35,32 +35,38 @@ enum ProseValues {
         let wanted = cues.map { Array($0.lowercased().utf8) }.sorted { $0.count > $1.count }
         var found: [Found] = []
         for (position, (index, text)) in lines.enumerated() {
-            if let hit = first(field, wanted, in: text, line: index) {
+            var (hit, cueNearEnd) = first(field, wanted, in: text, line: index)
+            if let hit {
                 found.append(hit)
                 continue
             }
             // A value wrapped onto the next line ("… the code at the bottom of the screen was\n65a1f0c2…"): the
             // line is read with the start of the next one — not when a token was cut in two by the wrap.
-            guard position + 1 < lines.count, lines[position + 1].index == index + 1,
+            // …or a cue of several words cut by the wrap ("My matric\nno: FUO/CSC/19/0342").
+            if !cueNearEnd, let lastWord = text.split(separator: " ").last?.lowercased(), lastWord.count >= 3 {
+                let start = Array((lastWord + " ").utf8)
+                cueNearEnd = wanted.contains { $0.starts(with: start) }
+            }
+            guard cueNearEnd, position + 1 < lines.count, lines[position + 1].index == index + 1,
                 let lastWord = text.split(separator: " ").last, !ValueShape.hasDigit(lastWord)
             else { continue }
             let joined = Substring(text + " " + lines[position + 1].text.prefix(120))
-            if let hit = first(field, wanted, in: joined, line: index), !text.contains(hit.value) {
+            if let hit = first(field, wanted, in: joined, line: index).found, !text.contains(hit.value) {
                 found.append(Found(value: hit.value, cue: hit.cue, line: lines[position + 1].index))
             }
         }
         return found
     }
 
-    /// The first value after one of the cues in `text`.
+    /// The first value after one of the cues in `text`, and whether a cue without a value stood within the last
+    /// 60 bytes (its value may be on the next line).
     private static func first(
         _ field: IncidentField, _ wanted: [[UInt8]], in text: Substring, line index: Int
-    )
-        -> Found?
-    {
+    ) -> (found: Found?, cueNearEnd: Bool) {
         let lower = text.lowercased()
-        guard lower.utf8.count <= 4000 else { return nil }
+        guard lower.utf8.count <= 4000 else { return (nil, false) }
         let bytes = ByteText(lower)
+        var cueNearEnd = false
         for cue in wanted {
             for start in bytes.occurrences(of: cue).prefix(8) {
                 // The cue must start a word (scripts with spaces) and its value follow it.
@@ -79,7 +85,10 @@ enum ProseValues {
                 guard
                     let value = value(after: rest, field: field, original: text, offset: after, login: login)
                         ?? (far ? linkedValue(after: rest, field: field, original: text, login: login) : nil)
-                else { continue }
+                else {
+                    cueNearEnd = cueNearEnd || bytes.bytes.count - after <= 60
+                    continue
+                }
                 // "dp-22817 (session 44910), dp-23051 (session 44923)": one session per user, none is the
                 // report's.
                 if field == .sessionID,
@@ -91,12 +100,12 @@ enum ProseValues {
                             ).map { $0 != value } == true
                     })
                 {
-                    return nil
+                    return (nil, false)
                 }
-                return Found(value: value, cue: cueText, line: index)
+                return (Found(value: value, cue: cueText, line: index), false)
             }
         }
-        return nil
+        return (nil, cueNearEnd)
     }
 
     /// Plural words for the people who sit exams, after a count ("two of our candidates, MSV-20931 and …").
