@@ -81,6 +81,13 @@ def wait_for(predicate, seconds=30, step=0.25):
     return predicate()
 
 
+def queue_refs(driver):
+    """The queue's ticket references, read in one script call: live updates may replace the rows at any time,
+    so element handles taken one by one can go stale between two reads."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#queue tbody tr')).map(r => r.getAttribute('data-ref'))")
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -228,7 +235,7 @@ login_failures = 3
         session = {cookie["name"]: cookie["value"]} if cookie else {}
 
         # Queue order: the due times the CLI reports, soonest first; open and suspended tickets only.
-        refs = [row.get_attribute("data-ref") for row in driver.find_elements(By.CSS_SELECTOR, "#queue tbody tr")]
+        refs = queue_refs(driver)
         listed = tickets()
         due = {t["ref"]: t["due_at"] for t in listed}
         working = [t for t in listed if t["status"] in ("open", "suspended")]
@@ -264,10 +271,13 @@ login_failures = 3
         search = driver.find_element(By.NAME, "q")
         search.send_keys("camera feed")
         driver.find_element(By.CSS_SELECTOR, "form.filters button").click()
-        found = [row.get_attribute("data-ref") for row in driver.find_elements(By.CSS_SELECTOR, "#queue tbody tr")]
+        # The search is a new page: wait for it before reading its rows.
+        wait_for(lambda: "q=" in driver.current_url
+                 and driver.execute_script("return document.readyState") == "complete", 10)
+        found = wait_for(lambda: queue_refs(driver) == ["HD-000001"] and queue_refs(driver), 5) or queue_refs(driver)
         check("search finds the ticket by its subject", found == ["HD-000001"], found)
         driver.get(web + "/?q=okafor")
-        found = [row.get_attribute("data-ref") for row in driver.find_elements(By.CSS_SELECTOR, "#queue tbody tr")]
+        found = queue_refs(driver)
         check("search finds the ticket by its reporter", found == ["HD-000002"], found)
 
         # The ticket page: fields with their source, screenshot rendered, audited.
