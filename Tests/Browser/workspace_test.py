@@ -37,7 +37,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -221,8 +221,16 @@ login_failures = 3
             driver.find_element(By.NAME, "password").send_keys(password)
             button = driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]")
             button.click()
-            # The answer replaced the page: a next attempt must not cut this one's request short.
-            WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+            # The answer replaced the page: a next attempt must not cut this one's request short. Chromium reports a
+            # detached button as stale or as "node does not belong to the document": either means the page changed.
+            def replaced(_):
+                try:
+                    button.is_enabled()
+                    return False
+                except WebDriverException:
+                    return True
+
+            WebDriverWait(driver, 10).until(replaced)
 
         login(web, password="wrong password, sorry")
         check("a wrong password is refused", "Wrong name or password" in driver.page_source)
