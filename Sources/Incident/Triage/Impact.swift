@@ -219,14 +219,14 @@ enum Impact {
                 if people.contains(where: { next.hasPrefix($0) }) { return true }
                 // Past the third word only through "four of our" and the like ("all four of our examination
                 // centres").
-                if offset >= 2, !(next.allSatisfy(\.isNumber) || countWords.contains(String(next))) { break }
+                if offset >= 2, !(next.allSatisfy(\.isNumber) || quantityFillers.contains(String(next))) { break }
             }
         }
         return false
     }
 
     /// Words of a count between a quantifier and its people ("all four of our …").
-    static let countWords: Set<String> = [
+    static let quantityFillers: Set<String> = [
         "of", "our", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "de", "nos", "des",
         "unserer", "der", "di", "dei", "nostri", "e", "gli", "i", "le", "les", "los", "las", "y", "und", "and",
     ]
