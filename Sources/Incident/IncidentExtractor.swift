@@ -540,12 +540,12 @@ enum ServerErrorCode {
                 "http", "error", "status", "code", "ошибка", "код", "fehler", "erreur", "código", "codice", "kod",
                 "hata",
                 "코드", "오류", "错误", "錯誤", "エラー",
-            ].contains(where: { before.contains($0) })
+            ].contains(where: { before.includes($0) })
                 || [
                     "error", "bad gateway", "internal server", "service unavailable", "service temporarily unavailable",
                     "gateway timeout", "gateway time-out", "time-out",
                 ]
-                .contains(where: { after.contains($0) })
+                .contains(where: { after.includes($0) })
             {
                 return true
             }

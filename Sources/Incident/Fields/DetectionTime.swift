@@ -407,7 +407,7 @@ public enum DetectionTime {
             }
             if afternoonWords.contains(token.text), token.text != "'s" { return true }
             if let first = token.text.first, !first.isASCII,
-                ["저녁", "오후", "晚上", "下午", "午後", "夜", "傍晚", "傍晚"].contains(where: { token.text.contains($0) })
+                ["저녁", "오후", "晚上", "下午", "午後", "夜", "傍晚", "傍晚"].contains(where: { token.text.includes($0) })
             {
                 return true
             }
@@ -467,8 +467,8 @@ public enum DetectionTime {
             let word = tokens[index].text
             if let first = word.first, !first.isASCII, word.count >= 2 {
                 // Scripts without spaces glue the word to the next ("昨日の15時", "昨天下午").
-                if dayBeforeWords.contains(where: { !$0.first!.isASCII && word.contains($0) }) { return -2 }
-                if yesterdayWords.contains(where: { !$0.first!.isASCII && $0.count >= 2 && word.contains($0) }) {
+                if dayBeforeWords.contains(where: { !$0.first!.isASCII && word.includes($0) }) { return -2 }
+                if yesterdayWords.contains(where: { !$0.first!.isASCII && $0.count >= 2 && word.includes($0) }) {
                     return -1
                 }
             }

@@ -148,7 +148,7 @@ enum ProseTimes {
         if let last = tokens[range.upperBound - 1].text.unicodeScalars.first.map({ _ in
             tokens[range.upperBound - 1].text
         }),
-            let glued = ["ごろ", "頃", "左右", "以来", "から", "起"].first(where: { last.contains($0) })
+            let glued = ["ごろ", "頃", "左右", "以来", "から", "起"].first(where: { last.includes($0) })
         {
             return glued
         }
@@ -206,7 +206,7 @@ enum ProseTimes {
                 && index > 0 && ["heute", "esta", "la", "de", "por"].contains(tokens[index - 1].text)
             if scheduleWords.contains(word), !thisMorning { return true }
             if word.count > 1, !word.first!.isASCII,
-                scheduleWords.contains(where: { $0.count > 1 && !$0.first!.isASCII && word.contains($0) })
+                scheduleWords.contains(where: { $0.count > 1 && !$0.first!.isASCII && word.includes($0) })
             {
                 return true
             }

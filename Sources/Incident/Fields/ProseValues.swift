@@ -81,7 +81,7 @@ enum ProseValues {
                 let login = FieldLexicon.loginCues.contains(cueText)
                 // The value right after the cue, else after a few words that end in "is" or a colon ("the
                 // attempt ID from the exam log is 7718203") — for a session, or a user cue of several words.
-                let far = field == .sessionID || login || cueText.contains(" ")
+                let far = field == .sessionID || login || cueText.includes(" ")
                 guard
                     let value = value(after: rest, field: field, original: text, offset: after, login: login)
                         ?? (far ? linkedValue(after: rest, field: field, original: text, login: login) : nil)
@@ -268,8 +268,8 @@ enum ProseValues {
         for (index, text) in lines {
             guard text.count <= 4000 else { continue }
             let lower = text.lowercased()
-            if otherReferences.contains(where: { lower.contains($0) }) { continue }
-            for token in ValueShape.tokens(text) where !token.contains("://") && !token.contains("/") {
+            if otherReferences.contains(where: { lower.includes($0) }) { continue }
+            for token in ValueShape.tokens(text) where !token.includes("://") && !token.includes("/") {
                 let lowerToken = token.lowercased()
                 let tagged =
                     ["sess_", "sess-", "session_", "session-", "sid_", "sid-"].contains { lowerToken.hasPrefix($0) }

@@ -27,7 +27,7 @@ enum ServerAddress {
         var text = url
         while let last = text.last, ".,;:!?)]}".contains(last) {
             // Keep a closing parenthesis that has its opening one inside the URL (Wikipedia-style).
-            if last == ")", text.contains("(") { break }
+            if last == ")", text.includes("(") { break }
             text = text.dropLast()
         }
         return String(text)
@@ -62,7 +62,7 @@ enum ServerAddress {
             let lower = token.lowercased()
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
                 let url = trimmedURL(token.drop { $0 == "(" })
-                if url.count > 8, host(of: url) != nil || url.contains("[") { found.append(url) }
+                if url.count > 8, host(of: url) != nil || url.includes("[") { found.append(url) }
                 continue
             }
             if let embedded = token.firstRange(of: "http"), token[embedded.lowerBound...].lowercased().hasPrefix("http")
@@ -73,7 +73,7 @@ enum ServerAddress {
                     continue
                 }
             }
-            if token.contains("@") || lower.hasPrefix("cid:") || lower.hasPrefix("mailto:") { continue }
+            if token.includes("@") || lower.hasPrefix("cid:") || lower.hasPrefix("mailto:") { continue }
             let candidate = trimmedURL(token.drop { "(<[\"'".contains($0) })
             let hostPart = candidate.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
             let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
@@ -90,7 +90,7 @@ enum ServerAddress {
     static func host(of address: String) -> String? {
         var text = Substring(address)
         if let scheme = text.firstRange(of: "://") { text = text[scheme.upperBound...] }
-        if let at = text.firstIndex(of: "@"), !(text[..<at].contains("/")) { text = text[text.index(after: at)...] }
+        if let at = text.firstIndex(of: "@"), !(text[..<at].includes("/")) { text = text[text.index(after: at)...] }
         let host = text.prefix { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" }.lowercased()
         return isHostName(host) ? host : nil
     }

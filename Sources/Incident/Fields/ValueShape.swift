@@ -53,7 +53,7 @@ enum ValueShape {
     static func isSessionID(_ token: some StringProtocol, labelled: Bool = false) -> Bool {
         guard ((labelled ? 2 : 4)...100).contains(token.count), token.allSatisfy(isIDCharacter), hasDigit(token)
         else { return false }
-        if token.contains("@") || token.hasPrefix("http") || token.hasPrefix("/") { return false }
+        if token.includes("@") || token.hasPrefix("http") || token.hasPrefix("/") { return false }
         return !looksLikeDateOrTime(token)
     }
 
@@ -72,7 +72,7 @@ enum ValueShape {
         if hasDigit(token) { return true }
         guard login else { return false }
         // A login: lower case, or with a separator; a capitalised word is more likely a name.
-        return token.lowercased() == String(token) || token.contains("_") || token.contains(".") || token.contains("@")
+        return token.lowercased() == String(token) || token.includes("_") || token.includes(".") || token.includes("@")
     }
 
     /// "2026-11-30", "30.11.2026", "14:05", "11/30": numbers that are dates or times, not IDs.
@@ -82,7 +82,7 @@ enum ValueShape {
         else { return false }
         let lengths = pieces.map(\.count)
         let small = { (index: Int) in lengths[index] <= 2 }
-        if token.contains(":") { return lengths.allSatisfy { $0 <= 2 } }
+        if token.includes(":") { return lengths.allSatisfy { $0 <= 2 } }
         if pieces.count == 2 { return small(0) && small(1) }
         return (small(0) && small(1) && (lengths[2] == 2 || lengths[2] == 4))
             || (lengths[0] == 4 && small(1) && small(2))

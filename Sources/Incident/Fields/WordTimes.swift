@@ -139,7 +139,7 @@ enum WordTimes {
     /// `text` with each time in words replaced by its digits; everything else as it was.
     static func numeric(_ text: String) -> String {
         let lower = text.lowercased()
-        guard triggers.contains(where: { lower.contains($0) }) else { return text }
+        guard triggers.contains(where: { lower.includes($0) }) else { return text }
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
         var output: [String] = []
         var index = 0

@@ -93,7 +93,7 @@ public struct ScreenshotFields: Sendable {
             guard let normalised = Self.normalisedAddress(line.text) else { continue }
             // With a scheme in the line, only the URL that starts with it: OCR that put a space into the host
             // ("https://proctoring. polimi.it") leaves a shorter host behind it.
-            let hasScheme = normalised.lowercased().contains("http")
+            let hasScheme = normalised.lowercased().includes("http")
             for candidate in ServerAddress.candidates(in: normalised)
             where !hasScheme || candidate.lowercased().hasPrefix("http") {
                 guard let host = ServerAddress.host(of: candidate), Self.isPlainHost(candidate, host: host),

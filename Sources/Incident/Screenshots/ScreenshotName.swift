@@ -55,8 +55,8 @@ public enum ScreenshotName {
             CivilCalendar.isValid(year: year, month: month, day: day)
         else { return nil }
         let lower = filename.lowercased()
-        if lower.contains(" pm") || lower.contains("\u{202F}pm"), hour < 12 { hour += 12 }
-        if lower.contains(" am") || lower.contains("\u{202F}am"), hour == 12 { hour = 0 }
+        if lower.includes(" pm") || lower.includes("\u{202F}pm"), hour < 12 { hour += 12 }
+        if lower.includes(" am") || lower.includes("\u{202F}am"), hour == 12 { hour = 0 }
         guard hour < 24, minute < 60, second < 60 else { return nil }
         let offset = Int64(reference?.utcOffsetSeconds ?? 0)
         return CivilCalendar.daysSince1970(year: year, month: month, day: day) * 86_400

@@ -27,21 +27,28 @@ struct ByteText {
 
     /// The first offset at or after `from` where `needle` starts.
     func firstOffset(of needle: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, from >= 0, needle.count <= bytes.count - from else { return nil }
-        return bytes.withUnsafeBufferPointer { haystack -> Int? in
-            needle.withUnsafeBufferPointer { pattern -> Int? in
-                let base = haystack.baseAddress!
-                var offset = from
-                let last = haystack.count - pattern.count
-                while offset <= last {
-                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return nil }
-                    let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(base + position, pattern.baseAddress!, pattern.count) == 0 { return position }
-                    offset = position + 1
-                }
-                return nil
-            }
+        bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { Self.firstOffset(of: $0, in: haystack, from: from) }
         }
+    }
+
+    /// The first offset at or after `from` where `needle` starts in `haystack`: `memchr` finds candidates for the
+    /// first byte, `memcmp` checks them, so a scan is linear for the phrase lengths we search.
+    static func firstOffset(
+        of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int
+    ) -> Int? {
+        guard let first = needle.first, from >= 0, needle.count <= haystack.count - from,
+            let base = haystack.baseAddress, let pattern = needle.baseAddress
+        else { return nil }
+        var offset = from
+        let last = haystack.count - needle.count
+        while offset <= last {
+            guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return nil }
+            let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if memcmp(base + position, pattern, needle.count) == 0 { return position }
+            offset = position + 1
+        }
+        return nil
     }
 
     /// Letters and digits (ASCII only); see `isWordCharacter(before:)` for text with other scripts.
@@ -70,5 +77,25 @@ struct ByteText {
     private static func isWordScalar(_ utf8: ArraySlice<UInt8>) -> Bool {
         guard let scalar = String(decoding: utf8, as: UTF8.self).unicodeScalars.first else { return false }
         return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+}
+
+extension StringProtocol {
+    /// Whether `needle` occurs in this text, compared as UTF-8 bytes.
+    ///
+    /// The phrase lists of triage, quoting and the lexicon are searched with this, never with `contains(_:)`:
+    /// the standard library's substring search builds a skip table (a dictionary) per call and steps by
+    /// Character, which made these scans most of extraction's time. Bytes differ from Characters only where a
+    /// match would start or end inside a grapheme cluster (a letter followed by a combining mark), which phrases
+    /// written as words do not rely on.
+    func includes(_ needle: String) -> Bool {
+        if needle.isEmpty { return true }
+        let found = utf8.withContiguousStorageIfAvailable { haystack in
+            needle.utf8.withContiguousStorageIfAvailable { pattern in
+                ByteText.firstOffset(of: pattern, in: haystack, from: 0) != nil
+            }
+        }
+        if let found, let found { return found }
+        return ByteText(String(self)).contains(Array(needle.utf8))
     }
 }

@@ -78,12 +78,12 @@ enum DescriptionSubstance {
                 // "Hello," and "Buongiorno, rispondo qui sotto." are no description; the rest of a longer line is.
                 if isReply || length <= 20 { continue }
             }
-            if length <= 90, pointers.contains(where: { lower.contains($0) }) { continue }
+            if length <= 90, pointers.contains(where: { lower.includes($0) }) { continue }
             if isAddressOrIntroduction(lower) { continue }
-            if isReply, length <= 90, dataWords.contains(where: { lower.contains($0) }) { continue }
+            if isReply, length <= 90, dataWords.contains(where: { lower.includes($0) }) { continue }
             // "Pour l'identifiant de session et celui de l'étudiante je dois demander …": about the data asked for.
-            if isReply, length <= 160, Set(fieldWords.filter { lower.contains($0) }).count >= 2 { continue }
-            if length <= 120, contactWords.contains(where: { lower.hasPrefix($0) || lower.contains(" " + $0) }),
+            if isReply, length <= 160, Set(fieldWords.filter { lower.includes($0) }).count >= 2 { continue }
+            if length <= 120, contactWords.contains(where: { lower.hasPrefix($0) || lower.includes(" " + $0) }),
                 lower.contains(where: \.isNumber), !lower.contains(where: { ".!?。".contains($0) })
             {
                 continue  // "林怡君 國立東岸科技大學 … 電話：(03) 555-2718"
@@ -105,7 +105,7 @@ extension DescriptionSubstance {
         if ["様", "御中", "さま", "殿", "先生", "老师", "老師", "您好", "님"].contains(where: { text.hasSuffix($0) }) {
             return true
         }
-        if text.count <= 20, text.hasSuffix("です") || text.hasSuffix("と申します"), text.contains("の") { return true }
+        if text.count <= 20, text.hasSuffix("です") || text.hasSuffix("と申します"), text.includes("の") { return true }
         return text.count <= 20 && (text.hasPrefix("我是") || text.hasPrefix("我們是") || text.hasPrefix("我们是"))
     }
 

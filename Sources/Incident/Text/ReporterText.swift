@@ -267,7 +267,7 @@ public enum ReporterText {
             "iletilen ileti", "пересылаемое сообщение", "пересланное сообщение", "begin forwarded message",
             "original message follows",
         ]
-        return words.contains { lower.contains($0) }
+        return words.contains { lower.includes($0) }
     }
 
     /// Header names of quoted and forwarded header blocks, in the languages mail clients write them.
@@ -325,7 +325,7 @@ public enum ReporterText {
             "messaggio originale", "oorspronkelijk bericht", "oryginalna wiadomość", "mensagem original",
             "özgün ileti", "original meddelande", "元のメッセージ", "原始邮件", "原始郵件",
         ]
-        return words.contains { lower.contains($0) }
+        return words.contains { lower.includes($0) }
     }
 
     /// Verbs of attribution lines ("On … wrote:") in the languages clients write them.
@@ -340,12 +340,12 @@ public enum ReporterText {
     static func isAttribution(_ lower: String, next: String) -> Bool {
         guard lower.count < 300 else { return false }
         let ends = lower.hasSuffix(":") || lower.hasSuffix("：")
-        if ends, attributionVerbs.contains(where: { lower.contains($0) }) { return true }
-        if lower.hasSuffix(">:"), lower.contains("@"), lower.first?.isNumber == true { return true }
+        if ends, attributionVerbs.contains(where: { lower.includes($0) }) { return true }
+        if lower.hasSuffix(">:"), lower.includes("@"), lower.first?.isNumber == true { return true }
         // A two-line attribution: the first line starts it, the second carries the verb.
         let starters = ["on ", "am ", "le ", "el ", "il ", "den ", "op ", "w dniu ", "em ", "в "]
         if starters.contains(where: { lower.hasPrefix($0) }), next.count < 160,
-            next.hasSuffix(":") || next.hasSuffix("："), attributionVerbs.contains(where: { next.contains($0) })
+            next.hasSuffix(":") || next.hasSuffix("："), attributionVerbs.contains(where: { next.includes($0) })
         {
             return true
         }
@@ -371,7 +371,7 @@ public enum ReporterText {
             let next = headerForm(lines[index + offset].trimmingWhitespace.lowercased().drop { $0 == "*" }.lowercased())
             if sentNames.contains(where: { next.hasPrefix($0) }) { return true }
         }
-        return form.contains(" sent: ")
+        return form.includes(" sent: ")
     }
 
     /// A closing line ("Best regards," "С уважением,") ends the message; what follows is the signature.
@@ -416,7 +416,7 @@ public enum ReporterText {
             "informazioni riservate", "dit bericht is vertrouwelijk", "ta wiadomość jest poufna", "конфиденциальн",
             "bu e-posta gizli", "この電子メールは機密", "本邮件可能包含保密", "本郵件可能包含機密", "disclaimer:",
         ]
-        return phrases.contains { lower.contains($0) }
+        return phrases.contains { lower.includes($0) }
     }
 }
 
@@ -465,12 +465,12 @@ public struct OwnAnswerText: Sendable {
     func wrote(_ line: String) -> Bool {
         let normal = Self.normalised(Substring(line))
         guard normal.count >= 2 else { return true }
-        if corpus.contains(" " + normal + " ") || corpus.contains(" " + normal) { return true }
+        if corpus.includes(" " + normal + " ") || corpus.includes(" " + normal) { return true }
         if linePrefixes.contains(where: { normal.hasPrefix($0) }) { return true }
         // A paragraph of ours reflowed onto one line with the values we read back after it ("We read these
         // from your message; … the right value: the server: …"): its first 40 characters are ours.
         if normal.count > 60, let cut = normal.dropFirst(40).firstIndex(of: " "),
-            corpus.contains(" " + normal[..<cut] + " ")
+            corpus.includes(" " + normal[..<cut] + " ")
         {
             return true
         }
@@ -478,11 +478,11 @@ public struct OwnAnswerText: Sendable {
         // header lines are ours whatever the number.
         var kept: [Substring] = []
         for word in normal.split(separator: " ") {
-            let isReference = word.contains("-") && word.contains(where: { $0.isNumber }) && word.count <= 14
+            let isReference = word.includes("-") && word.contains(where: { $0.isNumber }) && word.count <= 14
             if !isReference { kept.append(word) }
         }
         let withoutReference = kept.joined(separator: " ")
-        return withoutReference.count >= 12 && corpus.contains(" " + withoutReference)
+        return withoutReference.count >= 12 && corpus.includes(" " + withoutReference)
     }
 
     /// The field a quoted line of our information request asks for: the line is a prompt's beginning (at least
@@ -508,7 +508,7 @@ public struct OwnAnswerText: Sendable {
         let normal = " " + normalised(Substring(trimmed)) + " "
         let fields = [IncidentField.server, .detectedAt, .sessionID, .userID].filter { field in
             (FieldLexicon.labels[field] ?? []).contains { label in
-                label.count >= 4 && normal.contains(" " + normalised(Substring(label)) + " ")
+                label.count >= 4 && normal.includes(" " + normalised(Substring(label)) + " ")
             }
         }
         return fields.count == 1 ? fields[0] : nil
@@ -525,7 +525,7 @@ public struct OwnAnswerText: Sendable {
         guard !marks.isEmpty else { return false }
         return lines.contains { line in
             let lower = line.lowercased()
-            return marks.contains { lower.contains($0) }
+            return marks.contains { lower.includes($0) }
         }
     }
 

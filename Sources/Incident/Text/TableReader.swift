@@ -83,10 +83,10 @@ struct TableReader {
     static func cells(_ line: Substring) -> [String] {
         let trimmed = line.trimmingWhitespace
         guard trimmed.count >= 3, trimmed.count <= 2000 else { return [] }
-        if trimmed.contains("\t") {
+        if trimmed.includes("\t") {
             return trimmed.split(separator: "\t").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
         }
-        if trimmed.contains(" | ") {
+        if trimmed.includes(" | ") {
             var text = Substring(trimmed)
             if text.hasPrefix("|") { text = text.dropFirst() }
             if text.hasSuffix("|") { text = text.dropLast() }

@@ -64,7 +64,7 @@ public enum AutomatedMailDetector {
         }
         if isBounce(message, envelope: envelope) { return .bounce }
         if autoReplyHeaders.contains(where: { !message.fields(named: $0).isEmpty }) { return .autoReply }
-        if message.headerText("x-precedence")?.lowercased().contains("auto") == true { return .autoReply }
+        if message.headerText("x-precedence")?.lowercased().includes("auto") == true { return .autoReply }
         if message.parts[0].contentType == "multipart/report",
             message.parts[0].contentTypeParameters["report-type"]?.lowercased() == "disposition-notification"
         {
@@ -130,7 +130,7 @@ public enum AutomatedMailDetector {
     static func isNotification(_ message: MIMEMessage, envelope: Envelope, writtenText: String) -> Bool {
         if notificationHeaderPrefixes.contains(where: { message.hasField(withPrefix: $0) }) { return true }
         if let mailer = message.headerText("x-mailer")?.lowercased(),
-            notificationMailers.contains(where: { mailer.contains($0) })
+            notificationMailers.contains(where: { mailer.includes($0) })
         {
             return true
         }

@@ -87,7 +87,7 @@ enum Impact {
                 return true
             }
         }
-        return sentence.contains("誰も") || sentence.contains("没有一个") || sentence.contains("沒有一個")
+        return sentence.includes("誰も") || sentence.includes("没有一个") || sentence.includes("沒有一個")
     }
 
     /// Verbs of helping after "nobody can": the helpers, not the candidates.
