@@ -307,7 +307,7 @@ public struct IncidentExtractor: Sendable {
                 usedLines.formUnion(match.lines)
                 if let address = ServerAddress.fromLabelledValue(match.value) { set(.server, address, source) }
             case .detectedAt:
-                guard match.separated else { return }
+                guard match.separated, !IncidentExtractor.isPastedHeader(match, in: lines) else { return }
                 let reference = match.lines.first.map { lineDates[$0] } ?? reference
                 // After a time label, "14.20 WIB" is a time even without "um"/"at" before it.
                 if let time = DetectionTime.parse(match.value, reference: reference)
@@ -326,7 +326,9 @@ public struct IncidentExtractor: Sendable {
                 let value = LabelledLines.withoutRemark(match.value)
                 if match.separated { usedLines.formUnion(match.lines) }
                 // Without a separator ("User ID 71-220-4581") only an ID with a digit is taken.
-                guard let id = ValueShape.firstID(in: value, field: match.field, login: login && match.separated)
+                guard
+                    let id = ValueShape.firstID(in: value, field: match.field, login: login && match.separated)
+                        ?? (match.field == .userID && match.separated ? ValueShape.markedLogin(value) : nil)
                 else { return }
                 if !match.separated { usedLines.formUnion(match.lines) }
                 if match.field == .userID, values[.userID] != nil, !userIDs.contains(id) {
@@ -346,6 +348,21 @@ public struct IncidentExtractor: Sendable {
                 usedLines.formUnion(match.lines)
                 set(match.field, String(match.value.prefix(500)), source)
             }
+        }
+    }
+
+    /// A "date:" line of an HTTP response or mail header block pasted into the report (beside "server:",
+    /// "content-type:" …): when that response was fetched, not when the problem was noticed.
+    static func isPastedHeader(_ match: LabelledLines.Match, in lines: [Substring]) -> Bool {
+        guard match.label == "date", let line = match.lines.first else { return false }
+        let headers = [
+            "server:", "content-type:", "content-length:", "http/", "cache-control:", "connection:", "x-request-id:",
+            "via:", "x-cache:", "strict-transport-security:", "set-cookie:", "location:", "retry-after:",
+        ]
+        return [line - 1, line + 1].contains { index in
+            guard lines.indices.contains(index) else { return false }
+            let neighbour = lines[index].trimmingWhitespace.lowercased()
+            return headers.contains { neighbour.hasPrefix($0) }
         }
     }
 

@@ -630,6 +630,88 @@ import Testing
             """
         #expect(report(body).values[.userID] == "mtorres4")
     }
+
+    @Test func aPersonLabelInTheFeminine() {
+        #expect(report("Étudiante : e21904567\nLe flux vidéo a gelé.").values[.userID] == "e21904567")
+        #expect(report("Студентка: st_1045521 (Петрова Дарья)").values[.userID] == "st_1045521")
+        #expect(report("Teilnehmerin: FA-102934").values[.userID] == "FA-102934")
+    }
+
+    @Test func usersListedUnderASentenceThatIntroducesThem() {
+        let body = """
+            Students affected (from Lab 2 attendance sheet, Lab 3 list to follow):
+              1. 22ME101
+              2. 22ME102
+              3. 22ME104
+
+            Around 120 students cannot start.
+            """
+        #expect(report(body).userIDs == ["22ME101", "22ME102", "22ME104"])
+        #expect(report("Getroffen studenten:\n- s2214587\n- s2219034\n").userIDs == ["s2214587", "s2219034"])
+        // A list of session IDs under a sentence naming no people is no list of users.
+        #expect(report("Die betroffenen Sitzungen:\n- 4471\n- 4472\n").userIDs.isEmpty)
+    }
+
+    @Test func aLoginWithADotAfterALabelThatMayIntroduceAName() {
+        #expect(report("Identifiant : dupont.m\nL'écran est noir.").values[.userID] == "dupont.m")
+        #expect(report("Identifiant : Marie Dupont\nL'écran est noir.").values[.userID] == nil)
+    }
+
+    @Test func aSentenceSayingWroteIsNoAttribution() {
+        // Swedish "skrev" is both "wrote" and "sat (an exam)".
+        let body = """
+            Jag skrev tentan i Linjär algebra i morse och kl. 09.50 frös bilden och sedan kom ett meddelande om att \
+            anslutningen bröts. Här är länken som stod i webbläsaren:
+
+            https://tenta.norrvik.example.se/session/9d2f41c0-5a7e-4b3f-8e61-0c2d9b7a4f18/live
+
+            Mitt användarnamn är anlin042.
+            """.replacingAll("\\\n", with: "")
+        let read = report(body)
+        #expect(read.values[.sessionID] == "9d2f41c0-5a7e-4b3f-8e61-0c2d9b7a4f18")
+        #expect(read.values[.server]?.hasPrefix("https://tenta.norrvik.example.se/") == true)
+        #expect(read.values[.userID] == "anlin042")
+    }
+
+    @Test func anAttemptIDInAURLQuery() {
+        let read = report(
+            "This is the link I was on:\nhttps://cbt.lagoon.example.edu/exam/attempt?id=55291&course=CSC301")
+        #expect(read.values[.sessionID] == "55291")
+        #expect(report("https://cbt.lagoon.example.edu/exam/results?id=55291").values[.sessionID] == nil)
+    }
+
+    @Test func arabicIndicDigitsAndAnEveningWord() throws {
+        // An email sent at 22:00 in Riyadh or Beijing.
+        let evening = try #require(Self.utc("2026-11-30T19:00:00Z"))
+        let riyadh = MessageDate(secondsSince1970: evening, utcOffsetSeconds: 3 * 3600)
+        #expect(
+            DetectionTime.parse("اليوم الساعة ٢:٣٠ مساءً ظهرت لي رسالة خطأ", reference: riyadh)
+                == Self.utc("2026-11-30T11:30:00Z"))
+        let beijing = MessageDate(secondsSince1970: evening - 5 * 3600, utcOffsetSeconds: 8 * 3600)
+        #expect(DetectionTime.parse("今晚7点10分左右系统强制交卷了", reference: beijing) == Self.utc("2026-11-30T11:10:00Z"))
+    }
+
+    @Test func theDateOfAPastedHTTPResponseIsNotTheDetectionTime() {
+        let body = """
+            od 9:40 vrací náš server všem studentům chybu 503.
+
+            HTTP/2 503
+            server: nginx
+            date: Mon, 30 Nov 2026 11:58:03 GMT
+            content-type: text/html
+            """
+        #expect(report(body).detectedAt == Self.utc("2026-11-30T08:40:00Z"))
+    }
+
+    @Test func anApproximateCountAfterItsUnit() {
+        // Russian and Ukrainian "минут 20 назад": about 20 minutes before the email's 10:00 +0100.
+        #expect(report("в мене хвилин 20 тому вибило з іспиту").detectedAt == Self.utc("2026-11-30T08:40:00Z"))
+    }
+
+    @Test func austrianQuarterHours() {
+        #expect(report("heute um dreiviertel zehn kam die Meldung").detectedAt == Self.utc("2026-11-30T08:45:00Z"))
+        #expect(report("heute um viertel zehn kam die Meldung").detectedAt == Self.utc("2026-11-30T08:15:00Z"))
+    }
 }
 
 extension String {

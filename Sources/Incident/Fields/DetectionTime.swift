@@ -182,6 +182,11 @@ public enum DetectionTime {
                 } else if let scalar = character.unicodeScalars.first, (0xFF10...0xFF19).contains(scalar.value) {
                     next = .number  // full-width digits ("１０：２８")
                     piece = String(scalar.value - 0xFF10)
+                } else if let scalar = character.unicodeScalars.first,
+                    (0x0660...0x0669).contains(scalar.value) || (0x06F0...0x06F9).contains(scalar.value)
+                {
+                    next = .number  // Arabic-Indic and Persian digits ("الساعة ٢:٣٠ مساءً")
+                    piece = String(scalar.value & 0xF)
                 } else if character.isLetter || (character == "'" && kind == .word) {
                     next = .word
                 } else if character.isWhitespace || character == "," || character == "、" || character == "，" {
@@ -234,7 +239,8 @@ public enum DetectionTime {
     static let hourLeads: Set<String> = [
         "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
         "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks", "saat",
-        "klockan", "kello", "kl", "klo", "pukul", "jam", "ora", "lúc", "στις", "сағат",
+        "klockan", "kello", "kl", "klo", "pukul", "jam", "ora", "lúc", "στις", "сағат", "od", "kolem", "około",
+        "الساعة", "ساعت",
     ]
 
     /// French words before a spaced "20 h 15".
@@ -307,7 +313,10 @@ public enum DetectionTime {
             // "2.25pm SGT": a meridiem makes it a time whatever stands before it.
             let meridiemAfter = index + 3 < tokens.count && meridiem(tokens, at: index + 3) != nil
             // Thai glues its lead to the words before it ("ตั้งแต่เวลา 14.20").
-            let thaiLead = lead.map { $0.kind == .word && $0.text.hasSuffix("เวลา") } ?? false
+            let thaiLead =
+                lead.map { lead in lead.kind == .word && ["เวลา", "ประมาณ", "ตอน"].contains { lead.text.hasSuffix($0) }
+                }
+                ?? false
             if (after.map { $0.isWord(in: hourWords) } ?? false) || (lead.map { $0.isWord(in: hourLeads) } ?? false)
                 || thaiLead
                 || meridiemAfter,
@@ -407,7 +416,9 @@ public enum DetectionTime {
             }
             if afternoonWords.contains(token.text), token.text != "'s" { return true }
             if let first = token.text.first, !first.isASCII,
-                ["저녁", "오후", "晚上", "下午", "午後", "夜", "傍晚", "傍晚"].contains(where: { token.text.includes($0) })
+                ["저녁", "오후", "晚上", "今晚", "下午", "午後", "夜", "傍晚", "مساء", "عصر"].contains(where: {
+                    token.text.includes($0)
+                })
             {
                 return true
             }

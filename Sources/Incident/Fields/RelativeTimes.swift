@@ -60,6 +60,12 @@ enum RelativeTimes {
                     if let count = Int64(String(digits.reversed())), count > 0 { return bounded(count * glued.seconds) }
                 }
             }
+            // Russian and Ukrainian put an approximate count after its unit: "минут 20 назад", "хвилин 20 тому".
+            if let unit = units[word], index + 2 < words.count, let count = Int64(words[index + 1]),
+                count > 0, count < 1000, ["назад", "тому"].contains(words[index + 2])
+            {
+                return bounded(count * unit)
+            }
             guard let unit = units[word], index > 0 else { continue }
             var countIndex = index - 1
             // "half an hour ago", "media hora", "une demi-heure", "eine halbe Stunde"

@@ -136,9 +136,13 @@ enum ServerAddress {
         var text = Substring(url)
         if let fragment = text.firstIndex(of: "#") { text = text[..<fragment] }
         if let question = text.firstIndex(of: "?") {
+            // "…/exam/attempt?id=55291": a plain "id" names the session when the path ends in one.
+            let endpoint = text[..<question].split(separator: "/").last?.lowercased() ?? ""
+            let named = ["session", "sessions", "attempt", "attempts"].contains(endpoint)
             for pair in text[text.index(after: question)...].split(separator: "&") {
                 let pieces = pair.split(separator: "=", maxSplits: 1)
-                if pieces.count == 2, parameterNames.contains(pieces[0].lowercased()),
+                if pieces.count == 2,
+                    parameterNames.contains(pieces[0].lowercased()) || (named && pieces[0].lowercased() == "id"),
                     ValueShape.isSessionID(pieces[1], labelled: true)
                 {
                     return String(pieces[1])
@@ -150,7 +154,9 @@ enum ServerAddress {
         for (index, segment) in segments.enumerated() where index + 1 < segments.count {
             let name = segment.lowercased()
             // "/session/7f3c9a2e": an ID; "/session/heartbeat" is an API's endpoint.
-            if name == "session" || name == "sessions", ValueShape.isSessionID(segments[index + 1]) {
+            if ["session", "sessions", "attempt", "attempts"].contains(name),
+                ValueShape.isSessionID(segments[index + 1])
+            {
                 return String(segments[index + 1])
             }
         }

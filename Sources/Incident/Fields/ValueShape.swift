@@ -10,11 +10,26 @@ enum ValueShape {
         character.isASCII && (character.isLetter || character.isNumber || "-_.:/+=@#".contains(character))
     }
 
-    /// A user ID may carry Cyrillic letters (a Russian record-book number "20-ЭК-1043").
+    /// A user ID may carry Cyrillic or Greek letters (a Russian record-book number "20-ЭК-1043", a Greek
+    /// registry number "ΠΛΗ-2022-0457").
     static func isUserIDCharacter(_ character: Character) -> Bool {
         isIDCharacter(character)
             || (character.isLetter
-                && character.unicodeScalars.first.map { (0x0400...0x04FF).contains($0.value) } == true)
+                && character.unicodeScalars.first.map {
+                    (0x0400...0x04FF).contains($0.value) || (0x0370...0x03FF).contains($0.value)
+                } == true)
+    }
+
+    /// A login by its shape alone, for a label that may also introduce a name ("Identifiant : dupont.m"): one
+    /// lower-case token with a dot, underscore or @ inside it, which a person's name never has.
+    static func markedLogin(_ value: some StringProtocol) -> String? {
+        let parts = tokens(value)
+        guard parts.count == 1, let token = parts.first, isUserID(token, login: true),
+            token.lowercased() == String(token), let first = token.first, let last = token.last,
+            first.isLetter, last.isLetter || last.isNumber,
+            token.contains(where: { $0 == "." || $0 == "_" || $0 == "@" })
+        else { return nil }
+        return String(token)
     }
 
     /// Words that may stand between a label and its value ("Candidate #448812", "no. 448812", "is 2291847").
@@ -33,6 +48,10 @@ enum ValueShape {
             var text = Substring(token)
             while let first = text.first, "([{<\"'«“„‚「『【：（=".contains(first) { text = text.dropFirst() }
             while let last = text.last, ")]}>\"'»”“.,;:!?」』】）".contains(last) { text = text.dropLast() }
+            // A possessive after an ID ("candidate SSC-24-1187's feed"): the ID ends before it.
+            if text.hasSuffix("'s") || text.hasSuffix("’s"), text.dropLast(2).contains(where: \.isNumber) {
+                text = text.dropLast(2)
+            }
             return text
         }
         .filter { !$0.isEmpty }

@@ -182,7 +182,13 @@ enum WordTimes {
                 let before = word == "viertel" ? "vor" : "voor"
                 if [after, before].contains(nextLower(1)), let target = next(2), let hour = hour(target, in: numbers) {
                     replaced = (clock(nextLower(1) == before ? hour - 1 : hour, nextLower(1) == before ? 45 : 15), 3)
+                } else if word == "viertel", let target = next(1), let hour = hour(target, in: german) {
+                    // Austrian and East German "viertel zehn" is 9:15, a quarter of the way to ten.
+                    replaced = (clock(hour - 1, 15), 2)
                 }
+            case "dreiviertel":
+                // "dreiviertel zehn" is 9:45.
+                if let target = next(1), let hour = hour(target, in: german) { replaced = (clock(hour - 1, 45), 2) }
             default:
                 if let hour = Int(word), word.count <= 2, hour <= 24 {
                     replaced = romance(hour, after: index, in: words) ?? approximateHour(hour, at: index, in: words)

@@ -113,6 +113,9 @@ public enum FieldLexicon {
             "id da tentativa", "tentativa", "número da tentativa", "id de intento", "intento", "id сесії", "сесія",
             "ідентифікатор сесії", "номер сесії", "세션 id", "세션", "세션 번호", "시험 세션", "id relace", "relace",
             "id sezení", "sessions-id", "sessionsid", "معرف الجلسة", "رقم الجلسة", "الجلسة",
+            // attempts and sittings: it "prova", fr "tentative", zh "考试场次"
+            "id prova", "codice prova", "tentative", "no de tentative", "n° de tentative", "numéro de tentative",
+            "id de tentative", "identifiant de tentative", "考试场次", "考試場次", "场次", "場次",
         ],
         .userID: [
             "αριθμός μητρώου", "όνομα χρήστη", "αμ", "מספר סטודנט", "שם משתמש", "תעודת זהות", "nim", "nomor induk",
@@ -171,7 +174,8 @@ public enum FieldLexicon {
             "cand. no", "cand no", "kennung", "reg no", "reg. no", "registration no", "студенттік id",
             "מספר סטודנטית", "matricula", "öğrenci numaraları", "etkilenen aday numaraları", "etkilenen adaylar",
             "aday numaraları",
-            "aday numarası", "aday no", "candidate numbers",
+            "aday numarası", "aday no", "candidate numbers", "ra", "teilnehmer-nr", "courriel de connexion",
+            "adresse de connexion", "login email", "login e-mail", "ת.ז. סטודנט", "ת.ז", "ת\"ז",
             "student numbers", "affected candidate numbers", "affected student numbers", "affected candidates",
             "affected students", "affected users", "betroffene studierende", "betroffene kandidaten",
         ],
@@ -218,6 +222,15 @@ public enum FieldLexicon {
         return labels
     }()
 
+    /// Words in a sentence that introduces a list of affected users, one per line under it.
+    static let listedPeople = [
+        "student", "candidate", "user", "examinee", "learner", "matrikelnummer", "matrikel-nr", "kandidat",
+        "teilnehmer", "studierende", "prüfling", "étudiant", "candidat", "élève", "estudiante", "alumno", "aluno",
+        "candidato", "studente", "studenti", "studenci", "studentów", "kandydat", "numery albumów", "студент",
+        "öğrenci", "aday", "deelnemer", "roll number", "roll no", "学籍番号", "受験者", "受験番号", "学生", "考生", "학번",
+        "수험", "학생",
+    ]
+
     /// User labels that may also introduce a person's name: after them only an ID with a digit is taken.
     public static let nameLikeUserLabels: Set<String> = [
         "candidate", "student", "kandidat", "candidat", "candidato", "alumno", "aluno", "студент", "öğrenci",
@@ -253,7 +266,8 @@ public enum FieldLexicon {
         "registration no", "reg number", "студенттік id", "öğrenci numaraları", "מספר סטודנטית",
         "رقمي الجامعي", "anonymitetskod", "رقم القيد", "αριθμός μητρώου", "מספר סטודנט", "nim", "număr matricol",
         "รหัสนักศึกษา", "mssv", "mã số sinh viên", "रोल नंबर", "kennung", "logged in as", "log in as", "signed in as",
-        "login as", "cand. no", "niu",
+        "login as", "cand. no", "niu", "teilnehmer-nr", "teilnehmer-nr.", "candidat", "candidate no.",
+        "teilnehmerin",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").

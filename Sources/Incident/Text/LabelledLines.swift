@@ -51,7 +51,16 @@ struct LabelledLines {
         while index < lines.count {
             defer { index += 1 }
             let line = Self.strippingDecoration(lines[index])
-            guard let hit = labelled(line) else { continue }
+            let hit = labelled(line)
+            // A sentence introducing a list may start like a user label ("Students affected (…):").
+            if hit == nil || (hit?.field == .userID && !(hit?.rest.isAlone ?? false)),
+                let users = Self.listedUsers(under: line, in: lines, at: index)
+            {
+                found += users
+                index = users.last!.lines[0]
+                continue
+            }
+            guard let hit else { continue }
             switch hit.rest {
             case .value(let value, let separated):
                 found.append(
@@ -81,12 +90,38 @@ struct LabelledLines {
         return found
     }
 
+    /// Users listed one per line under a sentence that introduces them ("Getroffen studenten:", "Students
+    /// affected (from the Lab 2 sheet):", "Beispielhaft drei Matrikelnummern, bei denen …:", "該当受験者（学籍番号）："):
+    /// the line ends with a colon and names people, and at least two lines under it each hold one ID with a digit.
+    static func listedUsers(under line: String, in lines: [Substring], at index: Int) -> [Match]? {
+        guard line.hasSuffix(":") || line.hasSuffix("："), line.utf8.count <= 300, index + 2 < lines.count else {
+            return nil
+        }
+        let lower = line.lowercased()
+        guard let noun = FieldLexicon.listedPeople.first(where: { lower.includes($0) }) else { return nil }
+        var found: [Match] = []
+        var next = index + 1
+        while next < lines.count, found.count < 200 {
+            let tokens = ValueShape.tokens(Self.strippingDecoration(lines[next]))
+            guard tokens.count == 1, ValueShape.hasDigit(tokens[0]), ValueShape.isUserID(tokens[0], login: false)
+            else { break }
+            found.append(Match(field: .userID, value: String(tokens[0]), lines: [next], label: noun, separated: true))
+            next += 1
+        }
+        return found.count >= 2 ? found : nil
+    }
+
     /// What follows a label on its line.
     enum Rest {
         /// A value (after a separator, or directly after the label).
         case value(String, separated: Bool)
         /// Nothing: the value may be on the next line.
         case alone
+
+        var isAlone: Bool {
+            if case .alone = self { return true }
+            return false
+        }
     }
 
     /// The label a line starts with and what follows it, or nil. `line` has its decoration stripped. A label
@@ -123,7 +158,10 @@ struct LabelledLines {
         else { return nil }
         for label in candidates {
             guard let end = Self.match(label.text, in: characters) else { continue }
-            guard let rest = Self.rest(after: end, in: characters, line: line, cjk: label.text.last?.isCJK ?? false)
+            guard
+                let rest = Self.rest(
+                    after: end, in: characters, line: line, cjk: label.text.last?.isCJK ?? false,
+                    person: label.field == .userID && label.text.count >= 4)
             else { continue }
             return (label.field, label.name, rest)
         }
@@ -150,13 +188,17 @@ struct LabelledLines {
     }
 
     /// What follows a label ending at `end`: a remark in parentheses is skipped, then a separator or nothing.
-    private static func rest(after end: Int, in characters: [Character], line: String, cjk: Bool) -> Rest? {
+    private static func rest(
+        after end: Int, in characters: [Character], line: String, cjk: Bool, person: Bool
+    ) -> Rest? {
         var position = end
         // The label must end at a word boundary, except in scripts written without spaces.
         if !cjk, position < characters.count, characters[position].isLetter || characters[position].isNumber {
-            // A plural ("Matrikelnummern:", "Student IDs:", "Sessions:") names the same field, a list of them.
+            // A plural ("Matrikelnummern:", "Student IDs:", "Sessions:") names the same field, a list of them;
+            // a person may also be named in the feminine ("Étudiante :", "Teilnehmerin", "Студентка:").
+            let suffixes = person ? Self.personSuffixes : ["es", "en", "s", "n"]
             guard characters[position].isLetter,
-                let suffix = ["es", "en", "s", "n"].first(where: { suffix in
+                let suffix = suffixes.first(where: { suffix in
                     let end = position + suffix.count
                     return end <= characters.count
                         && String(characters[position..<end]).lowercased() == suffix
@@ -229,6 +271,9 @@ struct LabelledLines {
         if separated, value.allSatisfy(\.isWhitespace) { return .alone }
         return .value(cleaned(Substring(value)), separated: separated)
     }
+
+    /// Plural and feminine endings after a label that names a person, longest first.
+    static let personSuffixes = ["innen", "in", "es", "en", "ka", "ка", "s", "n", "e", "a"]
 
     /// Words that may continue a label before its colon ("Session reference shown on the screen:", "Session ID
     /// from the admin panel:", "Matricola studente:"): the first of at most five words must be one of these.

@@ -340,7 +340,15 @@ public enum ReporterText {
     static func isAttribution(_ lower: String, next: String) -> Bool {
         guard lower.count < 300 else { return false }
         let ends = lower.hasSuffix(":") || lower.hasSuffix("：")
-        if ends, attributionVerbs.contains(where: { lower.includes($0) }) { return true }
+        // After the verb come at most a name and an address ("Den 30 nov. 2026 kl. 10:00 skrev Helpdesk <…>:"):
+        // "Jag skrev tentan i morse och kl. 09.50 frös … i webbläsaren:" is a sentence that says "wrote".
+        if ends {
+            let text = ByteText(lower)
+            let verbEnds = attributionVerbs.lazy.compactMap { verb in
+                text.occurrences(of: Array(verb.utf8)).last.map { $0 + verb.utf8.count }
+            }
+            if verbEnds.contains(where: { text.bytes.count - $0 <= 100 }) { return true }
+        }
         if lower.hasSuffix(">:"), lower.includes("@"), lower.first?.isNumber == true { return true }
         // A two-line attribution: the first line starts it, the second carries the verb.
         let starters = ["on ", "am ", "le ", "el ", "il ", "den ", "op ", "w dniu ", "em ", "в "]
