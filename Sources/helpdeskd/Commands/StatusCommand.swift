@@ -43,7 +43,11 @@ struct CheckConfigCommand: ParsableCommand {
         for problem in all { print(problem.description) }
         var failed = !all.isEmpty
         if connect {
-            for outcome in [ServerProbe.imap(configuration), ServerProbe.smtp(configuration)] {
+            // Every mailbox, then the relay.
+            let probes =
+                configuration.mailboxes.map { ServerProbe.imap(configuration, mailbox: $0) }
+                + [ServerProbe.smtp(configuration)]
+            for outcome in probes {
                 for line in outcome.lines { print("\(outcome.service) \(outcome.url): \(line)") }
                 if let error = outcome.error {
                     print("\(outcome.service) \(outcome.url): FAILED: \(error)")
