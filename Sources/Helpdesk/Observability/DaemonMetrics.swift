@@ -58,7 +58,7 @@ public final class DaemonMetrics: Sendable {
                 })
         }
         ingested = counters(
-            "emails_ingested_total", "outcome", ["created", "updated", "automated", "staff", "duplicate"],
+            "emails_ingested_total", "outcome", ["created", "updated", "automated", "staff", "duplicate", "copy"],
             "Emails taken from the mailbox and committed to the store, by what they did to the tickets.")
         quarantined = counters(
             "emails_quarantined_total", "reason", ["too_large", "rejected"],
@@ -127,6 +127,7 @@ public final class DaemonMetrics: Sendable {
         case .automated: key = "automated"
         case .staff: key = "staff"
         case .duplicate: key = "duplicate"
+        case .copy: key = "copy"
         }
         ingested[key]?.increment()
     }
