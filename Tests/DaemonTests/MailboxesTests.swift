@@ -186,7 +186,12 @@ import TicketStore
         rig.servers["exams"]!.fail(.open, with: MemoryMailError.noSuchMessage(0))
         rig.servers["exams"]!.fail(.open, with: MemoryMailError.noSuchMessage(0))
         rig.servers["support"]!.deliver(Samples.report(1))
-        _ = try? await rig.runOnce()
+        let health = DaemonHealth()
+        _ = try? await rig.runOnce(health: health)
+        #expect(health.snapshot.mailboxes["exams"]?.lastError != nil)
+        #expect(health.snapshot.mailboxes["support"]?.lastError == nil)
+        #expect(health.statusLine.contains("MAILBOX exams FAILING"))
+        #expect(!health.statusLine.contains("MAILBOX support"))
 
         let status = try StoreStatus.report(store: rig.rig.store, now: Samples.monday10)
         let text = StoreStatus.text(status)

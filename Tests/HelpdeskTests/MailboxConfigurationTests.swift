@@ -153,6 +153,13 @@ import Testing
         #expect(problems.count == 5, "\(problems)")
     }
 
+    @Test func aSingleBracketMailboxSectionIsExplained() {
+        let (_, problems) = ConfigurationLoader.parse(
+            "[mailbox]\nname = \"a\"\nurl = \"imaps://imap.example.edu/INBOX\"\n", file: "h.toml")
+        #expect(problems.map(\.message) == ["must be [[mailbox]] entries"])
+        #expect(problems.first?.line == 1)
+    }
+
     @Test func aMailboxIsNotTheStaffTeam() {
         let text = """
             [staff]

@@ -62,8 +62,11 @@ public final class DaemonHealth: Sendable {
         }
         parts.append("\(now.ingestedSinceStart) ingested, \(now.sentSinceStart) answers sent since start")
         parts.append("outbox backlog \(now.backlog)")
-        for (name, mailbox) in now.mailboxes.sorted(by: { $0.key < $1.key }) where mailbox.lastError != nil {
-            if now.mailboxes.count > 1 { parts.append("MAILBOX \(name) FAILING") }
+        if now.mailboxes.count > 1 {
+            // Which of several mailboxes is failing now (the last error below may be another's, or the relay's).
+            for (name, mailbox) in now.mailboxes.sorted(by: { $0.key < $1.key }) where mailbox.lastError != nil {
+                parts.append("MAILBOX \(name) FAILING")
+            }
         }
         if now.storeUnavailable { parts.append("STORE UNAVAILABLE, mail left in the mailbox") }
         for provider in tokens?.all ?? [] where provider.status.lastError != nil {
