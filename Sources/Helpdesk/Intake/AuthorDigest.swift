@@ -15,24 +15,35 @@ import MIME
 /// that matters: its ticket exists, and its answers go to that From.
 ///
 /// Fields are taken by a list of what the author writes, not by a list of what servers add: a server's new
-/// field must not make copies look different. Linear in the email's size; the header fields were parsed already.
+/// field must not make copies look different. A server that rewrites one copy's body (an "external sender"
+/// banner, a disclaimer) makes the copies differ: they then make two tickets — never fewer than there were
+/// emails. Linear in the email's size; the header fields were parsed already.
 enum AuthorDigest {
-    /// The originator's fields (RFC 5322 §3.6 and RFC 2045's framing), lower-cased.
-    static let authorFields: Set<String> = [
+    /// The originator's fields (RFC 5322 §3.6 and RFC 2045's framing), lower-cased, in the order they are hashed.
+    static let authorFields = [
         "from", "sender", "reply-to", "to", "cc", "date", "subject", "message-id", "in-reply-to", "references",
         "mime-version", "content-type", "content-transfer-encoding",
     ]
+    private static let fieldIndex = Dictionary(
+        uniqueKeysWithValues: authorFields.enumerated().map { ($0.element, $0.offset) })
 
     static func sha256(_ message: MIMEMessage) -> String {
         let hasher = SHA256Hasher()
         guard let root = message.parts.first else { return hasher.finalize() }
+        // By name in a fixed order, each name's fields in the order written: a server that rewrites the header
+        // section (Exchange does) may reorder the fields, never what they say. One pass, linear.
+        var values = Array(repeating: [ArraySlice<UInt8>](), count: authorFields.count)
         for field in root.headers {
-            let name = message.name(of: field).lowercased()
-            guard authorFields.contains(name) else { continue }
+            guard let index = fieldIndex[message.name(of: field).lowercased()] else { continue }
             // Unfolded and trimmed: a server that refolds a long field does not change what it says.
-            hasher.update(Array(name.utf8) + [0x3A])
-            hasher.update(Array(message.rawValue(of: field)))
-            hasher.update([0x0D, 0x0A])
+            values[index].append(message.rawValue(of: field))
+        }
+        for (index, name) in authorFields.enumerated() {
+            for value in values[index] {
+                hasher.update(Array(name.utf8) + [0x3A])
+                value.withUnsafeBytes { hasher.update($0) }
+                hasher.update([0x0D, 0x0A])
+            }
         }
         hasher.update([0x0D, 0x0A])
         let body = message.bytes[root.bodyRange]
