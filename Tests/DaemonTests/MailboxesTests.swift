@@ -90,6 +90,10 @@ import TicketStore
             try $0.messages(ticketID: try $0.ticket(ref: "HD-000001")!.id!)
         }
         #expect(stored.count == 1)
+        // The ticket says it came through both mailboxes, whichever was read first.
+        let events = try rig.rig.events("HD-000001")
+        #expect(events.filter { $0 == .copyReceived }.count == 1)
+        #expect(events.filter { $0 == .answerQueued }.count == 1)
         let exposition = String(
             decoding: health.metrics.exposition(store: rig.rig.store, health: health, now: Samples.monday10),
             as: UTF8.self)

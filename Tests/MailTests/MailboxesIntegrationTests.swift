@@ -119,6 +119,10 @@ import Testing
         }
         #expect(tickets == ["HD-000001 anna@students.example.edu", "HD-000002 ben@students.example.edu"])
         #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message") } == 2)
+        let copies = try database.read { db in
+            try String.fetchAll(db, sql: "SELECT detail FROM event WHERE kind = 'copy-received' AND ticketId = 1")
+        }
+        #expect(copies.count == 1 && copies[0].hasPrefix("also delivered to mailbox "), "\(copies)")
 
         let answers = sink.received.map { String(decoding: $0, as: UTF8.self) }
         #expect(answers.count == 2, "one answer per ticket, none for the second copy")

@@ -26,8 +26,15 @@ struct EmailIntake {
         if let messageID = email.messageID, email.tooLarge == nil,
             let first = try transaction.inboundCopy(messageID: messageID, authorSHA256: email.authorSHA256)
         {
-            let ref = try first.ticketID.flatMap { try transaction.ticket(id: $0) }?.ref
-            return .copy(ref: ref, mailbox: first.sourceMailbox)
+            let ticket = try first.ticketID.flatMap { try transaction.ticket(id: $0) }
+            if let ticket, let key = source.mailbox {
+                // Staff see on the ticket that the email came through both mailboxes.
+                let name = pipeline.configuration.mailbox(sourceKey: key)?.name ?? key
+                try pipeline.recorder.record(
+                    workflow.copyReceived(on: ticket, from: name), ticket: nil, messageID: first.messageID, now: now,
+                    transaction)
+            }
+            return .copy(ref: ticket?.ref, mailbox: first.sourceMailbox)
         }
         let messageID = try storeMessage()
         try pipeline.checkpoint("message-stored")

@@ -9,8 +9,8 @@ public enum IngestOutcome: Sendable, Equatable {
     /// Already stored (same IMAP position, or same Message-ID with the same bytes): nothing changed.
     case duplicate
     /// Another copy of an email already taken — delivered to two of our mailboxes (To one, Cc the other): the
-    /// same Message-ID and the same author's fields and body (`AuthorDigest`). Nothing changed; no second answer.
-    /// `mailbox` is where the first copy came from.
+    /// same Message-ID and the same author's fields and body (`AuthorDigest`). Not stored again, no second answer;
+    /// its ticket records `copy-received`. `mailbox` is where the first copy came from.
     case copy(ref: String?, mailbox: String?)
     /// A new ticket was opened.
     case created(ref: String, status: TicketStatus)
