@@ -3,9 +3,9 @@ public import ServiceLifecycle
 import TicketStore
 
 /// Watches one of the helpdesk's mailboxes (`HelpdeskConfiguration.mailboxes`; the daemon runs a poller for
-/// each, all sharing the store, the relay and the answer caps): every message is fetched, ingested in one transaction and only then moved out
-/// of the inbox (or marked), so a crash at any point leaves it either still in the inbox (and the duplicate
-/// check makes the retry harmless) or fully recorded.
+/// each, all sharing the store, the relay and the answer caps): every message is fetched, ingested in one
+/// transaction and only then moved out of the inbox (or marked), so a crash at any point leaves it either still
+/// in the inbox (and the duplicate check makes the retry harmless) or fully recorded.
 ///
 /// The poller is three jobs, one file each:
 /// - this loop: poll, wait, poll again; back off after failures; report health; stop on shutdown;
