@@ -142,4 +142,85 @@ import Testing
         #expect(status.contains("Mailbox support \(dovecot.url(tls: false)): last poll 20"), "\(status)")
         #expect(status.contains("Mailbox exams \(dovecot.url(tls: false)): last poll 20"), "\(status)")
     }
+
+    /// One mailbox with a password, the other signed in with OAuth 2.0 (client credentials at the test identity
+    /// provider, Dovecot checking the token with its oauth2 passdb), the relay with the same token: a shared
+    /// email is still one ticket, answered once over SMTP XOAUTH2.
+    @Test func aPasswordMailboxAndAnOAuthMailboxTogether() async throws {
+        let idp = try IdentityProvider.start(username: "exams")
+        defer { idp.stop() }
+        let dovecot = try Dovecot.start(oauth2Introspection: idp.introspectionURL, homesPerUser: true)
+        defer { dovecot.stop() }
+        let sink = try SMTPSink.start(oauth: idp)
+        defer { sink.stop() }
+        let directory = try TestSupport.temporaryDirectory("mailboxes-oauth")
+        defer { TestSupport.removeDirectory(directory) }
+        for (name, secret) in [("imap.secret", dovecot.password), ("client.secret", idp.clientSecret)] {
+            try TestSupport.writeFile(directory + "/" + name, Array(secret.utf8))
+            chmod(directory + "/" + name, 0o600)
+        }
+        let config = directory + "/helpdeskd.toml"
+        try TestSupport.writeFile(
+            config,
+            Array(
+                """
+                [helpdesk]
+                address = "support@example.edu"
+                state_directory = "\(directory)/state"
+
+                [[mailbox]]
+                name = "support"
+                url = "\(dovecot.url(tls: false))"
+                user = "support"
+                password_file = "\(directory)/imap.secret"
+                allow_plaintext = true
+                idle = false
+
+                [[mailbox]]
+                name = "exams"
+                url = "\(dovecot.url(tls: false))"
+                user = "exams"
+                auth = "oauth2"
+                oauth2 = "m365"
+                allow_plaintext = true
+                idle = false
+                address = "exams@example.edu"
+
+                [smtp]
+                url = "smtp://127.0.0.1:\(sink.port)"
+                tls = "none"
+                user = "exams"
+                auth = "oauth2"
+                oauth2 = "m365"
+
+                [oauth2.m365]
+                grant = "client_credentials"
+                token_url = "\(idp.tokenURL)"
+                client_id = "\(idp.clientID)"
+                client_secret_file = "\(directory)/client.secret"
+                scope = "https://outlook.office365.com/.default"
+                ca_file = "\(idp.caFile)"
+                """.utf8))
+        let shared = Self.report(
+            from: "Anna <anna@students.example.edu>", to: "exams@example.edu", cc: "support@example.edu",
+            id: "anna-2@students.example.edu", subject: "Exam will not load")
+        try dovecot.seed(messages: [Self.copy(of: shared, deliveredTo: "support", hop: 1)], user: "support")
+        try dovecot.seed(messages: [Self.copy(of: shared, deliveredTo: "exams", hop: 2)], user: "exams")
+
+        let runLog = directory + "/run.log"
+        let status = try TestSupport.run(
+            DaemonProcessTests.executable, ["run", "--once", "--config", config], log: runLog)
+        let log = String(decoding: TestSupport.readFile(runLog) ?? [], as: UTF8.self)
+        #expect(status == 0, "\(log)")
+        for user in ["support", "exams"] {
+            #expect(dovecot.messages(user: user).isEmpty, "\(user)'s INBOX: \(log)")
+        }
+        #expect(DaemonProcessTests.Installation.count("ticket", in: directory + "/state/helpdeskd.sqlite") == 1)
+        let envelopes = sink.envelopes
+        #expect(envelopes.count == 1, "one answer for the two copies")
+        #expect(envelopes.allSatisfy { ["XOAUTH2", "OAUTHBEARER"].contains($0.authMechanism ?? "") })
+        #expect(envelopes.first?.rcptTos == ["anna@students.example.edu"])
+        // The token was fetched for the OAuth mailbox and the relay, never for the password mailbox.
+        #expect(idp.issued == ["client_credentials": 1], "\(log)")
+    }
 }
