@@ -204,6 +204,28 @@ import TicketStore
         let text = StoreStatus.text(status)
         #expect(text.contains("Mailbox support memory://INBOX: last poll 2024-11-11T10:00:00Z"))
         #expect(text.contains("Mailbox exams memory://INBOX: last poll - (- s ago), last error"))
+
+        // With the configured mailboxes, each is named, and one never polled is listed too.
+        var configured = rig.rig.context.configuration.mailboxes
+        configured.append(.init(name: "identity", imap: configured[0].imap))
+        let named = StoreStatus.text(
+            try StoreStatus.report(
+                store: rig.rig.store, now: Samples.monday10, stateDirectory: nil, mailboxes: configured))
+        #expect(named.contains("Mailbox identity memory://INBOX: last poll - (- s ago), last error never polled"))
+        guard
+            case .object(let members) = try StoreStatus.report(
+                store: rig.rig.store, now: Samples.monday10, stateDirectory: nil, mailboxes: configured),
+            case .array(let boxes)? = members.first(where: { $0.0 == "mailboxes" })?.1
+        else {
+            Issue.record("no mailboxes in the report")
+            return
+        }
+        let names = boxes.compactMap { box -> String? in
+            guard case .object(let fields) = box, case .string(let name)? = fields.first(where: { $0.0 == "name" })?.1
+            else { return nil }
+            return name
+        }
+        #expect(names.sorted() == ["exams", "identity", "support"])
     }
 
     @Test func pollMetricsCarryTheMailboxLabel() async throws {

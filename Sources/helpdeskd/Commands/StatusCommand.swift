@@ -11,8 +11,11 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let context = try store.context()
+        // [[mailbox]] entries are listed by name, polled or not yet; a single [imap] is listed once it was polled.
+        let configuration = context.configuration
         let report = try StoreStatus.report(
-            store: context.store, now: WallClock.seconds(), stateDirectory: context.stateDirectory)
+            store: context.store, now: WallClock.seconds(), stateDirectory: context.stateDirectory,
+            mailboxes: configuration.mailboxEntries.isEmpty ? [] : configuration.mailboxes)
         print(json ? report.serialized(pretty: true) : StoreStatus.text(report))
     }
 }
