@@ -74,6 +74,9 @@ public protocol TicketSnapshot {
     /// Whether the same inbound message (same Message-ID and same bytes; bytes alone without a Message-ID) was
     /// already stored, from any source.
     func hasMessage(messageID: String?, sha256: String) throws -> Bool
+    /// The first stored inbound message with this Message-ID and this author's digest (`sha256` of its author's
+    /// fields and body, without what servers added): the same email taken from another of our mailboxes.
+    func inboundCopy(messageID: String, authorSHA256: String) throws -> StoredCopy?
     /// The ticket of the newest stored message among `messageIDs` (ours or the customer's).
     func ticketID(ofNewestMessageAmong messageIDs: [String]) throws -> Int64?
     func message(id: Int64) throws -> MessageRecord?

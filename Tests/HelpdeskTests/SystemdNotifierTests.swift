@@ -99,7 +99,7 @@ final class NotifySocket {
             watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .milliseconds(300))
         let beat = Task {
             while !Task.isCancelled {
-                health.pollerAlive()
+                health.pollerAlive(mailbox: "default")
                 try? await Task.sleep(for: .milliseconds(20))
             }
         }
@@ -124,7 +124,7 @@ final class NotifySocket {
             watchdog: .milliseconds(100), logger: .init(label: "test"), statusEvery: .seconds(60))
         let beat = Task {
             while !Task.isCancelled {
-                health.pollerAlive()
+                health.pollerAlive(mailbox: "default")
                 try? await Task.sleep(for: .milliseconds(20))
             }
         }

@@ -35,7 +35,7 @@ import Testing
                 ticketId: ticket.id, direction: .inbound, messageID: "<m@x>", inReplyTo: "<i@x>",
                 referenceIDs: "<r@x>", fromAddress: "a@example.edu", subject: "S", automated: "auto-replied",
                 sourceMailbox: "imap://h/INBOX", sourceUIDValidity: 9, sourceUID: 10, sourcePath: "/p",
-                sha256: "abc", raw: Data([0, 1, 2]), defects: "d", receivedAt: 11)
+                sha256: "abc", authorSHA256: "fed", raw: Data([0, 1, 2]), defects: "d", receivedAt: 11)
             try roundTrip(&message, db)
             try SQLiteAccess(db).storeAttachment(sha256: "def", contentType: "image/png", bytes: [1])
             var link = MessageAttachmentRecord(

@@ -41,14 +41,18 @@ public struct AnswerRequest: Sendable {
     /// What staff wrote (a reply, a resolution summary): the one text of an answer that is not the template's.
     /// Staff's own words, never the reporter's.
     public var text: String?
+    /// Who the answer is from, when not the composer's address: the mailbox the reporter wrote to
+    /// (`[[mailbox]] address` and `display_name`). Its address must be acceptable like the composer's.
+    public var sender: MailAddress? = nil
 
     public init(
         kind: AnswerKind, ticket: TicketReference, subject: String?, recipient: MailAddress, inReplyTo: String?,
         references: [String] = [], sequence: Int, now: Int64, due: Int64? = nil, severity: Severity = .normal,
         missing: [IncidentField] = [], fieldPrompts: [IncidentField: String] = [:], passwordResetURL: String? = nil,
         sizeLimit: Int64? = nil, readBack: [(field: IncidentField, value: String)] = [], text: String? = nil,
-        fromScreenshots: Set<IncidentField> = []
+        fromScreenshots: Set<IncidentField> = [], sender: MailAddress? = nil
     ) {
+        self.sender = sender
         self.fromScreenshots = fromScreenshots
         self.kind = kind
         self.ticket = ticket
@@ -160,10 +164,17 @@ public struct AnswerComposer: Sendable {
             throw .invalidRequest("ticket \(request.ticket) does not use the prefix \(signer.prefix)")
         }
         let recipient = try EmailAddress(validating: request.recipient.address)
-        guard MessageIDSigner.lowercasedASCII(recipient.value) != MessageIDSigner.lowercasedASCII(sender.value) else {
+        var from = sender
+        var fromName = senderName
+        if let other = request.sender {
+            from = try EmailAddress(validating: other.address)
+            fromName = HeaderText.capped(HeaderText.sanitised(other.name ?? ""), 64)
+        }
+        for own in [sender, from]
+        where MessageIDSigner.lowercasedASCII(recipient.value) == MessageIDSigner.lowercasedASCII(own.value) {
             throw .invalidAddress(recipient.value, "that is our own address; answering it would loop")
         }
-        let context = try makeContext(request)
+        let context = try makeContext(request, from: from, fromName: fromName)
         let rendered = try templates.render(request.kind, context)
         let subject = Self.subjectLine(rendered.subject, ticket: request.ticket)
 
@@ -173,7 +184,7 @@ public struct AnswerComposer: Sendable {
 
         var header = HeaderWriter()
         try header.addDate("Date", secondsSince1970: request.now)
-        try header.addMailbox("From", displayName: senderName, address: sender)
+        try header.addMailbox("From", displayName: fromName, address: from)
         try header.addMailbox("To", displayName: nil, address: recipient)
         try header.addText("Subject", subject)
         try header.addMessageIDs("Message-ID", [ownID])
@@ -197,12 +208,14 @@ public struct AnswerComposer: Sendable {
 
     // MARK: Parts
 
-    private func makeContext(_ request: AnswerRequest) throws(AnswerError) -> AnswerContext {
+    private func makeContext(
+        _ request: AnswerRequest, from: EmailAddress, fromName: String
+    ) throws(AnswerError) -> AnswerContext {
         var context = AnswerContext(
             ticket: request.ticket.description,
             subject: ReplySubject.cleaned(request.subject, prefix: signer.prefix),
-            helpdeskName: senderName.isEmpty ? "Helpdesk" : senderName,
-            helpdeskAddress: sender.value,
+            helpdeskName: fromName.isEmpty ? "Helpdesk" : fromName,
+            helpdeskAddress: from.value,
             critical: request.severity == .critical,
             due: request.due.map(AnswerText.deadline),
             considerationPeriod: AnswerText.period(terms.normalConsideration),

@@ -23,21 +23,22 @@ public enum ConfigurationCheck {
                 problem(key, "\(path) is readable by other users (mode \(String(mode, radix: 8)))", "chmod 600 \(path)")
             }
         }
-        let imap = configuration.imap
-        if imap.auth == .password, imap.passwordFile.isEmpty, imap.oauth2TokenFile.isEmpty {
-            problem(
-                "imap.password_file", "no IMAP password or token file is configured",
-                "set password_file or oauth2_token_file")
-        }
-        readable(imap.passwordFile, key: "imap.password_file", secret: true)
-        readable(imap.oauth2TokenFile, key: "imap.oauth2_token_file", secret: true)
-        readable(imap.caFile, key: "imap.ca_file", secret: false)
-        if imap.url.hasPrefix("imap://"), !imap.allowPlaintext {
-            // STARTTLS is then required; nothing to report.
-        }
-        if imap.allowPlaintext, !LoopbackHost.isLoopback(url: imap.url) {
-            problem(
-                "imap.allow_plaintext", "plain text is only allowed to a loopback server", "use imaps:// or STARTTLS")
+        for mailbox in configuration.mailboxes {
+            let imap = mailbox.imap
+            let section = configuration.mailboxEntries.isEmpty ? "imap" : "mailbox.\(mailbox.name)"
+            if imap.auth == .password, imap.passwordFile.isEmpty, imap.oauth2TokenFile.isEmpty {
+                problem(
+                    "\(section).password_file", "no IMAP password or token file is configured",
+                    "set password_file or oauth2_token_file")
+            }
+            readable(imap.passwordFile, key: "\(section).password_file", secret: true)
+            readable(imap.oauth2TokenFile, key: "\(section).oauth2_token_file", secret: true)
+            readable(imap.caFile, key: "\(section).ca_file", secret: false)
+            if imap.allowPlaintext, !LoopbackHost.isLoopback(url: imap.url) {
+                problem(
+                    "\(section).allow_plaintext", "plain text is only allowed to a loopback server",
+                    "use imaps:// or STARTTLS")
+            }
         }
         let smtp = configuration.smtp
         readable(smtp.passwordFile, key: "smtp.password_file", secret: true)

@@ -75,12 +75,18 @@ public enum ConfigurationLoader {
                     table[section], into: &configuration, file: file, locator: locator, environment: environment)
                 continue
             }
+            if section == "mailbox" {
+                problems += parseMailboxes(
+                    table[section], into: &configuration, file: file, locator: locator, environment: environment)
+                continue
+            }
             guard let keys = schema[section] else {
                 problems.append(
                     ConfigurationProblem(
                         file: file, line: locator.line(section: section, key: nil), key: section,
                         message: "unknown section [\(section)]",
-                        fix: "known sections: " + (schema.keys.sorted() + ["oauth2.NAME"]).joined(separator: ", ")))
+                        fix: "known sections: "
+                            + (schema.keys.sorted() + ["oauth2.NAME", "[mailbox]"]).joined(separator: ", ")))
                 continue
             }
             guard let sectionTable = table[section]?.table else {
@@ -126,8 +132,113 @@ public enum ConfigurationLoader {
                         file: "environment", line: nil, key: name, message: error.message, fix: error.fix))
             } catch {}
         }
+        if !configuration.mailboxEntries.isEmpty {
+            if table.contains(key: "imap") {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: locator.line(section: "imap", key: nil), key: "imap",
+                        message: "[imap] and [[mailbox]] entries cannot be used together",
+                        fix: "move [imap]'s keys into a [[mailbox]] entry (name = \"default\" keeps its poll position)")
+                )
+            }
+            for name in environment.keys.sorted() where name.hasPrefix("HELPDESKD_IMAP_") {
+                problems.append(
+                    ConfigurationProblem(
+                        file: "environment", line: nil, key: name,
+                        message: "sets [imap], which [[mailbox]] entries replace",
+                        fix: "set the mailbox in the file, or remove the variable"))
+            }
+            // Mail from any of our mailboxes is our own: never answered, never a reporter.
+            for mailbox in configuration.mailboxEntries
+            where !mailbox.address.isEmpty && !configuration.profile.ownAddresses.contains(mailbox.address) {
+                configuration.profile.ownAddresses.append(mailbox.address)
+            }
+        }
         problems += ConfigurationSchema.crossChecks(configuration, file: file, locator: locator)
         return (configuration, problems)
+    }
+
+    /// `[[mailbox]]` entries: each an array element read with `ConfigurationSchema.mailboxKeys` (`name`, `address`,
+    /// `display_name` and the keys of `[imap]`).
+    private static func parseMailboxes(
+        _ value: (any TOMLValueConvertible)?, into configuration: inout HelpdeskConfiguration, file: String,
+        locator: LineLocator, environment: [String: String]
+    ) -> [ConfigurationProblem] {
+        guard let entries = value?.array else {
+            return [
+                ConfigurationProblem(
+                    file: file, line: locator.line(section: "mailbox", key: nil), key: "mailbox",
+                    message: "must be [[mailbox]] entries", fix: "write [[mailbox]] (two brackets) above each mailbox")
+            ]
+        }
+        var problems: [ConfigurationProblem] = []
+        var names: Set<String> = []
+        for (index, entry) in entries.enumerated() {
+            let header = locator.line(section: "mailbox", key: nil, occurrence: index)
+            guard let keys = entry.table else {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: header, key: "mailbox", message: "must be a table",
+                        fix: "write [[mailbox]] and its keys below it"))
+                continue
+            }
+            let name = keys["name"]?.string ?? ""
+            let place = name.isEmpty ? "mailbox[\(index + 1)]" : "mailbox.\(name)"
+            guard !name.isEmpty,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            else {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: locator.line(section: "mailbox", key: "name", occurrence: index) ?? header,
+                        key: "\(place).name",
+                        message: name.isEmpty
+                            ? "every [[mailbox]] needs a name" : "the name must be letters, digits, - or _",
+                        fix: "e.g. name = \"support\""))
+                continue
+            }
+            guard names.insert(name).inserted else {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: locator.line(section: "mailbox", key: "name", occurrence: index) ?? header,
+                        key: "\(place).name", message: "another [[mailbox]] has this name",
+                        fix: "give each mailbox a name of its own"))
+                continue
+            }
+            if keys["url"] == nil {
+                problems.append(
+                    ConfigurationProblem(
+                        file: file, line: header, key: "\(place).url", message: "is missing",
+                        fix: "e.g. url = \"imaps://imap.example.com/INBOX\""))
+            }
+            // Each mailbox starts from the defaults of [imap]; its keys are read as [imap]'s are.
+            var scratch = HelpdeskConfiguration()
+            var mailbox = HelpdeskConfiguration.Mailbox(name: name, imap: HelpdeskConfiguration.IMAP())
+            for key in keys.keys.sorted() where key != "name" {
+                let line = locator.line(section: "mailbox", key: key, occurrence: index)
+                guard let raw = keys[key], let setting = ConfigurationSchema.mailboxKeys[key] else {
+                    let known = ConfigurationSchema.mailboxKeys.keys
+                    let suggestion = known.min { editDistance($0, key) < editDistance($1, key) } ?? ""
+                    problems.append(
+                        ConfigurationProblem(
+                            file: file, line: line, key: "\(place).\(key)", message: "unknown key",
+                            fix: key == "max_message_size"
+                                ? "the limit is the helpdesk's: [limits] max_message_size"
+                                : "did you mean \(suggestion)?"))
+                    continue
+                }
+                do {
+                    try setting.apply(.toml(raw), &scratch, environment)
+                    try ConfigurationSchema.applyMailboxKey(key, .toml(raw), to: &mailbox)
+                } catch let error as SettingError {
+                    problems.append(
+                        ConfigurationProblem(
+                            file: file, line: line, key: "\(place).\(key)", message: error.message, fix: error.fix))
+                } catch {}
+            }
+            mailbox.imap = scratch.imap
+            configuration.mailboxEntries.append(mailbox)
+        }
+        return problems
     }
 
     /// `[oauth2.NAME]` sections: a table of tables, each read with `ConfigurationSchema.oauth2Keys`.
@@ -221,15 +332,20 @@ struct LineLocator {
 
     init(text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false) }
 
-    func line(section: String?, key: String?) -> Int? {
+    /// The line of `key` in `section` (the `occurrence`-th such section, for `[[array]]` entries), or of the
+    /// section's header when `key` is nil.
+    func line(section: String?, key: String?, occurrence: Int = 0) -> Int? {
         var current: String? = nil
+        var seen = -1
         for (index, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") {
                 current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).lowercased()
-                if key == nil, current == section { return index + 1 }
+                if current == section { seen += 1 }
+                if key == nil, current == section, seen == occurrence { return index + 1 }
                 continue
             }
+            if section != nil, current == section, seen != occurrence { continue }
             guard let key, current == section || (section == nil && current == nil) else { continue }
             if line.hasPrefix(key), line.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
                 return index + 1

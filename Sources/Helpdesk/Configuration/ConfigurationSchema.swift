@@ -272,6 +272,8 @@ enum ConfigurationSchema {
             "max_references": Setting { raw, c, _ in
                 c.parserLimits.maxReferences = try raw.int(1...ParserLimits.referencesCeiling)
             },
+            // The same limit as [imap] max_message_size, for configurations with [[mailbox]] entries.
+            "max_message_size": Setting { raw, c, _ in c.imap.maxMessageSize = try raw.size(1024...(1 << 30)) },
         ],
         "mail": [
             "trusted_authserv_id": Setting { raw, c, _ in
@@ -433,6 +435,38 @@ enum ConfigurationSchema {
         ],
     ]
 
+    /// The keys of a `[[mailbox]]` entry besides `name`: `address`, `display_name` and those of `[imap]` but its
+    /// size limit (one for the helpdesk, `[limits] max_message_size`). Each is applied to a scratch configuration's
+    /// `imap`; `applyMailboxKey` reads the two of the mailbox itself.
+    static let mailboxKeys: [String: Setting] = {
+        var keys = sections["imap"]!
+        keys["max_message_size"] = nil
+        keys["address"] = Setting { _, _, _ in }
+        keys["display_name"] = Setting { _, _, _ in }
+        return keys
+    }()
+
+    /// Reads `address` and `display_name` of a `[[mailbox]]` entry; other keys are `[imap]`'s.
+    static func applyMailboxKey(
+        _ key: String, _ raw: RawSetting, to mailbox: inout HelpdeskConfiguration.Mailbox
+    ) throws {
+        switch key {
+        case "address":
+            let address = try raw.string().lowercased()
+            guard isAddress(address) else {
+                throw SettingError(message: "\"\(address)\" is not an email address", fix: "e.g. exams@example.edu")
+            }
+            mailbox.address = address
+        case "display_name":
+            let name = try raw.string()
+            guard !name.contains(where: { $0.isNewline || $0 == "\"" }) else {
+                throw SettingError(message: "must be one line without quotes", fix: "e.g. \"Exam support\"")
+            }
+            mailbox.displayName = name
+        default: break
+        }
+    }
+
     /// The keys of an `[oauth2.NAME]` section.
     static let oauth2Keys: [String: OAuthSetting] = [
         "grant": OAuthSetting { raw, o, _ in
@@ -520,15 +554,27 @@ enum ConfigurationSchema {
                     file: file, line: locator.line(section: "staff", key: "team_address"), key: "staff.team_address",
                     message: "is the helpdesk's own address", fix: "use the team's list or shared mailbox"))
         }
-        for (section, auth, name) in [("imap", c.imap.auth, c.imap.oauth2), ("smtp", c.smtp.auth, c.smtp.oauth2)] {
+        var logins = [("imap", 0, c.imap.auth, c.imap.oauth2), ("smtp", 0, c.smtp.auth, c.smtp.oauth2)]
+        if !c.mailboxEntries.isEmpty {
+            logins.replaceSubrange(
+                0...0, with: c.mailboxEntries.enumerated().map { ("mailbox", $0, $1.imap.auth, $1.imap.oauth2) })
+        }
+        for (section, index, auth, name) in logins {
             if let problem = oauthReference(auth: auth, name: name, configuration: c) {
+                let key = section == "mailbox" ? "mailbox.\(c.mailboxEntries[index].name)" : section
                 problems.append(
                     ConfigurationProblem(
                         file: file,
-                        line: locator.line(section: section, key: "oauth2")
-                            ?? locator.line(section: section, key: "auth"),
-                        key: "\(section).oauth2", message: problem.message, fix: problem.fix))
+                        line: locator.line(section: section, key: "oauth2", occurrence: index)
+                            ?? locator.line(section: section, key: "auth", occurrence: index),
+                        key: "\(key).oauth2", message: problem.message, fix: problem.fix))
             }
+        }
+        for mailbox in c.mailboxEntries where !c.staff.teamAddress.isEmpty && mailbox.address == c.staff.teamAddress {
+            problems.append(
+                ConfigurationProblem(
+                    file: file, line: locator.line(section: "staff", key: "team_address"), key: "staff.team_address",
+                    message: "is the address of mailbox \(mailbox.name)", fix: "use the team's list or shared mailbox"))
         }
         for (name, settings) in c.oauth2.sorted(by: { $0.key < $1.key }) {
             for problem in oauthProblems(settings) {

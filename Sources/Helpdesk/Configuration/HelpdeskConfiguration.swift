@@ -52,6 +52,34 @@ public struct HelpdeskConfiguration: Sendable {
         public init() {}
     }
 
+    /// One mailbox the helpdesk reads: a `[[mailbox]]` entry, or the single `[imap]` section (named "default").
+    /// Each has a poller of its own; all share the store, the relay and the answer caps.
+    public struct Mailbox: Sendable, Equatable {
+        /// The name logs, metrics (`mailbox="NAME"`) and `status` use.
+        public var name: String
+        public var imap: IMAP
+        /// The address answers to mail taken from this mailbox are sent from ("" = the helpdesk's address)…
+        public var address = ""
+        /// …and its display name ("" = the helpdesk's name).
+        public var displayName = ""
+
+        /// The name of the mailbox the single `[imap]` form makes.
+        public static let defaultName = "default"
+
+        public init(name: String, imap: IMAP, address: String = "", displayName: String = "") {
+            self.name = name
+            self.imap = imap
+            self.address = address
+            self.displayName = displayName
+        }
+
+        /// Where this mailbox's poll position is kept and what its messages' source names (`MessageSource.imap`):
+        /// per mailbox and folder, because two mailboxes may share one server URL (two users' INBOX) and each
+        /// numbers its messages by itself. The "default" mailbox keeps the URL alone, as before several
+        /// mailboxes existed, so an upgraded store keeps its position.
+        public var sourceKey: String { name == Self.defaultName ? imap.url : name + " " + imap.url }
+    }
+
     public struct SMTP: Sendable, Equatable {
         public enum TLS: String, Sendable { case starttls, implicit, none }
         public var url = "smtp://smtp.example.com:587"
@@ -153,7 +181,10 @@ public struct HelpdeskConfiguration: Sendable {
     }
 
     public var identity = Identity()
+    /// The single `[imap]` mailbox; unused when `mailboxEntries` is not empty.
     public var imap = IMAP()
+    /// `[[mailbox]]` entries, in the order written.
+    public var mailboxEntries: [Mailbox] = []
     public var smtp = SMTP()
     /// `[oauth2.NAME]` sections by name.
     public var oauth2: [String: OAuthSettings] = [:]
@@ -171,6 +202,28 @@ public struct HelpdeskConfiguration: Sendable {
     public var logFormat = "text"
 
     public init() {}
+
+    /// Every mailbox the daemon polls: the `[[mailbox]]` entries, or the `[imap]` section as one named "default".
+    public var mailboxes: [Mailbox] {
+        mailboxEntries.isEmpty ? [Mailbox(name: Mailbox.defaultName, imap: imap)] : mailboxEntries
+    }
+
+    /// The mailbox named `name`.
+    public func mailbox(named name: String) -> Mailbox? { mailboxes.first { $0.name == name } }
+
+    /// The mailbox whose messages carry `sourceKey` (`MessageRecord.sourceMailbox`).
+    public func mailbox(sourceKey: String) -> Mailbox? { mailboxes.first { $0.sourceKey == sourceKey } }
+
+    /// This configuration as one mailbox's poller and its IMAP clients see it: `imap` is that mailbox's, its login
+    /// defaulting to the mailbox's address (else the helpdesk's, as before).
+    public func reading(_ mailbox: Mailbox) -> HelpdeskConfiguration {
+        var copy = self
+        copy.imap = mailbox.imap
+        if copy.imap.user.isEmpty, !mailbox.address.isEmpty { copy.imap.user = mailbox.address }
+        // One size limit for the helpdesk: the answers that quote it are the same whichever mailbox took the mail.
+        copy.imap.maxMessageSize = imap.maxMessageSize
+        return copy
+    }
 
     /// Where the store lives.
     public var databasePath: String { identity.stateDirectory + "/helpdeskd.sqlite" }

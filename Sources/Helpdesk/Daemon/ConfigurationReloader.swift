@@ -39,6 +39,10 @@ public struct ConfigurationReloader: Service {
             if configuration.identity.stateDirectory != current.configuration.identity.stateDirectory {
                 logger.warning("state_directory changes take effect at the next restart")
             }
+            if configuration.mailboxes.map(\.name) != current.configuration.mailboxes.map(\.name) {
+                // Pollers are made at start: a new mailbox is polled, a removed one let go, after a restart.
+                logger.warning("adding or removing mailboxes takes effect at the next restart")
+            }
             if configuration.metricsListen != current.configuration.metricsListen {
                 logger.warning("metrics.listen changes take effect at the next restart")
             }

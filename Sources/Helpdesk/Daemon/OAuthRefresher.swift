@@ -81,8 +81,11 @@ extension HelpdeskConfiguration {
     /// The OAuth sections the mail logins use, each with the user that logs in.
     public var oauthLogins: [(OAuthSettings, String)] {
         var logins: [(OAuthSettings, String)] = []
-        if imap.auth == .oauth2, let settings = oauth2[imap.oauth2] {
-            logins.append((settings, imap.user.isEmpty ? identity.address : imap.user))
+        for mailbox in mailboxes {
+            let imap = reading(mailbox).imap
+            if imap.auth == .oauth2, let settings = oauth2[imap.oauth2] {
+                logins.append((settings, imap.user.isEmpty ? identity.address : imap.user))
+            }
         }
         if smtp.auth == .oauth2, let settings = oauth2[smtp.oauth2] {
             logins.append((settings, smtp.user.isEmpty ? identity.address : smtp.user))

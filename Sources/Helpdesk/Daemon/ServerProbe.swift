@@ -16,8 +16,14 @@ public enum ServerProbe {
         public var error: String?
     }
 
-    public static func imap(_ configuration: HelpdeskConfiguration) -> Outcome {
-        var outcome = Outcome(service: "imap", url: configuration.imap.url, lines: [], error: nil)
+    /// Logs in to `mailbox` (by default the first: the `[imap]` section's).
+    public static func imap(
+        _ configuration: HelpdeskConfiguration, mailbox: HelpdeskConfiguration.Mailbox? = nil
+    ) -> Outcome {
+        let mailbox = mailbox ?? configuration.mailboxes[0]
+        let configuration = configuration.reading(mailbox)
+        let service = mailbox.name == HelpdeskConfiguration.Mailbox.defaultName ? "imap" : "imap [\(mailbox.name)]"
+        var outcome = Outcome(service: service, url: configuration.imap.url, lines: [], error: nil)
         do {
             var token: Secret? = nil
             if configuration.imap.auth == .oauth2 {

@@ -21,6 +21,21 @@ struct EmailIntake {
     func run() throws -> IngestOutcome {
         if try transaction.hasMessage(from: source) { return .duplicate }
         if try transaction.hasMessage(messageID: email.messageID, sha256: email.sha256) { return .duplicate }
+        // The same email taken from another of our mailboxes: one ticket, one answer (`AuthorDigest` says why
+        // the Message-ID alone is not enough).
+        if let messageID = email.messageID, email.tooLarge == nil,
+            let first = try transaction.inboundCopy(messageID: messageID, authorSHA256: email.authorSHA256)
+        {
+            let ticket = try first.ticketID.flatMap { try transaction.ticket(id: $0) }
+            if let ticket, let key = source.mailbox {
+                // Staff see on the ticket that the email came through both mailboxes.
+                let name = pipeline.configuration.mailbox(sourceKey: key)?.name ?? key
+                try pipeline.recorder.record(
+                    workflow.copyReceived(on: ticket, from: name), ticket: nil, messageID: first.messageID, now: now,
+                    transaction)
+            }
+            return .copy(ref: ticket?.ref, mailbox: first.sourceMailbox)
+        }
         let messageID = try storeMessage()
         try pipeline.checkpoint("message-stored")
         let outcome = try process(messageID: messageID)
@@ -38,7 +53,8 @@ struct EmailIntake {
         let match = email.report.automated == .spam ? TicketMatch(ticket: nil) : try self.match()
         let envelope = email.content.envelope
         let addressing = WorkflowRecorder.Addressing(
-            recipient: email.sender, inReplyTo: envelope.messageID, references: envelope.references)
+            recipient: email.sender, inReplyTo: envelope.messageID, references: envelope.references,
+            mailbox: source.mailbox)
         let staff = email.report.automated == nil ? try staffSender() : nil
         switch workflow.route(email, match: match, staff: staff) {
         case .spam(let verdict):
@@ -83,7 +99,8 @@ struct EmailIntake {
                 PlannedEvent(.staffEmail, "opened by \(staff.name) from a forwarded email", aboutMessage: true))
             let stored = try recorder.record(
                 decision, messageID: messageID,
-                addressing: WorkflowRecorder.Addressing(recipient: forwarded.sender, inReplyTo: nil, references: []),
+                addressing: WorkflowRecorder.Addressing(
+                    recipient: forwarded.sender, inReplyTo: nil, references: [], mailbox: source.mailbox),
                 now: now, in: transaction)
             return .staff(result: "opened", ref: stored.ref)
         case .staffRejected(let staff, let ticket, let reason):
@@ -185,7 +202,8 @@ struct EmailIntake {
             referenceIDs: envelope.references.joined(separator: " "),
             fromAddress: email.sender, subject: report.subject ?? "", automated: report.automated?.rawValue,
             sourceMailbox: nil, sourceUIDValidity: nil, sourceUID: nil, sourcePath: nil, sha256: email.sha256,
-            raw: Data(), defects: email.content.defects.map(\.description).joined(separator: "\n"),
+            authorSHA256: email.authorSHA256, raw: Data(),
+            defects: email.content.defects.map(\.description).joined(separator: "\n"),
             receivedAt: now)
         record.setSource(source)
         let screenshots = Dictionary(report.screenshots.map { ($0.part, $0) }, uniquingKeysWith: { first, _ in first })

@@ -7,6 +7,9 @@ public struct IncomingEmail: Sendable {
     /// The email as received.
     public let raw: [UInt8]
     public let sha256: String
+    /// What its author wrote, without what servers added on the way (`AuthorDigest`): the same for each copy
+    /// of an email delivered to several of our mailboxes.
+    public let authorSHA256: String
     public let message: MIMEMessage
     public let content: MessageContent
     public internal(set) var report: IncidentReport
@@ -18,6 +21,7 @@ public struct IncomingEmail: Sendable {
     public init(raw: [UInt8], sha256: String, message: MIMEMessage, content: MessageContent, report: IncidentReport) {
         self.raw = raw
         self.sha256 = sha256
+        self.authorSHA256 = AuthorDigest.sha256(message)
         self.message = message
         self.content = content
         self.report = report

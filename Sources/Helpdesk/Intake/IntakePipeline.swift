@@ -8,6 +8,10 @@ public import TicketStore
 public enum IngestOutcome: Sendable, Equatable {
     /// Already stored (same IMAP position, or same Message-ID with the same bytes): nothing changed.
     case duplicate
+    /// Another copy of an email already taken — delivered to two of our mailboxes (To one, Cc the other): the
+    /// same Message-ID and the same author's fields and body (`AuthorDigest`). Not stored again, no second answer;
+    /// its ticket records `copy-received`. `mailbox` is where the first copy came from.
+    case copy(ref: String?, mailbox: String?)
     /// A new ticket was opened.
     case created(ref: String, status: TicketStatus)
     /// An existing ticket was updated by its reporter's reply.

@@ -5,12 +5,26 @@ import Synchronization
 /// What the daemon's loops report about themselves: read by the watchdog (is the poller alive?),
 /// the systemd STATUS line and the logs. Thread-safe: the loops run on their own threads.
 public final class DaemonHealth: Sendable {
+    /// One mailbox's poller, as it reports itself.
+    public struct MailboxHealth: Sendable, Equatable {
+        /// When this poller last made progress (finished a poll, a message, or a wait step).
+        public var heartbeat: ContinuousClock.Instant?
+        /// Wall-clock seconds of its last completed poll.
+        public var lastPollAt: Int64?
+        /// Why its last poll failed; nil once a poll succeeds.
+        public var lastError: String?
+        public init() {}
+    }
+
     public struct Snapshot: Sendable, Equatable {
-        /// When the poller last made progress (finished a poll, a message, or a wait step).
-        public var pollerHeartbeat: ContinuousClock.Instant?
+        /// Each mailbox's poller, by mailbox name.
+        public var mailboxes: [String: MailboxHealth] = [:]
+        /// When the least recent poller last made progress: with several mailboxes, one stuck poller is enough
+        /// for the watchdog to see.
+        public var pollerHeartbeat: ContinuousClock.Instant? { mailboxes.values.compactMap(\.heartbeat).min() }
         /// When the relay last made progress.
         public var relayHeartbeat: ContinuousClock.Instant?
-        /// Wall-clock seconds of the last completed poll.
+        /// Wall-clock seconds of the last completed poll (of any mailbox).
         public var lastPollAt: Int64?
         public var lastError: String?
         public var ingestedSinceStart = 0
@@ -34,7 +48,7 @@ public final class DaemonHealth: Sendable {
         state.withLock { change(&$0) }
     }
 
-    func pollerAlive() { update { $0.pollerHeartbeat = .now } }
+    func pollerAlive(mailbox: String) { update { $0.mailboxes[mailbox, default: .init()].heartbeat = .now } }
     func relayAlive() { update { $0.relayHeartbeat = .now } }
 
     /// The one-line summary systemd shows in `systemctl status`.
@@ -48,6 +62,12 @@ public final class DaemonHealth: Sendable {
         }
         parts.append("\(now.ingestedSinceStart) ingested, \(now.sentSinceStart) answers sent since start")
         parts.append("outbox backlog \(now.backlog)")
+        if now.mailboxes.count > 1 {
+            // Which of several mailboxes is failing now (the last error below may be another's, or the relay's).
+            for (name, mailbox) in now.mailboxes.sorted(by: { $0.key < $1.key }) where mailbox.lastError != nil {
+                parts.append("MAILBOX \(name) FAILING")
+            }
+        }
         if now.storeUnavailable { parts.append("STORE UNAVAILABLE, mail left in the mailbox") }
         for provider in tokens?.all ?? [] where provider.status.lastError != nil {
             parts.append("OAUTH [\(provider.settings.name)] TOKEN RENEWAL FAILING")

@@ -12,8 +12,6 @@ public final class DaemonMetrics: Sendable {
     private let ingested: [String: Counter]
     private let quarantined: [String: Counter]
     private let answers: [String: Counter]
-    let pollFailures: Counter
-    let pollDuration: DurationHistogram
     private let ocrImages: [String: Counter]
     private let ocrDuration: DurationHistogram
     private let tickets: [TicketStatus: Gauge]
@@ -21,8 +19,16 @@ public final class DaemonMetrics: Sendable {
     private let oldestQueuedAge: Gauge
     private let slaBreaches: Gauge
     private let storeUnavailable: Gauge
-    private let lastPoll: Gauge
     private let registryAccess = Mutex<[String: (expiry: Gauge, failing: Gauge)]>([:])
+    /// Each mailbox's poll metrics (`mailbox="NAME"`), made at its first use.
+    private let mailboxMetrics = Mutex<[String: MailboxMetrics]>([:])
+
+    /// The poll metrics of one mailbox.
+    struct MailboxMetrics {
+        let failures: Counter
+        let duration: DurationHistogram
+        let lastPoll: Gauge
+    }
 
     public init() {
         let registry = registry
@@ -52,7 +58,7 @@ public final class DaemonMetrics: Sendable {
                 })
         }
         ingested = counters(
-            "emails_ingested_total", "outcome", ["created", "updated", "automated", "staff", "duplicate"],
+            "emails_ingested_total", "outcome", ["created", "updated", "automated", "staff", "duplicate", "copy"],
             "Emails taken from the mailbox and committed to the store, by what they did to the tickets.")
         quarantined = counters(
             "emails_quarantined_total", "reason", ["too_large", "rejected"],
@@ -60,13 +66,6 @@ public final class DaemonMetrics: Sendable {
         answers = counters(
             "answers_total", "result", ["sent", "deferred", "failed"],
             "Delivery attempts of automatic answers: sent, deferred for a retry, failed for good.")
-        pollFailures = counter("poll_failures_total", "Mailbox polls that failed (connection, login, store).")
-        pollDuration = registry.makeDurationHistogram(
-            descriptor: name("poll_duration_seconds", "Time of one mailbox poll, new mail included."),
-            buckets: [
-                .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
-                .seconds(5), .seconds(30), .seconds(120),
-            ])
         ocrImages = counters(
             "ocr_images_total", "result", ["read", "refused", "timeout", "crashed", "unavailable"],
             "Screenshots read by OCR before an answer, by result (a failure costs that image only).")
@@ -87,8 +86,38 @@ public final class DaemonMetrics: Sendable {
         storeUnavailable = gauge(
             "store_unavailable",
             "1 while the store refuses writes (disk full, I/O error) and mail is left in the mailbox.")
-        lastPoll = gauge("last_poll_timestamp_seconds", "Wall-clock time of the last completed poll.")
     }
+
+    /// The poll metrics of `mailbox`, labelled `mailbox="NAME"`; made at first use, so a daemon shows the
+    /// mailboxes it polls.
+    func mailbox(_ mailbox: String) -> MailboxMetrics {
+        mailboxMetrics.withLock { made in
+            if let metrics = made[mailbox] { return metrics }
+            func name(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+                MetricNameDescriptor(namespace: "helpdeskd", metricName: name, unitName: unit, helpText: help)
+            }
+            let labels = [("mailbox", mailbox)]
+            let metrics = MailboxMetrics(
+                failures: registry.makeCounter(
+                    descriptor: name("poll_failures", "total", "Mailbox polls that failed (connection, login, store)."),
+                    labels: labels),
+                duration: registry.makeDurationHistogram(
+                    descriptor: name("poll_duration", "seconds", "Time of one mailbox poll, new mail included."),
+                    labels: labels,
+                    buckets: [
+                        .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
+                        .seconds(5), .seconds(30), .seconds(120),
+                    ]),
+                lastPoll: registry.makeGauge(
+                    descriptor: name("last_poll_timestamp", "seconds", "Wall-clock time of the last completed poll."),
+                    labels: labels))
+            made[mailbox] = metrics
+            return metrics
+        }
+    }
+
+    func pollFailures(_ mailbox: String) -> Counter { self.mailbox(mailbox).failures }
+    func pollDuration(_ mailbox: String) -> DurationHistogram { self.mailbox(mailbox).duration }
 
     func ingested(_ outcome: IngestOutcome) {
         let key: String
@@ -98,6 +127,7 @@ public final class DaemonMetrics: Sendable {
         case .automated: key = "automated"
         case .staff: key = "staff"
         case .duplicate: key = "duplicate"
+        case .copy: key = "copy"
         }
         ingested[key]?.increment()
     }
@@ -157,7 +187,9 @@ public final class DaemonMetrics: Sendable {
     private func expose(summary: StoreSummary?, health: DaemonHealth, now: Int64) -> [UInt8] {
         let snapshot = health.snapshot
         storeUnavailable.set(snapshot.storeUnavailable ? 1.0 : 0.0)
-        lastPoll.set(Double(snapshot.lastPollAt ?? 0))
+        for (name, polled) in snapshot.mailboxes {
+            mailbox(name).lastPoll.set(Double(polled.lastPollAt ?? 0))
+        }
         for provider in health.tokens?.all ?? [] {
             let status = provider.status
             let gauges = tokenGauges(provider.cache.key)

@@ -45,7 +45,8 @@ public struct StaffDesk: Sendable {
     }
 
     /// Staff's answers go to the reporter, threaded to the reporter's newest message on the ticket (its
-    /// Message-ID as In-Reply-To, its References before it), like the automatic answers to that message.
+    /// Message-ID as In-Reply-To, its References before it), like the automatic answers to that message, and
+    /// from the mailbox that message came to.
     static func addressing(
         _ ticket: TicketRecord, in snapshot: any TicketSnapshot
     ) throws -> WorkflowRecorder.Addressing {
@@ -54,6 +55,7 @@ public struct StaffDesk: Sendable {
         }
         return WorkflowRecorder.Addressing(
             recipient: ticket.reporterAddress, inReplyTo: newest?.messageID,
-            references: newest.map { $0.referenceIDs.split(separator: " ").map(String.init) } ?? [])
+            references: newest.map { $0.referenceIDs.split(separator: " ").map(String.init) } ?? [],
+            mailbox: newest?.sourceMailbox)
     }
 }

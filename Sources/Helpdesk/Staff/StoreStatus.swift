@@ -29,12 +29,42 @@ public enum StoreStatus {
         )
     }
 
-    /// The report, with the free space of the state directory when `stateDirectory` is given.
-    public static func report(store: any TicketStore, now: Int64, stateDirectory: String?) throws -> JSONValue {
-        let report = try report(store: store, now: now)
+    /// The report, with the free space of the state directory when `stateDirectory` is given, and every one of
+    /// `mailboxes` (the configured `[[mailbox]]` entries) listed by name, polled or not yet.
+    public static func report(
+        store: any TicketStore, now: Int64, stateDirectory: String?, mailboxes: [HelpdeskConfiguration.Mailbox] = []
+    ) throws -> JSONValue {
+        var report = try report(store: store, now: now)
+        if !mailboxes.isEmpty { report = named(report, mailboxes) }
         guard let stateDirectory, case .object(var members) = report else { return report }
         members.append(space(directory: stateDirectory, freeBytes: freeBytes(at: stateDirectory)))
         members.append(oauth(stateDirectory: stateDirectory, now: now))
+        return .object(members)
+    }
+
+    /// The report's positions with the name of the mailbox each belongs to, and a "never polled" entry for each
+    /// configured mailbox the store knows nothing of yet.
+    static func named(_ report: JSONValue, _ mailboxes: [HelpdeskConfiguration.Mailbox]) -> JSONValue {
+        guard case .object(var members) = report, let index = members.firstIndex(where: { $0.0 == "mailboxes" }),
+            case .array(let positions) = members[index].1
+        else { return report }
+        var seen: Set<String> = []
+        var named: [JSONValue] = positions.map { position in
+            guard case .object(var fields) = position, case .string(let key)? = fields.first?.1 else { return position }
+            seen.insert(key)
+            if let mailbox = mailboxes.first(where: { $0.sourceKey == key }) {
+                fields.insert(("name", .string(mailbox.name)), at: 1)
+            }
+            return .object(fields)
+        }
+        for mailbox in mailboxes where !seen.contains(mailbox.sourceKey) {
+            named.append(
+                .object([
+                    ("mailbox", .string(mailbox.sourceKey)), ("name", .string(mailbox.name)), ("last_poll", .null),
+                    ("seconds_since_poll", .null), ("last_error", .string("never polled")),
+                ]))
+        }
+        members[index].1 = .array(named)
         return .object(members)
     }
 

@@ -266,6 +266,12 @@ public struct TicketWorkflow: Sendable {
             .automatedMailReceived, reason.rawValue, on: ticket.map { .other($0) } ?? .none, aboutMessage: true)
     }
 
+    /// Another copy of an email already filed on `ticket`, taken from `mailbox` (the name): recorded on the ticket,
+    /// which changes in nothing else — one email, one ticket, one answer.
+    public func copyReceived(on ticket: TicketRecord, from mailbox: String) -> PlannedEvent {
+        PlannedEvent(.copyReceived, "also delivered to mailbox \(mailbox)", on: .other(ticket), aboutMessage: true)
+    }
+
     /// The customer's own words in `email`, for a notification: without quotes, attributions and signature, and
     /// with secrets masked as in the stored values (a team list keeps mail longer than the ticket store).
     static func customerText(of email: IncomingEmail, ours: OwnAnswerText) -> String {

@@ -23,6 +23,9 @@ struct WorkflowRecorder {
         /// The Message-ID and References of the email answered.
         var inReplyTo: String?
         var references: [String]
+        /// The mailbox the email answered came from (`MessageRecord.sourceMailbox`, a `Mailbox.sourceKey`): the
+        /// answer is sent from that mailbox's address. Nil (or a mailbox no longer configured): the helpdesk's.
+        var mailbox: String? = nil
     }
 
     /// Records `decision` in `transaction`; `messageID` is the stored email the decision is about (filed on the
@@ -199,7 +202,8 @@ struct WorkflowRecorder {
                     passwordResetURL: configuration.passwordResetURL.isEmpty ? nil : configuration.passwordResetURL,
                     sizeLimit: Int64(configuration.imap.maxMessageSize),
                     readBack: readBack.map { (IncidentField($0.field), $0.value) }, text: text,
-                    fromScreenshots: Set(readBack.filter(\.fromScreenshot).map { IncidentField($0.field) })))
+                    fromScreenshots: Set(readBack.filter(\.fromScreenshot).map { IncidentField($0.field) }),
+                    sender: configuration.answerSender(mailbox: addressing.mailbox)))
         } catch {
             // An address we cannot write a header for (or a similar refusal) means no answer, recorded;
             // the ticket itself is kept.
@@ -226,6 +230,19 @@ struct WorkflowRecorder {
             try transaction.record(
                 EventRecord(ticketId: ticket.id, at: now, kind: .answerQueued, detail: kind.rawValue))
         }
+    }
+}
+
+extension HelpdeskConfiguration {
+    /// Who answers mail taken from the mailbox with `sourceKey`: its `address` and `display_name`, each defaulting
+    /// to the helpdesk's; nil when that is the helpdesk's identity anyway (the composer's own).
+    func answerSender(mailbox sourceKey: String?) -> MailAddress? {
+        guard let sourceKey, let mailbox = mailbox(sourceKey: sourceKey),
+            !mailbox.address.isEmpty || !mailbox.displayName.isEmpty
+        else { return nil }
+        return MailAddress(
+            name: mailbox.displayName.isEmpty ? identity.name : mailbox.displayName,
+            address: mailbox.address.isEmpty ? identity.address : mailbox.address)
     }
 }
 

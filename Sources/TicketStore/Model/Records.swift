@@ -88,6 +88,10 @@ public struct MessageRecord: Sendable, Equatable {
     public var sourceUID: Int64?
     public var sourcePath: String?
     public var sha256: String
+    /// SHA-256 of what the author wrote (their header fields and the body, without what servers added): the
+    /// same for each copy of one email delivered to several of our mailboxes. Nil for messages stored before
+    /// schema v5 and for those not taken by intake (quarantined).
+    public var authorSHA256: String?
     public var raw: Data
     public var defects: String
     public var receivedAt: Int64
@@ -96,7 +100,8 @@ public struct MessageRecord: Sendable, Equatable {
         id: Int64? = nil, ticketId: Int64? = nil, direction: Direction, messageID: String? = nil, inReplyTo: String,
         referenceIDs: String, fromAddress: String, subject: String, automated: String? = nil,
         sourceMailbox: String? = nil, sourceUIDValidity: Int64? = nil, sourceUID: Int64? = nil,
-        sourcePath: String? = nil, sha256: String, raw: Data, defects: String, receivedAt: Int64
+        sourcePath: String? = nil, sha256: String, authorSHA256: String? = nil, raw: Data, defects: String,
+        receivedAt: Int64
     ) {
         self.id = id
         self.ticketId = ticketId
@@ -112,6 +117,7 @@ public struct MessageRecord: Sendable, Equatable {
         self.sourceUID = sourceUID
         self.sourcePath = sourcePath
         self.sha256 = sha256
+        self.authorSHA256 = authorSHA256
         self.raw = raw
         self.defects = defects
         self.receivedAt = receivedAt

@@ -38,6 +38,9 @@ public enum TicketEventKind: String, Sendable, Codable, CaseIterable {
     case spamReceived = "spam-received"
     /// The pipeline could not take the email (detail: why); it went to the quarantine folder.
     case quarantined
+    /// The email that opened or updated the ticket arrived again through another of our mailboxes (To one, Cc the
+    /// other; detail: that mailbox): not stored again, not answered again.
+    case copyReceived = "copy-received"
 
     // Staff (decided by `TicketWorkflow`; detail: who, and what).
     case resolved

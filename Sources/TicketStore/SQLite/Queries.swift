@@ -130,6 +130,19 @@ struct SQLiteAccess: TicketTransaction {
             arguments: [sha256, messageID]) ?? false
     }
 
+    func inboundCopy(messageID: String, authorSHA256: String) throws -> StoredCopy? {
+        // By the Message-ID's index: few rows share one, and the digest picks among them.
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, ticketId, sourceMailbox FROM message
+                    WHERE messageID = ? AND authorSHA256 = ? AND direction = 'in'
+                    ORDER BY id LIMIT 1
+                    """), arguments: [messageID, authorSHA256]
+        ).map { row in StoredCopy(messageID: row["id"], ticketID: row["ticketId"], sourceMailbox: row["sourceMailbox"])
+        }
+    }
+
     func ticketID(ofNewestMessageAmong messageIDs: [String]) throws -> Int64? {
         guard !messageIDs.isEmpty else { return nil }
         let sql = """

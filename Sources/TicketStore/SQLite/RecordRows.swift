@@ -78,7 +78,7 @@ extension MessageRecord: FetchableRecord, MutablePersistableRecord {
     /// The table's columns.
     public enum Columns: String, ColumnExpression, CaseIterable {
         case id, ticketId, direction, messageID, inReplyTo, referenceIDs, fromAddress, subject, automated
-        case sourceMailbox, sourceUIDValidity, sourceUID, sourcePath, sha256, raw, defects, receivedAt
+        case sourceMailbox, sourceUIDValidity, sourceUID, sourcePath, sha256, raw, defects, receivedAt, authorSHA256
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -98,6 +98,7 @@ extension MessageRecord: FetchableRecord, MutablePersistableRecord {
         sourceUID = try row.decode(forColumn: Columns.sourceUID.rawValue)
         sourcePath = try row.decode(forColumn: Columns.sourcePath.rawValue)
         sha256 = try row.decode(forColumn: Columns.sha256.rawValue)
+        authorSHA256 = try row.decode(forColumn: Columns.authorSHA256.rawValue)
         raw = try row.decode(forColumn: Columns.raw.rawValue)
         defects = try row.decode(forColumn: Columns.defects.rawValue)
         receivedAt = try row.decode(forColumn: Columns.receivedAt.rawValue)
@@ -118,6 +119,7 @@ extension MessageRecord: FetchableRecord, MutablePersistableRecord {
         container[Columns.sourceUID] = sourceUID
         container[Columns.sourcePath] = sourcePath
         container[Columns.sha256] = sha256
+        container[Columns.authorSHA256] = authorSHA256
         container[Columns.raw] = raw
         container[Columns.defects] = defects
         container[Columns.receivedAt] = receivedAt

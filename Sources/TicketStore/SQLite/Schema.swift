@@ -223,6 +223,12 @@ enum Schema {
                         FROM ticket;
                     """)
         }
+        migrator.registerMigration("v5-message-author-digest") { db in
+            // The digest of what an email's author wrote, so that the copies of one email delivered to several
+            // of our mailboxes make one ticket (found by the Message-ID's index, then this). Older messages keep
+            // NULL: they were taken from one mailbox.
+            try db.alter(table: "message") { t in t.add(column: "authorSHA256", .text) }
+        }
         return migrator
     }
 

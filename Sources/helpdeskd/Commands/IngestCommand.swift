@@ -53,6 +53,7 @@ struct IngestCommand: ParsableCommand {
     static func describe(_ outcome: IngestOutcome) -> (String, String) {
         switch outcome {
         case .duplicate: return ("duplicate", "")
+        case .copy(let ref, _): return ("copy", ref ?? "")
         case .created(let ref, let status): return ("created", "\(ref) \(status.rawValue)")
         case .updated(let ref, let status): return ("updated", "\(ref) \(status.rawValue)")
         case .automated(let reason, let ref): return ("automated", reason + (ref.map { " on \($0)" } ?? ""))

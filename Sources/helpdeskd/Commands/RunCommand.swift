@@ -49,7 +49,8 @@ struct RunCommand: AsyncParsableCommand {
         logger.notice(
             "starting",
             metadata: [
-                "version": "\(HelpdeskVersion.current)", "mailbox": "\(configuration.imap.url)",
+                "version": "\(HelpdeskVersion.current)",
+                "mailboxes": "\(configuration.mailboxes.map { "\($0.name) \($0.imap.url)" }.joined(separator: ", "))",
                 "store": "\(context.store)",
             ])
         let contexts = ContextHolder(context)
@@ -58,18 +59,22 @@ struct RunCommand: AsyncParsableCommand {
         let health = DaemonHealth(tokens: tokens)
         let wakeups = Wakeups()
         let notifier = SystemdNotifier(environment: environment)
-        let poller = MailboxPoller(
-            contexts: contexts, connect: { try MailConnections.imap($0, tokens: tokens) },
-            watch: { try MailConnections.imapIdle($0, tokens: tokens) },
-            logger: logger, health: health,
-            wakeRelay: { wakeups.wake() }, once: once)
+        // One poller per mailbox, all sharing the store, the relay and the answer caps. Mailboxes added or
+        // removed by a reload take effect at the next restart.
+        let pollers = configuration.mailboxes.map { mailbox in
+            MailboxPoller(
+                mailbox: mailbox.name, contexts: contexts, connect: { try MailConnections.imap($0, tokens: tokens) },
+                watch: { try MailConnections.imapIdle($0, tokens: tokens) },
+                logger: logger, health: health,
+                wakeRelay: { wakeups.wake() }, once: once)
+        }
         let relay = OutboxRelay(
             contexts: contexts, connect: { try MailConnections.smtp($0, tokens: tokens) }, logger: logger,
             health: health,
             wakeups: wakeups, once: once)
 
         if once {
-            try await drainOnce(poller: poller, relay: relay, wakeups: wakeups)
+            try await drainOnce(pollers: pollers, relay: relay, wakeups: wakeups)
             logger.notice("done", metadata: ["status": "\(health.statusLine)"])
             return
         }
@@ -100,7 +105,8 @@ struct RunCommand: AsyncParsableCommand {
                 StaffWebServer(context: context, logger: logger, answerQueued: { wakeups.wake() }).application(
                     host: address.host, port: Int(address.port)))
         }
-        services += [relay, poller]
+        services.append(relay)
+        services += pollers as [any Service]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
                 .init(

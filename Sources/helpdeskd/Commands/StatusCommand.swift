@@ -11,8 +11,11 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let context = try store.context()
+        // [[mailbox]] entries are listed by name, polled or not yet; a single [imap] is listed once it was polled.
+        let configuration = context.configuration
         let report = try StoreStatus.report(
-            store: context.store, now: WallClock.seconds(), stateDirectory: context.stateDirectory)
+            store: context.store, now: WallClock.seconds(), stateDirectory: context.stateDirectory,
+            mailboxes: configuration.mailboxEntries.isEmpty ? [] : configuration.mailboxes)
         print(json ? report.serialized(pretty: true) : StoreStatus.text(report))
     }
 }
@@ -43,7 +46,11 @@ struct CheckConfigCommand: ParsableCommand {
         for problem in all { print(problem.description) }
         var failed = !all.isEmpty
         if connect {
-            for outcome in [ServerProbe.imap(configuration), ServerProbe.smtp(configuration)] {
+            // Every mailbox, then the relay.
+            let probes =
+                configuration.mailboxes.map { ServerProbe.imap(configuration, mailbox: $0) }
+                + [ServerProbe.smtp(configuration)]
+            for outcome in probes {
                 for line in outcome.lines { print("\(outcome.service) \(outcome.url): \(line)") }
                 if let error = outcome.error {
                     print("\(outcome.service) \(outcome.url): FAILED: \(error)")

@@ -19,7 +19,8 @@ struct IdleWaiter {
 
     /// Until the poll interval has passed, or — with IDLE — until the server announces new mail.
     func waitForNextPoll() async {
-        let imap = poller.contexts.current.configuration.imap
+        let current = poller.contexts.current.configuration
+        let imap = (poller.reading(current) ?? current).imap
         let deadline = ContinuousClock.now + .seconds(imap.pollInterval)
         await restIfDue()
         let idlePaused = (try? await lane.run { $0.idlePaused }) ?? true
@@ -34,7 +35,7 @@ struct IdleWaiter {
         while !poller.stopping.isSet, !Task.isCancelled {
             let left = deadline - ContinuousClock.now
             if left <= .zero { return }
-            poller.health.pollerAlive()
+            poller.pollerAlive()
             do {
                 let restDue = try await lane.run { $0.restDue }
                 let untilRest = restDue.map { max($0 - ContinuousClock.now, .milliseconds(1)) } ?? left
@@ -77,7 +78,7 @@ struct IdleWaiter {
         let step: Duration = .milliseconds(250)
         var left = duration
         while left > .zero, !poller.stopping.isSet {
-            poller.health.pollerAlive()
+            poller.pollerAlive()
             try await Task.sleep(for: min(step, left))
             left -= step
         }

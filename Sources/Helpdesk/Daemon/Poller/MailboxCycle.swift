@@ -21,13 +21,20 @@ struct MailboxCycle {
     private var stored: [UInt32] = []
     /// The context for the poll in progress (a reload takes effect at the next poll).
     private var context: HelpdeskContext
+    /// The configuration as this mailbox sees it (`HelpdeskConfiguration.reading`), for the poll in progress.
+    private var configuration: HelpdeskConfiguration
 
     init(poller: MailboxPoller) {
         self.poller = poller
         context = poller.contexts.current
+        configuration = poller.reading(context.configuration) ?? context.configuration
     }
 
-    var imap: HelpdeskConfiguration.IMAP { context.configuration.imap }
+    var imap: HelpdeskConfiguration.IMAP { configuration.imap }
+    /// The key of this mailbox's poll position and of its messages' source (`Mailbox.sourceKey`).
+    private var sourceKey: String {
+        configuration.mailbox(named: poller.mailbox)?.sourceKey ?? imap.url
+    }
 
     /// How many handled messages may go by before the mailbox position is saved (besides at the end of a poll).
     static let positionInterval = 100
@@ -77,7 +84,7 @@ struct MailboxCycle {
     /// One IDLE wait on the watcher's own connection; true when new mail arrived.
     mutating func waitForMail(timeout: Duration) throws -> Bool {
         guard let watch = poller.watch else { return false }
-        let watcher = try self.watcher ?? watch(context.configuration)
+        let watcher = try self.watcher ?? watch(configuration)
         self.watcher = watcher
         return try watcher.waitForNewMail(timeout: timeout, knownUIDNext: lastUIDNext)
     }
@@ -87,20 +94,24 @@ struct MailboxCycle {
     /// One poll: every message in the inbox. Returns true when the inbox was drained.
     mutating func poll() throws -> Bool {
         let latest = poller.contexts.current
-        if latest.configuration.imap != context.configuration.imap {
+        guard let seen = poller.reading(latest.configuration) else {
+            throw MailboxRemoved(name: poller.mailbox)
+        }
+        if seen.imap != configuration.imap {
             disconnect()
             stopWatching()
             idleUnsupported = false
         }
         context = latest
-        let mailbox = try self.mailbox ?? poller.connect(context.configuration)
+        configuration = seen
+        let mailbox = try self.mailbox ?? poller.connect(configuration)
         self.mailbox = mailbox
         let status = try mailbox.openMailbox()
         let uidValidity = Int64(status.uidValidity)
         lastUIDNext = status.uidNext
-        let name = imap.url
+        let name = sourceKey
         var state = try context.store.mailboxState(name)
-        if let known = state, known.uidValidity != uidValidity {
+        if let known = state, known.uidValidity != uidValidity, known.uidValidity != 0 {
             // The server renumbered the mailbox: rescan everything; the duplicate check makes it harmless.
             poller.logger.warning(
                 "UIDVALIDITY changed; rescanning the mailbox",
@@ -154,7 +165,7 @@ struct MailboxCycle {
                     if unsaved > 0 { try savePosition() }
                     return false
                 }
-                poller.health.pollerAlive()
+                poller.pollerAlive()
                 if position % Self.sizeBatch == 0 {
                     // Sizes a batch at a time: one round trip per batch, not one per message.
                     let batch = Array(uids[position..<min(position + Self.sizeBatch, uids.count)])
@@ -183,6 +194,22 @@ struct MailboxCycle {
         return true
     }
 
+    /// Records a failed poll in the mailbox's saved position (`helpdeskd status` shows it per mailbox); the
+    /// position itself is kept. Best effort: when the store is what failed, this fails too.
+    func recordFailure(_ problem: String) {
+        let store = context.store
+        let key = sourceKey
+        guard var state = (try? store.mailboxState(key)) ?? nil else {
+            // Never polled: a position that knows no UIDVALIDITY yet (0, which no server gives).
+            try? store.saveMailboxState(
+                MailboxStateRecord(
+                    mailbox: key, uidValidity: 0, highestUID: 0, lastPollAt: nil, lastError: problem))
+            return
+        }
+        state.lastError = problem
+        try? store.saveMailboxState(state)
+    }
+
     /// Moves the stored messages out of the inbox with one command. Until then a crash leaves them in the
     /// inbox, and the duplicate check recognises them on the next poll (commit, then move, as before).
     private mutating func moveStored(mailbox: any IncomingMailbox) throws {
@@ -195,7 +222,7 @@ struct MailboxCycle {
     private func fetch(
         uid: UInt32, size: Int, uidValidity: Int64, mailbox: any IncomingMailbox
     ) throws -> StoreStage.Item {
-        let source = MessageSource.imap(mailbox: imap.url, uidValidity: uidValidity, uid: Int64(uid))
+        let source = MessageSource.imap(mailbox: sourceKey, uidValidity: uidValidity, uid: Int64(uid))
         var uidLogger = poller.logger
         uidLogger[metadataKey: "uid"] = "\(uid)"
         let now = poller.clock()
@@ -227,8 +254,8 @@ struct MailboxCycle {
         }
         // Analysed here, on the poller's lane, while the store stage writes earlier messages.
         let raw = try mailbox.fetchMessage(uid: uid)
-        poller.health.pollerAlive()
-        let email = context.pipeline.analyse(raw) { poller.health.pollerAlive() }
+        poller.pollerAlive()
+        let email = context.pipeline.analyse(raw) { poller.pollerAlive() }
         for outcome in email.screenshotsRead {
             poller.health.metrics.screenshotRead(outcome)
             if case .failed(let failure) = outcome {
@@ -244,5 +271,14 @@ struct MailboxCycle {
         } else {
             try mailbox.moveMessage(uid: uid, to: quarantine ? imap.quarantineFolder : imap.processedFolder)
         }
+    }
+}
+
+/// A reload removed the mailbox this poller reads: it stops taking mail until the daemon restarts (pollers are
+/// made at start).
+struct MailboxRemoved: Error, CustomStringConvertible {
+    let name: String
+    var description: String {
+        "mailbox \(name) is no longer configured; restart helpdeskd to stop polling it"
     }
 }

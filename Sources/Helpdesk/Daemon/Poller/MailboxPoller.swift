@@ -2,9 +2,10 @@ public import Logging
 public import ServiceLifecycle
 import TicketStore
 
-/// Watches the helpdesk mailbox: every message is fetched, ingested in one transaction and only then moved out
-/// of the inbox (or marked), so a crash at any point leaves it either still in the inbox (and the duplicate
-/// check makes the retry harmless) or fully recorded.
+/// Watches one of the helpdesk's mailboxes (`HelpdeskConfiguration.mailboxes`; the daemon runs a poller for
+/// each, all sharing the store, the relay and the answer caps): every message is fetched, ingested in one
+/// transaction and only then moved out of the inbox (or marked), so a crash at any point leaves it either still
+/// in the inbox (and the duplicate check makes the retry harmless) or fully recorded.
 ///
 /// The poller is three jobs, one file each:
 /// - this loop: poll, wait, poll again; back off after failures; report health; stop on shutdown;
@@ -21,9 +22,12 @@ import TicketStore
 /// Concurrency: the loop is async (a `Service`); every IMAP and store call runs on the poller's `Lane`, which
 /// owns the `MailboxCycle` (connections and all); the store stage has a lane of its own.
 public struct MailboxPoller: Service {
+    /// Connections are made from the configuration as this poller's mailbox sees it (`reading(_:)`: its `imap`).
     public typealias Connect = @Sendable (HelpdeskConfiguration) throws -> any IncomingMailbox
     public typealias Watch = @Sendable (HelpdeskConfiguration) throws -> any MailboxWatcher
 
+    /// The name of the mailbox polled (`Mailbox.name`).
+    let mailbox: String
     let contexts: ContextHolder
     let connect: Connect
     let watch: Watch?
@@ -41,14 +45,18 @@ public struct MailboxPoller: Service {
     let stopping = StopFlag()
 
     public init(
+        mailbox: String = HelpdeskConfiguration.Mailbox.defaultName,
         contexts: ContextHolder, connect: @escaping Connect, watch: Watch? = nil, logger: Logger,
         health: DaemonHealth, wakeRelay: @escaping @Sendable () -> Void = {}, once: Bool = false,
         clock: @escaping @Sendable () -> Int64 = WallClock.seconds, restAfter: Duration = .seconds(15),
         retryDelay: @escaping @Sendable (Int) -> Duration = MailboxPoller.backoff(failures:)
     ) {
+        self.mailbox = mailbox
         self.contexts = contexts
         self.connect = connect
         self.watch = watch
+        var logger = logger
+        logger[metadataKey: "mailbox"] = "\(mailbox)"
         self.logger = logger
         self.health = health
         self.wakeRelay = wakeRelay
@@ -62,24 +70,27 @@ public struct MailboxPoller: Service {
     static let maxBackoff: Duration = .seconds(300)
 
     public func run() async throws {
-        let lane = Lane(label: "helpdeskd.poller", state: MailboxCycle(poller: self))
+        let lane = Lane(label: "helpdeskd.poller.\(mailbox)", state: MailboxCycle(poller: self))
         let waiter = IdleWaiter(poller: self, lane: lane)
         var failures = 0
         var lastProblem: String? = nil
         await withGracefulShutdownHandler {
             while !Task.isCancelled {
-                health.pollerAlive()
+                pollerAlive()
                 do {
                     let started = ContinuousClock.now
                     let drained = try await lane.run { cycle in try cycle.poll() }
-                    health.metrics.pollDuration.record(ContinuousClock.now - started)
+                    health.metrics.pollDuration(mailbox).record(ContinuousClock.now - started)
                     if lastProblem != nil {
                         logger.notice("mailbox reachable again", metadata: ["after_failures": "\(failures)"])
                     }
                     failures = 0
                     lastProblem = nil
+                    let now = clock()
                     health.update {
-                        $0.lastPollAt = clock()
+                        $0.lastPollAt = now
+                        $0.mailboxes[mailbox, default: .init()].lastPollAt = now
+                        $0.mailboxes[mailbox, default: .init()].lastError = nil
                         $0.storeUnavailable = false
                     }
                     if once, drained { break }
@@ -87,7 +98,7 @@ public struct MailboxPoller: Service {
                     await waiter.waitForNextPoll()
                 } catch {
                     failures += 1
-                    health.metrics.pollFailures.increment()
+                    health.metrics.pollFailures(mailbox).increment()
                     let problem = Self.describe(error)
                     if problem != lastProblem {
                         // Once per change of state, not once per attempt.
@@ -96,9 +107,13 @@ public struct MailboxPoller: Service {
                     }
                     health.update {
                         $0.lastError = problem
+                        $0.mailboxes[mailbox, default: .init()].lastError = problem
                         $0.storeUnavailable = StoreFault.isStoreUnavailable(error)
                     }
-                    try? await lane.run { cycle in cycle.disconnect() }  // LOGOUT is network I/O: on the lane
+                    try? await lane.run { cycle in
+                        cycle.disconnect()  // LOGOUT is network I/O: on the lane
+                        cycle.recordFailure(problem)  // for `helpdeskd status`, per mailbox
+                    }
                     if once, failures >= 3 { break }
                     try? await waiter.sleep(retryDelay(failures))
                 }
@@ -123,4 +138,12 @@ public struct MailboxPoller: Service {
     static func describe(_ error: any Error) -> String { StoreFault.describe(error) }
 
     var isStopping: Bool { stopping.isSet }
+
+    /// This poller's heartbeat for the watchdog: each mailbox beats by itself, so one stuck poller is seen.
+    func pollerAlive() { health.pollerAlive(mailbox: mailbox) }
+
+    /// The configuration as this poller's mailbox sees it; nil when a reload removed the mailbox.
+    func reading(_ configuration: HelpdeskConfiguration) -> HelpdeskConfiguration? {
+        configuration.mailbox(named: mailbox).map(configuration.reading)
+    }
 }

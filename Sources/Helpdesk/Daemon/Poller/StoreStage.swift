@@ -141,6 +141,10 @@ final class StoreStage: Sendable {
                     logger.info("staff email", metadata: ["result": "\(result)", "ticket": "\(ref ?? "-")"])
                 case .duplicate:
                     logger.info("already ingested; moving it out of the inbox")
+                case .copy(let ref, let mailbox):
+                    logger.info(
+                        "another copy of an email already taken (delivered to several of our mailboxes); not answered again",
+                        metadata: ["ticket": "\(ref ?? "-")", "first_copy_from": "\(mailbox ?? "-")"])
                 }
                 poller.health.update { $0.ingestedSinceStart += 1 }
                 poller.health.metrics.ingested(outcome)
