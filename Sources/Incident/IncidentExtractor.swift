@@ -185,6 +185,12 @@ public struct IncidentExtractor: Sendable {
                     kind: .url, detail: "session in the server's URL", line: lineContaining(session, lines),
                     isSure: false))
         }
+        if let user = urls.lazy.compactMap(ServerAddress.userID(inURL:)).first {
+            reading.set(
+                .userID, user,
+                FieldSource(
+                    kind: .url, detail: "user in the server's URL", line: lineContaining(user, lines), isSure: false))
+        }
         if let browser = SoftwareNames.browser(in: newText) {
             reading.set(.browser, browser, FieldSource(kind: .prose, detail: "browser name and version", isSure: false))
         }

@@ -712,6 +712,61 @@ import Testing
         #expect(report("heute um dreiviertel zehn kam die Meldung").detectedAt == Self.utc("2026-11-30T08:45:00Z"))
         #expect(report("heute um viertel zehn kam die Meldung").detectedAt == Self.utc("2026-11-30T08:15:00Z"))
     }
+
+    @Test func aDanishOutlookHeaderStartsTheQuote() {
+        let body = """
+            Hej,
+
+            Svar nedenfor.
+
+            -----Oprindelig meddelelse-----
+            Fra: ProctorEdu Support <helpdesk@example.com>
+            Sendt: 30. november 2026 09:02
+            Emne: [HD-004530] More information needed
+
+            Before we can start working on it, we need the following from you:
+
+              - the address of the proctoring server you use, e.g. https://proctor.example.edu
+            https://eksamen.eaaa.example.dk
+            """
+        #expect(report(body).values[.server] == "https://eksamen.eaaa.example.dk")
+    }
+
+    @Test func aLoginEndingInACountrysDomainIsNoServer() {
+        let read = report("Сегодня сотрудник (логин ivanova.ma) не смог пройти тест на proctor.sibtech.example.ru")
+        #expect(read.values[.server] == "proctor.sibtech.example.ru")
+    }
+
+    @Test func theUserAndSessionAURLsQueryNames() {
+        let read = report(
+            "Link koji nam je poslala:\nhttps://nadzor.fer.example.hr/session/view?id=c41d7e2a90b3&user=jmarkovic")
+        #expect(read.values[.sessionID] == "c41d7e2a90b3")
+        #expect(read.values[.userID] == "jmarkovic")
+    }
+
+    @Test func listedUsersWithTheirNamesInBrackets() {
+        let body = "Dotknutí študenti:\n• xnovakm2 (Martin Novák)\n• xhorvathp (Peter Horváth)\n"
+        #expect(report(body).userIDs == ["xnovakm2", "xhorvathp"])
+    }
+
+    @Test(arguments: [
+        ("Het platform geeft sinds 8u30 een 504.", "2026-11-30T07:30:00Z"),
+        ("študent se danes ob 9.20 ni mogel vrniti v izpit", "2026-11-30T08:20:00Z"),
+        ("Des de les 9.05 h d'avui cap estudiant pot accedir", "2026-11-30T08:05:00Z"),
+    ])
+    func timesAfterSlavicCatalanAndFlemishLeads(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc(expected))
+    }
+
+    @Test func idsAfterNordicAndSlavicWords() {
+        let read = report("Sesjons-ID er 3318-AB72-KK09 og brukernavnet til studenten er s339021.")
+        #expect(read.values[.sessionID] == "3318-AB72-KK09")
+        #expect(read.values[.userID] == "s339021")
+        let czech = report("Můj login je kov0123, ID pokusu 99812.")
+        #expect(czech.values[.userID] == "kov0123")
+        #expect(czech.values[.sessionID] == "99812")
+        #expect(report("Jsem přihlášen jako xnovak47 na zkousky.example.cz.").values[.userID] == "xnovak47")
+    }
 }
 
 extension String {

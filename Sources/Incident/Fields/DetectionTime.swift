@@ -239,7 +239,8 @@ public enum DetectionTime {
     static let hourLeads: Set<String> = [
         "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
         "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks", "saat",
-        "klockan", "kello", "kl", "klo", "pukul", "jam", "ora", "lúc", "στις", "сағат", "od", "kolem", "około",
+        "klockan", "kello", "kl", "klo", "pukul", "jam", "ora", "lúc", "στις", "сағат", "od", "kolem", "około", "ob",
+        "oko", "les",
         "الساعة", "ساعت",
     ]
 
@@ -275,8 +276,10 @@ public enum DetectionTime {
                 end = index + 5
             }
             isTime = true
-        } else if let h = next(1), h.kind == .word, !h.spaced, h.text == "h" || h.text == "hs" || h.text == "g" {
-            // 9h05, 14h02, Vietnamese 9g30; a bare "9h" only after "à", "vers", "dès", "às" (else it may be a
+        } else if let h = next(1), h.kind == .word, !h.spaced,
+            h.text == "h" || h.text == "hs" || h.text == "g" || (h.text == "u" && next(2)?.number != nil)
+        {
+            // 9h05, 14h02, Vietnamese 9g30, Flemish 8u30; a bare "9h" only after "à", "vers", "dès", "às" (else it may be a
             // duration: "2h").
             end = index + 2
             if let m = next(2), let value = m.number, m.text.count == 2, !m.spaced {
@@ -285,7 +288,8 @@ public enum DetectionTime {
                 isTime = true
             } else if index > 0,
                 tokens[index - 1].isWord(in: [
-                    "à", "vers", "dès", "depuis", "às", "a", "las", "desde", "jusqu'à", "entre", "de", "aux",
+                    "à", "vers", "dès", "depuis", "às", "a", "las", "desde", "jusqu'à", "entre", "de", "aux", "oko",
+                    "les", "om", "rond", "vanaf", "sinds",
                 ])
             {
                 isTime = true

@@ -15,6 +15,7 @@ enum ProseTimes {
         "od", "o", "około", "ok", "godz", "vanaf", "sinds", "om", "rond", "omstreeks", "ongeveer", "saat", "às",
         "perto", "por", "volta", "cerca", "noticed", "happened", "occurred", "appeared", "la", "ora", "pukul", "jam",
         "sejak", "lúc", "từ", "στις", "από", "בשעה", "сағат", "klockan", "kl", "klo", "kello", "saat", "v", "ve",
+        "ob", "oko", "les", "des",
     ]
     /// Cues that name the start of the problem itself ("since", "seit", "depuis"): preferred over "at".
     static let strongCues: Set<String> = [

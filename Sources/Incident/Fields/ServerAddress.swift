@@ -47,7 +47,10 @@ enum ServerAddress {
         // Split on ASCII separators over the bytes: most words have no dot and are skipped at once.
         let separators: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0x3C, 0x3E, 0x22, 0x27, 0x7C, 0x2C]
         let tokens = text.utf8.split(whereSeparator: { separators.contains($0) })
-        for bytes in tokens where bytes.contains(0x2E) {
+        var previous: Substring.UTF8View.SubSequence? = nil
+        for bytes in tokens {
+            defer { previous = bytes }
+            guard bytes.contains(0x2E) else { continue }
             let token = Substring(bytes)
             // Chinese and Japanese write no space around an address ("考试平台地址：kaoshi.example.cn",
             // "exam.example.jp にアクセス"): their characters and full-width punctuation end it.
@@ -74,6 +77,10 @@ enum ServerAddress {
                 }
             }
             if token.includes("@") || lower.hasPrefix("cid:") || lower.hasPrefix("mailto:") { continue }
+            // "(логин ivanova.ma)", "username: j.smith.de": a login that happens to end in a country's domain.
+            if let previous, loginWords.contains(Substring(previous).lowercased().trimmingCharacters("(:：")) {
+                continue
+            }
             let candidate = trimmedURL(token.drop { "(<[\"'".contains($0) })
             let hostPart = candidate.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
             let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
@@ -85,6 +92,27 @@ enum ServerAddress {
         }
         return found
     }
+
+    /// The user a URL's query names ("…/session/view?id=…&user=jmarkovic"), if any.
+    static func userID(inURL url: String) -> String? {
+        guard let question = url.firstIndex(of: "?") else { return nil }
+        let names: Set<String> = [
+            "user", "username", "userid", "user_id", "login", "student", "studentid", "student_id", "candidate",
+            "candidateid", "candidate_id",
+        ]
+        let query = url[url.index(after: question)...].prefix { $0 != "#" }
+        for pair in query.split(separator: "&") {
+            let pieces = pair.split(separator: "=", maxSplits: 1)
+            if pieces.count == 2, names.contains(pieces[0].lowercased()), ValueShape.isUserID(pieces[1], login: true) {
+                return String(pieces[1])
+            }
+        }
+        return nil
+    }
+
+    /// Single words that introduce a user's login: a bare name with a dot after one is no host.
+    static let loginWords: Set<String> = Set(
+        (Array(FieldLexicon.loginCues) + FieldLexicon.userCues).filter { !$0.includes(" ") })
 
     /// The host of a URL or a bare host name ("proctor.example.edu:8443/x" → "proctor.example.edu").
     static func host(of address: String) -> String? {
@@ -137,8 +165,10 @@ enum ServerAddress {
         if let fragment = text.firstIndex(of: "#") { text = text[..<fragment] }
         if let question = text.firstIndex(of: "?") {
             // "…/exam/attempt?id=55291": a plain "id" names the session when the path ends in one.
-            let endpoint = text[..<question].split(separator: "/").last?.lowercased() ?? ""
-            let named = ["session", "sessions", "attempt", "attempts"].contains(endpoint)
+            // "…/session/view?id=c41d7e2a90b3" too: the path names what the id is.
+            let named = text[..<question].split(separator: "/").dropFirst(2).contains {
+                ["session", "sessions", "attempt", "attempts"].contains($0.lowercased())
+            }
             for pair in text[text.index(after: question)...].split(separator: "&") {
                 let pieces = pair.split(separator: "=", maxSplits: 1)
                 if pieces.count == 2,

@@ -17,6 +17,7 @@ enum ValueShape {
             || (character.isLetter
                 && character.unicodeScalars.first.map {
                     (0x0400...0x04FF).contains($0.value) || (0x0370...0x03FF).contains($0.value)
+                        || (0x06F0...0x06F9).contains($0.value) || (0x0660...0x0669).contains($0.value)
                 } == true)
     }
 
@@ -35,7 +36,7 @@ enum ValueShape {
     /// Words that may stand between a label and its value ("Candidate #448812", "no. 448812", "is 2291847").
     static let fillers: Set<String> = [
         "#", "no", "no.", "nr", "nr.", "n°", "nº", "n.", "is", "ist", "est", "es", "è", "é", "jest", "lautet",
-        "number", "numero", "número", "numer", ":", "-", "=", "id",
+        "number", "numero", "número", "numéro", "numer", ":", "-", "=", "id", "n.º", "č.", "br.",
     ]
 
     /// The tokens of a value: split on white space, commas and semicolons, with surrounding brackets, quotes

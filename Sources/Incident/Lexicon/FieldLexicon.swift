@@ -116,6 +116,10 @@ public enum FieldLexicon {
             // attempts and sittings: it "prova", fr "tentative", zh "考试场次"
             "id prova", "codice prova", "tentative", "no de tentative", "n° de tentative", "numéro de tentative",
             "id de tentative", "identifiant de tentative", "考试场次", "考試場次", "场次", "場次",
+            // uk/ru attempts, cs/sk/sl/hr/sr/no sessions and attempts, fa
+            "id спроби", "номер спроби", "спроба", "id попытки", "попытка", "id pokusu", "pokus", "seja", "id seje",
+            "sesija", "id sesije", "сесија", "ид сесије", "sesjon", "sesjons-id", "sesjonsid", "sesja egzaminu",
+            "شناسه جلسه", "شناسه آزمون",
         ],
         .userID: [
             "αριθμός μητρώου", "όνομα χρήστη", "αμ", "מספר סטודנט", "שם משתמש", "תעודת זהות", "nim", "nomor induk",
@@ -174,7 +178,10 @@ public enum FieldLexicon {
             "cand. no", "cand no", "kennung", "reg no", "reg. no", "registration no", "студенттік id",
             "מספר סטודנטית", "matricula", "öğrenci numaraları", "etkilenen aday numaraları", "etkilenen adaylar",
             "aday numaraları",
-            "aday numarası", "aday no", "candidate numbers", "ra", "teilnehmer-nr", "courriel de connexion",
+            "aday numarası", "aday no", "candidate numbers", "no. matrik", "no matrik", "matrik", "nombor matrik",
+            "студенттік билет", "студенттік билет №", "студенческий билет", "номер студенческого билета",
+            "شماره دانشجویی", "شماره دانشجو", "no. empleado", "número de empleado", "brukernavn", "brugernavn",
+            "vpisna številka", "broj indeksa", "број индекса", "ra", "teilnehmer-nr", "courriel de connexion",
             "adresse de connexion", "login email", "login e-mail", "ת.ז. סטודנט", "ת.ז", "ת\"ז",
             "student numbers", "affected candidate numbers", "affected student numbers", "affected candidates",
             "affected students", "affected users", "betroffene studierende", "betroffene kandidaten",
@@ -227,7 +234,8 @@ public enum FieldLexicon {
         "student", "candidate", "user", "examinee", "learner", "matrikelnummer", "matrikel-nr", "kandidat",
         "teilnehmer", "studierende", "prüfling", "étudiant", "candidat", "élève", "estudiante", "alumno", "aluno",
         "candidato", "studente", "studenti", "studenci", "studentów", "kandydat", "numery albumów", "студент",
-        "öğrenci", "aday", "deelnemer", "roll number", "roll no", "学籍番号", "受験者", "受験番号", "学生", "考生", "학번",
+        "öğrenci", "aday", "deelnemer", "študent", "студенти", "aspirante", "empleado", "učenik", "roll number",
+        "roll no", "学籍番号", "受験者", "受験番号", "学生", "考生", "학번",
         "수험", "학생",
     ]
 
@@ -267,7 +275,12 @@ public enum FieldLexicon {
         "رقمي الجامعي", "anonymitetskod", "رقم القيد", "αριθμός μητρώου", "מספר סטודנט", "nim", "număr matricol",
         "รหัสนักศึกษา", "mssv", "mã số sinh viên", "रोल नंबर", "kennung", "logged in as", "log in as", "signed in as",
         "login as", "cand. no", "niu", "teilnehmer-nr", "teilnehmer-nr.", "candidat", "candidate no.",
-        "teilnehmerin",
+        "teilnehmerin", "přihlášen jako", "přihlášena jako", "prihlásený ako", "zalogowany jako",
+        "zalogowana jako", "angemeldet als", "eingeloggt als", "connecté en tant que", "connectée en tant que",
+        "conectado como", "conectada como", "collegato come", "collegata come", "logget inn som", "inloggad som",
+        "brukernavn", "brukernavnet", "brugernavn", "brugernavnet", "användarnamnet", "пользователь", "пользователя",
+        "vpisno številko", "vpisna številka", "broj indeksa", "brojem indeksa", "број индекса", "бројем индекса",
+        "aluna", "aluno", "no. matrik", "no matrik",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
@@ -275,7 +288,11 @@ public enum FieldLexicon {
         "login", "username", "user name", "логин", "kullanıcı adım", "kullanıcı adı", "benutzername",
         "nom d'utilisateur", "nombre de usuario", "nome utente", "nome de usuário", "gebruikersnaam", "用户名",
         "帳號", "login name", "user id", "usuario", "utilisateur", "логін", "ім'я користувача", "uživatelské jméno",
-        "användarnamn", "아이디", "logged in as", "log in as", "signed in as", "login as",
+        "användarnamn", "아이디", "logged in as", "log in as", "signed in as", "login as", "přihlášen jako",
+        "přihlášena jako", "prihlásený ako", "zalogowany jako", "zalogowana jako", "angemeldet als", "eingeloggt als",
+        "connecté en tant que", "connectée en tant que", "conectado como", "conectada como", "collegato come",
+        "collegata come", "logget inn som", "inloggad som", "brukernavn", "brukernavnet", "brugernavn",
+        "brugernavnet", "användarnamnet", "пользователь", "пользователя",
     ]
 
     /// Words that introduce a proctoring session's ID inside a sentence.
@@ -288,6 +305,6 @@ public enum FieldLexicon {
         "場次編號", "场次编号", "sesion",
         "sessionid", "session_id", "attemptid",
         "attempt_id",
-        "會話id",
+        "會話id", "id pokusu", "pokusu", "seja", "sesija", "sesjons-id", "sesjon", "id спроби", "спроби", "попытки",
     ]
 }

@@ -126,6 +126,13 @@ public struct IncidentProfile: Sendable {
                 "पासवर्ड भूल", "құпия сөзді ұмыт", "olvidé mi clave", "olvidé la clave", "restablecer mi clave",
                 "recuperar mi clave", "resetear mi contraseña", "resetear la contraseña", "reset de senha",
                 "ξέχασα τον κωδικό μου", "επαναφορά κωδικού", "zapomniałem hasło", "wachtwoord kwijt",
+                "no me acuerdo de la contraseña", "no recuerdo la contraseña", "no recuerdo mi contraseña",
+                "lupa kata laluan", "reset kata laluan", "set semula kata laluan", "don't remember my password",
+                "do not remember my password", "forgot the password", "ich weiß mein passwort nicht mehr",
+                "je ne me souviens plus de mon mot de passe", "non ricordo la password", "não lembro a senha",
+                "não me lembro da senha", "не помню пароль", "не пам'ятаю пароль", "glemt passord", "glemt adgangskode",
+                "unohdin salasanan", "elfelejtettem a jelszavam", "zaboravio sam lozinku", "zaboravila sam lozinku",
+                "pozabil sem geslo", "pozabila sem geslo", "رمز عبورم را فراموش", "فراموشی رمز",
             ]),
         CategoryRule(
             category: "identity-verification",

@@ -100,15 +100,22 @@ struct LabelledLines {
         let lower = line.lowercased()
         guard let noun = FieldLexicon.listedPeople.first(where: { lower.includes($0) }) else { return nil }
         var found: [Match] = []
+        var digits = false
         var next = index + 1
         while next < lines.count, found.count < 200 {
-            let tokens = ValueShape.tokens(Self.strippingDecoration(lines[next]))
-            guard tokens.count == 1, ValueShape.hasDigit(tokens[0]), ValueShape.isUserID(tokens[0], login: false)
+            // An ID alone, or with the person's name in brackets after it ("xnovakm2 (Martin Novák)"); a login
+            // without digits ("xhorvathp") in a list where another ID has one.
+            let tokens = ValueShape.tokens(Self.withoutRemark(Self.strippingDecoration(lines[next])))
+            guard tokens.count == 1, ValueShape.isUserID(tokens[0], login: true),
+                ValueShape.hasDigit(tokens[0]) || tokens[0].lowercased() == String(tokens[0])
             else { break }
-            found.append(Match(field: .userID, value: String(tokens[0]), lines: [next], label: noun, separated: true))
+            digits = digits || ValueShape.hasDigit(tokens[0])
+            found.append(
+                Match(field: .userID, value: String(tokens[0]), lines: [next], label: noun + " (list)", separated: true)
+            )
             next += 1
         }
-        return found.count >= 2 ? found : nil
+        return found.count >= 2 && digits ? found : nil
     }
 
     /// What follows a label on its line.

@@ -323,7 +323,10 @@ public enum ReporterText {
             "original message", "ursprüngliche nachricht", "исходное сообщение", "mensaje original",
             "message d'origine",
             "messaggio originale", "oorspronkelijk bericht", "oryginalna wiadomość", "mensagem original",
-            "özgün ileti", "original meddelande", "元のメッセージ", "原始邮件", "原始郵件",
+            "özgün ileti", "original meddelande", "元のメッセージ", "原始邮件", "原始郵件", "oprindelig meddelelse",
+            "opprinnelig melding", "alkuperäinen viesti", "eredeti üzenet", "původní zpráva", "pôvodná správa",
+            "izvirno sporočilo", "originalna poruka", "оригинална порука", "оригинално съобщение", "αρχικό μήνυμα",
+            "orijinal mesaj", "mesajul original", "originele bericht", "исходное письмо", "оригінальне повідомлення",
         ]
         return words.contains { lower.includes($0) }
     }
@@ -361,14 +364,14 @@ public enum ReporterText {
     }
 
     static let fromNames = [
-        "from:", "от:", "von:", "de:", "från:", "da:", "van:", "od:", "kimden:", "差出人:", "发件人:", "寄件者:",
+        "from:", "от:", "von:", "de:", "från:", "da:", "van:", "od:", "kimden:", "差出人:", "发件人:", "寄件者:", "fra:",
         "від:", "lähettäjä:", "feladó:", "από:", "dari:",
     ]
     static let sentNames = [
         "sent:", "date:", "отправлено:", "дата:", "gesendet:", "datum:", "enviado:", "envoyé:", "skickat:", "inviato:",
         "data:", "verzonden:", "wysłano:", "wysłane:", "gönderildi:", "tarih:", "送信日時:", "发送时间:", "寄件日期:", "fecha:",
         "enviada em:", "enviado em:", "enviada:", "odesláno:", "надіслано:", "lähetetty:", "elküldve:", "trimis:",
-        "στάλθηκε:", "dikirim:", "tanggal:",
+        "στάλθηκε:", "dikirim:", "tanggal:", "sendt:", "poslano:", "poslato:", "изпратено:",
     ]
 
     /// Outlook's header block without a separator: "From: …" followed within four lines by "Sent: …".
