@@ -384,6 +384,11 @@ public struct IncidentExtractor: Sendable {
             "answer:", "antwort:", "réponse :", "réponse:", "respuesta:", "resposta:", "risposta:", "ответ:",
             "odp.:", "odp:", "antwoord:", "cevap:", "r:", "a:", "re:",
         ]
+        // An arrow pointing at the answer ("--> Matrikelnummer 2215037").
+        for arrow in ["-->", "->", "=>", "==>", "→", "⇒"] where text.hasPrefix(arrow) {
+            text = text.dropFirst(arrow.count).drop { $0 == " " }
+            break
+        }
         let lower = text.lowercased()
         if let word = words.first(where: { lower.hasPrefix($0) }) {
             text = text.dropFirst(word.count).drop { $0 == " " }

@@ -296,6 +296,9 @@ import Testing
         "로그인 후 \"세션을 생성할 수 없습니다 (오류 코드 500)\"라는 메시지가 나옵니다.",
         "Semua mahasiswa tidak bisa masuk ke ujian.", "Tất cả thí sinh không thể đăng nhập vào hệ thống.",
         "Όλοι οι φοιτητές δεν μπορούν να συνδεθούν.", "כל הסטודנטים לא יכולים להיכנס למבחן.",
+        "Fra kl. 09:07 får ingen av kandidatene startet besvarelsen.",
+        "Dnes se žádný ze studentů nemůže připojit k testu.",
+        "Nenhum dos nossos vigilantes consegue abrir as gravações.", "上午 9:02 起全班 45 位同學都無法進入考試。",
     ])
     func outagesWrittenOtherwiseAreCritical(_ text: String) {
         #expect(report(text).severity == .critical)
@@ -766,6 +769,27 @@ import Testing
         #expect(czech.values[.userID] == "kov0123")
         #expect(czech.values[.sessionID] == "99812")
         #expect(report("Jsem přihlášen jako xnovak47 na zkousky.example.cz.").values[.userID] == "xnovak47")
+    }
+
+    @Test func anAnswerAfterAnArrowInsideOurQuotedList() {
+        #expect(report("--> Matrikelnummer 2215037").values[.userID] == "2215037")
+    }
+
+    @Test func aWebSocketURLInAPastedLogNamesTheServerAndSession() {
+        let body =
+            "Konsoli:\n[10:02:19] WARN ws reconnect wss://valvonta.saimaa.example.fi/ws/v2?sid=a3e8f1c0-77d2-4b9e"
+        let read = report(body)
+        #expect(read.values[.server]?.hasPrefix("wss://valvonta.saimaa.example.fi/") == true)
+        #expect(read.values[.sessionID] == "a3e8f1c0-77d2-4b9e")
+    }
+
+    @Test func catalanLabelsAndAnAddressBeforeAnArabicComma() {
+        let read = report("Dades:\n  - Sessió: 64f1a0c2e9b7d3a5f8c1b204\n  - Alumna: jferrer (Júlia Ferrer i Coll)")
+        #expect(read.values[.sessionID] == "64f1a0c2e9b7d3a5f8c1b204")
+        #expect(read.values[.userID] == "jferrer")
+        #expect(
+            report("مش قادر يشارك الشاشة على منصة المراقبة exam.delta.example.eg، بتظهر رسالة").values[.server]
+                == "exam.delta.example.eg")
     }
 }
 

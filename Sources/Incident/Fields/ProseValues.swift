@@ -25,7 +25,8 @@ enum ProseValues {
         "piattaforma", "plattform", "platformie", "there", "here", "also", "still", "now", "then", "del", "della",
         "dello", "des", "der", "студента", "студентки", "пользователя", "ученика", "dort", "là", "allí", "lì", "ali",
         // "is" in Czech/Slovak/Croatian, Swedish, Danish/Norwegian, Ukrainian, Indonesian
-        "je", "är", "er", "є", "adalah", "should", "be", "μου", "είναι", "ο", "το", "es:", "meu", "mein", "n.º",
+        "je", "är", "er", "є", "adalah", "should", "be", "μου", "είναι", "ο", "το", "es:", "meu", "mein", "n.º", "n.",
+        "siis",
         "til", "studenten", "z", "sa", "са",
     ]
 

@@ -55,7 +55,7 @@ enum ServerAddress {
             // Chinese and Japanese write no space around an address ("考试平台地址：kaoshi.example.cn",
             // "exam.example.jp にアクセス"): their characters and full-width punctuation end it.
             func separates(_ character: Character) -> Bool {
-                character == "«" || character == "»" || character.isWhitespace
+                character == "«" || character == "»" || character == "،" || character == "؛" || character.isWhitespace
                     || character.unicodeScalars.first.map { $0.value >= 0x2E80 } == true
             }
             if token.contains(where: separates) {
@@ -63,7 +63,8 @@ enum ServerAddress {
                 continue
             }
             let lower = token.lowercased()
-            if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            // A proctoring client's WebSocket ("wss://valvonta.…/ws/v2?sid=…" in a pasted console log) names its server.
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("wss://") {
                 let url = trimmedURL(token.drop { $0 == "(" })
                 if url.count > 8, host(of: url) != nil || url.includes("[") { found.append(url) }
                 continue

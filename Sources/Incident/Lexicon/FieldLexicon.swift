@@ -119,7 +119,8 @@ public enum FieldLexicon {
             // uk/ru attempts, cs/sk/sl/hr/sr/no sessions and attempts, fa
             "id спроби", "номер спроби", "спроба", "id попытки", "попытка", "id pokusu", "pokus", "seja", "id seje",
             "sesija", "id sesije", "сесија", "ид сесије", "sesjon", "sesjons-id", "sesjonsid", "sesja egzaminu",
-            "شناسه جلسه", "شناسه آزمون",
+            "شناسه جلسه", "شناسه آزمون", "նստաշրջանի id", "mã phiên", "sessió", "id de sessió",
+            "identificador de sessió",
         ],
         .userID: [
             "αριθμός μητρώου", "όνομα χρήστη", "αμ", "מספר סטודנט", "שם משתמש", "תעודת זהות", "nim", "nomor induk",
@@ -181,7 +182,10 @@ public enum FieldLexicon {
             "aday numarası", "aday no", "candidate numbers", "no. matrik", "no matrik", "matrik", "nombor matrik",
             "студенттік билет", "студенттік билет №", "студенческий билет", "номер студенческого билета",
             "شماره دانشجویی", "شماره دانشجو", "no. empleado", "número de empleado", "brukernavn", "brugernavn",
-            "vpisna številka", "broj indeksa", "број индекса", "ra", "teilnehmer-nr", "courriel de connexion",
+            "vpisna številka", "broj indeksa", "број индекса", "ra", "tài khoản sinh viên", "tài khoản",
+            "opiskelijanumero", "neptun-kód", "neptun kód", "neptun", "სტუდენტის id", "ուսանող", "no. pekerja",
+            "no pekerja", "رقم الجلوس", "alumna", "alumne", "usuari", "estudiant", "nom d'usuari", "teilnehmer-nr",
+            "courriel de connexion",
             "adresse de connexion", "login email", "login e-mail", "ת.ז. סטודנט", "ת.ז", "ת\"ז",
             "student numbers", "affected candidate numbers", "affected student numbers", "affected candidates",
             "affected students", "affected users", "betroffene studierende", "betroffene kandidaten",
@@ -280,7 +284,9 @@ public enum FieldLexicon {
         "conectado como", "conectada como", "collegato come", "collegata come", "logget inn som", "inloggad som",
         "brukernavn", "brukernavnet", "brugernavn", "brugernavnet", "användarnamnet", "пользователь", "пользователя",
         "vpisno številko", "vpisna številka", "broj indeksa", "brojem indeksa", "број индекса", "бројем индекса",
-        "aluna", "aluno", "no. matrik", "no matrik",
+        "aluna", "aluno", "no. matrik", "no matrik", "studente", "studentessa", "la studentessa", "lo studente",
+        "opiskelijanumero", "opiskelijanumeroni", "رقم الجلوس",
+        "სტუდენტის id", "tài khoản sinh viên", "no. pekerja", "neptun-kód",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
@@ -305,6 +311,7 @@ public enum FieldLexicon {
         "場次編號", "场次编号", "sesion",
         "sessionid", "session_id", "attemptid",
         "attempt_id",
-        "會話id", "id pokusu", "pokusu", "seja", "sesija", "sesjons-id", "sesjon", "id спроби", "спроби", "попытки",
+        "會話id", "sessió", "id pokusu", "pokusu", "seja", "sesija", "sesjons-id", "sesjon", "id спроби", "спроби",
+        "попытки",
     ]
 }

@@ -244,7 +244,7 @@ struct LabelledLines {
         let character = characters[position]
         var separated = false
         switch character {
-        case ":", "：", "=", "|", "\t", "→", "＝":
+        case ":", "：", "=", "|", "\t", "→", "＝", "՝":
             position += 1
             separated = true
         case "-", "–", "—":

@@ -37,6 +37,12 @@ enum Impact {
         "nessun studente", "ninguém", "nenhum aluno", "nenhum candidato", "nenhum estudante", "никто", "ни один",
         "ни одного", "ни у кого", "nikt", "żaden", "żadna", "żadnego", "geen enkele", "geen enkel", "hiçbir", "kimse",
         "誰も", "没有一个", "沒有一個",
+        // no, da, sv, cs, sk, pt, hu, fi, ro, el, uk, zh (whole class), ur
+        "ingen av kandidatene", "ingen av studentene", "ingen kandidater", "ingen studenter", "ingen af de",
+        "ingen av de", "ingen av våre", "ingen av våra", "ingen af vores", "žádný ze", "žádná ze", "nikdo",
+        "nikto", "žiadny zo", "žiadny študent", "nenhum dos", "nenhuma das", "senki", "egyik hallgató sem",
+        "kukaan", "yksikään", "niciun student", "niciun candidat", "nimeni", "κανένας", "κανείς", "ніхто", "жоден",
+        "全班", "全體同學", "全部同學", "全部学生", "کوئی بھی",
     ]
 
     /// Words that alone mean everyone (or no one): "nobody can start", "niemand kommt rein", "所有考生".
@@ -53,7 +59,7 @@ enum Impact {
         "die gesamte prüfung", "l'examen entier", "todo el examen", "l'intero esame", "ทุกคน", "כל הסטודנטים",
         "כל הנבחנים", "כולם", "όλοι οι", "όλοι", "tất cả thí sinh", "tất cả sinh viên", "semua mahasiswa",
         "semua peserta", "semua siswa", "toți studenții", "toți candidații", "toată lumea", "барлық студенттер",
-        "барлық үміткерлер", "सभी छात्र", "सभी परीक्षार्थी", "सभी उम्मीदवार",
+        "барлық үміткерлер", "सभी छात्र", "सभी परीक्षार्थी", "सभी उम्मीदवार", "تمام طلباء", "全班",
     ]
     /// Quantifiers that mean everyone when a word for people follows within three words ("all 212 candidates").
     static let quantifiers: Set<String> = [
@@ -99,7 +105,8 @@ enum Impact {
     /// Negative quantifiers that need a word for people after them ("none of the 26 candidates", "hiçbir öğrenci").
     static let negativeQuantifiers: Set<String> = [
         "none", "no", "keiner", "keine", "kein", "aucun", "aucune", "ningún", "ningun", "ninguna", "ninguno", "nessun",
-        "nessuno", "nenhum", "nenhuma", "ни", "żaden", "żadna", "żadnego", "geen", "hiçbir",
+        "nessuno", "nenhum", "nenhuma", "ни", "żaden", "żadna", "żadnego", "geen", "hiçbir", "ingen", "žádný",
+        "žádná", "žiadny", "žiadna", "niciun", "niciuna", "жоден", "жодна", "egyik",
     ]
     /// Words for the people who sit exams (prefixes: "candidat" covers candidates, candidats, candidatos).
     static let people = [
@@ -108,7 +115,8 @@ enum Impact {
         "partecipant", "prüfling", "examinee", "test taker", "test-taker", "learner", "кандидат", "студент",
         "участник", "пользовател", "слушател", "student", "kandydat", "uczestni", "deelnemer", "öğrenci", "aday",
         "kullanıcı", "受験者", "学生", "考生", "用户", "학생", "응시자", "sınava girenler", "people", "persone",
-        "personas", "pessoas", "люди", "osoby", "mensen",
+        "personas", "pessoas", "люди", "osoby", "mensen", "vigilant", "invigilator", "žák", "žiak", "hallgató",
+        "opiskelij", "elev", "студент", "учн",
         // Every test centre or site of an exam: all its candidates.
         "examination cent", "exam cent", "test cent", "testing cent", "centres", "centers", "prüfungszentren",
         "centres d'examen", "centros", "sedi", "locations", "venues", "campuses",
