@@ -217,7 +217,9 @@ public struct IncidentExtractor: Sendable {
                 }
                 return (index: index, text: text, date: lineDates[index] ?? envelope.date)
             }
-            if let found = ProseTimes.detectionTime(in: dated) {
+            // A time cut by the client's line wrap ("om kwart\nvoor elf", "vers 14h20,\nheure de Paris") is read
+            // from the wrapped lines joined, when the lines alone give none.
+            if let found = ProseTimes.detectionTime(in: dated) ?? ProseTimes.detectionTime(in: Self.unwrapped(dated)) {
                 reading.detectedAt = found.seconds
                 reading.sources[.detectedAt] = FieldSource(
                     kind: .prose, detail: found.cue ?? "the only time in the text", line: lines[found.line],
@@ -355,6 +357,25 @@ public struct IncidentExtractor: Sendable {
                 set(match.field, String(match.value.prefix(500)), source)
             }
         }
+    }
+
+    /// Lines a client wrapped, joined again: a line of at least 40 characters that ends without a sentence's end
+    /// takes the next line with it (at most a few hundred characters, so the scan stays bounded).
+    static func unwrapped(
+        _ lines: [(index: Int, text: Substring, date: MessageDate?)]
+    ) -> [(index: Int, text: Substring, date: MessageDate?)] {
+        var joined: [(index: Int, text: Substring, date: MessageDate?)] = []
+        for line in lines {
+            if let last = joined.last, last.text.count >= 40, last.text.count < 600,
+                last.index + (last.text.filter { $0 == "\n" }.count) + 1 == line.index,
+                let end = last.text.last, !".!?:;。！？".contains(end)
+            {
+                joined[joined.count - 1].text = Substring(String(last.text) + "\n" + String(line.text))
+            } else {
+                joined.append(line)
+            }
+        }
+        return joined.map { (index: $0.index, text: Substring($0.text.replacing("\n", with: " ")), date: $0.date) }
     }
 
     /// A "date:" line of an HTTP response or mail header block pasted into the report (beside "server:",

@@ -298,7 +298,7 @@ import Testing
         "Όλοι οι φοιτητές δεν μπορούν να συνδεθούν.", "כל הסטודנטים לא יכולים להיכנס למבחן.",
         "Fra kl. 09:07 får ingen av kandidatene startet besvarelsen.",
         "Dnes se žádný ze studentů nemůže připojit k testu.",
-        "Nenhum dos nossos vigilantes consegue abrir as gravações.", "上午 9:02 起全班 45 位同學都無法進入考試。",
+        "Nenhum dos nossos alunos consegue entrar na prova.", "上午 9:02 起全班 45 位同學都無法進入考試。",
     ])
     func outagesWrittenOtherwiseAreCritical(_ text: String) {
         #expect(report(text).severity == .critical)
@@ -790,6 +790,37 @@ import Testing
         #expect(
             report("مش قادر يشارك الشاشة على منصة المراقبة exam.delta.example.eg، بتظهر رسالة").values[.server]
                 == "exam.delta.example.eg")
+    }
+
+    @Test func aLabelInWordsTheLexiconLacksByItsStem() {
+        #expect(report("Server: proctor.nord.example.dk\nStudienummer: 2019881").values[.userID] == "2019881")
+        #expect(report("Studenta apliecības nr.: 221RDB117").values[.userID] == "221RDB117")
+        #expect(report("Seansi ID: 7731-AB-09").values[.sessionID] == "7731-AB-09")
+        // A name, a count and a value the writer doubts are no IDs.
+        #expect(report("Studentin: Maria López").values[.userID] == nil)
+        #expect(report("Kandidaten gesamt: 120").values[.userID] == nil)
+        #expect(report("Notandanafn nemanda: sigrun22? Nei, afsakið").values[.userID] == nil)
+    }
+
+    @Test func aDegreeOrALoginIsNoServer() {
+        let read = report("I am a B.Tech student; the exam on proctor.vidya.example.in froze.")
+        #expect(read.values[.server] == "proctor.vidya.example.in")
+        #expect(report("Problém má studentka, login studentky novakova.pe.").values[.server] == nil)
+    }
+
+    @Test func aTimeCutByTheLineWrap() {
+        let body = """
+            Een student kreeg de melding dat de verbinding verbroken was en kon daarna niet verder. Hij heeft zich om kwart
+            voor tien gemeld bij de surveillant in het lokaal.
+            """
+        #expect(report(body).detectedAt == Self.utc("2026-11-30T08:45:00Z"))
+    }
+
+    @Test func noOneInASentenceAboutStaffIsNoOutage() {
+        let body =
+            "A learner was locked out midway; the page says \"Attempt suspended by proctor\" but none of our invigilators suspended anything."
+        #expect(report(body).severity == .normal)
+        #expect(report("監視用のカメラ映像が真っ黒になり、「カメラに接続できません」と表示されました。").severity == .normal)
     }
 }
 

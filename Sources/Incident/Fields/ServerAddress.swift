@@ -47,9 +47,9 @@ enum ServerAddress {
         // Split on ASCII separators over the bytes: most words have no dot and are skipped at once.
         let separators: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0x3C, 0x3E, 0x22, 0x27, 0x7C, 0x2C]
         let tokens = text.utf8.split(whereSeparator: { separators.contains($0) })
-        var previous: Substring.UTF8View.SubSequence? = nil
+        var previous: [Substring.UTF8View.SubSequence] = []
         for bytes in tokens {
-            defer { previous = bytes }
+            defer { previous = [previous.last, bytes].compactMap { $0 } }
             guard bytes.contains(0x2E) else { continue }
             let token = Substring(bytes)
             // Chinese and Japanese write no space around an address ("考试平台地址：kaoshi.example.cn",
@@ -79,13 +79,16 @@ enum ServerAddress {
             }
             if token.includes("@") || lower.hasPrefix("cid:") || lower.hasPrefix("mailto:") { continue }
             // "(логин ivanova.ma)", "username: j.smith.de": a login that happens to end in a country's domain.
-            if let previous, loginWords.contains(Substring(previous).lowercased().trimmingCharacters("(:：")) {
+            // "(логин ivanova.ma)", "login studentky novakova.pe".
+            if previous.contains(where: { loginWords.contains(Substring($0).lowercased().trimmingCharacters("(:：")) }) {
                 continue
             }
             let candidate = trimmedURL(token.drop { "(<[\"'".contains($0) })
             let hostPart = candidate.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
             let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
-            guard labels.count >= 2, let last = labels.last, last.count >= 2, last.allSatisfy({ $0.isLetter }),
+            // "B.Tech", "M.Sc": a degree, not a host, though ".tech" is a top-level domain.
+            guard labels.count >= 2, labels.count > 2 || labels[0].count > 2, let last = labels.last, last.count >= 2,
+                last.allSatisfy({ $0.isLetter }),
                 !fileExtensions.contains(last.lowercased()), TopLevelDomains.known.contains(last.lowercased()),
                 isHostName(String(hostPart))
             else { continue }

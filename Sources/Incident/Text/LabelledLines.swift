@@ -60,7 +60,18 @@ struct LabelledLines {
                 index = users.last!.lines[0]
                 continue
             }
-            guard let hit else { continue }
+            // A known word starting a longer label of other words ("Studenta apliecības nr.: 221RDB117").
+            let unseparated: Bool
+            if case .value(_, separated: false)? = hit?.rest { unseparated = true } else { unseparated = false }
+            guard let hit, !(unseparated && Self.guessedLabel(line) != nil) else {
+                if let guess = Self.guessedLabel(line) {
+                    found.append(
+                        Match(
+                            field: guess.field, value: guess.value, lines: [index], label: guess.label, separated: false
+                        ))
+                }
+                continue
+            }
             switch hit.rest {
             case .value(let value, let separated):
                 found.append(
@@ -117,6 +128,54 @@ struct LabelledLines {
         }
         return found.count >= 2 && digits ? found : nil
     }
+
+    /// A label in words the lexicon lacks, recognised by a stem it shares with the field's names ("Studienummer",
+    /// "Studenta apliecības nr.", "Learner no.", "Ikasle kodea", "Seansi ID", "økt-ID"): the text before the colon
+    /// is a few words without digits, one of them starts with a stem. Found this way the value is probable, and
+    /// must have the shape of an ID with a digit (the caller checks): "Student: Maria López" gives nothing.
+    static func guessedLabel(_ line: String) -> (field: IncidentField, label: String, value: String)? {
+        guard let separator = line.prefix(48).firstIndex(where: { ":：|՝\t".contains($0) }) else { return nil }
+        let label = line[..<separator].trimmingWhitespace.lowercased()
+        let words = label.split(whereSeparator: { " -/._".contains($0) })
+        guard (1...5).contains(words.count), !label.contains(where: \.isNumber) else { return nil }
+        let value = cleaned(line[line.index(after: separator)...])
+        // "sigrun22? Nei, afsakið: … gthor23": a value the writer doubts or corrects is left to the sentences.
+        guard !value.contains("?") else { return nil }
+        for (field, stems) in [(IncidentField.userID, personStems), (.sessionID, sessionStems)] {
+            guard let stem = words.lastIndex(where: { word in stems.contains { word.hasPrefix($0) } }) else { continue }
+            // A name, not a sentence: two words at most, or ending with the stem or a word for a number or code
+            // ("Studenta apliecības nr.") — "Session crashed with error: E12345" is no label.
+            guard
+                words.count <= 2 || stem == words.count - 1
+                    || idWords.contains(where: { words.last!.hasPrefix($0) })
+            else { return nil }
+            // A count ("Kandidaten gesamt: 120") is no ID: a number alone needs five digits.
+            guard let first = ValueShape.tokens(value).first,
+                !(first.allSatisfy(\.isNumber) && first.count < 5)
+            else { return nil }
+            return (field, label, value)
+        }
+        return nil
+    }
+
+    /// Word starts that end a label naming a number or code.
+    static let idWords = [
+        "id", "nr", "no", "num", "nº", "n°", "№", "#", "cod", "kod", "kood", "code", "login", "ident",
+    ]
+
+    /// Word starts that name the person sitting the exam, in the languages of our mail.
+    static let personStems = [
+        "student", "studi", "kandidat", "candidat", "learner", "pupil", "élève", "alumn", "aluno", "ikasle",
+        "schüler", "teilnehm", "participant", "examinee", "user", "login", "benutzer", "nutzer", "utente", "usuari",
+        "utilisat", "користувач", "пользоват", "студент", "ученик", "öğrenci", "uczeń", "učenik", "žák", "žiak",
+        "hallgató", "opiskelij", "nemand", "nemanda", "õppija", "elev", "oppilas", "mokin", "notandanafn", "trainee",
+    ]
+    /// Word starts that name a proctoring session or attempt.
+    static let sessionStems = [
+        "session", "sitzung", "sesi", "seans", "sesj", "sessão", "sessió", "økt", "seja", "сеанс", "сесси", "сесі",
+        "сесия", "attempt", "versuch", "intento", "tentativ", "pokus", "próba", "poging", "forsøg", "forsøk",
+        "försök", "sessie",
+    ]
 
     /// What follows a label on its line.
     enum Rest {

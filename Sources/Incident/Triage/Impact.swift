@@ -16,7 +16,8 @@ enum Impact {
         "caído", "caída del", "caida del", "está caído", "fuori servizio", "irraggiungibile",
         "non raggiungibile", "недоступ", "лежит", "упал", "упала", "упало", "всё упало", "все упало", "niedostępn*",
         "awaria", "onbereikbaar", "ligt plat", "erişilemiyor", "ulaşılamıyor", "çöktü", "sistem çöktü",
-        "fora do ar", "inacessível", "indisponível para", "ダウン", "障害が発生", "接続できません", "宕机", "瘫痪",
+        "fora do ar", "inacessível", "indisponível para", "ダウン", "障害が発生", "サーバーに接続できません",
+        "サーバに接続できません", "宕机", "瘫痪",
         "崩溃", "無法連線", "当机", "當機",
         // Staff had to stop the exam for everyone.
         "exam had to be stopped", "had to stop the exam", "we stopped the exam", "had to cancel the exam",
@@ -42,7 +43,7 @@ enum Impact {
         "ingen av de", "ingen av våre", "ingen av våra", "ingen af vores", "žádný ze", "žádná ze", "nikdo",
         "nikto", "žiadny zo", "žiadny študent", "nenhum dos", "nenhuma das", "senki", "egyik hallgató sem",
         "kukaan", "yksikään", "niciun student", "niciun candidat", "nimeni", "κανένας", "κανείς", "ніхто", "жоден",
-        "全班", "全體同學", "全部同學", "全部学生", "کوئی بھی",
+        "کوئی بھی",
     ]
 
     /// Words that alone mean everyone (or no one): "nobody can start", "niemand kommt rein", "所有考生".
@@ -59,8 +60,13 @@ enum Impact {
         "die gesamte prüfung", "l'examen entier", "todo el examen", "l'intero esame", "ทุกคน", "כל הסטודנטים",
         "כל הנבחנים", "כולם", "όλοι οι", "όλοι", "tất cả thí sinh", "tất cả sinh viên", "semua mahasiswa",
         "semua peserta", "semua siswa", "toți studenții", "toți candidații", "toată lumea", "барлық студенттер",
-        "барлық үміткерлер", "सभी छात्र", "सभी परीक्षार्थी", "सभी उम्मीदवार", "تمام طلباء", "全班",
+        "барлық үміткерлер", "सभी छात्र", "सभी परीक्षार्थी", "सभी उम्मीदवार", "تمام طلباء", "全班", "全體同學", "全部同學", "全部学生",
     ]
+    /// The words of `everyone` that are not a "no one": a "no one" counts only through `nobody`, where it must
+    /// quantify people or be able to do something ("none of our invigilators suspended anything, yet she was
+    /// locked out" is one learner's problem).
+    static let affirmativeEveryone = everyone.filter { !nobody.contains($0) }
+
     /// Quantifiers that mean everyone when a word for people follows within three words ("all 212 candidates").
     static let quantifiers: Set<String> = [
         "all", "every", "entire", "whole", "alle", "sämtliche", "gesamte", "ganze", "tous", "toutes", "l'ensemble",
@@ -115,7 +121,7 @@ enum Impact {
         "partecipant", "prüfling", "examinee", "test taker", "test-taker", "learner", "кандидат", "студент",
         "участник", "пользовател", "слушател", "student", "kandydat", "uczestni", "deelnemer", "öğrenci", "aday",
         "kullanıcı", "受験者", "学生", "考生", "用户", "학생", "응시자", "sınava girenler", "people", "persone",
-        "personas", "pessoas", "люди", "osoby", "mensen", "vigilant", "invigilator", "žák", "žiak", "hallgató",
+        "personas", "pessoas", "люди", "osoby", "mensen", "žák", "žiak", "hallgató",
         "opiskelij", "elev", "студент", "учн",
         // Every test centre or site of an exam: all its candidates.
         "examination cent", "exam cent", "test cent", "testing cent", "centres", "centers", "prüfungszentren",
@@ -210,7 +216,9 @@ enum Impact {
                 return true
             }
             guard inability.contains(where: words.contains) else { continue }
-            if everyone.contains(where: words.contains) || quantifiesPeople(sentence) || pluralSubject(sentence) {
+            if affirmativeEveryone.contains(where: words.contains) || quantifiesPeople(sentence)
+                || pluralSubject(sentence)
+            {
                 return true
             }
         }
