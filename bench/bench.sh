@@ -14,7 +14,8 @@
 #
 # Knobs (environment): HELPDESKD, BENCH_MESSAGES (10000), BENCH_ONLY ("parse,ingest,e2e,ack,memory"),
 # BENCH_PEER_MESSAGES (2000: the first 2,000 of the emails for the Python peer end to end; it does ~10/s),
-# BENCH_ACK_RATE (5), BENCH_ACK_SECONDS (60), BENCH_RESULTS=bench/results.md ("" = print only);
+# BENCH_ACK_RATE (5), BENCH_ACK_SECONDS (60), BENCH_RESULTS=bench/results.md ("" = print only), BENCH_OCR
+# (off; "on" runs ingest and end to end with OCR);
 # the parse benchmark's own knobs (BENCH_RUNS, BENCH_PARSERS, …) pass through to bench/parse.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -200,7 +200,9 @@ def main():
             + (f", {args.elapsed // 60} min {args.elapsed % 60} s in all" if args.elapsed else ""),
             "- bench configuration: `poll_interval = \"1s\"`, answer caps raised to their maximum (per address 10,000 per "
             "hour and 100,000 per day, 1,000,000 in all per hour, 100 information requests per ticket per day) so that "
-            "no answer is suppressed by a cap; everything else as shipped"]
+            "no answer is suppressed by a cap; OCR "
+            + ("on" if os.environ.get("BENCH_OCR") == "on" else "off (measured apart in results-ocr.md)")
+            + "; everything else as shipped"]
     if args.parse and os.path.exists(args.parse):
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(args.parse)))
         meta.append(f"- parse rows: bench/parse.sh as recorded in bench/results-parse.md, run finished {when}")

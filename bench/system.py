@@ -179,6 +179,10 @@ per_address_per_day = 100000
 global_per_hour = 1000000
 per_domain_per_hour = 1000000
 information_requests_per_ticket_per_day = 100
+# OCR off: the generated screenshots are noise, and reading them would measure Tesseract, not the pipeline.
+# bench/ocr.py measures OCR per screenshot (results-ocr.md); BENCH_OCR=on runs these rows with it.
+[ocr]
+enabled = {"true" if os.environ.get("BENCH_OCR") == "on" else "false"}
 [log]
 level = "info"
 """)

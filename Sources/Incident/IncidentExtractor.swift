@@ -571,7 +571,7 @@ enum ServerErrorCode {
     ]
 
     static func mentioned(in lowercased: String) -> Bool {
-        if reasons.contains(where: lowercased.contains) { return true }
+        if reasons.contains(where: { lowercased.includes($0) }) { return true }
         let characters = Array(lowercased)
         var index = 0
         while index + 2 < characters.count {

@@ -118,7 +118,7 @@ public enum ReporterText {
                     if !quoteSeen, wordsAbove < 40 { wordsAbove += trimmed.split(separator: " ").count }
                     if !quoteSeen, !answersBelow {
                         let lower = trimmed.lowercased()
-                        answersBelow = Self.answersBelowPhrases.contains(where: lower.contains)
+                        answersBelow = Self.answersBelowPhrases.contains(where: { lower.includes($0) })
                     }
                     result.append(
                         Line(
@@ -199,7 +199,7 @@ public enum ReporterText {
                 // answers are a few dozen lines; past that the quote is older mail. The name we signed with is
                 // the one the quote's From line shows.
                 oursSeen += 1
-                let signedName = trimmed.count >= 4 && quotedFrom.contains(OwnAnswerText.normalised(Substring(trimmed)))
+                let signedName = trimmed.count >= 4 && quotedFrom.includes(OwnAnswerText.normalised(Substring(trimmed)))
                 // Only answers count: a line right under a question of ours (or continuing such an answer), or a
                 // question answered on its own line ("- the user ID: mtorres4"). Other lines we do not know are
                 // still ours — a colleague's free-text answer, an older template — and stay quoted; so does a
@@ -528,7 +528,7 @@ public struct OwnAnswerText: Sendable {
     /// Whether a quoted line continues the prompt for `field` (a client wrapped it).
     func continues(_ field: IncidentField, _ line: String) -> Bool {
         let normal = Self.normalised(Substring(line))
-        return normal.count >= 3 && prompts.contains { $0.field == field && $0.text.contains(normal) }
+        return normal.count >= 3 && prompts.contains { $0.field == field && $0.text.includes(normal) }
     }
 
     /// Whether these lines (an attribution and what follows it) name our address or name.

@@ -157,7 +157,8 @@ public enum AutomatedMailDetector {
         }
         guard !writtenText.isEmpty else { return false }
         let lower = writtenText.lowercased()
-        return generatedPhrases.contains(where: lower.contains) && doNotReplyPhrases.contains(where: lower.contains)
+        return generatedPhrases.contains(where: { lower.includes($0) })
+            && doNotReplyPhrases.contains(where: { lower.includes($0) })
     }
 
     /// Senders' mailboxes that monitoring systems mail from ("zabbix@", "grafana-alerts@", "nagios@").
@@ -187,7 +188,8 @@ public enum AutomatedMailDetector {
         }
         let subject = envelope.subject?.lowercased().trimmingSpaces ?? ""
         let lower = writtenText.prefix(4000).lowercased()
-        return monitoringSubjects.contains(where: subject.hasPrefix) || monitoringLines.contains(where: lower.contains)
+        return monitoringSubjects.contains(where: subject.hasPrefix)
+            || monitoringLines.contains(where: { lower.includes($0) })
     }
 
     static func isBounce(_ message: MIMEMessage, envelope: Envelope) -> Bool {

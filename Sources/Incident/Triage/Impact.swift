@@ -178,7 +178,7 @@ enum Impact {
             "otros alumnos", "altri studenti",
         ]
         // "The others are fine" is about people; "all other systems work" (diğer tüm sistemler) is not.
-        for phrase in others {
+        for phrase in others where sentence.includes(phrase) {
             var search = sentence[...]
             while let range = search.firstRange(of: phrase) {
                 let after = sentence[range.upperBound...].prefix(60).split(whereSeparator: \.isWhitespace).prefix(3)
