@@ -109,6 +109,27 @@ import Testing
         return try queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
     }
 
+    /// The caps count on every ingest: a count that reads the rows (answer text and all) made intake slow down
+    /// with every answer of the hour.
+    @Test func theAnswerCapsAreCountedFromAnIndexAlone() throws {
+        let path = temporaryDirectory() + "/helpdeskd.sqlite"
+        try SQLiteTicketStore(path: path).close()
+        let queue = try DatabaseQueue(path: path, configuration: Self.readOnly)
+        defer { try? queue.close() }
+        for sql in OutboxRecord.capCounts {
+            let plan = try queue.read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN " + sql,
+                    arguments: StatementArguments(
+                        sql.hasPrefix("SELECT COUNT(*) FROM outbox WHERE createdAt") ? [0] : ["x", 0])
+                ).map {
+                    $0["detail"] as String
+                }
+            }
+            #expect(plan.contains { $0.contains("USING COVERING INDEX") }, "\(sql): \(plan)")
+        }
+    }
+
     @Test(arguments: earlierVersions)
     func storeOfAnEarlierVersionMigratesWithItsDataIntact(version: String) throws {
         let path = try Self.fixture(upTo: version)

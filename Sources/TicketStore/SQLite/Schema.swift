@@ -229,6 +229,23 @@ enum Schema {
             // NULL: they were taken from one mailbox.
             try db.alter(table: "message") { t in t.add(column: "authorSHA256", .text) }
         }
+        migrator.registerMigration("v6-outbox-cap-covering-indexes") { db in
+            // The answer caps count the last hour's answers to customers on every ingest. Since staff mail was
+            // left out of the count (`kind NOT IN …`), SQLite read each counted row, answer text and all, so
+            // intake slowed with every answer of the hour (5 ms per email at the first thousand, 14 ms at the
+            // tenth); with the status and kind in the index each count reads index entries only.
+            try db.create(
+                index: "outbox_status_created_kind", on: "outbox", columns: ["status", "createdAt", "kind"])
+            try db.create(
+                index: "outbox_mailbox_created_status", on: "outbox",
+                columns: ["recipientMailbox", "createdAt", "status", "kind"])
+            try db.create(
+                index: "outbox_domain_created_status", on: "outbox",
+                columns: ["recipientDomain", "createdAt", "status", "kind"])
+            try db.drop(index: "outbox_status_created")
+            try db.drop(index: "outbox_mailbox_created")
+            try db.drop(index: "outbox_domain_created")
+        }
         return migrator
     }
 
