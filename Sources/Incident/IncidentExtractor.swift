@@ -142,6 +142,16 @@ public struct IncidentExtractor: Sendable {
                 if !more.isEmpty { reading.userIDs = [found.value] + more }
             }
         }
+        if reading.values[.userID] == nil, let bracketed = ProseValues.bracketedUsers(in: prose).first {
+            reading.set(
+                .userID, bracketed.value,
+                FieldSource(kind: .prose, detail: bracketed.cue, line: line(bracketed.line), isSure: false))
+        }
+        if reading.values[.userID] == nil, let logged = ProseValues.loggedUser(in: prose) {
+            reading.set(
+                .userID, logged.value,
+                FieldSource(kind: .prose, detail: logged.cue, line: line(logged.line), isSure: false))
+        }
         if reading.values[.userID] == nil, let counted = ProseValues.countedUsers(in: prose) {
             reading.set(
                 .userID, counted.ids[0],

@@ -822,6 +822,21 @@ import Testing
         #expect(report(body).severity == .normal)
         #expect(report("監視用のカメラ映像が真っ黒になり、「カメラに接続できません」と表示されました。").severity == .normal)
     }
+
+    @Test func aUsersIDInBracketsAfterAWordForThePerson() {
+        #expect(
+            report("Un alumno (n.º de expediente 20231177) ha sido expulsado del examen.").values[.userID] == "20231177"
+        )
+        #expect(report("같은 반 학생 한 명(학번 20231204)도 오늘 연결이 끊겼습니다.").values[.userID] == "20231204")
+        // A course code, a room or a seat in brackets is no user.
+        #expect(report("Three candidates (ECON2043) cannot launch the exam.").values[.userID] == nil)
+        #expect(report("A student (room 2214) was disconnected.").values[.userID] == nil)
+    }
+
+    @Test func aUserInAPastedLogsKeyValuePairs() {
+        let body = "Log:\n2026-11-30T08:02:55Z INFO session=9d41b7e0-5c3a-4a2f user=fvp2210487 event=start"
+        #expect(report(body).values[.userID] == "fvp2210487")
+    }
 }
 
 extension String {

@@ -110,6 +110,63 @@ enum ProseValues {
         return (nil, cueNearEnd)
     }
 
+    /// A user's ID in brackets after a word for the person, whatever the institution calls the number: "a
+    /// student (n.º de expediente 20231177)", "학생 한 명(학번 20231204)", "sinh viên Trần Minh Khoa (mã SV:
+    /// B21DCCN123)", "une étudiante (code permanent TREG12569801)". The bracket holds one to four words naming the
+    /// number (a course code alone, "candidates (ECON2043)", is no user) and then
+    /// one ID with a digit, nothing after it; a room, seat or phone in brackets is no user.
+    static func bracketedUsers(in lines: [(index: Int, text: Substring)]) -> [Found] {
+        var found: [Found] = []
+        for (index, text) in lines where text.utf8.count <= 4000 {
+            var rest = text[...]
+            while let open = rest.firstIndex(where: { $0 == "(" || $0 == "（" }), found.count < 20 {
+                let inside = rest[rest.index(after: open)...]
+                guard let close = inside.prefix(80).firstIndex(where: { $0 == ")" || $0 == "）" }) else { break }
+                defer { rest = inside[inside.index(after: close)...] }
+                let before = text[..<open].lowercased().suffix(40)
+                guard
+                    LabelledLines.personStems.contains(where: { before.includes($0) })
+                        || personWords.contains(where: { before.includes($0) })
+                else { continue }
+                let words = ValueShape.tokens(inside[..<close])
+                guard let id = words.last, (2...5).contains(words.count), ValueShape.hasDigit(id), id.count >= 4,
+                    ValueShape.isUserID(id, login: false), !ValueShape.looksLikeDateOrTime(id),
+                    !words.dropLast().contains(where: { word in
+                        ValueShape.hasDigit(word) || notPeopleNumbers.contains(word.lowercased())
+                    })
+                else { continue }
+                found.append(
+                    Found(value: String(id), cue: "(" + words.dropLast().joined(separator: " ") + ")", line: index))
+            }
+        }
+        return found
+    }
+
+    /// Words for a person in scripts and languages the stems of `LabelledLines.personStems` miss.
+    static let personWords = [
+        "학생", "นักศึกษา", "sinh viên", "סטודנט", "φοιτητ", "étudiant", "alumn", "студент", "学生", "考生", "受験者",
+        "candidat", "aluna", "aluno",
+    ]
+    /// Numbers in brackets that are not a user's: rooms, seats, phones.
+    static let notPeopleNumbers: Set<String> = [
+        "room", "seat", "desk", "table", "phone", "tel", "tel.", "ext", "ext.", "raum", "saal", "platz", "salle",
+        "aula", "sala", "place", "row", "pc", "computer", "station", "booth", "lab", "poste", "sitz", "mob", "mobile",
+    ]
+
+    /// A user in a pasted log's key=value pairs ("… session=9d41… user=fvp2210487 event=start").
+    static func loggedUser(in lines: [(index: Int, text: Substring)]) -> Found? {
+        let keys = ["user=", "userid=", "user_id=", "username=", "login=", "student=", "studentid=", "candidate="]
+        for (index, text) in lines where text.utf8.count <= 4000 && text.includes("=") {
+            for token in text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "&" || $0 == "?" }) {
+                let lower = token.lowercased()
+                guard let key = keys.first(where: { lower.hasPrefix($0) }) else { continue }
+                let value = String(token.dropFirst(key.count)).trimmingCharacters("\"'")
+                if ValueShape.isUserID(value, login: true) { return Found(value: value, cue: key, line: index) }
+            }
+        }
+        return nil
+    }
+
     /// Plural words for the people who sit exams, after a count ("two of our candidates, MSV-20931 and …").
     static let peoplePlurals: Set<String> = [
         "candidates", "students", "users", "examinees", "learners", "pupils", "kandidaten", "studierende",

@@ -284,7 +284,8 @@ public enum FieldLexicon {
         "conectado como", "conectada como", "collegato come", "collegata come", "logget inn som", "inloggad som",
         "brukernavn", "brukernavnet", "brugernavn", "brugernavnet", "användarnamnet", "пользователь", "пользователя",
         "vpisno številko", "vpisna številka", "broj indeksa", "brojem indeksa", "број индекса", "бројем индекса",
-        "aluna", "aluno", "no. matrik", "no matrik", "studente", "studentessa", "la studentessa", "lo studente",
+        "aluna", "aluno", "no. matrik", "no matrik", "l'étudiant", "l'étudiante", "el alumno", "la alumna",
+        "alumno es", "osobním číslem", "α.μ.", "ra", "studente", "studentessa", "la studentessa", "lo studente",
         "opiskelijanumero", "opiskelijanumeroni", "رقم الجلوس",
         "სტუდენტის id", "tài khoản sinh viên", "no. pekerja", "neptun-kód",
     ]
