@@ -837,6 +837,11 @@ import Testing
         let body = "Log:\n2026-11-30T08:02:55Z INFO session=9d41b7e0-5c3a-4a2f user=fvp2210487 event=start"
         #expect(report(body).values[.userID] == "fvp2210487")
     }
+
+    @Test func aKeyValuePairAfterALabelGivesItsValue() {
+        #expect(report("Спроба: attempt=119352").values[.sessionID] == "119352")
+        #expect(report("Em là Thu Hà, sinh viên lớp K66-KT, mã sinh viên 21A4010283.").values[.userID] == "21A4010283")
+    }
 }
 
 extension String {

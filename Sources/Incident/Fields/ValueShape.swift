@@ -49,6 +49,12 @@ enum ValueShape {
             var text = Substring(token)
             while let first = text.first, "([{<\"'«“„‚「『【：（=".contains(first) { text = text.dropFirst() }
             while let last = text.last, ")]}>\"'»”“.,;:!?」』】）".contains(last) { text = text.dropLast() }
+            // A key=value pair pasted from a URL or log ("Спроба: attempt=119352"): the value.
+            if let equals = text.firstIndex(of: "="), text.distance(from: text.startIndex, to: equals) <= 20,
+                text[..<equals].allSatisfy({ $0.isLetter || $0 == "_" }), text.index(after: equals) < text.endIndex
+            {
+                text = text[text.index(after: equals)...]
+            }
             // A possessive after an ID ("candidate SSC-24-1187's feed"): the ID ends before it.
             if text.hasSuffix("'s") || text.hasSuffix("’s"), text.dropLast(2).contains(where: \.isNumber) {
                 text = text.dropLast(2)
