@@ -842,6 +842,13 @@ import Testing
         #expect(report("Спроба: attempt=119352").values[.sessionID] == "119352")
         #expect(report("Em là Thu Hà, sinh viên lớp K66-KT, mã sinh viên 21A4010283.").values[.userID] == "21A4010283")
     }
+
+    @Test func aRoughHour() {
+        #expect(
+            report("The ID check has failed for everyone since 9ish this morning.").detectedAt
+                == Self.utc("2026-11-30T08:00:00Z"))
+        #expect(report("We have 9ish students waiting.").detectedAt == nil)
+    }
 }
 
 extension String {

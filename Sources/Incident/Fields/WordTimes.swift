@@ -81,7 +81,7 @@ enum WordTimes {
         "half", "halb", "quarter", "viertel", "kwart", "mezz", "quart", "media", "cuarto", "demi", "meia", "noche",
         "tarde", "mañana", "madrugada", "noite", "manhã", "sera", "pomeriggio", "mattin", "soir", "matin",
         "après-midi", "вечера", "утра", "дня", "ночи", "gegen", "around", "about", "vers", "verso", "hacia", "около",
-        "rond", "sobre", "cerca", "circa", "approx", "past", " to ", "nach", " vor ", "over", "voor",
+        "rond", "sobre", "cerca", "circa", "approx", "past", " to ", "nach", " vor ", "over", "voor", "ish",
     ]
     /// Halves and quarters after an hour in digits: Italian, Spanish, Portuguese, French.
     private static let fractions: [(words: [String], minute: Int, before: Bool)] = [
@@ -190,7 +190,12 @@ enum WordTimes {
                 // "dreiviertel zehn" is 9:45.
                 if let target = next(1), let hour = hour(target, in: german) { replaced = (clock(hour - 1, 45), 2) }
             default:
-                if let hour = Int(word), word.count <= 2, hour <= 24 {
+                // "at 9ish", "since 10ish": about that hour.
+                if word.hasSuffix("ish"), let hour = Int(word.dropLast(3)), (1...23).contains(hour), index > 0,
+                    ["at", "around", "about", "since", "from"].contains(words[index - 1].lowercased())
+                {
+                    replaced = ("\(hour):00", 1)
+                } else if let hour = Int(word), word.count <= 2, hour <= 24 {
                     replaced = romance(hour, after: index, in: words) ?? approximateHour(hour, at: index, in: words)
                 } else if index > 0, let hour = romanceHours[word],
                     timePrepositions.contains(words[index - 1].lowercased())
