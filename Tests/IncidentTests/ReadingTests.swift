@@ -849,6 +849,29 @@ import Testing
                 == Self.utc("2026-11-30T08:00:00Z"))
         #expect(report("We have 9ish students waiting.").detectedAt == nil)
     }
+
+    @Test func wordsThatLookLikeIDsButAreNot() {
+        // A review's examples: each of these once gave a value.
+        #expect(
+            report("Login to exam.uni.example.edu fails since this morning.").values[.server] == "exam.uni.example.edu")
+        #expect(report("Log:\nauth login=failed user=- ip=192.0.2.7").values[.userID] == nil)
+        #expect(report("The student login fails (error code 50012).").values[.userID] == nil)
+        #expect(report("User-Agent: Mozilla/5.0 (X11; Linux x86_64)").values[.userID] == nil)
+        #expect(report("Identifiant : n.a.").values[.userID] == nil)
+        #expect(report("J'ai perdu les 2h de l'épreuve à cause de la caméra.").detectedAt == nil)
+    }
+
+    @Test func anAttributionWithALongSenderName() {
+        let body = """
+            Die Matrikelnummer ist 3318842.
+
+            Am 30.11.2026 um 09:00 schrieb Prüfungsamt der Fakultät für Elektrotechnik und Informationstechnik <pruefungsamt.etit@uni.example.de>:
+            > Sitzungs-ID: 7f3c9a2e-1b4d-4c8e-9f0a-2d6b8e1c3a57
+            """
+        let read = report(body)
+        #expect(read.values[.userID] == "3318842")
+        #expect(read.values[.sessionID] == nil)
+    }
 }
 
 extension String {

@@ -279,7 +279,7 @@ public enum DetectionTime {
         } else if let h = next(1), h.kind == .word, !h.spaced,
             h.text == "h" || h.text == "hs" || h.text == "g" || (h.text == "u" && next(2)?.number != nil)
         {
-            // 9h05, 14h02, Vietnamese 9g30, Flemish 8u30; a bare "9h" only after "à", "vers", "dès", "às" (else it may be a
+            // 9h05, 14h02, Vietnamese 9g30, Flemish 8u30; a bare "9h" only after a word like "à", "vers" (else it may be a
             // duration: "2h").
             end = index + 2
             if let m = next(2), let value = m.number, m.text.count == 2, !m.spaced {
@@ -289,7 +289,7 @@ public enum DetectionTime {
             } else if index > 0,
                 tokens[index - 1].isWord(in: [
                     "à", "vers", "dès", "depuis", "às", "a", "las", "desde", "jusqu'à", "entre", "de", "aux", "oko",
-                    "les", "om", "rond", "vanaf", "sinds",
+                    "om", "rond", "vanaf", "sinds",
                 ])
             {
                 isTime = true

@@ -119,11 +119,13 @@ enum ProseValues {
         var found: [Found] = []
         for (index, text) in lines where text.utf8.count <= 4000 {
             var rest = text[...]
-            while let open = rest.firstIndex(where: { $0 == "(" || $0 == "（" }), found.count < 20 {
+            var brackets = 0
+            while let open = rest.firstIndex(where: { $0 == "(" || $0 == "（" }), found.count < 20, brackets < 40 {
+                brackets += 1
                 let inside = rest[rest.index(after: open)...]
                 guard let close = inside.prefix(80).firstIndex(where: { $0 == ")" || $0 == "）" }) else { break }
                 defer { rest = inside[inside.index(after: close)...] }
-                let before = text[..<open].lowercased().suffix(40)
+                let before = text[..<open].suffix(40).lowercased()
                 guard
                     LabelledLines.personStems.contains(where: { before.includes($0) })
                         || personWords.contains(where: { before.includes($0) })
@@ -151,6 +153,9 @@ enum ProseValues {
     static let notPeopleNumbers: Set<String> = [
         "room", "seat", "desk", "table", "phone", "tel", "tel.", "ext", "ext.", "raum", "saal", "platz", "salle",
         "aula", "sala", "place", "row", "pc", "computer", "station", "booth", "lab", "poste", "sitz", "mob", "mobile",
+        "error", "erreur", "fehler", "errore", "build", "version", "ver", "course", "kurs", "cours", "curso", "corso",
+        "module", "class", "group", "order", "invoice", "ticket", "case", "ref", "booking", "exam", "examen",
+        "windows", "chrome",
     ]
 
     /// A user in a pasted log's key=value pairs ("… session=9d41… user=fvp2210487 event=start").
@@ -161,7 +166,11 @@ enum ProseValues {
                 let lower = token.lowercased()
                 guard let key = keys.first(where: { lower.hasPrefix($0) }) else { continue }
                 let value = String(token.dropFirst(key.count)).trimmingCharacters("\"'")
-                if ValueShape.isUserID(value, login: true) { return Found(value: value, cue: key, line: index) }
+                // "login=failed", "user=anonymous": a log's words, not a user — an ID with a digit or a login
+                // with a dot or underscore only.
+                if ValueShape.isUserID(value, login: false) || ValueShape.markedLogin(value) != nil {
+                    return Found(value: value, cue: key, line: index)
+                }
             }
         }
         return nil

@@ -78,12 +78,15 @@ enum ServerAddress {
                 }
             }
             if token.includes("@") || lower.hasPrefix("cid:") || lower.hasPrefix("mailto:") { continue }
-            // "(логин ivanova.ma)", "username: j.smith.de": a login that happens to end in a country's domain.
-            // "(логин ivanova.ma)", "login studentky novakova.pe".
-            if previous.contains(where: { loginWords.contains(Substring($0).lowercased().trimmingCharacters("(:：")) }) {
+            let candidate = trimmedURL(token.drop { "(<[\"'".contains($0) })
+            // "(логин ivanova.ma)", "login studentky novakova.pe": a login that happens to end in a country's
+            // domain — a bare name of two labels, the last of two letters; "login to exam.uni.edu" keeps its host.
+            let bareLabels = candidate.split(separator: ".")
+            if bareLabels.count == 2, bareLabels[1].count == 2, !candidate.includes("/"),
+                previous.contains(where: { loginWords.contains(Substring($0).lowercased().trimmingCharacters("(:：")) })
+            {
                 continue
             }
-            let candidate = trimmedURL(token.drop { "(<[\"'".contains($0) })
             let hostPart = candidate.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
             let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
             // "B.Tech", "M.Sc": a degree, not a host, though ".tech" is a top-level domain.
@@ -169,10 +172,12 @@ enum ServerAddress {
         if let fragment = text.firstIndex(of: "#") { text = text[..<fragment] }
         if let question = text.firstIndex(of: "?") {
             // "…/exam/attempt?id=55291": a plain "id" names the session when the path ends in one.
-            // "…/session/view?id=c41d7e2a90b3" too: the path names what the id is.
-            let named = text[..<question].split(separator: "/").dropFirst(2).contains {
-                ["session", "sessions", "attempt", "attempts"].contains($0.lowercased())
-            }
+            // "…/session/view?id=c41d7e2a90b3" too: the path's end names what the id is.
+            let segments = text[..<question].split(separator: "/").dropFirst(2).map { $0.lowercased() }
+            let endpoints = ["session", "sessions", "attempt", "attempts"]
+            let named =
+                segments.last.map(endpoints.contains) == true
+                || (segments.count >= 2 && segments.last == "view" && endpoints.contains(segments[segments.count - 2]))
             for pair in text[text.index(after: question)...].split(separator: "&") {
                 let pieces = pair.split(separator: "=", maxSplits: 1)
                 if pieces.count == 2,

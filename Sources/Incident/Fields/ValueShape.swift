@@ -11,13 +11,12 @@ enum ValueShape {
     }
 
     /// A user ID may carry Cyrillic or Greek letters (a Russian record-book number "20-ЭК-1043", a Greek
-    /// registry number "ΠΛΗ-2022-0457").
+    /// registry number "ΠΛΗ-2022-0457"). Its digits are ASCII: `hasDigit` counts only those.
     static func isUserIDCharacter(_ character: Character) -> Bool {
         isIDCharacter(character)
             || (character.isLetter
                 && character.unicodeScalars.first.map {
                     (0x0400...0x04FF).contains($0.value) || (0x0370...0x03FF).contains($0.value)
-                        || (0x06F0...0x06F9).contains($0.value) || (0x0660...0x0669).contains($0.value)
                 } == true)
     }
 
@@ -25,7 +24,9 @@ enum ValueShape {
     /// lower-case token with a dot, underscore or @ inside it, which a person's name never has.
     static func markedLogin(_ value: some StringProtocol) -> String? {
         let parts = tokens(value)
-        guard parts.count == 1, let token = parts.first, isUserID(token, login: true),
+        // "n.a.", "n.v.t.", "k.a." say the value is unknown.
+        guard parts.count == 1, let token = parts.first, token.count > 5 || !token.includes("."),
+            isUserID(token, login: true),
             token.lowercased() == String(token), let first = token.first, let last = token.last,
             first.isLetter, last.isLetter || last.isNumber,
             token.contains(where: { $0 == "." || $0 == "_" || $0 == "@" })
@@ -36,7 +37,7 @@ enum ValueShape {
     /// Words that may stand between a label and its value ("Candidate #448812", "no. 448812", "is 2291847").
     static let fillers: Set<String> = [
         "#", "no", "no.", "nr", "nr.", "n°", "nº", "n.", "is", "ist", "est", "es", "è", "é", "jest", "lautet",
-        "number", "numero", "número", "numéro", "numer", ":", "-", "=", "id", "n.º", "č.", "br.",
+        "number", "numero", "número", "numéro", "numer", ":", "-", "=", "id", "n.º", "č", "br",
     ]
 
     /// The tokens of a value: split on white space, commas and semicolons, with surrounding brackets, quotes

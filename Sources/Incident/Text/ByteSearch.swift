@@ -85,9 +85,10 @@ extension StringProtocol {
     ///
     /// The phrase lists of triage, quoting and the lexicon are searched with this, never with `contains(_:)`:
     /// the standard library's substring search builds a skip table (a dictionary) per call and steps by
-    /// Character, which made these scans most of extraction's time. Bytes differ from Characters only where a
-    /// match would start or end inside a grapheme cluster (a letter followed by a combining mark), which phrases
-    /// written as words do not rely on.
+    /// Character, which made these scans most of extraction's time. Bytes differ from Characters where a match
+    /// would start or end inside a grapheme cluster (a letter followed by a combining mark), and for text written
+    /// with combining accents (decomposed "é"), which the phrases, written precomposed, no longer match: mail
+    /// clients send precomposed text, and the text is not normalised on the way in.
     func includes(_ needle: String) -> Bool {
         if needle.isEmpty { return true }
         let found = utf8.withContiguousStorageIfAvailable { haystack in

@@ -63,8 +63,9 @@ struct LabelledLines {
             // A known word starting a longer label of other words ("Studenta apliecības nr.: 221RDB117").
             let unseparated: Bool
             if case .value(_, separated: false)? = hit?.rest { unseparated = true } else { unseparated = false }
-            guard let hit, !(unseparated && Self.guessedLabel(line) != nil) else {
-                if let guess = Self.guessedLabel(line) {
+            let guess = hit == nil || unseparated ? Self.guessedLabel(line) : nil
+            guard let hit, !(unseparated && guess != nil) else {
+                if let guess {
                     found.append(
                         Match(
                             field: guess.field, value: guess.value, lines: [index], label: guess.label, separated: false
@@ -139,8 +140,11 @@ struct LabelledLines {
         let words = label.split(whereSeparator: { " -/._".contains($0) })
         guard (1...5).contains(words.count), !label.contains(where: \.isNumber) else { return nil }
         let value = cleaned(line[line.index(after: separator)...])
-        // "sigrun22? Nei, afsakið: … gthor23": a value the writer doubts or corrects is left to the sentences.
-        guard !value.contains("?") else { return nil }
+        // "sigrun22? Nei, afsakið: … gthor23": a value the writer doubts or corrects is left to the sentences;
+        // "User-Agent: Mozilla/5.0 …", "Studierendensekretariat: +49 89 …" are a header and a phone.
+        guard !value.contains("?"), !value.hasPrefix("+"), !(value.split(separator: " ").first?.contains("/") ?? false),
+            !label.includes("agent")
+        else { return nil }
         for (field, stems) in [(IncidentField.userID, personStems), (.sessionID, sessionStems)] {
             guard let stem = words.lastIndex(where: { word in stems.contains { word.hasPrefix($0) } }) else { continue }
             // A name, not a sentence: two words at most, or ending with the stem or a word for a number or code

@@ -350,7 +350,14 @@ public enum ReporterText {
             let verbEnds = attributionVerbs.lazy.compactMap { verb in
                 text.occurrences(of: Array(verb.utf8)).last.map { $0 + verb.utf8.count }
             }
-            if verbEnds.contains(where: { text.bytes.count - $0 <= 100 }) { return true }
+            // The sender's address, however long, is not counted ("schrieb Prüfungsamt der Fakultät … <…>:").
+            let bracket = text.bytes.lastIndex(of: UInt8(ascii: "<"))
+            if verbEnds.contains(where: { verbEnd in
+                let end = bracket.map { $0 >= verbEnd ? $0 : text.bytes.count } ?? text.bytes.count
+                return end - verbEnd <= 100
+            }) {
+                return true
+            }
         }
         if lower.hasSuffix(">:"), lower.includes("@"), lower.first?.isNumber == true { return true }
         // A two-line attribution: the first line starts it, the second carries the verb.

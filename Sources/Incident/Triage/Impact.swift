@@ -112,7 +112,7 @@ enum Impact {
     static let negativeQuantifiers: Set<String> = [
         "none", "no", "keiner", "keine", "kein", "aucun", "aucune", "ningún", "ningun", "ninguna", "ninguno", "nessun",
         "nessuno", "nenhum", "nenhuma", "ни", "żaden", "żadna", "żadnego", "geen", "hiçbir", "ingen", "žádný",
-        "žádná", "žiadny", "žiadna", "niciun", "niciuna", "жоден", "жодна", "egyik",
+        "žádná", "žiadny", "žiadna", "niciun", "niciuna", "жоден", "жодна",
     ]
     /// Words for the people who sit exams (prefixes: "candidat" covers candidates, candidats, candidatos).
     static let people = [
