@@ -123,6 +123,19 @@ import TicketStore
         #expect(rig.rig.smtp.delivered.count == 2)
     }
 
+    /// A copy that made no ticket (a stranger's re-send marked as machine mail, a list's copy) does not swallow
+    /// the customer's own copy.
+    @Test func aCopyTakenAsMachineMailDoesNotSwallowTheReport() async throws {
+        let rig = try Rig()
+        let automated = Array(
+            ("Auto-Submitted: auto-generated\r\n" + String(decoding: Samples.report(1), as: UTF8.self)).utf8)
+        rig.servers["support"]!.deliver(automated)
+        rig.servers["exams"]!.deliver(Self.delivered(Samples.report(1), to: "exams@example.edu", hop: "b"))
+        try await rig.runOnce()
+
+        #expect(try rig.rig.tickets().map(\.reporterAddress) == ["customer1@example.test"])
+    }
+
     @Test func answersComeFromTheMailboxTheCustomerWroteTo() async throws {
         let rig = try Rig()
         rig.servers["support"]!.deliver(Samples.report(1))

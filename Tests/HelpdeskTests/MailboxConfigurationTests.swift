@@ -70,8 +70,9 @@ import Testing
         let seen = configuration.reading(exams)
         #expect(seen.imap.user == "exams@example.edu")
         #expect(seen.imap.maxMessageSize == 10 << 20)
-        // Mail from our own mailboxes is never a customer's.
-        #expect(configuration.profile.ownAddresses == ["helpdesk@example.edu", "exams@example.edu"])
+        // Mail from our own mailboxes is never a customer's: by their address, and by a login that is one.
+        #expect(
+            configuration.profile.ownAddresses == ["helpdesk@example.edu", "support@example.edu", "exams@example.edu"])
         #expect(configuration.oauthLogins.map(\.1) == ["exams@example.edu"])
     }
 

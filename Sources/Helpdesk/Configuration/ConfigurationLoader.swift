@@ -148,10 +148,13 @@ public enum ConfigurationLoader {
                         message: "sets [imap], which [[mailbox]] entries replace",
                         fix: "set the mailbox in the file, or remove the variable"))
             }
-            // Mail from any of our mailboxes is our own: never answered, never a reporter.
-            for mailbox in configuration.mailboxEntries
-            where !mailbox.address.isEmpty && !configuration.profile.ownAddresses.contains(mailbox.address) {
-                configuration.profile.ownAddresses.append(mailbox.address)
+            // Mail from any of our mailboxes is our own: never answered, never a reporter — by the address
+            // answers go from, and by the login when it is an address (`user = "support@example.edu"`).
+            for mailbox in configuration.mailboxEntries {
+                for own in [mailbox.address, mailbox.imap.user.lowercased()]
+                where own.contains("@") && !configuration.profile.ownAddresses.contains(own) {
+                    configuration.profile.ownAddresses.append(own)
+                }
             }
         }
         problems += ConfigurationSchema.crossChecks(configuration, file: file, locator: locator)

@@ -141,12 +141,14 @@ struct SQLiteAccess: TicketTransaction {
     }
 
     func inboundCopy(messageID: String, authorSHA256: String) throws -> StoredCopy? {
-        // By the Message-ID's index: few rows share one, and the digest picks among them.
+        // By the Message-ID's index: few rows share one, and the digest picks among them. Only a copy that made a
+        // ticket counts: one taken as machine mail or spam (a stranger's re-send with "Auto-Submitted", a list's
+        // copy) must not make the customer's own copy "another copy" of nothing.
         try Row.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT id, ticketId, sourceMailbox FROM message
-                    WHERE messageID = ? AND authorSHA256 = ? AND direction = 'in'
+                    WHERE messageID = ? AND authorSHA256 = ? AND direction = 'in' AND ticketId IS NOT NULL
                     ORDER BY id LIMIT 1
                     """), arguments: [messageID, authorSHA256]
         ).map { row in StoredCopy(messageID: row["id"], ticketID: row["ticketId"], sourceMailbox: row["sourceMailbox"])
