@@ -872,6 +872,14 @@ import Testing
         #expect(read.values[.userID] == "3318842")
         #expect(read.values[.sessionID] == nil)
     }
+
+    @Test func slovakDanishAndFinnishWordsForTheStudentAndTheHour() {
+        let slovak = report("študent (ID študenta 112233) nám hlási, že o 9.30 hod. mu zamrzol obraz z kamery.")
+        #expect(slovak.values[.userID] == "112233")
+        #expect(slovak.detectedAt == Self.utc("2026-11-30T08:30:00Z"))
+        #expect(report("En studerende (studienummer 20235567) fik beskeden i dag.").values[.userID] == "20235567")
+        #expect(report("opiskelijamme K1234567 ei pystynyt palauttamaan tenttiään.").values[.userID] == "K1234567")
+    }
 }
 
 extension String {

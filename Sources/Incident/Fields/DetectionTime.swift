@@ -233,7 +233,7 @@ public enum DetectionTime {
 
     /// Words after an hour that make it one ("15 Uhr", "9.15 uur", "8 heures").
     static let hourWords: Set<String> = [
-        "uhr", "uur", "h", "hs", "hrs", "heures", "heure", "horas", "hodin", "godz", "val",
+        "uhr", "uur", "h", "hs", "hrs", "heures", "heure", "horas", "hodin", "godz", "val", "hod", "ч",
     ]
     /// Words before a number that make it an hour ("um 9.15", "om 9.15", "alle ore 9.15").
     static let hourLeads: Set<String> = [

@@ -147,7 +147,7 @@ enum ProseValues {
     /// Words for a person in scripts and languages the stems of `LabelledLines.personStems` miss.
     static let personWords = [
         "학생", "นักศึกษา", "sinh viên", "סטודנט", "φοιτητ", "étudiant", "alumn", "студент", "学生", "考生", "受験者",
-        "candidat", "aluna", "aluno",
+        "candidat", "aluna", "aluno", "študent", "studerende", "opiskelij", "elev",
     ]
     /// Numbers in brackets that are not a user's: rooms, seats, phones.
     static let notPeopleNumbers: Set<String> = [
