@@ -51,11 +51,7 @@ public struct IncidentExtractor: Sendable {
             lineDates += sourceLines.map { line in
                 guard let text = line.forwardedDate, let reference = source.date else { return source.date }
                 if forwarded?.text != text {
-                    let seconds = DetectionTime.parse(text, reference: reference)
-                    forwarded = (
-                        text,
-                        seconds.map { MessageDate(secondsSince1970: $0, utcOffsetSeconds: reference.utcOffsetSeconds) }
-                    )
+                    forwarded = (text, Self.forwardedDate(text, forwardedIn: reference))
                 }
                 return forwarded?.date ?? source.date
             }
@@ -439,6 +435,19 @@ public struct IncidentExtractor: Sendable {
 
     /// The body text, then the text of each forwarded message attached as message/rfc822, each with
     /// the Date of the message it belongs to.
+    /// The Date of an inline-forwarded message ("Sent: Thursday, 26 November 2026 2:14 PM"), written on the
+    /// original sender's clock in a zone it does not name. Read in the forwarder's zone it may fall after the
+    /// forward itself, which cannot be: the sender's clock is ahead by some hours nobody wrote down. Then the
+    /// message was sent before the forward, in an unknown zone: a time in it counts only where it names its zone
+    /// ("Around 1:50pm AEDT").
+    static func forwardedDate(_ text: Substring, forwardedIn reference: MessageDate) -> MessageDate? {
+        guard let seconds = DetectionTime.parse(text, reference: reference) else { return nil }
+        if seconds > reference.secondsSince1970 + 60 {
+            return MessageDate(secondsSince1970: reference.secondsSince1970, utcOffsetSeconds: nil)
+        }
+        return MessageDate(secondsSince1970: seconds, utcOffsetSeconds: reference.utcOffsetSeconds)
+    }
+
     func reporterSources(_ message: MIMEMessage, content: MessageContent) -> [(text: String, date: MessageDate?)] {
         var sources: [(text: String, date: MessageDate?)] = [(content.text ?? "", content.envelope.date)]
         for part in message.parts where part.kind == .message && part.parent != nil {

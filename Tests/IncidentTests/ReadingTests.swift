@@ -880,6 +880,51 @@ import Testing
         #expect(report("En studerende (studienummer 20235567) fik beskeden i dag.").values[.userID] == "20235567")
         #expect(report("opiskelijamme K1234567 ei pystynyt palauttamaan tenttiään.").values[.userID] == "K1234567")
     }
+
+    @Test func hourLeadsOfEstonianNorwegianCroatianAndUkrainianAndTheItalianTwo() {
+        #expect(
+            report("Märkasime seda täna kell 9.45, eksam algas kell 9.00.").detectedAt
+                == Self.utc("2026-11-30T08:45:00Z"))
+        #expect(report("Greška se pojavila u 9.45 kod studenta.").detectedAt == Self.utc("2026-11-30T08:45:00Z"))
+        #expect(
+            report("помилка з'явилася приблизно о 9:40, скріншот додаю.").detectedAt == Self.utc("2026-11-30T08:40:00Z")
+        )
+        // Italian "due" is two, not a deadline; English "due at 9:00" still is.
+        #expect(
+            report("stamattina alle 8.50 due screenshot ci sono arrivati").detectedAt
+                == Self.utc("2026-11-30T07:50:00Z"))
+        #expect(report("The essay is due at 9:00 and the upload page is blank.").detectedAt == nil)
+    }
+
+    @Test func aUkrainianAttributionEndsTheReportersWords() {
+        let body = """
+            помилка з'явилася о 9:40.
+
+            пн, 30 лист. 2026 р. о 09:20 ProctorEdu Support <helpdesk@example.com> пише:
+            > Which session?
+            """
+        #expect(report(body).detectedAt == Self.utc("2026-11-30T08:40:00Z"))
+    }
+
+    @Test func aForwardedMessageSentOnAClockAheadOfTheForwarders() {
+        let body = """
+            Forwarding this one.
+
+            From: Priya Raman <p.raman@uni.example.edu>
+            Sent: Monday, 30 November 2026 2:14 PM
+            To: Exams Unit <exams@uni.example.edu>
+            Subject: Proctoring
+
+            Around 1:50pm three candidates had the proctoring overlay freeze.
+            """
+        // Read at +0100, 2:14 PM is after the 09:00 UTC forward: the sender's clock is ahead by an unknown amount.
+        #expect(report(body, subject: "FW: Proctoring").detectedAt == nil)
+        let zoned = body.replacingAll("1:50pm", with: "6:50pm AEDT")
+        #expect(report(zoned, subject: "FW: Proctoring").detectedAt == Self.utc("2026-11-30T07:50:00Z"))
+        // Sent on the forwarder's clock or behind it: its times are read in the forwarder's zone.
+        let same = body.replacingAll("2:14 PM", with: "9:30 AM").replacingAll("1:50pm", with: "9:10am")
+        #expect(report(same, subject: "FW: Proctoring").detectedAt == Self.utc("2026-11-30T08:10:00Z"))
+    }
 }
 
 extension String {

@@ -103,10 +103,13 @@ public enum DetectionTime {
                 // "15:20 hora de Tegucigalpa": a zone we cannot tell; the email's would be a guess.
                 continue
             }
+            // Under a Date whose zone is unknown ("-0000", a forwarded message sent on a clock ahead of the
+            // forwarder's), a time that names no zone cannot be placed.
+            if !hasZone, let reference, reference.utcOffsetSeconds == nil { continue }
             // "10:05 AEDT" in an email dated 23:19 UTC: the writer's "today" is their own day, which the zone
             // they name says (already the 23rd in Sydney), not the Date header's.
             if hasZone, !dateWritten,
-                let reference, let headerZone = reference.utcOffsetSeconds, headerZone != zone
+                let reference, case let headerZone = reference.utcOffsetSeconds ?? 0, headerZone != zone
             {
                 let shift =
                     floorDivide(reference.secondsSince1970 + Int64(zone), 86_400)
@@ -240,7 +243,7 @@ public enum DetectionTime {
         "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
         "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks", "saat",
         "klockan", "kello", "kl", "klo", "pukul", "jam", "ora", "lúc", "στις", "сағат", "od", "kolem", "około", "ob",
-        "oko", "les",
+        "oko", "les", "kell", "klokken", "klokka", "u", "v", "в", "о", "o",
         "الساعة", "ساعت",
     ]
 

@@ -15,7 +15,8 @@ enum ProseTimes {
         "od", "o", "około", "ok", "godz", "vanaf", "sinds", "om", "rond", "omstreeks", "ongeveer", "saat", "às",
         "perto", "por", "volta", "cerca", "noticed", "happened", "occurred", "appeared", "la", "ora", "pukul", "jam",
         "sejak", "lúc", "từ", "στις", "από", "בשעה", "сағат", "klockan", "kl", "klo", "kello", "saat", "v", "ve",
-        "ob", "oko", "les", "des",
+        "ob", "oko", "les", "des", "о", "приблизно", "близько", "біля", "เวลา", "kell", "klokken", "klokka", "u",
+        "apie",
     ]
     /// Cues that name the start of the problem itself ("since", "seit", "depuis"): preferred over "at".
     static let strongCues: Set<String> = [
@@ -205,9 +206,15 @@ enum ProseTimes {
             let thisMorning =
                 (word == "morgen" || word == "mañana")
                 && index > 0 && ["heute", "esta", "la", "de", "por"].contains(tokens[index - 1].text)
-            if scheduleWords.contains(word), !thisMorning { return true }
-            if word.count > 1, !word.first!.isASCII,
-                scheduleWords.contains(where: { $0.count > 1 && !$0.first!.isASCII && word.includes($0) })
+            // "due at 9:00" is a plan; Italian "alle 8.50 due screenshot" counts two.
+            let notDue =
+                word == "due"
+                && !(index + 1 < tokens.count && ["at", "by", "to", "in", "on"].contains(tokens[index + 1].text))
+            if scheduleWords.contains(word), !thisMorning, !notDue { return true }
+            // Words of scripts written without spaces are found inside a run ("明日の10時から"); elsewhere only
+            // whole words count ("до" is not in "додаю").
+            if word.count > 1, word.first!.isCJK,
+                scheduleWords.contains(where: { $0.count > 1 && $0.first!.isCJK && word.includes($0) })
             {
                 return true
             }

@@ -335,7 +335,9 @@ public enum ReporterText {
     static let attributionVerbs = [
         "wrote", "schrieb", "écrit", "escribió", "escreveu", "ha scritto", "scrisse", "schreef", "pisze", "napisał",
         "napisała", "написал", "написала", "пишет", "yazdı", "skrev", "kirjoitti", "寫道", "写道", "書きました",
-        "のメッセージ", "wrote:", "писали", "писал(а)", "you wrote", "sie schrieben", "vous avez écrit",
+        "のメッセージ", "wrote:", "писали", "писал(а)", "you wrote", "sie schrieben", "vous avez écrit", "пише",
+        "написав", "написа", "napsal", "napísal", "napisao", "napisala", "napisal", "írta", "a scris", "έγραψε",
+        "작성", "đã viết", "menulis", "va escriure", "rašė", "rakstīja", "kirjutas", "كتب", "כתב", "เขียน", "نوشت",
     ]
 
     /// "On Mon, 11 Nov 2024 at 10:00, Helpdesk <helpdesk@example.com> wrote:" and its translations, possibly
