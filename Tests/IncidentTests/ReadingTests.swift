@@ -925,6 +925,64 @@ import Testing
         let same = body.replacingAll("2:14 PM", with: "9:30 AM").replacingAll("1:50pm", with: "9:10am")
         #expect(report(same, subject: "FW: Proctoring").detectedAt == Self.utc("2026-11-30T08:10:00Z"))
     }
+
+    @Test func outagesSaidAsTheExamThatCouldNotTakePlaceOrInMoreLanguages() {
+        let critical = [
+            "Kvůli výpadku dohledu zkouška nemohla proběhnout.",
+            "ниједан кандидат не може да приступи испиту.",
+            "يظهر لجميع الطلاب الخطأ 403 عند فتح منصة المراقبة",
+            "Peperiksaan tidak dapat dimulakan untuk semua calon di dewan.",
+            "Los 42 alumnos del grupo 5IM2 no pueden iniciar el examen.",
+        ]
+        for text in critical { #expect(report(text).severity == .critical, "\(text)") }
+        // A count after an article is the whole group only when it is a number of people, not "the 2 students".
+        #expect(report("The 2 students in room B cannot start.").severity == .normal)
+    }
+
+    @Test func anOutageDeniedIsNoOutage() {
+        let text = "The other PCs connect fine, so I don't think this is an outage. This one PC cannot connect."
+        #expect(report(text).severity == .normal)
+        #expect(report("We cannot start the exam because the proctoring server is down.").severity == .critical)
+    }
+
+    @Test func userIDsAfterVietnameseIndonesianAndAccountWordsAndInAStudentsSignature() {
+        #expect(report("Mã sinh viên của em là 22A4010187.").values[.userID] == "22A4010187")
+        #expect(report("Saya tidak bisa masuk. NIM saya 2108051122.").values[.userID] == "2108051122")
+        #expect(report("It fails with our test account lab-test-07 only.").values[.userID] == "lab-test-07")
+        #expect(report("Please reset the admin account jwhitfield_admin today.").values[.userID] == "jwhitfield_admin")
+        #expect(report("My account was locked this morning.").values[.userID] == nil)
+        #expect(report("考生账号：zhangwei_2024\n录像在第12分钟以后就是黑屏").values[.userID] == "zhangwei_2024")
+        let signed = "Ich habe mein Passwort vergessen.\n\nViele Grüße\nJonas Brückner\nMatrikelnr. 3318820"
+        #expect(report(signed).values[.userID] == "3318820")
+        // A staff signature's numbers are not the user's.
+        let staff = "Die Kamera geht nicht.\n\nViele Grüße\nJonas Brückner\nTel. 0711 555 0123"
+        #expect(report(staff).values[.userID] == nil)
+    }
+
+    @Test func aPlayerOrTimerAtZeroIsNoTimeAndHungarianAroundIsACue() {
+        let text = "9:40 körül vettem észre, hogy a felügyeleti videó üres: a lejátszó 0:00 hosszúságot mutat."
+        #expect(report(text).detectedAt == Self.utc("2026-11-30T08:40:00Z"))
+        #expect(report("The timer shows 00:00 and the exam will not submit.").detectedAt == nil)
+    }
+
+    @Test func aGreekSessionLabel() {
+        #expect(report("Η κάμερα σταμάτησε.\nID συνεδρίας: SES-2026-44817").values[.sessionID] == "SES-2026-44817")
+    }
+
+    @Test func aReplyThatOnlyHandsOverDataDescribesNothing() {
+        let replies = [
+            "Serverul nostru este https://supraveghere.univ.example.ro/ , iar problema a apărut ieri la ora 15:45.",
+            "Thank you!",
+            "Mulțumesc, Andreea Popescu Secretariat – Facultatea de Litere",
+            "Answers below.\n\nAttached - the candidate sent it from her laptop.",
+            "かえで大学 学務課の山田です。ご連絡ありがとうございます。 不足している情報をお送りします。",
+        ]
+        for text in replies {
+            #expect(!DescriptionSubstance.isSubstantive(text, isReply: true), "\(text)")
+        }
+        let problem = "Thanks. Since this morning the webcam picture freezes after two minutes and she is thrown out."
+        #expect(DescriptionSubstance.isSubstantive(problem, isReply: true))
+    }
 }
 
 extension String {

@@ -22,12 +22,12 @@ enum ProseTimes {
     static let strongCues: Set<String> = [
         "since", "seit", "depuis", "dès", "desde", "dalle", "dal", "с", "со", "od", "vanaf", "sinds", "ab", "beri",
         "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "以来", "起", "から", "noticed", "happened",
-        "occurred", "appeared", "started", "ago",
+        "occurred", "appeared", "started", "ago", "óta",
     ]
     /// Words after a time that mark it as a moment (Turkish "'dan beri", Japanese "頃", Chinese "左右").
     static let cuesAfter: Set<String> = [
         "beri", "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "sıralarında", "civarında", "頃", "ごろ",
-        "から", "左右", "起", "开始", "以来", "uur", "uhr", "h",
+        "から", "左右", "起", "开始", "以来", "uur", "uhr", "h", "körül", "táján", "óta",
     ]
     /// Words near a time that make it a schedule or a plan, not the moment of the problem.
     static let scheduleWords: Set<String> = [
@@ -110,6 +110,13 @@ enum ProseTimes {
                     !mention.inRange || startsSpan(tokens, at: mention.range.lowerBound)
                 else { continue }
                 if isSchedule(tokens, around: mention.range) { continue }
+                // "the player shows 0:00", "the timer is at 00:00": a display, not a moment.
+                if !mention.hasDate, mention.range.count >= 3,
+                    ["0", "00"].contains(tokens[mention.range.lowerBound].text),
+                    tokens[mention.range.lowerBound + 2].text == "00"
+                {
+                    continue
+                }
                 let cue = cue(tokens, around: mention.range)
                 // A weekday's name beside the time says a past day or a coming one ("W czwartek o 8:00 mam
                 // egzamin"); said earlier, with a cue at the time ("on Monday …, around 3:20"), it happened.

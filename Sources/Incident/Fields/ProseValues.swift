@@ -28,6 +28,8 @@ enum ProseValues {
         "je", "är", "er", "є", "adalah", "should", "be", "μου", "είναι", "ο", "το", "es:", "meu", "mein", "n.º", "n.",
         "siis",
         "til", "studenten", "z", "sa", "са",
+        // "Mã sinh viên của em là …" (Vietnamese "of me is"), "NIM saya …" (Indonesian, Malay "my")
+        "của", "em", "tôi", "mình", "saya", "aku",
     ]
 
     /// The first ID after each cue, in text order (one per line at most).

@@ -118,7 +118,8 @@ public enum FieldLexicon {
             "id de tentative", "identifiant de tentative", "考试场次", "考試場次", "场次", "場次",
             // uk/ru attempts, cs/sk/sl/hr/sr/no sessions and attempts, fa
             "id спроби", "номер спроби", "спроба", "id попытки", "попытка", "id pokusu", "pokus", "seja", "id seje",
-            "sesija", "id sesije", "сесија", "ид сесије", "sesjon", "sesjons-id", "sesjonsid", "sesja egzaminu",
+            "id συνεδρίας", "συνεδρία", "κωδικός συνεδρίας", "αναγνωριστικό συνεδρίας", "sesija", "id sesije", "сесија",
+            "ид сесије", "sesjon", "sesjons-id", "sesjonsid", "sesja egzaminu",
             "شناسه جلسه", "شناسه آزمون", "նստաշրջանի id", "mã phiên", "sessió", "id de sessió",
             "identificador de sessió",
         ],
@@ -170,7 +171,7 @@ public enum FieldLexicon {
             "identifiant étudiante", "numéro étudiante", "numéro d'étudiante", "n° étudiante", "número de aluna",
             "matricola studente", "matrícula do aluno", "matrícula da aluna", "номер зачётной книжки",
             "学籍番号", "ユーザーid", "ユーザー名", "受験番号", "ログインid", "ユーザid", "受験者id", "学号", "用户名", "用户id",
-            "账号", "考生号", "准考证号", "學號", "帳號", "使用者名稱", "使用者id", "考生編號", "准考證號",
+            "账号", "考生账号", "考生帐号", "学生账号", "帐号", "考生号", "准考证号", "學號", "帳號", "使用者名稱", "使用者id", "考生編號", "准考證號",
             // en (Nigeria, India), ko, uk, cs, sv, ar
             "matric number", "matric no", "matric", "matriculation no", "학번", "아이디", "사용자 id", "사용자 아이디",
             "수험번호", "로그인 id", "логін", "користувач", "номер студентського", "uživatelské jméno", "číslo studenta",
@@ -291,7 +292,8 @@ public enum FieldLexicon {
         "matr.-nr", "opiskelijamme", "studienummer", "фак. №", "факултетен №", "studente",
         "studentessa", "la studentessa", "lo studente",
         "opiskelijanumero", "opiskelijanumeroni", "رقم الجلوس",
-        "სტუდენტის id", "tài khoản sinh viên", "no. pekerja", "neptun-kód",
+        "სტუდენტის id", "tài khoản sinh viên", "no. pekerja", "neptun-kód", "test account", "admin account",
+        "proctoring account", "exam account", "student account", "candidate account",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
@@ -303,7 +305,8 @@ public enum FieldLexicon {
         "přihlášena jako", "prihlásený ako", "zalogowany jako", "zalogowana jako", "angemeldet als", "eingeloggt als",
         "connecté en tant que", "connectée en tant que", "conectado como", "conectada como", "collegato come",
         "collegata come", "logget inn som", "inloggad som", "brukernavn", "brukernavnet", "brugernavn",
-        "brugernavnet", "användarnamnet", "пользователь", "пользователя",
+        "brugernavnet", "användarnamnet", "пользователь", "пользователя", "test account", "admin account",
+        "proctoring account", "exam account", "student account", "candidate account",
     ]
 
     /// Words that introduce a proctoring session's ID inside a sentence.

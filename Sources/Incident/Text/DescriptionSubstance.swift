@@ -55,7 +55,14 @@ enum DescriptionSubstance {
         "informaci", "informazioni", "informationen", "photo", "foto", "фото", "photo", "below", "unten", "dessous",
         "abajo", "sotto", "abaixo", "ниже", "poniżej", "hieronder", "aşağıda", "identifiant", "identificador",
         "kennung", "matricola", "matrícula", "お答え", "回答", "インライン", "回复如下", "回覆如下", "以下の通り", "sessie",
-        "sitzungs", "ご連絡いたします",
+        "sitzungs", "ご連絡いたします", "情報", "お送りします", "送付します",
+    ]
+
+    /// Thanks and closing courtesies: in a reply, a short sentence with one is not the problem.
+    static let courtesies = [
+        "thank you", "thanks", "danke", "vielen dank", "merci", "gracias", "grazie", "obrigad", "спасибо", "дякую",
+        "dziękuję", "dzięki", "bedankt", "dank je", "dank u", "teşekkür", "ありがとうございます", "よろしくお願い", "谢谢",
+        "謝謝", "감사합니다", "mulțumesc", "multumesc", "děkuji", "köszönöm", "kiitos", "tack", "takk", "tak",
     ]
 
     /// Whether `description` says what the problem is. In a reply (`isReply`), short lines about the data are
@@ -80,7 +87,24 @@ enum DescriptionSubstance {
             }
             if length <= 90, pointers.contains(where: { lower.includes($0) }) { continue }
             if isAddressOrIntroduction(lower) { continue }
-            if isReply, length <= 90, dataWords.contains(where: { lower.includes($0) }) { continue }
+            // A link counts as the data it is, not as words ("Serverul nostru este https://…/ , iar …").
+            let wordsLength = lower.split(separator: " ").filter { !$0.includes("://") && !$0.includes("@") }
+                .reduce(0) { $0 + $1.count + 1 }
+            if isReply, wordsLength <= 90, dataWords.contains(where: { lower.includes($0) }) { continue }
+            // "Thank you!", "Mulțumesc, Andreea Popescu Secretariat – Facultatea de Litere".
+            if isReply,
+                courtesies.contains(where: { length <= 60 && lower.includes($0) || length <= 80 && lower.hasPrefix($0) }
+                )
+            {
+                continue
+            }
+            // "Attached - the candidate sent it from her laptop.": what the attachment is.
+            if isReply, length <= 90,
+                ["attached", "anbei", "ci-joint", "adjunto", "in allegato", "em anexo"].contains(
+                    where: { lower.hasPrefix($0) })
+            {
+                continue
+            }
             // "Pour l'identifiant de session et celui de l'étudiante je dois demander …": about the data asked for.
             if isReply, length <= 160, Set(fieldWords.filter { lower.includes($0) }).count >= 2 { continue }
             if length <= 120, contactWords.contains(where: { lower.hasPrefix($0) || lower.includes(" " + $0) }),

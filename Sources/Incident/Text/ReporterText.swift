@@ -221,7 +221,7 @@ public enum ReporterText {
                 }
                 continue
             case .signature:
-                emit(.signature)
+                emit(Self.isSignedStudentNumber(lower) ? .own : .signature)
                 continue
             default:
                 break
@@ -234,6 +234,28 @@ public enum ReporterText {
             emit(.own)
         }
         return result
+    }
+
+    /// Labels of a student's or candidate's own number, which a student signs with ("Jonas Brückner /
+    /// Matrikelnr. 3318820"): that line of a signature is the reporter's data. Staff sign with phones and
+    /// addresses, never with these.
+    static let signedStudentLabels = [
+        "matrikelnr", "matrikelnummer", "matr.-nr", "matrikel-nr", "student id", "student number", "student no",
+        "candidate number", "candidate no", "candidate id", "n° étudiant", "numéro étudiant", "numéro d'étudiant",
+        "matricola", "matrícula", "número de estudiante", "número de aluno", "numer albumu", "nr albumu",
+        "numer indeksu", "nr indeksu", "studentnummer", "öğrenci no", "öğrenci numarası", "номер зачётки",
+        "номер зачетки", "学号", "學號", "学籍番号", "受験番号", "학번", "mssv", "nim", "roll no", "roll number",
+        "matric no", "matric number", "registration no", "registration number", "reg no", "opiskelijanumero",
+    ]
+
+    /// Whether a signature line is a student number after its label ("Matrikelnr. 3318820", "NIM: 2108051122").
+    static func isSignedStudentNumber(_ lower: String) -> Bool {
+        guard lower.count <= 60, lower.contains(where: \.isNumber),
+            let label = signedStudentLabels.first(where: { lower.hasPrefix($0) })
+        else { return false }
+        // The label must end a word: "nimbus 3" is no "nim".
+        let after = lower.dropFirst(label.count).first
+        return after.map { !$0.isLetter || label.last!.isCJK } ?? false
     }
 
     /// What a reporter writes above a quote they answered inside.

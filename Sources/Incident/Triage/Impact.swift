@@ -27,6 +27,17 @@ enum Impact {
         "we suspended the exam", "exam has been suspended", "exam was suspended", "abbiamo sospeso l'esame",
         "esame è sospeso", "nous avons suspendu l'examen", "suspendimos el examen", "haben die prüfung abgebrochen",
         "prüfung wurde abgebrochen", "экзамен приостановлен", "мы остановили экзамен",
+        // The exam (a whole sitting) could not start or take place.
+        "exam could not take place", "exam could not go ahead", "exam could not start", "exam has not been able to",
+        "prüfung konnte nicht stattfinden", "klausur konnte nicht stattfinden", "prüfung konnte nicht beginnen",
+        "l'examen n'a pas pu avoir lieu", "l'examen n'a pas pu commencer", "examen no ha podido comenzar",
+        "examen no pudo comenzar", "examen no pudo realizarse", "examen no se pudo realizar",
+        "l'esame non si è potuto svolgere", "l'esame non è potuto iniziare", "prova não pôde ser realizada",
+        "exame não pôde começar", "экзамен не смог начаться", "экзамен не состоялся", "egzamin nie mógł się odbyć",
+        "zkouška nemohla proběhnout", "výpadek", "výpadku", "výpadok", "skúška nemohla prebehnúť",
+        "испит није могао да почне", "ispit nije mogao",
+        "sınav yapılamadı", "sınav başlatılamadı", "tentamen kon niet doorgaan", "試験が実施できません", "考试无法进行",
+        "考試無法進行", "peperiksaan tidak dapat dimulakan", "ujian tidak dapat dimulai",
     ]
     /// Negative quantifiers over people: they alone say people cannot work ("ningún alumno puede entrar",
     /// "none of the candidates can get past", "nadie puede entrar").
@@ -44,6 +55,8 @@ enum Impact {
         "nikto", "žiadny zo", "žiadny študent", "nenhum dos", "nenhuma das", "senki", "egyik hallgató sem",
         "kukaan", "yksikään", "niciun student", "niciun candidat", "nimeni", "κανένας", "κανείς", "ніхто", "жоден",
         "کوئی بھی",
+        // sr, hr, bs; ar ("no student could")
+        "ниједан", "ниједна", "нико", "nijedan", "nijedna", "nitko", "niko", "لم يتمكن أي", "لا يستطيع أي",
     ]
 
     /// Words that alone mean everyone (or no one): "nobody can start", "niemand kommt rein", "所有考生".
@@ -61,6 +74,9 @@ enum Impact {
         "כל הנבחנים", "כולם", "όλοι οι", "όλοι", "tất cả thí sinh", "tất cả sinh viên", "semua mahasiswa",
         "semua peserta", "semua siswa", "toți studenții", "toți candidații", "toată lumea", "барлық студенттер",
         "барлық үміткерлер", "सभी छात्र", "सभी परीक्षार्थी", "सभी उम्मीदवार", "تمام طلباء", "全班", "全體同學", "全部同學", "全部学生",
+        "جميع الطلاب", "لجميع الطلاب", "كل الطلاب", "جميع المرشحين", "сви студенти", "сви кандидати", "svi studenti",
+        "svi kandidati", "semua calon", "semua pelajar", "untuk semua", "ниједан кандидат", "nijedan kandidat",
+        "لم يتمكن أي طالب",
     ]
     /// The words of `everyone` that are not a "no one": a "no one" counts only through `nobody`, where it must
     /// quantify people or be able to do something ("none of our invigilators suspended anything, yet she was
@@ -151,7 +167,8 @@ enum Impact {
         "rozłącz*", "gestopt", "vastgelopen", "losgekoppeld", "durdu", "dondu", "bağlantı koptu", "止まった", "フリーズ",
         "停止", "卡住", "断开", "斷開", "中断", "中斷", "tidak bisa", "tidak dapat", "gagal", "không thể",
         "không vào được", "bị lỗi", "ไม่สามารถ", "เข้าไม่ได้", "δεν μπορ*", "σφάλμα", "לא יכול*", "שגיאה", "nu pot",
-        "nu poate", "eroare", "кіре алмай*", "қате", "नहीं कर", "नहीं हो", "त्रुटि",
+        "nu poate", "eroare", "кіре алмай*", "қате", "नहीं कर", "नहीं हो", "त्रुटि", "не може", "не можу",
+        "ne može", "ne mogu", "greška", "грешка", "لا يستطيع*", "لم يتمكن", "خطأ", "الخطأ", "تعذر",
     ]
 
     /// Words for things rather than people, after "the other(s)": "the other systems/sites work" says nothing about
@@ -210,7 +227,7 @@ enum Impact {
             // everyone else carried on": an outage word of a message a few saw is not an outage.
             if ServerErrorCode.mentioned(in: sentence) { return true }
             if minorityReported { continue }
-            if outage.contains(where: words.contains) { return true }
+            if outage.contains(where: { words.contains($0) && !negated($0, in: sentence) }) { return true }
             if nobody.contains(where: words.contains), quantifiesPeople(sentence, negative: true) || nobodyCan(sentence)
             {
                 return true
@@ -224,6 +241,29 @@ enum Impact {
         }
         return false
     }
+
+    /// Whether the outage word is denied ("I don't think this is an outage", "keine Störung", "not down"):
+    /// a negation within the five words before it, in the same clause.
+    static func negated(_ phrase: String, in sentence: String) -> Bool {
+        guard let range = sentence.firstRange(of: phrase.hasSuffix("*") ? String(phrase.dropLast()) : phrase)
+        else { return false }
+        let before = sentence[..<range.lowerBound].split(whereSeparator: \.isWhitespace).suffix(5)
+        for word in before.reversed() {
+            let bare = String(word).trimmingCharacters(",;:\"'")
+            if clauseBreaks.contains(bare) || word.hasSuffix(",") { return false }
+            if outageNegations.contains(bare) || bare.hasSuffix("n't") { return true }
+        }
+        return false
+    }
+
+    static let outageNegations: Set<String> = [
+        "not", "no", "never", "kein", "keine", "keinen", "nicht", "pas", "aucune", "non", "não", "не", "nie", "geen",
+        "niet", "değil", "hiç",
+    ]
+    static let clauseBreaks: Set<String> = [
+        "because", "since", "as", "but", "and", "so", "weil", "aber", "und", "car", "mais", "et", "porque", "pero",
+        "y", "perché", "ma", "e", "потому", "но", "и",
+    ]
 
     /// "all 212 candidates", "alle Studierenden", "tous les candidats": a quantifier, then a word for people
     /// within three words.
@@ -275,6 +315,12 @@ enum Impact {
                     .contains(String(words[words.startIndex + index - 2]))
             {
                 return false
+            }
+            // "the 42 students of group 5IM2": a count after an article names the whole group.
+            if index >= 2, before.count >= 2, before.allSatisfy(\.isNumber),
+                articles.contains(String(words[words.startIndex + index - 2]))
+            {
+                return true
             }
             if numbers.contains(before) || before.allSatisfy(\.isNumber) && !before.isEmpty { return false }
             if index == 0 || articles.contains(before) { return true }
