@@ -983,6 +983,22 @@ import Testing
         let problem = "Thanks. Since this morning the webcam picture freezes after two minutes and she is thrown out."
         #expect(DescriptionSubstance.isSubstantive(problem, isReply: true))
     }
+
+    @Test func theTimeOfTheSittingIsNoDetectionTime() {
+        // The sitting's start, named by a compound, a Dutch or Hungarian verb, or the time as the exam's name.
+        let german = "Klausur heute (Prüfungsbeginn 8:00 Uhr). Um 8:40 Uhr hat uns ein Student gemeldet, dass es hängt."
+        #expect(report(german).detectedAt == Self.utc("2026-11-30T07:40:00Z"))
+        #expect(
+            report("Mijn tentamen begon om 8:00. Rond half negen kreeg ik een melding.").detectedAt
+                == Self.utc("2026-11-30T07:30:00Z"))
+        #expect(
+            report("Ma fél kilenckor egy hallgatónk jelezte a hibát. A vizsga 8:00-kor kezdődött.").detectedAt
+                == Self.utc("2026-11-30T07:30:00Z"))
+        #expect(report("Our 9am exam just started and the proctor link gives everyone a blank page.").detectedAt == nil)
+        #expect(report("Durante l'appello delle 8:30 di oggi una studentessa è stata espulsa.").detectedAt == nil)
+        // A host name starting with "exam" after the time is no sitting.
+        #expect(report("本日9時05分頃から、exam.kita.example.jp にアクセスできません。").detectedAt == Self.utc("2026-11-30T08:05:00Z"))
+    }
 }
 
 extension String {

@@ -27,7 +27,7 @@ enum ProseTimes {
     /// Words after a time that mark it as a moment (Turkish "'dan beri", Japanese "頃", Chinese "左右").
     static let cuesAfter: Set<String> = [
         "beri", "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "sıralarında", "civarında", "頃", "ごろ",
-        "から", "左右", "起", "开始", "以来", "uur", "uhr", "h", "körül", "táján", "óta",
+        "から", "左右", "起", "开始", "以来", "uur", "uhr", "h", "körül", "táján", "óta", "kor",
     ]
     /// Words near a time that make it a schedule or a plan, not the moment of the problem.
     static let scheduleWords: Set<String> = [
@@ -60,7 +60,22 @@ enum ProseTimes {
         "inizio", "начало",
         "rozpoczęcie", "başlangıç", "開始", "开始", "iniziato", "iniziata", "iniziati", "cominciato", "comenzó",
         "empezó", "comenzado", "empezado", "commencé", "débuté", "begonnen", "gestartet", "началось", "начался",
-        "начался", "começou", "iniciado", "iniciou", "begonnen", "rozpoczął", "rozpoczęła", "başladı",
+        "начался", "começou", "iniciado", "iniciou", "begonnen", "rozpoczął", "rozpoczęła", "başladı", "begon",
+        "startte", "aanvang",
+    ]
+    /// Start verbs written after the time ("A vizsga 14:00-kor kezdődött", "Zkouška v 9:00 začala").
+    static let startWordsAfter: Set<String> = [
+        "kezdődött", "kezdődik", "začala", "začal", "začíná", "začalo", "začína", "začala",
+    ]
+    /// Words for an exam sitting: a time right before one names the sitting ("our 9am exam", "the 10:30 exam"),
+    /// or right after one through "of" ("l'appello delle 10:30").
+    static let sittings: Set<String> = [
+        "exam", "exams", "examen", "test", "quiz", "sitting", "section", "slot", "class", "paper", "final", "midterm",
+        "prüfung", "klausur", "appello", "esame", "prova", "examen", "sessione", "turno", "tentamen", "egzamin",
+        "экзамен", "zkouška", "vizsga", "sınav", "exame",
+    ]
+    static let sittingLinks: Set<String> = [
+        "delle", "dell'", "des", "del", "de", "of", "von", "der", "das", "do", "da",
     ]
     static let negations: Set<String> = [
         "not", "cannot", "can't", "couldn't", "unable", "nicht", "kein", "pas", "no", "não", "non", "не", "nie", "niet",
@@ -172,7 +187,13 @@ enum ProseTimes {
             if token.kind == .word, startWords.contains(token.text), problemStarted(tokens, at: index) {
                 return "started"
             }
-            if token.kind == .word, cuesBefore.contains(token.text) { return token.text }
+            // A one-letter cue ("a", "o", "v", "в") is also an article or a preposition of the sentence ("A
+            // vizsga 14:00-kor"): only right before the time.
+            if token.kind == .word, cuesBefore.contains(token.text),
+                token.text.count > 1 || index == range.lowerBound - 1
+            {
+                return token.text
+            }
         }
         // A zone in brackets may stand between the time and its cue ("13時05分（JST）頃から").
         for index in range.upperBound..<min(tokens.count, range.upperBound + 5) {
@@ -206,6 +227,24 @@ enum ProseTimes {
     }
 
     static func isSchedule(_ tokens: [DetectionTime.Token], around range: Range<Int>) -> Bool {
+        // (Not the first label of a host name: "13時05分頃から、exam.kita-kogyo.ac.jp".)
+        if range.upperBound < tokens.count, sittings.contains(tokens[range.upperBound].text),
+            range.upperBound + 1 == tokens.count || !tokens[range.upperBound + 1].isSymbol(".")
+                || tokens[range.upperBound + 1].spaced
+        {
+            return true
+        }
+        // "l'appello delle 10:30": the article's elision is part of the word.
+        if range.lowerBound >= 2, sittingLinks.contains(tokens[range.lowerBound - 1].text),
+            sittings.contains(String(tokens[range.lowerBound - 2].text.split(separator: "'").last ?? ""))
+        {
+            return true
+        }
+        if tokens[range.upperBound..<min(tokens.count, range.upperBound + 3)].contains(where: {
+            startWordsAfter.contains($0.text)
+        }) {
+            return true
+        }
         let window = max(0, range.lowerBound - 6)..<min(tokens.count, range.upperBound + 2)
         for index in window where !range.contains(index) && tokens[index].kind == .word {
             let word = tokens[index].text
@@ -225,7 +264,9 @@ enum ProseTimes {
             {
                 return true
             }
-            if startWords.contains(word), index < range.lowerBound, range.lowerBound - index <= 3,
+            // "Prüfungsbeginn 9:00 Uhr", "Klausurbeginn": a German compound ending in the start word.
+            let startWord = startWords.contains(word) || (word.count > 8 && word.hasSuffix("beginn"))
+            if startWord, index < range.lowerBound, range.lowerBound - index <= 3,
                 !problemStarted(tokens, at: index)
             {
                 let before = max(0, index - 4)..<index

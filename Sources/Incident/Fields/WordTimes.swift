@@ -9,6 +9,10 @@ enum WordTimes {
     private static let german = [
         "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf",
     ]
+    /// Hungarian hours, as written with the "-kor" (at) ending or alone.
+    private static let hungarian = [
+        "egy", "kettő", "három", "négy", "öt", "hat", "hét", "nyolc", "kilenc", "tíz", "tizenegy", "tizenkettő",
+    ]
     private static let dutch = [
         "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
     ]
@@ -81,7 +85,8 @@ enum WordTimes {
         "half", "halb", "quarter", "viertel", "kwart", "mezz", "quart", "media", "cuarto", "demi", "meia", "noche",
         "tarde", "mañana", "madrugada", "noite", "manhã", "sera", "pomeriggio", "mattin", "soir", "matin",
         "après-midi", "вечера", "утра", "дня", "ночи", "gegen", "around", "about", "vers", "verso", "hacia", "около",
-        "rond", "sobre", "cerca", "circa", "approx", "past", " to ", "nach", " vor ", "over", "voor", "ish",
+        "rond", "sobre", "cerca", "circa", "approx", "past", " to ", "nach", " vor ", "over", "voor", "ish", "fél ",
+        "negyed ",
     ]
     /// Halves and quarters after an hour in digits: Italian, Spanish, Portuguese, French.
     private static let fractions: [(words: [String], minute: Int, before: Bool)] = [
@@ -185,6 +190,18 @@ enum WordTimes {
                 } else if word == "viertel", let target = next(1), let hour = hour(target, in: german) {
                     // Austrian and East German "viertel zehn" is 9:15, a quarter of the way to ten.
                     replaced = (clock(hour - 1, 15), 2)
+                }
+            case "fél", "negyed", "háromnegyed":
+                // Hungarian counts toward the coming hour: "fél tízkor" is 9:30, "negyed kilenc" 8:15. The
+                // "-kor" ending says "at", kept as a word after the digits.
+                if let target = next(1) {
+                    var bare = target.lowercased().trimmingCharacters(",.;:!?()")
+                    let at = bare.hasSuffix("kor")
+                    if at { bare = String(bare.dropLast(3)).trimmingCharacters("-") }
+                    if let index = hungarian.firstIndex(of: bare) ?? (bare == "két" ? 1 : nil) {
+                        let minute = word == "fél" ? 30 : word == "negyed" ? 15 : 45
+                        replaced = (clock(index, minute) + (at ? " kor" : ""), 2)
+                    }
                 }
             case "dreiviertel":
                 // "dreiviertel zehn" is 9:45.
