@@ -999,6 +999,16 @@ import Testing
         // A host name starting with "exam" after the time is no sitting.
         #expect(report("本日9時05分頃から、exam.kita.example.jp にアクセスできません。").detectedAt == Self.utc("2026-11-30T08:05:00Z"))
     }
+
+    @Test func usersListedAfterASentenceOnItsLine() {
+        let read = report("Nobody can start.\nFirst few candidates who tried: HT-20931, HT-20944 and HT-21007.")
+        #expect(read.userIDs == ["HT-20931", "HT-20944", "HT-21007"])
+        let matric = report("Matric numbers of some of those still affected: 190403118, 190403256, 190407731.")
+        #expect(matric.userIDs == ["190403118", "190403256", "190407731"])
+        // Not a list of users: other things after the colon, or one ID only.
+        #expect(report("Affected candidates so far: 3 of 40, in 2 rooms.").userIDs.isEmpty)
+        #expect(report("The students were told at 9: wait.").values[.userID] == nil)
+    }
 }
 
 extension String {

@@ -242,7 +242,7 @@ public enum FieldLexicon {
         "candidato", "studente", "studenti", "studenci", "studentów", "kandydat", "numery albumów", "студент",
         "öğrenci", "aday", "deelnemer", "študent", "студенти", "aspirante", "empleado", "učenik", "roll number",
         "roll no", "学籍番号", "受験者", "受験番号", "学生", "考生", "학번",
-        "수험", "학생",
+        "수험", "학생", "studenți", "studentii", "matric number", "candidate number",
     ]
 
     /// User labels that may also introduce a person's name: after them only an ID with a digit is taken.

@@ -60,6 +60,12 @@ struct LabelledLines {
                 index = users.last!.lines[0]
                 continue
             }
+            // (Before a user label the sentence starts with: "Matric numbers of some of those still affected: …".)
+            if hit == nil || hit?.field == .userID, let list = Self.listedUsersInline(line) {
+                found.append(
+                    Match(field: .userID, value: list.value, lines: [index], label: list.label, separated: true))
+                continue
+            }
             // A known word starting a longer label of other words ("Studenta apliecības nr.: 221RDB117").
             let unseparated: Bool
             if case .value(_, separated: false)? = hit?.rest { unseparated = true } else { unseparated = false }
@@ -128,6 +134,30 @@ struct LabelledLines {
             next += 1
         }
         return found.count >= 2 && digits ? found : nil
+    }
+
+    /// Users listed after a sentence that introduces them, on its own line ("First few candidates who tried:
+    /// HT-20931, HT-20944, HT-21007", "Exemple de studenți afectați: RO2291, RO2304, RO2317"): the words before
+    /// the colon name people, and after it stand at least two IDs of one shape with a digit, nothing else.
+    static func listedUsersInline(_ line: String) -> (value: String, label: String)? {
+        guard line.utf8.count <= 600, let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }) else {
+            return nil
+        }
+        let lead = line[..<colon].lowercased()
+        guard lead.utf8.count <= 200, !lead.contains(where: \.isNumber),
+            let noun = FieldLexicon.listedPeople.first(where: { lead.includes($0) })
+        else { return nil }
+        let value = String(line[line.index(after: colon)...])
+        let tokens = ValueShape.tokens(value)
+        guard let first = tokens.first, ValueShape.hasDigit(first), ValueShape.isUserID(first, login: false) else {
+            return nil
+        }
+        let more = ValueShape.listed(after: String(first), in: value)
+        // Nothing but the list after the colon (a sentence may end it: "…, RO2317.").
+        let listWords: Set<String> = ["and", "und", "et", "y", "e", "i", "и", "&", "or", "oder", "ou", "o", "/"]
+        let rest = tokens.filter { !listWords.contains($0.lowercased()) }
+        guard more.count >= 1, rest.count == more.count + 1 else { return nil }
+        return (value, noun + " (list)")
     }
 
     /// A label in words the lexicon lacks, recognised by a stem it shares with the field's names ("Studienummer",
