@@ -121,6 +121,28 @@ public struct IncidentExtractor: Sendable {
         for column in columns {
             let source = FieldSource(
                 kind: .table, detail: column.label, line: column.line >= 0 ? lines[column.line] : nil, isSure: true)
+            // A column of the times each user was affected: the first of them, when no label gave one.
+            if column.field == .detectedAt {
+                let date = column.line >= 0 ? lineDates[column.line] ?? envelope.date : envelope.date
+                guard reading.detectedAt == nil, let date else { continue }
+                // "ayer", "yesterday" in the sentence above the table holds for its times.
+                var days = 0
+                if column.line > 0 {
+                    // The lines just above the header: the sentence that introduces the table.
+                    let above = lines[max(0, column.line - 8)..<column.line].joined(separator: " ").suffix(1000)
+                    let tokens = DetectionTime.Token.scan(String(above))
+                    days = DetectionTime.relativeDays(tokens, in: 0..<tokens.count) ?? 0
+                }
+                let times = column.values.compactMap { DetectionTime.parse($0, reference: date) }
+                    .map { $0 + Int64(days) * 86_400 }
+                    .filter { $0 <= date.secondsSince1970 + 60 && $0 >= date.secondsSince1970 - 3 * 86_400 }
+                if let first = times.min() {
+                    reading.detectedAt = first
+                    reading.sources[.detectedAt] = FieldSource(
+                        kind: .table, detail: "time column", line: source.line, isSure: false)
+                }
+                continue
+            }
             if column.field == .userID, reading.userIDs.isEmpty { reading.userIDs = column.values }
             reading.set(column.field, column.values[0], source)
         }

@@ -1009,6 +1009,24 @@ import Testing
         #expect(report("Affected candidates so far: 3 of 40, in 2 rooms.").userIDs.isEmpty)
         #expect(report("The students were told at 9: wait.").values[.userID] == nil)
     }
+
+    @Test func aTableColumnOfTimesGivesTheFirst() {
+        let table = """
+            Four candidates could not share their screen.
+
+            Kandidat\tMatrikelnr.\tUhrzeit (MEZ)
+            Huber A.\t01642217\t08:52
+            Gruber M.\t01655904\t08.35
+            Wagner S.\t01649310\t09:10
+            """
+        let read = report(table)
+        #expect(read.detectedAt == Self.utc("2026-11-30T07:35:00Z"))
+        #expect(read.userIDs == ["01642217", "01655904", "01649310"])
+        // "Yesterday" above the table holds for its times; a table of times alone, without users, is no table.
+        let yesterday = table.replacingAll("Four candidates", with: "Yesterday four candidates")
+        #expect(report(yesterday).detectedAt == Self.utc("2026-11-29T07:35:00Z"))
+        #expect(report("Room\tTime\nB204\t08:52\nB206\t09:10").detectedAt == nil)
+    }
 }
 
 extension String {

@@ -30,6 +30,10 @@ struct TableReader {
             var fields: [Int: (field: IncidentField, label: String)] = [:]
             for (column, cell) in header.enumerated() {
                 let text = LabelledLines.strippingDecoration(Substring(cell))
+                if let zone = Self.timeHeader(Substring(text)) {
+                    fields[column] = (.detectedAt, zone)
+                    continue
+                }
                 guard let hit = labels.labelled(text), hit.field == .userID || hit.field == .sessionID else {
                     continue
                 }
@@ -43,7 +47,7 @@ struct TableReader {
                 default: break
                 }
             }
-            guard !fields.isEmpty else {
+            guard fields.values.contains(where: { $0.field != .detectedAt }) else {
                 index += 1
                 continue
             }
@@ -60,6 +64,12 @@ struct TableReader {
                     break
                 }
                 for (column, field) in fields where column < cells.count {
+                    if field.field == .detectedAt {
+                        if let time = Self.timeOfDay(cells[column]) {
+                            values[column, default: []].append(field.label.isEmpty ? time : time + " " + field.label)
+                        }
+                        continue
+                    }
                     let login = !FieldLexicon.nameLikeUserLabels.contains(field.label)
                     if let id = ValueShape.firstID(in: cells[column], field: field.field, login: login),
                         ValueShape.tokens(cells[column]).count == 1
@@ -112,6 +122,38 @@ struct TableReader {
         }
         if !current.isEmpty { cells.append(current) }
         return cells.count >= 3 ? cells : []
+    }
+
+    /// Header cells of a column of times ("Uhrzeit (MEZ)", "Hora aprox.", "Ora", "時刻"), in a table of users:
+    /// when each was seen. Returns the zone written in brackets ("MEZ"), or "" — nil for any other cell.
+    static func timeHeader(_ cell: Substring) -> String? {
+        var text = cell.lowercased().trimmingCharacters(" .:")
+        var zone = ""
+        if let open = text.firstIndex(of: "("), text.hasSuffix(")") {
+            zone = String(text[text.index(after: open)..<text.index(before: text.endIndex)]).trimmingCharacters(" ")
+            text = String(text[..<open]).trimmingCharacters(" .")
+        }
+        guard timeHeaders.contains(text), zone.count <= 12 else { return nil }
+        return zone.uppercased()
+    }
+
+    static let timeHeaders: Set<String> = [
+        "time", "time noticed", "time seen", "approx. time", "approx time", "uhrzeit", "zeit", "zeitpunkt", "hora",
+        "hora aprox", "hora aprox.", "ora", "orario", "heure", "время", "czas", "godzina", "tijd", "tijdstip", "saat",
+        "時刻", "時間", "时间", "發生時間", "发生时间", "시간", "klokkeslett", "klockslag", "kellonaika", "idő", "čas",
+    ]
+
+    /// A time of day alone in a cell ("08:52", "15.20", "9h05"), written with a colon.
+    static func timeOfDay(_ cell: String) -> String? {
+        let text = cell.trimmingCharacters(" ")
+        guard (4...5).contains(text.count), let separator = text.firstIndex(where: { ":.h".contains($0) }) else {
+            return nil
+        }
+        let hour = text[..<separator]
+        let minute = text[text.index(after: separator)...]
+        guard (1...2).contains(hour.count), minute.count == 2, let h = Int(hour), let m = Int(minute), h < 24, m < 60
+        else { return nil }
+        return "\(h):\(minute)"
     }
 
     /// "-----  -------" or "|---|---|": a rule under a header.
