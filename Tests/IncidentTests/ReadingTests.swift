@@ -1027,6 +1027,27 @@ import Testing
         #expect(report(yesterday).detectedAt == Self.utc("2026-11-29T07:35:00Z"))
         #expect(report("Room\tTime\nB204\t08:52\nB206\t09:10").detectedAt == nil)
     }
+
+    @Test(arguments: [
+        (
+            "Link da sessão: https://provas.uni.example.br/sessao?id=b7e2c4d1-3a5f-4e8b-9c60-1f2d3e4a5b6c&turma=CAL2",
+            "b7e2c4d1-3a5f-4e8b-9c60-1f2d3e4a5b6c"
+        ),
+        (
+            "Voici le lien : https://surveillance.u.example.fr/session/view/e41f7a93-0c2b-4d8e-b5a6-19d3c7f0e258",
+            "e41f7a93-0c2b-4d8e-b5a6-19d3c7f0e258"
+        ),
+        ("Посилання на сесію: https://exam.proctor.example.edu.ua/s/6d0e9f3a1c2b4857/live", "6d0e9f3a1c2b4857"),
+        ("सेशन आईडी: AKT-PR-88213", "AKT-PR-88213"), ("- 응시 ID: EXM-20261203-0877", "EXM-20261203-0877"),
+        ("a fost deconectat din sesiunea de supraveghere (ID sesiune: RO-EX-25114-0937).", "RO-EX-25114-0937"),
+    ])
+    func sessionsInLinksAndLabelsOfMoreLanguages(_ line: String, _ expected: String) {
+        #expect(report("The camera froze.\n\(line)").values[.sessionID] == expected)
+    }
+
+    @Test func aShortLinkIsNoSessionWithoutAnIDShape() {
+        #expect(report("Join at https://go.example.edu/s/welcome/page now.").values[.sessionID] == nil)
+    }
 }
 
 extension String {

@@ -174,7 +174,7 @@ enum ServerAddress {
             // "…/exam/attempt?id=55291": a plain "id" names the session when the path ends in one.
             // "…/session/view?id=c41d7e2a90b3" too: the path's end names what the id is.
             let segments = text[..<question].split(separator: "/").dropFirst(2).map { $0.lowercased() }
-            let endpoints = ["session", "sessions", "attempt", "attempts"]
+            let endpoints = Self.sessionSegments
             let named =
                 segments.last.map(endpoints.contains) == true
                 || (segments.count >= 2 && segments.last == "view" && endpoints.contains(segments[segments.count - 2]))
@@ -192,13 +192,27 @@ enum ServerAddress {
         let segments = text.split(separator: "/")
         for (index, segment) in segments.enumerated() where index + 1 < segments.count {
             let name = segment.lowercased()
-            // "/session/7f3c9a2e": an ID; "/session/heartbeat" is an API's endpoint.
-            if ["session", "sessions", "attempt", "attempts"].contains(name),
-                ValueShape.isSessionID(segments[index + 1])
+            // "/session/7f3c9a2e": an ID; "/session/heartbeat" is an API's endpoint. A view of it may stand
+            // between ("/session/view/e41f7a93-…"); a one-letter "/s/" names a session only before a UUID or a
+            // long hex token.
+            guard sessionSegments.contains(name) || name == "s" else { continue }
+            var next = index + 1
+            if next + 1 < segments.count, sessionViews.contains(segments[next].lowercased()) { next += 1 }
+            let candidate = segments[next]
+            if name == "s",
+                !(ValueShape.isUUID(candidate) || (candidate.count >= 12 && candidate.allSatisfy(\.isHexDigit)))
             {
-                return String(segments[index + 1])
+                continue
             }
+            if ValueShape.isSessionID(candidate) { return String(candidate) }
         }
         return nil
     }
+
+    /// Path segments and endpoints that name a session, in the languages exam platforms are built in.
+    static let sessionSegments: Set<String> = [
+        "session", "sessions", "attempt", "attempts", "sessao", "sessão", "sessoes", "sesion", "sesión", "sesiones",
+        "sessione", "sessioni", "sitzung", "sitzungen", "seance", "séance", "sesja", "sessie", "oturum", "sessio",
+    ]
+    static let sessionViews: Set<String> = ["view", "join", "live", "watch", "details", "show", "replay"]
 }

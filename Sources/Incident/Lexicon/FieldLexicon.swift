@@ -118,6 +118,7 @@ public enum FieldLexicon {
             "id de tentative", "identifiant de tentative", "考试场次", "考試場次", "场次", "場次",
             // uk/ru attempts, cs/sk/sl/hr/sr/no sessions and attempts, fa
             "id спроби", "номер спроби", "спроба", "id попытки", "попытка", "id pokusu", "pokus", "seja", "id seje",
+            "सेशन आईडी", "सेशन id", "सत्र आईडी", "응시 id", "id sesiune", "sesiune", "id-ul sesiunii",
             "id συνεδρίας", "συνεδρία", "κωδικός συνεδρίας", "αναγνωριστικό συνεδρίας", "sesija", "id sesije", "сесија",
             "ид сесије", "sesjon", "sesjons-id", "sesjonsid", "sesja egzaminu",
             "شناسه جلسه", "شناسه آزمون", "նստաշրջանի id", "mã phiên", "sessió", "id de sessió",
@@ -320,6 +321,6 @@ public enum FieldLexicon {
         "sessionid", "session_id", "attemptid",
         "attempt_id",
         "會話id", "sessió", "id pokusu", "pokusu", "seja", "sesija", "sesjons-id", "sesjon", "id спроби", "спроби",
-        "попытки",
+        "попытки", "id sesiune", "sesiune", "sesiunea", "सेशन आईडी", "응시 id", "id συνεδρίας", "συνεδρία",
     ]
 }
