@@ -463,6 +463,12 @@ public struct IncidentExtractor: Sendable {
     /// message was sent before the forward, in an unknown zone: a time in it counts only where it names its zone
     /// ("Around 1:50pm AEDT").
     static func forwardedDate(_ text: Substring, forwardedIn reference: MessageDate) -> MessageDate? {
+        // "Date: Mon, 30 Nov 2026 09:41:27 -0800" (Thunderbird, Apple Mail): the sender's own zone, written.
+        if let written = MessageDate.parse(text.trimmingWhitespace), written.utcOffsetSeconds != nil,
+            written.secondsSince1970 <= reference.secondsSince1970 + 60
+        {
+            return written
+        }
         guard let seconds = DetectionTime.parse(text, reference: reference) else { return nil }
         if seconds > reference.secondsSince1970 + 60 {
             return MessageDate(secondsSince1970: reference.secondsSince1970, utcOffsetSeconds: nil)

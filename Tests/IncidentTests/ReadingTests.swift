@@ -1048,6 +1048,50 @@ import Testing
     @Test func aShortLinkIsNoSessionWithoutAnIDShape() {
         #expect(report("Join at https://go.example.edu/s/welcome/page now.").values[.sessionID] == nil)
     }
+
+    @Test(arguments: [
+        "None of our Year 12s can get past the ID check screen this morning.",
+        "stamattina l'appello di Microeconomia non si è potuto svolgere.",
+        "Od 13:00 sa nikomu nedá spustiť skúška z Matematiky I.",
+        "Týka sa to všetkých 240 študentov, skúška momentálne nemôže prebehnúť.",
+        "خادم المراقبة لا يستجيب لجميع الطلاب منذ الساعة العاشرة صباحاً",
+        "Бүгін барлық студенттер емтиханды бастай алмай жатыр.",
+        "13時30分開始予定の回（24名）が実施できない恐れがあります。",
+    ])
+    func outagesOfHeldOut14(_ text: String) {
+        #expect(report(text).severity == .critical)
+    }
+
+    @Test func aFewPeopleCountedOrThingsNoneOfWhichWorkAreNoOutage() {
+        #expect(report("The webcam feed froze for all three students in Lab 2 at the same time.").severity == .normal)
+        #expect(report("None of the fixes can help her; her camera still freezes.").severity == .normal)
+        #expect(report("The exam froze for all four of our centres.").severity == .critical)
+    }
+
+    @Test func aForwardedMessageDatedInItsOwnZoneAndACountrysTime() {
+        let forward = """
+            Could you look at this one?
+
+            -------- Forwarded Message --------
+            Subject: proctored quiz kicked me out
+            Date: Mon, 30 Nov 2026 00:41:27 -0800
+            From: Hannah <hannah@students.example.edu>
+
+            I was writing the quiz and at 0:20 it said my face was not visible.
+            """
+        // 0:20 on the student's clock (-0800) is 08:20 UTC, not 0:20 at the forwarder's +0100.
+        #expect(report(forward, subject: "Fwd: quiz").detectedAt == Self.utc("2026-11-30T08:20:00Z"))
+        let japan = "gestern um 16:30 Uhr (japanische Zeit) ist meine Online-Prüfung abgebrochen."
+        #expect(report(japan).detectedAt == Self.utc("2026-11-29T07:30:00Z"))
+    }
+
+    @Test func tomorrowSaidEarlierInTheClauseMakesTheTimeAPlan() {
+        let text = "Olvidé mi contraseña y mañana tengo mi examen de Estadística a las 8:00 am. No me llega el correo."
+        #expect(report(text).detectedAt == nil)
+        #expect(
+            report("Esta mañana, durante el examen de Estadística, a las 8:00 se cerró la sesión.").detectedAt
+                == Self.utc("2026-11-30T07:00:00Z"))
+    }
 }
 
 extension String {

@@ -45,6 +45,10 @@ enum ProseTimes {
         "meant", "supposed", "kick", "zítra", "zajtra", "mâine", "αύριο", "holnap", "imorgon", "huomenna", "내일",
         "غدا", "غداً", "besok", "מחר", "พรุ่งนี้", "завтра", "ертең",
     ]
+    static let tomorrowWords: Set<String> = [
+        "tomorrow", "morgen", "demain", "mañana", "domani", "amanhã", "завтра", "jutro", "yarın", "zítra", "zajtra",
+        "huomenna", "imorgon", "holnap", "mâine", "αύριο", "besok",
+    ]
     /// What may have "started" without making the time a schedule: the problem itself ("This started at
     /// 10:20", "it began around 9", "Das Problem begann um …"), or nothing at all ("Started ~10:05").
     static let problemSubjects: Set<String> = [
@@ -244,6 +248,13 @@ enum ProseTimes {
             startWordsAfter.contains($0.text)
         }) {
             return true
+        }
+        // "mañana tengo mi examen de Estadística a las 8:00": tomorrow, said further back in the clause.
+        for index in max(0, range.lowerBound - 10)..<max(0, range.lowerBound - 6)
+        where tokens[index].kind == .word && tomorrowWords.contains(tokens[index].text) {
+            let thisMorning = index > 0 && ["heute", "esta", "la", "de", "por"].contains(tokens[index - 1].text)
+            let clause = tokens[index..<range.lowerBound].contains { $0.isSymbol(".") || $0.isSymbol(";") }
+            if !thisMorning, !clause { return true }
         }
         let window = max(0, range.lowerBound - 6)..<min(tokens.count, range.upperBound + 2)
         for index in window where !range.contains(index) && tokens[index].kind == .word {

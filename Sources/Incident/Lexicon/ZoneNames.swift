@@ -151,6 +151,25 @@ public enum ZoneNames {
         ("gulf time", Zone(standard: 14400, rule: .fixed)), ("dubai time", Zone(standard: 14400, rule: .fixed)),
         ("bangkok time", Zone(standard: 25200, rule: .fixed)), ("jakarta time", Zone(standard: 25200, rule: .fixed)),
         ("malaysia time", Zone(standard: 28800, rule: .fixed)), ("manila time", Zone(standard: 28800, rule: .fixed)),
+        // A country's time by its adjective ("japanische Zeit", "heure japonaise").
+        ("japanese time", Zone(standard: 32400, rule: .fixed)),
+        ("japanische zeit", Zone(standard: 32400, rule: .fixed)),
+        ("japanischer zeit", Zone(standard: 32400, rule: .fixed)),
+        ("heure japonaise", Zone(standard: 32400, rule: .fixed)),
+        ("heure du japon", Zone(standard: 32400, rule: .fixed)),
+        ("hora de japón", Zone(standard: 32400, rule: .fixed)), ("hora japonesa", Zone(standard: 32400, rule: .fixed)),
+        ("ora giapponese", Zone(standard: 32400, rule: .fixed)),
+        ("японскому времени", Zone(standard: 32400, rule: .fixed)),
+        ("chinese time", Zone(standard: 28800, rule: .fixed)), ("china time", Zone(standard: 28800, rule: .fixed)),
+        ("chinesische zeit", Zone(standard: 28800, rule: .fixed)),
+        ("chinesischer zeit", Zone(standard: 28800, rule: .fixed)),
+        ("koreanische zeit", Zone(standard: 32400, rule: .fixed)),
+        ("koreanischer zeit", Zone(standard: 32400, rule: .fixed)),
+        ("indische zeit", Zone(standard: 19800, rule: .fixed)), ("indischer zeit", Zone(standard: 19800, rule: .fixed)),
+        ("türkische zeit", Zone(standard: 10800, rule: .fixed)),
+        ("türkischer zeit", Zone(standard: 10800, rule: .fixed)),
+        ("britische zeit", Zone(standard: 0, rule: .europe)), ("britischer zeit", Zone(standard: 0, rule: .europe)),
+        ("englische zeit", Zone(standard: 0, rule: .europe)), ("englischer zeit", Zone(standard: 0, rule: .europe)),
     ]
 
     /// The offset for `zone` on the civil date given (the rule's switch instant is approximated to the day).

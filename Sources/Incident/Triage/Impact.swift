@@ -37,7 +37,9 @@ enum Impact {
         "zkouška nemohla proběhnout", "výpadek", "výpadku", "výpadok", "skúška nemohla prebehnúť",
         "испит није могао да почне", "ispit nije mogao",
         "sınav yapılamadı", "sınav başlatılamadı", "tentamen kon niet doorgaan", "試験が実施できません", "考试无法进行",
-        "考試無法進行", "peperiksaan tidak dapat dimulakan", "ujian tidak dapat dimulai",
+        "考試無法進行", "peperiksaan tidak dapat dimulakan", "ujian tidak dapat dimulai", "non si è potuto svolgere",
+        "dovuto annullare l'appello", "l'appello è stato annullato", "nemôže prebehnúť", "nemohla prebehnúť",
+        "実施できない", "実施できません", "متوقف بالكامل", "емтихан өтпей",
     ]
     /// Negative quantifiers over people: they alone say people cannot work ("ningún alumno puede entrar",
     /// "none of the candidates can get past", "nadie puede entrar").
@@ -76,7 +78,8 @@ enum Impact {
         "барлық үміткерлер", "सभी छात्र", "सभी परीक्षार्थी", "सभी उम्मीदवार", "تمام طلباء", "全班", "全體同學", "全部同學", "全部学生",
         "جميع الطلاب", "لجميع الطلاب", "كل الطلاب", "جميع المرشحين", "сви студенти", "сви кандидати", "svi studenti",
         "svi kandidati", "semua calon", "semua pelajar", "untuk semua", "ниједан кандидат", "nijedan kandidat",
-        "لم يتمكن أي طالب",
+        "لم يتمكن أي طالب", "whole cohort", "entire cohort", "the whole class", "the entire class", "全台",
+        "všetkých", "všetci", "všichni", "všech", "nikomu",
     ]
     /// The words of `everyone` that are not a "no one": a "no one" counts only through `nobody`, where it must
     /// quantify people or be able to do something ("none of our invigilators suspended anything, yet she was
@@ -94,12 +97,14 @@ enum Impact {
     /// "nobody can start", "nadie puede entrar", "niemand kommt rein": a pronoun for no one, then a verb of being
     /// able (or getting in) within four words — "nessuno dei supervisori ha terminato" is not an outage.
     static func nobodyCan(_ sentence: String) -> Bool {
-        let pronouns: Set<String> = ["nobody", "niemand", "nadie", "nessuno", "ninguém", "никто", "nikt", "kimse"]
+        let pronouns: Set<String> = [
+            "nobody", "niemand", "nadie", "nessuno", "ninguém", "никто", "nikt", "kimse", "none", "nikomu", "nikto",
+        ]
         let verbs = [
             "can", "could", "is able", "kann", "konnte", "kommt", "peut", "pouvait", "arrive", "puede", "pudo",
             "consigue",
             "può", "riesce", "pode", "consegue", "может", "смог", "сможет", "może", "mógł", "kan", "kon", "lukt",
-            "gets", "got", "giriş", "gire", "entra", "entre", "kommt",
+            "gets", "got", "giriş", "gire", "entra", "entre", "kommt", "nedá", "nejde", "nemôže", "nemůže",
         ]
         let words = sentence.split(whereSeparator: { $0.isWhitespace || ",;:".contains($0) })
         for (index, word) in words.enumerated() {
@@ -107,7 +112,14 @@ enum Impact {
                 pronouns.contains(String(word))
                 || (word == "no" && index + 1 < words.count && words[index + 1] == "one")
             guard isPronoun else { continue }
-            for (offset, next) in words[(index + 1)..<min(words.count, index + 5)].enumerated()
+            // "None of our Year 12s": people; "none of the fixes can help", "none of this" are not.
+            if word == "none" {
+                let of = index + 2 < words.count && words[index + 1] == "of" ? String(words[index + 2]) : ""
+                let what = index + 3 < words.count ? String(words[index + 3]) : ""
+                guard ["our", "the", "my", "your", "them"].contains(of), !notPeople.contains(what) else { continue }
+            }
+            // ("None of our Year 12s can get past …": a few words for the people may stand between.)
+            for (offset, next) in words[(index + 1)..<min(words.count, index + 6)].enumerated()
             where verbs.contains(where: { next.hasPrefix($0) }) {
                 // "nobody there could help": no one helping is not no one working.
                 let object = index + offset + 2 < words.count ? String(words[index + offset + 2]) : ""
@@ -117,6 +129,12 @@ enum Impact {
         }
         return sentence.includes("誰も") || sentence.includes("没有一个") || sentence.includes("沒有一個")
     }
+
+    /// What "none of the …" may count that is not people.
+    static let notPeople: Set<String> = [
+        "fixes", "steps", "options", "things", "tips", "above", "suggestions", "solutions", "links", "buttons",
+        "browsers", "pages", "settings", "workarounds", "methods", "devices", "computers", "pcs",
+    ]
 
     /// Verbs of helping after "nobody can": the helpers, not the candidates.
     static let helping: Set<String> = [
@@ -138,8 +156,14 @@ enum Impact {
         "участник", "пользовател", "слушател", "student", "kandydat", "uczestni", "deelnemer", "öğrenci", "aday",
         "kullanıcı", "受験者", "学生", "考生", "用户", "학생", "응시자", "sınava girenler", "people", "persone",
         "personas", "pessoas", "люди", "osoby", "mensen", "žák", "žiak", "hallgató",
-        "opiskelij", "elev", "студент", "учн",
+        "opiskelij", "elev", "студент", "учн", "iscritti", "inscrits", "inscritos", "študent",
         // Every test centre or site of an exam: all its candidates.
+        "examination cent", "exam cent", "test cent", "testing cent", "centres", "centers", "prüfungszentren",
+        "centres d'examen", "centros", "sedi", "locations", "venues", "campuses",
+    ]
+
+    /// The words of `people` that name whole sites (each with all its candidates).
+    static let sites: Set<String> = [
         "examination cent", "exam cent", "test cent", "testing cent", "centres", "centers", "prüfungszentren",
         "centres d'examen", "centros", "sedi", "locations", "venues", "campuses",
     ]
@@ -168,7 +192,8 @@ enum Impact {
         "停止", "卡住", "断开", "斷開", "中断", "中斷", "tidak bisa", "tidak dapat", "gagal", "không thể",
         "không vào được", "bị lỗi", "ไม่สามารถ", "เข้าไม่ได้", "δεν μπορ*", "σφάλμα", "לא יכול*", "שגיאה", "nu pot",
         "nu poate", "eroare", "кіре алмай*", "қате", "नहीं कर", "नहीं हो", "त्रुटि", "не може", "не можу",
-        "ne može", "ne mogu", "greška", "грешка", "لا يستطيع*", "لم يتمكن", "خطأ", "الخطأ", "تعذر",
+        "ne može", "ne mogu", "greška", "грешка", "لا يستطيع*", "لم يتمكن", "خطأ", "الخطأ", "تعذر", "لا يستجيب",
+        "できなく", "алмай", "алмайды", "nedá", "nemôže", "nemůže", "nelze",
     ]
 
     /// Words for things rather than people, after "the other(s)": "the other systems/sites work" says nothing about
@@ -271,8 +296,15 @@ enum Impact {
         let words = sentence.split(whereSeparator: { $0.isWhitespace || ",;:()\"«»".contains($0) })
         let wanted = negative ? negativeQuantifiers : quantifiers
         for (index, word) in words.enumerated() where wanted.contains(String(word)) {
+            // "all three students in Lab 2": a few people, all of whom are named by their count, are no group.
+            let few =
+                !negative && index + 1 < words.count
+                && ["two", "three", "four", "five", "both", "2", "3", "4", "5"].contains(String(words[index + 1]))
             for (offset, next) in words[(index + 1)..<min(words.count, index + 6)].enumerated() {
-                if people.contains(where: { next.hasPrefix($0) }) { return true }
+                if let person = people.first(where: { next.hasPrefix($0) }) {
+                    if few, !sites.contains(person) { break }
+                    return true
+                }
                 // Past the third word only through "four of our" and the like ("all four of our examination
                 // centres").
                 if offset >= 2, !(next.allSatisfy(\.isNumber) || quantityFillers.contains(String(next))) { break }
