@@ -1092,6 +1092,26 @@ import Testing
             report("Esta mañana, durante el examen de Estadística, a las 8:00 se cerró la sesión.").detectedAt
                 == Self.utc("2026-11-30T07:00:00Z"))
     }
+
+    @Test(arguments: [
+        ("Knappen gör ingenting. Det började kl. 08.50. Övriga skriver som vanligt.", "2026-11-30T07:50:00Z"),
+        ("Hôm qua lúc 21h15 em làm bài kiểm tra cuối kỳ thì bị lỗi.", "2026-11-29T20:15:00Z"),
+        ("le sale \"Sesión no válida\" desde las 8.50, justo al intentar volver.", "2026-11-30T07:50:00Z"),
+        ("tidak dapat log masuk ke sistem pengawasan sejak 8.30 pagi tadi.", "2026-11-30T07:30:00Z"),
+        ("jučer oko 15 h mikrofon nije radio", "2026-11-29T14:00:00Z"),
+        ("La ora 9 fix niciun student nu a putut intra.", "2026-11-30T08:00:00Z"),
+        ("stamattina alle ore 9 e un quarto il sistema ha restituito errori.", "2026-11-30T08:15:00Z"),
+    ])
+    func hoursOfHeldOut14(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc(expected))
+    }
+
+    @Test func wordsThatAreNoHour() {
+        // Italian "ora" alone is "now"; "30.11." is a date; "2 h" alone is a span.
+        #expect(report("Ora 2 studenti non riescono a entrare.").detectedAt == nil)
+        #expect(report("Die Prüfung am 30.11. ist abgebrochen.").detectedAt == nil)
+        #expect(report("Ho perso 2 h di esame.").detectedAt == nil)
+    }
 }
 
 extension String {

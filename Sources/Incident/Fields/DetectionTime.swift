@@ -243,7 +243,7 @@ public enum DetectionTime {
         "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
         "about", "approximately", "depuis", "verso", "dalle", "desde", "hacia", "às", "rond", "omstreeks", "saat",
         "klockan", "kello", "kl", "klo", "pukul", "jam", "ora", "lúc", "στις", "сағат", "od", "kolem", "około", "ob",
-        "oko", "les", "kell", "klokken", "klokka", "u", "v", "в", "о", "o",
+        "oko", "les", "kell", "klokken", "klokka", "u", "v", "в", "о", "o", "las", "sejak",
         "الساعة", "ساعت",
     ]
 
@@ -316,7 +316,8 @@ public enum DetectionTime {
                 index > 1 && tokens[index - 1].isSymbol(".")
                     && ["kl", "klo", "godz", "ca"].contains(tokens[index - 2].text)
                 ? tokens[index - 2] : index > 0 ? tokens[index - 1] : nil
-            let followedByDot = after?.isSymbol(".") == true && !(after?.spaced ?? true)
+            // "30.11." is a date; "kl. 08.50." ends a sentence — minutes past 12 are no month.
+            let followedByDot = after?.isSymbol(".") == true && !(after?.spaced ?? true) && value <= 12
             // "2.25pm SGT": a meridiem makes it a time whatever stands before it.
             let meridiemAfter = index + 3 < tokens.count && meridiem(tokens, at: index + 3) != nil
             // Thai glues its lead to the words before it ("ตั้งแต่เวลา 14.20").
@@ -338,7 +339,8 @@ public enum DetectionTime {
             word.isWord(in: hourWords) || ["uhr", "uur"].contains(word.text)
         {
             // 15 Uhr, 8 heures
-            guard word.text != "h" else { return nil }
+            // "oko 15 h", "vers 15 h": a spaced "h" only after a word that leads an hour (else "2 h" may be a span).
+            guard word.text != "h" || (index > 0 && tokens[index - 1].isWord(in: hourLeads)) else { return nil }
             end = index + 2
             isTime = true
         } else if let word = next(1), word.kind == .word,
@@ -474,7 +476,7 @@ public enum DetectionTime {
         "yesterday", "gestern", "hier", "ayer", "ieri", "вчера", "вчерашний", "wczoraj", "gisteren", "dün", "ontem",
         "昨日", "昨天", "어제", "gisteravond", "gistermiddag", "gisterochtend", "ieri sera", "anoche", "anteontem",
         "včera", "вчора", "учора", "χθες", "tegnap", "igår", "eilen", "أمس", "امس", "kemarin", "кеше", "אתמול",
-        "เมื่อวาน",
+        "เมื่อวาน", "jučer", "јуче", "juče", "vakar", "eile",
     ]
     static let dayBeforeWords: Set<String> = [
         "vorgestern", "avant", "anteayer", "позавчера", "przedwczoraj", "eergisteren", "一昨日", "前天", "그저께",
@@ -499,6 +501,12 @@ public enum DetectionTime {
                 return -2
             }
             if yesterdayWords.contains(word) { return -1 }
+            // Vietnamese "hôm qua" (yesterday), "tối qua" (last night).
+            if word == "qua", index > 0,
+                ["hôm", "tối", "đêm", "sáng", "chiều", "trưa"].contains(tokens[index - 1].text)
+            {
+                return -1
+            }
             if word == "last", index + 1 < tokens.count, ["night", "evening"].contains(tokens[index + 1].text) {
                 return -1
             }

@@ -85,7 +85,8 @@ enum WordTimes {
         "half", "halb", "quarter", "viertel", "kwart", "mezz", "quart", "media", "cuarto", "demi", "meia", "noche",
         "tarde", "mañana", "madrugada", "noite", "manhã", "sera", "pomeriggio", "mattin", "soir", "matin",
         "après-midi", "вечера", "утра", "дня", "ночи", "gegen", "around", "about", "vers", "verso", "hacia", "около",
-        "rond", "sobre", "cerca", "circa", "approx", "past", " to ", "nach", " vor ", "over", "voor", "ish", "fél ",
+        "rond", "sobre", "cerca", "circa", "approx", "past", " to ", "nach", " vor ", "over", "voor", "ish", "ora ",
+        "ore ", "godzinie ", "fél ",
         "negyed ",
     ]
     /// Halves and quarters after an hour in digits: Italian, Spanish, Portuguese, French.
@@ -206,6 +207,18 @@ enum WordTimes {
             case "dreiviertel":
                 // "dreiviertel zehn" is 9:45.
                 if let target = next(1), let hour = hour(target, in: german) { replaced = (clock(hour - 1, 45), 2) }
+            case "ora", "ore", "godzinie":
+                // "la ora 9" (Romanian), "alle ore 9" (Italian), "o godzinie 9" (Polish): at that hour. Italian
+                // "ora" alone is "now" ("ora 2 studenti"), so the preposition must be there.
+                let preposition = index > 0 ? words[index - 1].lowercased() : ""
+                if ["la", "alle", "dalle", "o", "od"].contains(preposition), let target = next(1),
+                    let hour = Int(String(target).trimmingCharacters(",.;:!?()")), target.count <= 3,
+                    (0...23).contains(hour),
+                    // "alle ore 9 e un quarto", "alle ore 9 di sera": the hour's own words read it below.
+                    romance(hour, after: index + 1, in: words) == nil
+                {
+                    replaced = (String(words[index]) + " \(hour):00", 2)
+                }
             default:
                 // "at 9ish", "since 10ish": about that hour.
                 if word.hasSuffix("ish"), let hour = Int(word.dropLast(3)), (1...23).contains(hour), index > 0,
