@@ -164,6 +164,7 @@ public struct IncidentExtractor: Sendable {
             reading.set(
                 .userID, bracketed.value,
                 FieldSource(kind: .prose, detail: bracketed.cue, line: line(bracketed.line), isSure: false))
+            if !bracketed.more.isEmpty, reading.userIDs.isEmpty { reading.userIDs = [bracketed.value] + bracketed.more }
         }
         if reading.values[.userID] == nil, let logged = ProseValues.loggedUser(in: prose) {
             reading.set(

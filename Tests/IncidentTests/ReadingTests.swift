@@ -1112,6 +1112,21 @@ import Testing
         #expect(report("Die Prüfung am 30.11. ist abgebrochen.").detectedAt == nil)
         #expect(report("Ho perso 2 h di esame.").detectedAt == nil)
     }
+
+    @Test func usersOfHeldOut14() {
+        #expect(
+            report("Tre av mina studenter (ab2201, cd2214 och ef2230) kan inte dela skärmen.").userIDs
+                == ["ab2201", "cd2214", "ef2230"])
+        #expect(
+            report("dvoje mojih studenata (JMBAG 0036512784 i 0036519033) nije imalo zvuk").userIDs
+                == ["0036512784", "0036519033"])
+        // Numbers of different shapes in brackets are no list of users.
+        #expect(report("Tres alumnos (ID 843 2290 1174) no pueden entrar.").values[.userID] == nil)
+        #expect(report("Al alumno *u.perez27* le sale \"Sesión no válida\".").values[.userID] == "u.perez27")
+        #expect(report("비밀번호를 잊어버렸어요. 아이디는 kim.jiwoo22 입니다.").values[.userID] == "kim.jiwoo22")
+        #expect(report("考生（准考證號碼：TW-115-00387）於下午分享螢幕時出現錯誤").values[.userID] == "TW-115-00387")
+        #expect(report("Sa exam po ito. Student no. ko po 2022-10457. Thank you po!").values[.userID] == "2022-10457")
+    }
 }
 
 extension String {

@@ -11,6 +11,8 @@ enum ProseValues {
         var value: String
         var cue: String
         var line: Int
+        /// The further users of a list ("three of my students (ab2201, cd2214 och ef2230)").
+        var more: [String] = []
     }
 
     /// Words that may stand between a cue and its value.
@@ -30,6 +32,8 @@ enum ProseValues {
         "til", "studenten", "z", "sa", "са",
         // "Mã sinh viên của em là …" (Vietnamese "of me is"), "NIM saya …" (Indonesian, Malay "my")
         "của", "em", "tôi", "mình", "saya", "aku",
+        // Tagalog "ko po" (my, polite): "Student no. ko po 2022-10457"
+        "ko", "po",
     ]
 
     /// The first ID after each cue, in text order (one per line at most).
@@ -133,6 +137,23 @@ enum ProseValues {
                         || personWords.contains(where: { before.includes($0) })
                 else { continue }
                 let words = ValueShape.tokens(inside[..<close])
+                // Several users in the bracket, perhaps after a label: "(ab2201, cd2214 och ef2230)",
+                // "(JMBAG 0036512784 i 0036519033)".
+                let listed = words.filter { !listWords.contains($0.lowercased()) }
+                if let first = listed.firstIndex(where: ValueShape.hasDigit), first <= 1,
+                    listed.count - first >= 2,
+                    listed[first...].allSatisfy({
+                        Self.pattern($0) == Self.pattern(listed[first]) && $0.count >= 4
+                            && ValueShape.isUserID($0, login: false) && !ValueShape.looksLikeDateOrTime($0)
+                    }),
+                    !listed[..<first].contains(where: { notPeopleNumbers.contains($0.lowercased()) })
+                {
+                    found.append(
+                        Found(
+                            value: String(listed[first]), cue: "(list)", line: index,
+                            more: listed[(first + 1)...].map(String.init)))
+                    continue
+                }
                 guard let id = words.last, (2...5).contains(words.count), ValueShape.hasDigit(id), id.count >= 4,
                     ValueShape.isUserID(id, login: false), !ValueShape.looksLikeDateOrTime(id),
                     !words.dropLast().contains(where: { word in
@@ -146,10 +167,21 @@ enum ProseValues {
         return found
     }
 
+    /// An ID's pattern of letters and digits ("ab2201" and "cd2214" are both "aadddd"): the users of one
+    /// list share it.
+    static func pattern(_ id: some StringProtocol) -> String {
+        String(id.map { $0.isNumber ? "d" : $0.isLetter ? "a" : $0 })
+    }
+
+    /// Words that join the items of a list.
+    static let listWords: Set<String> = [
+        "and", "und", "et", "y", "e", "i", "и", "&", "och", "og", "en", "ve", "és", "a", "și", "и", "і", "ja",
+    ]
+
     /// Words for a person in scripts and languages the stems of `LabelledLines.personStems` miss.
     static let personWords = [
         "학생", "นักศึกษา", "sinh viên", "סטודנט", "φοιτητ", "étudiant", "alumn", "студент", "学生", "考生", "受験者",
-        "candidat", "aluna", "aluno", "študent", "studerende", "opiskelij", "elev",
+        "candidat", "aluna", "aluno", "študent", "studerende", "opiskelij", "elev", "studenat", "jmbag",
     ]
     /// Numbers in brackets that are not a user's: rooms, seats, phones.
     static let notPeopleNumbers: Set<String> = [

@@ -48,8 +48,9 @@ enum ValueShape {
         })
         .map { token in
             var text = Substring(token)
-            while let first = text.first, "([{<\"'«“„‚「『【：（=".contains(first) { text = text.dropFirst() }
-            while let last = text.last, ")]}>\"'»”“.,;:!?」』】）".contains(last) { text = text.dropLast() }
+            // (and the asterisks of bold in plain text: "*u.perez27*")
+            while let first = text.first, "([{<\"'«“„‚「『【：（=*".contains(first) { text = text.dropFirst() }
+            while let last = text.last, ")]}>\"'»”“.,;:!?」』】）*".contains(last) { text = text.dropLast() }
             // A key=value pair pasted from a URL or log ("Спроба: attempt=119352"): the value.
             if let equals = text.firstIndex(of: "="), text.distance(from: text.startIndex, to: equals) <= 20,
                 text[..<equals].allSatisfy({ $0.isLetter || $0 == "_" }), text.index(after: equals) < text.endIndex

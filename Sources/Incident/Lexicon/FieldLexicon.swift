@@ -184,7 +184,7 @@ public enum FieldLexicon {
             "aday numarası", "aday no", "candidate numbers", "no. matrik", "no matrik", "matrik", "nombor matrik",
             "студенттік билет", "студенттік билет №", "студенческий билет", "номер студенческого билета",
             "شماره دانشجویی", "شماره دانشجو", "no. empleado", "número de empleado", "brukernavn", "brugernavn",
-            "vpisna številka", "broj indeksa", "број индекса", "ra", "tài khoản sinh viên", "tài khoản",
+            "vpisna številka", "jmbag", "broj indeksa", "број индекса", "ra", "tài khoản sinh viên", "tài khoản",
             "opiskelijanumero", "neptun-kód", "neptun kód", "neptun", "სტუდენტის id", "ուսանող", "no. pekerja",
             "no pekerja", "رقم الجلوس", "alumna", "alumne", "usuari", "estudiant", "nom d'usuari", "nia", "লগইন আইডি",
             "রেজিস্ট্রেশন নম্বর", "mã sv", "mã sinh viên", "teilnehmer-nr",
@@ -294,7 +294,8 @@ public enum FieldLexicon {
         "studentessa", "la studentessa", "lo studente",
         "opiskelijanumero", "opiskelijanumeroni", "رقم الجلوس",
         "სტუდენტის id", "tài khoản sinh viên", "no. pekerja", "neptun-kód", "test account", "admin account",
-        "proctoring account", "exam account", "student account", "candidate account",
+        "proctoring account", "exam account", "student account", "candidate account", "아이디", "准考證號碼",
+        "准考證號", "准考证号码", "al alumno", "a la alumna", "del alumno", "de la alumna", "jmbag",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").
