@@ -1127,6 +1127,22 @@ import Testing
         #expect(report("考生（准考證號碼：TW-115-00387）於下午分享螢幕時出現錯誤").values[.userID] == "TW-115-00387")
         #expect(report("Sa exam po ito. Student no. ko po 2022-10457. Thank you po!").values[.userID] == "2022-10457")
     }
+
+    @Test(arguments: [
+        ("Studentovi se ve čtvrt na devět ukončila relace.", "2026-11-30T07:15:00Z"),
+        ("Test se zasekl v půl deváté.", "2026-11-30T07:30:00Z"),
+        ("Skúška spadla o pol deviatej.", "2026-11-30T07:30:00Z"),
+        ("Під час тестування о пів на дев'яту система видала помилку", "2026-11-30T07:30:00Z"),
+        ("Студент је у пола девет добио грешку", "2026-11-30T07:30:00Z"),
+        ("Экзамен завис в половине девятого.", "2026-11-30T07:30:00Z"),
+    ])
+    func slavicTimesInWords(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc(expected))
+    }
+
+    @Test func halfOfSomethingElseIsNoTime() {
+        #expect(report("Студент је изгубио пола сата испита.").detectedAt == nil)
+    }
 }
 
 extension String {

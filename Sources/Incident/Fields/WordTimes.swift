@@ -13,6 +13,40 @@ enum WordTimes {
     private static let hungarian = [
         "egy", "kettő", "három", "négy", "öt", "hat", "hét", "nyolc", "kilenc", "tíz", "tizenegy", "tizenkettő",
     ]
+    /// Slavic hours as they follow "half"/"quarter" words, each list for hours 1–12: Czech after "na"
+    /// (accusative) and after "půl" (genitive ordinal), Slovak after "pol", Ukrainian after "пів на", Russian
+    /// after "пол"/"половине", Serbian and Croatian after "pola"/"пола".
+    private static let slavicHours: [[String]] = [
+        ["jednu", "dvě", "tři", "čtyři", "pět", "šest", "sedm", "osm", "devět", "deset", "jedenáct", "dvanáct"],
+        [
+            "jedné", "druhé", "třetí", "čtvrté", "páté", "šesté", "sedmé", "osmé", "deváté", "desáté", "jedenácté",
+            "dvanácté",
+        ],
+        [
+            "prvej", "druhej", "tretej", "štvrtej", "piatej", "šiestej", "siedmej", "ôsmej", "deviatej", "desiatej",
+            "jedenástej", "dvanástej",
+        ],
+        [
+            "першу", "другу", "третю", "четверту", "п'яту", "шосту", "сьому", "восьму", "дев'яту", "десяту",
+            "одинадцяту", "дванадцяту",
+        ],
+        [
+            "первого", "второго", "третьего", "четвёртого", "пятого", "шестого", "седьмого", "восьмого", "девятого",
+            "десятого", "одиннадцатого", "двенадцатого",
+        ],
+        ["jedan", "dva", "tri", "četiri", "pet", "šest", "sedam", "osam", "devet", "deset", "jedanaest", "dvanaest"],
+        ["један", "два", "три", "четири", "пет", "шест", "седам", "осам", "девет", "десет", "једанаест", "дванаест"],
+    ]
+
+    /// The hour (1–12) a Slavic word names, or nil.
+    private static func slavicHour(_ word: Substring?) -> Int? {
+        guard let word else { return nil }
+        let bare = word.lowercased().trimmingCharacters(",.;:!?()").replacing("’", with: "'")
+        if bare == "четвертого" { return 4 }
+        for hours in slavicHours { if let index = hours.firstIndex(of: bare) { return index + 1 } }
+        return nil
+    }
+
     private static let dutch = [
         "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
     ]
@@ -87,7 +121,7 @@ enum WordTimes {
         "après-midi", "вечера", "утра", "дня", "ночи", "gegen", "around", "about", "vers", "verso", "hacia", "около",
         "rond", "sobre", "cerca", "circa", "approx", "past", " to ", "nach", " vor ", "over", "voor", "ish", "ora ",
         "ore ", "godzinie ", "fél ",
-        "negyed ",
+        "negyed ", "půl ", "pol ", "pola ", "пола ", "пів ", "пол ", "половин", "čtvrt",
     ]
     /// Halves and quarters after an hour in digits: Italian, Spanish, Portuguese, French.
     private static let fractions: [(words: [String], minute: Int, before: Bool)] = [
@@ -192,6 +226,15 @@ enum WordTimes {
                     // Austrian and East German "viertel zehn" is 9:15, a quarter of the way to ten.
                     replaced = (clock(hour - 1, 15), 2)
                 }
+            case "půl", "pol", "pola", "пола", "пол", "половине":
+                // "půl desáté", "o pol desiatej", "у пола дванаест", "в половине третьего": half to that hour.
+                if let hour = slavicHour(next(1)) { replaced = (clock(hour - 1, 30), 2) }
+            case "пів":
+                // Ukrainian "пів на третю": half to three.
+                if nextLower(1) == "на", let hour = slavicHour(next(2)) { replaced = (clock(hour - 1, 30), 3) }
+            case "čtvrt", "čtvrť":
+                // Czech "čtvrt na dvě": a quarter of the way to two (1:15).
+                if nextLower(1) == "na", let hour = slavicHour(next(2)) { replaced = (clock(hour - 1, 15), 3) }
             case "fél", "negyed", "háromnegyed":
                 // Hungarian counts toward the coming hour: "fél tízkor" is 9:30, "negyed kilenc" 8:15. The
                 // "-kor" ending says "at", kept as a word after the digits.
