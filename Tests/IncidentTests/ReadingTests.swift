@@ -1143,6 +1143,21 @@ import Testing
     @Test func halfOfSomethingElseIsNoTime() {
         #expect(report("Студент је изгубио пола сата испита.").detectedAt == nil)
     }
+
+    @Test func aboutSoManyMinutesAgoAndATimeColumnNamedForWhatHappened() {
+        #expect(
+            report("Há uns 20 minutos a plataforma travou no meio da minha prova.").detectedAt
+                == Self.utc("2026-11-30T08:40:00Z"))
+        let table = """
+            Ieri mattina quattro studenti sono stati espulsi.
+
+            Matricola   ID sessione                            Ora espulsione
+            VR482210    232403f3-9de1-4451-8c0f-0ef19042d16a   10:37
+            VR479935    0b6175f4-005b-4817-b88c-f8447acfaa4a   10:41
+            """
+        // The first expulsion, yesterday — not the last row's time after an ID ending in the letter "a".
+        #expect(report(table).detectedAt == Self.utc("2026-11-29T09:37:00Z"))
+    }
 }
 
 extension String {

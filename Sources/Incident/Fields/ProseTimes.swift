@@ -193,8 +193,9 @@ enum ProseTimes {
             }
             // A one-letter cue ("a", "o", "v", "в") is also an article or a preposition of the sentence ("A
             // vizsga 14:00-kor"): only right before the time.
+            // (Nor the last letter of an ID before a table's time: "…408e7a  10:41".)
             if token.kind == .word, cuesBefore.contains(token.text),
-                token.text.count > 1 || index == range.lowerBound - 1
+                token.text.count > 1 || (index == range.lowerBound - 1 && token.spaced)
             {
                 return token.text
             }

@@ -90,7 +90,8 @@ enum RelativeTimes {
             // "hace como una hora", "vor etwa 20 Minuten", "about 20 minutes ago"
             if [
                 "como", "unos", "unas", "etwa", "ungefähr", "about", "around", "environ", "circa", "cerca", "около",
-                "примерно", "ok.", "około",
+                "примерно", "ok.", "około", "uns", "umas", "quase", "ongeveer", "yaklaşık", "khoảng",
+                "sekitar", "noin", "cirka", "omkring", "kb.", "körülbelül",
             ].contains(previous), countIndex > 1 {
                 previous = words[countIndex - 2]
             }

@@ -133,7 +133,13 @@ struct TableReader {
             zone = String(text[text.index(after: open)..<text.index(before: text.endIndex)]).trimmingCharacters(" ")
             text = String(text[..<open]).trimmingCharacters(" .")
         }
-        guard timeHeaders.contains(text), zone.count <= 12 else { return nil }
+        // "Ora espulsione", "Time of disconnect": a time header and what happened then.
+        let words = text.split(separator: " ")
+        guard
+            timeHeaders.contains(text)
+                || (words.count <= 3 && words.first.map { timeHeaders.contains(String($0)) } == true),
+            zone.count <= 12
+        else { return nil }
         return zone.uppercased()
     }
 
