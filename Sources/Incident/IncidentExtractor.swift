@@ -199,6 +199,13 @@ public struct IncidentExtractor: Sendable {
         if let other = candidates.firstIndex(where: { !Self.isHomePage($0) }), other > 0 {
             candidates.insert(candidates.remove(at: other), at: 0)
         }
+        // "The students start the exam from our Moodle (https://moodle…), the proctoring runs on aufsicht…": the
+        // learning platform is where they come from, a proctoring host is the server.
+        if let first = candidates.first, Self.isLearningPlatform(first),
+            let proctoring = candidates.firstIndex(where: { !Self.isLearningPlatform($0) && !Self.isHomePage($0) })
+        {
+            candidates.insert(candidates.remove(at: proctoring), at: 0)
+        }
         if let server = candidates.first {
             reading.set(
                 .server, server,
@@ -458,6 +465,15 @@ public struct IncidentExtractor: Sendable {
 
     /// The body text, then the text of each forwarded message attached as message/rfc822, each with
     /// the Date of the message it belongs to.
+    /// A learning platform's host by its first label ("moodle.uni.example", "lms.…", "brightspace.…").
+    static func isLearningPlatform(_ host: String) -> Bool {
+        let first = host.split(separator: ".").first.map { $0.lowercased() } ?? ""
+        return [
+            "moodle", "lms", "brightspace", "d2l", "canvas", "blackboard", "learn", "ilias", "olat", "elearning",
+            "e-learning", "sakai", "stud", "studip", "cursos", "campus", "aulavirtual", "classroom",
+        ].contains(first)
+    }
+
     /// The Date of an inline-forwarded message ("Sent: Thursday, 26 November 2026 2:14 PM"), written on the
     /// original sender's clock in a zone it does not name. Read in the forwarder's zone it may fall after the
     /// forward itself, which cannot be: the sender's clock is ahead by some hours nobody wrote down. Then the

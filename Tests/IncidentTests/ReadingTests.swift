@@ -1158,6 +1158,14 @@ import Testing
         // The first expulsion, yesterday — not the last row's time after an ID ending in the letter "a".
         #expect(report(table).detectedAt == Self.utc("2026-11-29T09:37:00Z"))
     }
+
+    @Test func theProctoringHostBeforeTheLearningPlatformTheStudentsCameFrom() {
+        let text = "Der Server ist nicht lms.uni.example.ch (das ist unser Moodle), sondern proctor.uni.example.ch."
+        #expect(report(text).values[.server] == "proctor.uni.example.ch")
+        #expect(
+            report("The exam link on moodle.uni.example.edu gives a blank page.").values[.server]
+                == "moodle.uni.example.edu")
+    }
 }
 
 extension String {
