@@ -1166,6 +1166,19 @@ import Testing
             report("The exam link on moodle.uni.example.edu gives a blank page.").values[.server]
                 == "moodle.uni.example.edu")
     }
+
+    @Test(arguments: [
+        "Не могу войти, забыла пароль.", "Сбросьте, пожалуйста, пароль.", "Восстановление пароля не приходит.",
+        "i forgot my pasword and the reset link says expired", "the reset email still hasn't come through",
+        "unohdin salasanani valvottuun tenttijärjestelmään", "אני צריך לאפס את הסיסמה לפני הבחינה",
+    ])
+    func passwordRequestsOfHeldOut14(_ text: String) {
+        #expect(report(text).category == "password-reset")
+    }
+
+    @Test func screenSharingInRussianInflections() {
+        #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
+    }
 }
 
 extension String {
