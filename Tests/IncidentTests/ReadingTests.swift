@@ -1176,6 +1176,22 @@ import Testing
         #expect(report(text).category == "password-reset")
     }
 
+    @Test(arguments: [
+        "Depuis 8h40, l'examen ne peut pas avoir lieu : la page reste blanche.",
+        "Sejak pukul 07.30 seluruh peserta ujian tidak bisa masuk.",
+        "ingen af vores 240 studerende har kunnet komme ind i eksamen.",
+        "A few of them: lhc-88213, lhc-88240, but it's literally all of them, nobody can get in.",
+    ])
+    func moreOutagesOfHeldOut14(_ text: String) {
+        #expect(report(text).severity == .critical)
+    }
+
+    @Test func aFewStudentsWithoutExamplesAreStillAFew() {
+        #expect(
+            report("A few of them cannot start the exam; the server is down for them, for all the others it works.")
+                .severity == .normal)
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

@@ -39,7 +39,10 @@ enum Impact {
         "sınav yapılamadı", "sınav başlatılamadı", "tentamen kon niet doorgaan", "試験が実施できません", "考试无法进行",
         "考試無法進行", "peperiksaan tidak dapat dimulakan", "ujian tidak dapat dimulai", "non si è potuto svolgere",
         "dovuto annullare l'appello", "l'appello è stato annullato", "nemôže prebehnúť", "nemohla prebehnúť",
-        "実施できない", "実施できません", "متوقف بالكامل", "емтихан өтпей",
+        "実施できない", "実施できません", "متوقف بالكامل", "емтихан өтпей", "ne peut pas avoir lieu",
+        "ne pourra pas avoir lieu", "לא יכול להתקיים", "לא יתקיים", "无法进行", "無法進行", "الامتحان متوقف",
+        "الاختبار متوقف", "eksamen aflyst", "aflyst dagens eksamen", "aflyst eksamen", "exam cancelled",
+        "exam was cancelled", "exam has been cancelled", "examen annulé", "prüfung abgesagt", "esame annullato",
     ]
     /// Negative quantifiers over people: they alone say people cannot work ("ningún alumno puede entrar",
     /// "none of the candidates can get past", "nadie puede entrar").
@@ -79,7 +82,8 @@ enum Impact {
         "جميع الطلاب", "لجميع الطلاب", "كل الطلاب", "جميع المرشحين", "сви студенти", "сви кандидати", "svi studenti",
         "svi kandidati", "semua calon", "semua pelajar", "untuk semua", "ниједан кандидат", "nijedan kandidat",
         "لم يتمكن أي طالب", "whole cohort", "entire cohort", "the whole class", "the entire class", "全台",
-        "všetkých", "všetci", "všichni", "všech", "nikomu",
+        "všetkých", "všetci", "všichni", "všech", "nikomu", "seluruh peserta", "אף סטודנט", "אף נבחן", "לכל הסטודנטים",
+        "لكل الطلاب", "ingen af vores", "ingen af de",
     ]
     /// The words of `everyone` that are not a "no one": a "no one" counts only through `nobody`, where it must
     /// quantify people or be able to do something ("none of our invigilators suspended anything, yet she was
@@ -157,6 +161,7 @@ enum Impact {
         "kullanıcı", "受験者", "学生", "考生", "用户", "학생", "응시자", "sınava girenler", "people", "persone",
         "personas", "pessoas", "люди", "osoby", "mensen", "žák", "žiak", "hallgató",
         "opiskelij", "elev", "студент", "учн", "iscritti", "inscrits", "inscritos", "študent",
+        "studerende", "peserta", "נבחנ", "סטודנט",
         // Every test centre or site of an exam: all its candidates.
         "examination cent", "exam cent", "test cent", "testing cent", "centres", "centers", "prüfungszentren",
         "centres d'examen", "centros", "sedi", "locations", "venues", "campuses",
@@ -223,6 +228,11 @@ enum Impact {
         for phrase in others where sentence.includes(phrase) {
             var search = sentence[...]
             while let range = search.firstRange(of: phrase) {
+                // "A few of them: lhc-88213, lhc-88240 … but it's literally all of them": examples, not a part.
+                if sentence[range.upperBound...].prefix(8).contains(":") {
+                    search = sentence[range.upperBound...]
+                    continue
+                }
                 let after = sentence[range.upperBound...].prefix(60).split(whereSeparator: \.isWhitespace).prefix(3)
                 if !after.contains(where: { word in things.contains(where: { word.hasPrefix($0) }) }) { return true }
                 search = sentence[range.upperBound...]
