@@ -341,7 +341,16 @@ login_failures = 3
         wait_for(lambda: "Note added." in driver.page_source, 10)
         events = driver.find_element(By.CSS_SELECTOR, "ol.events").text
         check("the note is on the audit trail with its author", "olga: Called the exam office." in events)
-        views = driver.find_element(By.CSS_SELECTOR, "details.views").get_attribute("textContent")
+        # Views are written in batches once a second (ViewAudit): reload until the file view's batch is in.
+        def audited_views():
+            text = driver.find_element(By.CSS_SELECTOR, "details.views").get_attribute("textContent")
+            if "file camera-error-s2219874.png by olga" in text:
+                return text
+            time.sleep(0.5)
+            driver.get(web + "/tickets/HD-000001")
+            return None
+        views = wait_for(audited_views, 10) or \
+            driver.find_element(By.CSS_SELECTOR, "details.views").get_attribute("textContent")
         check("viewing the ticket and its screenshot is audited", "Personal data viewed" in views
               and "ticket page by olga" in views and "file camera-error-s2219874.png by olga" in views, views[:300])
 
