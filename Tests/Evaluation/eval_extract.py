@@ -92,7 +92,7 @@ def judge(field, want, got):
         return want > 0, got > 0, want > 0 and got > 0
     if field == "description":
         return bool(want), bool(got), bool(want) and bool(got)
-    if field == "user_id" and isinstance(want, list):
+    if field in ("session_id", "user_id") and isinstance(want, list):
         wanted = [str(v).strip() for v in want]
         return bool(wanted), got is not None, got is not None and got.strip() in wanted
     has_want = want is not None and want != ""
