@@ -83,7 +83,7 @@ enum Impact {
         "svi kandidati", "semua calon", "semua pelajar", "untuk semua", "ниједан кандидат", "nijedan kandidat",
         "لم يتمكن أي طالب", "whole cohort", "entire cohort", "the whole class", "the entire class", "全台",
         "všetkých", "všetci", "všichni", "všech", "nikomu", "seluruh peserta", "אף סטודנט", "אף נבחן", "לכל הסטודנטים",
-        "لكل الطلاب", "ingen af vores", "ingen af de",
+        "لكل الطلاب", "ingen af vores",
     ]
     /// The words of `everyone` that are not a "no one": a "no one" counts only through `nobody`, where it must
     /// quantify people or be able to do something ("none of our invigilators suspended anything, yet she was
