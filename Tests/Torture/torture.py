@@ -751,6 +751,9 @@ def hostile_suite(args, result):
         rig.close(bool(result.failures))
 
 
+NOISE = 0.05  # seconds a loaded CI machine adds to or takes from one timing
+
+
 def scaling_check(args, result, rig, inputs, sandbox):
     """Every scan of attacker text must be linear: each scaling input at n, 2n and 4n bytes, timed through
     `helpdeskd ingest` (start-up subtracted). Quadratic work shows as 16x at 4n; linear as 4x."""
@@ -779,16 +782,22 @@ def scaling_check(args, result, rig, inputs, sandbox):
         for name, raw in mailgen.scaling(size):
             rows.append((name, size, max(0.0, timed(raw, "%s-%d" % (name, size)) - base)))
     worst = (None, 0.0)
+    # WatchdogSec bounds the release build; the unoptimised build make test uses runs extraction several times
+    # slower, so it gets twice the room.
+    watchdog = 60 if "/release/" in os.path.realpath(args.bin) else 120
     for name in [entry[0] for entry in mailgen.SCALING]:
         times = [t for (what, _, t) in rows if what == name]
         result.cases += 1
         result.measure("scaling: %s at 4n" % name, times[2], 0)
+        # Each time may be off by a loaded machine's ~0.05 s: the ratio takes that noise against growth, so a
+        # linear 0.10 s at n read as 0.65 s at 4n (x6.5 raw) passes and a quadratic 0.10 s -> 1.6 s still fails.
         # Under a quarter of a second at 4n is too fast to tell noise from growth, and harmless.
-        ratio = times[2] / times[0] if times[0] > 0.02 else 1.0
+        ratio = max(0.0, times[2] - NOISE) / (times[0] + NOISE)
         if times[2] >= 0.25 and ratio > 6.5:
             result.check(False, "scaling %s: %.2f s at n, %.2f s at 2n, %.2f s at 4n (x%.1f): not linear"
                          % (name, times[0], times[1], times[2], ratio))
-        result.check(times[2] < 30, "scaling %s: %.1f s at 4n, half the systemd watchdog" % (name, times[2]))
+        result.check(times[2] < watchdog / 2, "scaling %s: %.1f s at 4n, over half the %d s watchdog"
+                     % (name, times[2], watchdog))
         if times[2] > worst[1]:
             worst = (name, times[2])
         result.note("  scaling %-16s n=%d KB: %.3f / %.3f / %.3f s (x%.1f at 4n)"
