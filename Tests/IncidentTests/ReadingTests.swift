@@ -1192,6 +1192,45 @@ import Testing
                 .severity == .normal)
     }
 
+    @Test func anOrdinalDayWithItsMonthDatesTheTime() {
+        // The email is of the 30th: "27th November" is three days before it, not today.
+        #expect(
+            report("During my exam held on 27th November, at 2.30 pm CET my screen went blank.").detectedAt
+                == Self.utc("2026-11-27T13:30:00Z"))
+        #expect(
+            report("On the 28th of November at 9:10 the camera froze.").detectedAt == Self.utc("2026-11-28T08:10:00Z"))
+    }
+
+    @Test func spokenGermanMinutesAfterUhr() {
+        #expect(
+            report("Seit 8 Uhr 15 bekommen alle die Meldung „Fehler 500“.").detectedAt
+                == Self.utc("2026-11-30T07:15:00Z"))
+        // A count before its noun is no minute.
+        #expect(
+            report("Um 8 Uhr 15 Studierende konnten nicht starten.").detectedAt == Self.utc("2026-11-30T07:00:00Z"))
+    }
+
+    @Test func ukrainianAndTraditionalChineseNamesOfTheIDs() {
+        #expect(report("Тест заблокувався. Мій студентський номер — КН-21-0384.").values[.userID] == "КН-21-0384")
+        #expect(report("考生出現錯誤。\n工作階段編號：NH2026-1130-0072").values[.sessionID] == "NH2026-1130-0072")
+    }
+
+    @Test func aListOfPeopleEachWithTheirCode() {
+        let text = """
+            Tres estudiantes quedaron con la pantalla congelada; el resto del curso pudo ingresar.
+
+            Estudiantes afectados:Valentina Ríos – código 20241032118
+            Andrés Felipe Mosquera – código 20241032240
+            Camila Zuluaga – código 20232031977
+            Quedamos atentos.
+            """
+        let found = report(text)
+        #expect(found.values[.userID] == "20241032118")
+        #expect(found.userIDs == ["20241032118", "20241032240", "20232031977"])
+        // A name and a short number in a sentence are no list.
+        #expect(report("Students affected:\nJan Novak - room 12\nEva Kral - room 14").userIDs.isEmpty)
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

@@ -343,6 +343,14 @@ public enum DetectionTime {
             guard word.text != "h" || (index > 0 && tokens[index - 1].isWord(in: hourLeads)) else { return nil }
             end = index + 2
             isTime = true
+            // "seit 8 Uhr 15": spoken German minutes after "Uhr" — not "um 8 Uhr 15 Studierende" (a count before
+            // its noun, capitalised in German).
+            if word.text == "uhr", let m = next(2), let value = m.number, m.text.count == 2, m.spaced,
+                next(3).map({ $0.kind != .word || $0.original.first?.isUppercase != true }) ?? true
+            {
+                minute = value
+                end = index + 3
+            }
         } else if let word = next(1), word.kind == .word,
             let kanji = ["時", "点", "點", "시"].first(where: { word.text.hasPrefix($0) })
         {
@@ -665,6 +673,13 @@ public enum DetectionTime {
                 var year: Int? = nil
                 var j = index - 1
                 while j >= 0, tokens[j].isSymbol("-") || tokens[j].isSymbol(".") || tokens[j].text == "de" { j -= 1 }
+                // "27th November", "the 1st of December": the ordinal's suffix is glued to its day.
+                if j > 0, tokens[j].text == "of", tokens[j - 1].kind == .word { j -= 1 }
+                if j > 0, Self.ordinalSuffixes.contains(tokens[j].text), !tokens[j].spaced,
+                    tokens[j - 1].kind == .number
+                {
+                    j -= 1
+                }
                 if j >= 0, !time.contains(j), let value = tokens[j].number, tokens[j].text.count <= 2 { day = value }
                 var k = index + 1
                 while k < tokens.count, tokens[k].isSymbol("-") || tokens[k].isSymbol(".") || tokens[k].text == "de" {
@@ -675,6 +690,7 @@ public enum DetectionTime {
                 {
                     day = value
                     k += 1
+                    if k < tokens.count, Self.ordinalSuffixes.contains(tokens[k].text), !tokens[k].spaced { k += 1 }
                     while k < tokens.count, tokens[k].isSymbol("-") || tokens[k].isSymbol(".") || tokens[k].text == "de"
                     {
                         k += 1
@@ -688,6 +704,9 @@ public enum DetectionTime {
         }
         return nil
     }
+
+    /// What an ordinal day carries after its digits: "27th", "1st", "2nd", French "1er".
+    static let ordinalSuffixes: Set<String> = ["st", "nd", "rd", "th", "er"]
 
     // MARK: Zone
 

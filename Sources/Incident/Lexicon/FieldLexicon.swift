@@ -108,7 +108,7 @@ public enum FieldLexicon {
             // ja, zh
             "セッションid", "セッション", "セッション番号", "セッションｉｄ", "会话id", "会话", "会话编号", "会话号", "监考会话", "监考会话id", "會話id", "场次id",
             "場次編號", "场次编号", "場次id",
-            "場次id", "工作階段id", "監考會話", "會話id",
+            "場次id", "工作階段id", "工作階段編號", "工作階段代碼", "監考會話", "會話id",
             // pt, es attempts; uk, ko, cs, sv, ar
             "id da tentativa", "tentativa", "número da tentativa", "id de intento", "intento", "id сесії", "сесія",
             "ідентифікатор сесії", "номер сесії", "세션 id", "세션", "세션 번호", "시험 세션", "id relace", "relace",
@@ -175,7 +175,8 @@ public enum FieldLexicon {
             "账号", "考生账号", "考生帐号", "学生账号", "帐号", "考生号", "准考证号", "學號", "帳號", "使用者名稱", "使用者id", "考生編號", "准考證號",
             // en (Nigeria, India), ko, uk, cs, sv, ar
             "matric number", "matric no", "matric", "matriculation no", "학번", "아이디", "사용자 id", "사용자 아이디",
-            "수험번호", "로그인 id", "логін", "користувач", "номер студентського", "uživatelské jméno", "číslo studenta",
+            "수험번호", "로그인 id", "логін", "користувач", "номер студентського", "студентський номер",
+            "студенческий номер", "uživatelské jméno", "číslo studenta",
             "osobní číslo", "studijní číslo", "användarnamn", "användar-id", "اسم المستخدم", "رقم الطالب",
             "الرقم الجامعي", "معرف المستخدم", "رقم المرشح", "anonymitetskod", "anonymkod", "رقمي الجامعي", "niu",
             "cand. no", "cand no", "kennung", "reg no", "reg. no", "registration no", "студенттік id",
@@ -295,7 +296,9 @@ public enum FieldLexicon {
         "opiskelijanumero", "opiskelijanumeroni", "رقم الجلوس",
         "სტუდენტის id", "tài khoản sinh viên", "no. pekerja", "neptun-kód", "test account", "admin account",
         "proctoring account", "exam account", "student account", "candidate account", "아이디", "准考證號碼",
-        "准考證號", "准考证号码", "al alumno", "a la alumna", "del alumno", "de la alumna", "jmbag",
+        "准考證號", "准考证号码", "студентський номер", "номер студентського",
+        "студенческий номер", "studenten met nummers", "met studentnummer", "met studentnummers",
+        "students with numbers", "students with ids", "al alumno", "a la alumna", "del alumno", "de la alumna", "jmbag",
     ]
 
     /// User cues after which a login without digits counts ("Мой логин ivanova_ea").

@@ -112,29 +112,91 @@ struct LabelledLines {
     /// affected (from the Lab 2 sheet):", "Beispielhaft drei Matrikelnummern, bei denen …:", "該当受験者（学籍番号）："):
     /// the line ends with a colon and names people, and at least two lines under it each hold one ID with a digit.
     static func listedUsers(under line: String, in lines: [Substring], at index: Int) -> [Match]? {
-        guard line.hasSuffix(":") || line.hasSuffix("："), line.utf8.count <= 300, index + 2 < lines.count else {
-            return nil
+        guard line.utf8.count <= 300, index + 1 < lines.count else { return nil }
+        // The first person may stand on the introducing line ("Estudiantes afectados: Valentina Ríos – código
+        // 20241032118"), as HTML converted to text often leaves it.
+        var head = Substring(line)
+        var first: Substring? = nil
+        if !(line.hasSuffix(":") || line.hasSuffix("：")) {
+            guard let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }),
+                let named = namedID(String(line[line.index(after: colon)...].trimmingWhitespace))
+            else { return nil }
+            head = line[..<colon]
+            first = named
         }
-        let lower = line.lowercased()
-        guard let noun = FieldLexicon.listedPeople.first(where: { lower.includes($0) }) else { return nil }
+        let lower = head.lowercased()
+        guard first == nil || !lower.contains(where: \.isNumber),
+            let noun = FieldLexicon.listedPeople.first(where: { lower.includes($0) })
+        else { return nil }
         var found: [Match] = []
-        var digits = false
+        if let first {
+            found.append(
+                Match(field: .userID, value: String(first), lines: [index], label: noun + " (list)", separated: true))
+        }
+        var digits = first != nil
         var next = index + 1
         while next < lines.count, found.count < 200 {
             // An ID alone, or with the person's name in brackets after it ("xnovakm2 (Martin Novák)"); a login
             // without digits ("xhorvathp") in a list where another ID has one.
-            let tokens = ValueShape.tokens(Self.withoutRemark(Self.strippingDecoration(lines[next])))
-            guard tokens.count == 1, ValueShape.isUserID(tokens[0], login: true),
+            let text = Self.strippingDecoration(lines[next])
+            let tokens = ValueShape.tokens(Self.withoutRemark(text))
+            let id: Substring
+            if tokens.count == 1, ValueShape.isUserID(tokens[0], login: true),
                 ValueShape.hasDigit(tokens[0]) || tokens[0].lowercased() == String(tokens[0])
-            else { break }
-            digits = digits || ValueShape.hasDigit(tokens[0])
+            {
+                id = tokens[0]
+            } else if let named = namedID(text) {
+                id = named
+            } else {
+                break
+            }
+            digits = digits || ValueShape.hasDigit(id)
             found.append(
-                Match(field: .userID, value: String(tokens[0]), lines: [next], label: noun + " (list)", separated: true)
-            )
+                Match(field: .userID, value: String(id), lines: [next], label: noun + " (list)", separated: true))
             next += 1
         }
         return found.count >= 2 && digits ? found : nil
     }
+
+    /// The ID of a list line that names the person first ("Valentina Ríos – código 20241032118", "Jan de Vries:
+    /// 500812"): one to five words without digits, a dash, colon or a word for a number, then one ID of at least
+    /// five characters with a digit, and nothing after it. A name alone, or a sentence, gives nil.
+    static func namedID(_ line: String) -> Substring? {
+        guard line.utf8.count <= 160 else { return nil }
+        let tokens = line.split(whereSeparator: { $0.isWhitespace || $0 == "," })
+        guard let last = tokens.last, tokens.count >= 2 else { return nil }
+        var id = last
+        while let end = id.last, ".;)".contains(end) { id = id.dropLast() }
+        guard id.count >= 5, ValueShape.hasDigit(id), ValueShape.isUserID(id, login: false) else { return nil }
+        var names = 0
+        var marked = false
+        for token in tokens.dropLast() {
+            var word = token
+            while let end = word.last, ":#(".contains(end) { word = word.dropLast() }
+            if word.isEmpty || ["–", "—", "-", "|"].contains(word) {
+                marked = true
+                continue
+            }
+            if namedIDWords.contains(word.lowercased()) {
+                marked = true
+                continue
+            }
+            // A name: letters (with hyphens and apostrophes), capitalised.
+            let nameLike = word.allSatisfy { character in
+                character.isLetter || character == "-" || character == "'" || character == "’"
+            }
+            guard word.first?.isUppercase == true, nameLike else { return nil }
+            if token.hasSuffix(":") { marked = true }
+            names += 1
+        }
+        return marked && (1...5).contains(names) ? id : nil
+    }
+
+    /// Words between a person's name and their ID in a list line.
+    static let namedIDWords: Set<String> = [
+        "código", "codigo", "code", "id", "nr", "nr.", "no", "no.", "matrícula", "matricula", "matrikelnummer",
+        "matricule", "numéro", "number", "número", "номер", "numer", "nummer", "student", "studentnummer",
+    ]
 
     /// Users listed after a sentence that introduces them, on its own line ("First few candidates who tried:
     /// HT-20931, HT-20944, HT-21007", "Exemple de studenți afectați: RO2291, RO2304, RO2317"): the words before
