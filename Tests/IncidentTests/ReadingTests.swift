@@ -1231,6 +1231,16 @@ import Testing
         #expect(report("Students affected:\nJan Novak - room 12\nEva Kral - room 14").userIDs.isEmpty)
     }
 
+    @Test(arguments: [
+        ("Depuis 9h00 (début de l'examen), personne ne se connecte. Nous l'avons constaté à 9h03.", "08:03"),
+        ("Dnes od 8:00 se nikdo nemůže připojit. Všimli jsme si toho v 8:04.", "07:04"),
+        ("Saat 9:30'da başlayan sınavda 9:45 civarında fark ettik ki ekran paylaşımı kesiliyor.", "08:45"),
+        ("The exam started at 9:00 and we noticed the problem at 9:12.", "08:12"),
+    ])
+    func theMomentSomeoneSawItBeatsTheStart(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc("2026-11-30T\(expected):00Z"))
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

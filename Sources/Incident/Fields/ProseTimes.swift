@@ -29,6 +29,18 @@ enum ProseTimes {
         "beri", "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "sıralarında", "civarında", "頃", "ごろ",
         "から", "左右", "起", "开始", "以来", "uur", "uhr", "h", "körül", "táján", "óta", "kor",
     ]
+    /// Verbs of seeing the problem before its time: that time is when it was detected, whatever else the text
+    /// says started earlier ("the exam started at 9:00 … we noticed it at 9:03").
+    static let noticedWords: Set<String> = [
+        "noticed", "realised", "realized", "spotted", "discovered", "detected", "observed", "bemerkt", "festgestellt",
+        "aufgefallen", "constaté", "constatée", "remarqué", "remarquée", "aperçus", "aperçu", "notamos", "notei",
+        "percebemos", "detectamos", "detectado", "notado", "accorti", "accorta", "notato", "accorgemmo",
+        "заметили", "заметил", "заметила", "обнаружили", "обнаружил", "помітили", "помітив", "zauważyliśmy",
+        "zauważyłem", "zauważyłam", "všimli", "všiml", "všimla", "všimol", "zistili", "zjistili", "opgemerkt",
+        "gemerkt", "merkten", "ontdekt", "fark", "farkettik",
+    ]
+    /// Verbs of seeing written after the time (Turkish "fark ettik", Japanese 気づ…, Chinese 发现).
+    static let noticedWordsAfter = ["fark", "気づ", "気付", "发现", "發現"]
     /// Words near a time that make it a schedule or a plan, not the moment of the problem.
     static let scheduleWords: Set<String> = [
         "scheduled", "starts", "begins", "window", "closes", "deadline", "until", "till", "appointment", "booked",
@@ -148,6 +160,8 @@ enum ProseTimes {
             }
             if cued.count + plain.count > 32 { break }
         }
+        // "Depuis 9h00 (début de l'examen) … Nous l'avons constaté à 9h03": the moment someone saw it.
+        if let noticed = cued.first(where: { $0.cue == "noticed" }) { return noticed }
         if let strong = cued.first(where: { $0.cue.map(strongCues.contains) ?? false }) { return strong }
         if let first = cued.first { return first }
         // Several uncued times that agree (the lines of a log, 11:42:17 and 11:42:48): the first moment.
@@ -185,6 +199,18 @@ enum ProseTimes {
             tokens[range.lowerBound - 1].isSymbol("~") || tokens[range.lowerBound - 1].isSymbol("≈")
         {
             return tokens[range.lowerBound - 1].text
+        }
+        // "We noticed it at 9:03", "Všimli jsme si toho v 8:04", "13:45 civarında fark ettik": when it was seen,
+        // in the same clause.
+        for index in stride(from: range.lowerBound - 1, through: max(0, range.lowerBound - 6), by: -1) {
+            let token = tokens[index]
+            if token.kind == .symbol, ".!?;(".contains(token.text) { break }
+            if token.kind == .word, noticedWords.contains(token.text) { return "noticed" }
+        }
+        for index in range.upperBound..<min(tokens.count, range.upperBound + 4) {
+            let token = tokens[index]
+            if token.kind == .symbol, ".!?;(".contains(token.text) { break }
+            if token.kind == .word, noticedWordsAfter.contains(where: { token.text.hasPrefix($0) }) { return "noticed" }
         }
         for index in stride(from: range.lowerBound - 1, through: max(0, range.lowerBound - 4), by: -1) {
             let token = tokens[index]
