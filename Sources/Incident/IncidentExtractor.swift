@@ -183,6 +183,16 @@ public struct IncidentExtractor: Sendable {
                 FieldSource(kind: .prose, detail: found.cue, line: line(found.line), isSure: false))
         }
         let shapes = ProseValues.sessionShapes(in: prose)
+        // "session 8d2c61fa state=DISCONNECTED" in a log, the UUID it abbreviates written in full elsewhere: the
+        // full one is the ID.
+        if reading.sources[.sessionID]?.kind == .prose, let short = reading.values[.sessionID],
+            let full = shapes.first(where: { $0.value.count > short.count && $0.value.hasPrefix(short) })
+        {
+            reading.values[.sessionID] = nil
+            reading.set(
+                .sessionID, full.value,
+                FieldSource(kind: .shape, detail: full.cue, line: line(full.line), isSure: false))
+        }
         if Set(shapes.map(\.value)).count == 1, let shape = shapes.first {
             reading.set(
                 .sessionID, shape.value,

@@ -1241,6 +1241,147 @@ import Testing
         #expect(report(text).detectedAt == Self.utc("2026-11-30T\(expected):00Z"))
     }
 
+    @Test func aServerLabelsValueIsTheFirstAddressNotTheOneInItsRemark() {
+        let line = "Serveur : pe-fr2.proctor.example.net (ils y accèdent par notre portail https://portail.example.fr)"
+        #expect(report(line).values[.server] == "pe-fr2.proctor.example.net")
+    }
+
+    @Test func aClockTimeIsNoID() {
+        #expect(report("Centre d'examens, session de 15h00, salle B : l'écran reste noir.").values[.sessionID] == nil)
+        #expect(
+            ValueShape.looksLikeClock("9h05") && ValueShape.looksLikeClock("10am") && ValueShape.looksLikeClock("8u30"))
+        #expect(!ValueShape.looksLikeClock("s24117") && !ValueShape.looksLikeClock("12h45x"))
+    }
+
+    @Test func aHeaderRowIsNoLabelAndValue() {
+        let table = """
+            Voici la liste :
+
+            N° candidat\tID session
+            CB-77120\tb0207fd8-15b6-4ac9-a95f-08f025a58db7
+            CB-77121\t6a1ddaf9-6a59-463d-9205-20b1b1d013d4
+            """
+        let read = report(table)
+        #expect(read.values[.userID] == "CB-77120")
+        #expect(read.values[.sessionID] == "b0207fd8-15b6-4ac9-a95f-08f025a58db7")
+    }
+
+    @Test func twoAlignedColumnsUnderIDHeaders() {
+        let table = """
+            該当者：
+              学籍番号    セッションID
+              24E1187     a3c1f7d2-0b6e-4e58-9d14-6f2c8a90b3e1
+              24E1203     0e9b4d6a-52c1-4f7e-8a3d-c71e2f5b9046
+            """
+        let read = report(table)
+        #expect(read.userIDs == ["24E1187", "24E1203"])
+        #expect(read.values[.sessionID] == "a3c1f7d2-0b6e-4e58-9d14-6f2c8a90b3e1")
+        // Prose with double spaces is no table.
+        #expect(report("Student ID  is what I do not know.  Session ID  neither.").userIDs.isEmpty)
+    }
+
+    @Test func theFullSessionOverItsAbbreviationInALog() {
+        let text = """
+            [10:32:02.004] [proctor] session 8d2c61fa state=DISCONNECTED
+
+            Affected:
+              - 8d2c61fa-93b7-4e0a-a5d4-06ce2b7f91e3
+              - e1a47c09-5f32-4b8d-9c6e-2d7b0a91f5c4
+            """
+        #expect(report(text).values[.sessionID] == "8d2c61fa-93b7-4e0a-a5d4-06ce2b7f91e3")
+    }
+
+    @Test func whatTheScreenSaidNamesASessionNotAUser() {
+        #expect(
+            report("The session thing at the bottom of the screen said 64a1f0c2e9b7d3a5f8c61e20").values[.sessionID]
+                == "64a1f0c2e9b7d3a5f8c61e20")
+        #expect(report("Nobody can start: the login page at exams.example.in only shows 503.").values[.userID] == nil)
+    }
+
+    @Test func koreanTimesAndCandidateNumbersAndRoomsInBrackets() {
+        #expect(
+            report("오늘 오전 9시 30분경부터 연결이 계속 끊기고 있습니다. 오전 9시에 시작한 시험입니다.").detectedAt
+                == Self.utc("2026-11-30T08:30:00Z"))  // in the zone of the Date header
+        #expect(report("- 8d2c61fa-93b7 (응시번호 KYT-26-04417)").values[.userID] == "KYT-26-04417")
+        // Rooms are places, not people.
+        #expect(report("目前影響考生約 85 人，分布在兩個考場（電腦教室 E201、E203）。").values[.userID] == nil)
+    }
+
+    @Test func anAnswerInsideAKoreanOutlookQuoteOfOurs() {
+        let body = """
+            요청하신 내용은 아래 질문 밑에 [답변]으로 적었습니다.
+
+            보낸 사람: ProctorEdu Support <helpdesk@example.com>
+            보낸 날짜: 2026년 11월 30일 월요일 오전 9:02
+            받는 사람: 김민준 <mjkim@uni.example.kr>
+            제목: [HD-005102] 응시자 화면 공유 중단 문의
+
+            1. 세션 ID
+            [답변] 3b9e7d21-0c4f-4a8e-b6d2-71f5a9c3e048
+            2. 사용자 ID
+            [답변] 20231587 (학번)
+
+            보낸 사람: 김민준 <mjkim@uni.example.kr>
+            보낸 날짜: 2026년 11월 30일 월요일 오전 8:40
+            제목: 응시자 화면 공유 중단 문의
+
+            학번 20990001 학생의 화면 공유가 중단되었습니다.
+            """
+        let read = report(body, subject: "RE: [HD-005102] 응시자 화면 공유 중단 문의")
+        #expect(read.values[.sessionID] == "3b9e7d21-0c4f-4a8e-b6d2-71f5a9c3e048")
+        #expect(read.values[.userID] == "20231587")
+    }
+
+    @Test func aMarkedAnswerAndTheTableUnderItInsideOurQuote() {
+        let body = """
+            Odpowiedzi poniżej w treści, oznaczone [AK].
+
+            Od: ProctorEdu Support <helpdesk@example.com>
+            Wysłane: poniedziałek, 30 listopada 2026 09:02
+            Temat: Re: [HD-004597] Problemy
+
+            3. Session IDs and user IDs of the affected students.
+            [AK] Poniżej – 3 osoby z 85, reszta grupy pisze bez problemu:
+            Login\tImię i nazwisko\tID sesji
+            s24117\tZofia Lewandowska\td3a81f5c-7e20-4b96-a4c1-58e0b2f9c637
+            s24302\tMateusz Zieliński\t7b0e4c92-1d5f-4a38-bc6e-9f2d1a8e0574
+
+            Kind regards,
+            ProctorEdu Support
+            """
+        let read = report(body, subject: "RE: [HD-004597] Problemy")
+        #expect(read.userIDs == ["s24117", "s24302"])
+        #expect(read.values[.sessionID] == "d3a81f5c-7e20-4b96-a4c1-58e0b2f9c637")
+    }
+
+    @Test func aSentenceThatSaysWritesIsNoAttribution() {
+        #expect(!ReporterText.isAttribution("reszta grupy pisze bez problemu:", next: ""))
+        #expect(
+            ReporterText.isAttribution("w dniu 30.11.2026 o 10:00, helpdesk <helpdesk@example.com> pisze:", next: ""))
+        #expect(ReporterText.isAttribution("den 30 nov. 2026 kl. 10:00 skrev helpdesk:", next: ""))
+        #expect(ReporterText.isAttribution("helpdesk wrote:", next: ""))
+    }
+
+    @Test func aForwardAppleMailQuotedIsTheReportPassedOn() {
+        let body = """
+            Anbei die Meldung einer Studentin. Server: pruefung.uni.example.de
+
+            > Anfang der weitergeleiteten Nachricht:
+            >
+            > Von: Marie <marie@stud.uni.example.de>
+            > Betreff: Fehler bei Online-Prüfung
+            > Datum: 30. November 2026 um 09:27:54 MEZ
+            >
+            > Matrikelnr.: 2210457
+            > Session: a6d2f8c0-71e3-4b9a-85c4-3f0e9d2b7a16
+            """
+        let read = report(body, subject: "Fwd: Fehler bei Online-Prüfung")
+        #expect(read.values[.userID] == "2210457")
+        #expect(read.values[.sessionID] == "a6d2f8c0-71e3-4b9a-85c4-3f0e9d2b7a16")
+        // The same quote under a reply stays quoted.
+        #expect(report(body, subject: "Re: Fehler bei Online-Prüfung").values[.userID] == nil)
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

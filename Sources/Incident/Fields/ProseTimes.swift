@@ -22,7 +22,7 @@ enum ProseTimes {
     static let strongCues: Set<String> = [
         "since", "seit", "depuis", "dès", "desde", "dalle", "dal", "с", "со", "od", "vanaf", "sinds", "ab", "beri",
         "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "以来", "起", "から", "noticed", "happened",
-        "occurred", "appeared", "started", "ago", "óta",
+        "occurred", "appeared", "started", "ago", "óta", "부터",
     ]
     /// Words after a time that mark it as a moment (Turkish "'dan beri", Japanese "頃", Chinese "左右").
     static let cuesAfter: Set<String> = [
@@ -190,7 +190,7 @@ enum ProseTimes {
         if let last = tokens[range.upperBound - 1].text.unicodeScalars.first.map({ _ in
             tokens[range.upperBound - 1].text
         }),
-            let glued = ["ごろ", "頃", "左右", "以来", "から", "起"].first(where: { last.includes($0) })
+            let glued = ["ごろ", "頃", "左右", "以来", "から", "起", "부터", "경", "쯤"].first(where: { last.includes($0) })
         {
             return glued
         }

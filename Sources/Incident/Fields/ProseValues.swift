@@ -146,7 +146,7 @@ enum ProseValues {
                         Self.pattern($0) == Self.pattern(listed[first]) && $0.count >= 4
                             && ValueShape.isUserID($0, login: false) && !ValueShape.looksLikeDateOrTime($0)
                     }),
-                    !listed[..<first].contains(where: { notPeopleNumbers.contains($0.lowercased()) })
+                    !listed[..<first].contains(where: { notPeopleNumbers.contains($0.lowercased()) || namesAPlace($0) })
                 {
                     found.append(
                         Found(
@@ -157,7 +157,7 @@ enum ProseValues {
                 guard let id = words.last, (2...5).contains(words.count), ValueShape.hasDigit(id), id.count >= 4,
                     ValueShape.isUserID(id, login: false), !ValueShape.looksLikeDateOrTime(id),
                     !words.dropLast().contains(where: { word in
-                        ValueShape.hasDigit(word) || notPeopleNumbers.contains(word.lowercased())
+                        ValueShape.hasDigit(word) || notPeopleNumbers.contains(word.lowercased()) || namesAPlace(word)
                     })
                 else { continue }
                 found.append(
@@ -184,6 +184,12 @@ enum ProseValues {
         "candidat", "aluna", "aluno", "študent", "studerende", "opiskelij", "elev", "studenat", "jmbag",
     ]
     /// Numbers in brackets that are not a user's: rooms, seats, phones.
+    /// A word of a script without spaces that names a room or seat ("電腦教室", "考場", "座位"): the number after it
+    /// is the place's.
+    static func namesAPlace(_ word: some StringProtocol) -> Bool {
+        word.first?.isCJK == true && ["教室", "考場", "考场", "座位", "会場", "試験室", "강의실", "교실"].contains { word.includes($0) }
+    }
+
     static let notPeopleNumbers: Set<String> = [
         "room", "seat", "desk", "table", "phone", "tel", "tel.", "ext", "ext.", "raum", "saal", "platz", "salle",
         "aula", "sala", "place", "row", "pc", "computer", "station", "booth", "lab", "poste", "sitz", "mob", "mobile",
@@ -250,9 +256,14 @@ enum ProseValues {
     }
 
     /// Words that link a cue, qualified by a few words, to its value ("… from the exam log is 7718203").
-    static let links: Set<String> = [
+    static let links = Set([
         "is", "was", "ist", "war", "lautet", "est", "était", "es", "era", "è", "é", "是", "は", "—", "–", "-", "=",
         ":", "→", "была", "было", "był", "była", "是：",
+    ]).union(seeingLinks)
+    /// "the session thing at the bottom of the screen said 64a1f0c2…": what the screen showed.
+    static let seeingLinks: Set<String> = [
+        "said", "says", "shows", "showed", "reads", "displays", "displayed", "zeigt", "zeigte", "affiche",
+        "affichait", "indique", "dice", "decía", "mostraba", "diz", "mostra", "mostrava", "показывает", "показывало",
     ]
 
     /// Words between a cue and a link that make the value another thing's (an error code, a ticket, a room).
@@ -278,9 +289,15 @@ enum ProseValues {
             let word = bare.trimmingCharacters(":：")
             // ("Session reference shown on …:" is the session's own reference.)
             if otherThings.contains(word), !(position == 0 && word == "reference") { return nil }
+            // What a screen showed names a session ("the session thing … said 64a1f0c2…"); for a user it is as
+            // often an error ("the login page … only shows 503").
+            if seeingLinks.contains(bare), field != .sessionID { return nil }
             if links.contains(bare) || bare.hasSuffix(":") || bare.hasSuffix("：") {
                 let remainder = tokens.dropFirst(position + 1).joined(separator: " ")
-                return value(after: remainder, field: field, original: original, offset: 0, login: login)
+                let found = value(after: remainder, field: field, original: original, offset: 0, login: login)
+                // "shows" may be followed by where ("… shows at the bottom of the screen: …").
+                if found == nil, seeingLinks.contains(bare) { continue }
+                return found
             }
             if token.contains(where: { $0.isNumber }) { return nil }
             if let last = bare.last, ".!?;".contains(last) { return nil }

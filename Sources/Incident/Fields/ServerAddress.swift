@@ -141,16 +141,19 @@ enum ServerAddress {
 
     /// A labelled value made into a server address: the URL in it, else a host name in it.
     static func fromLabelledValue(_ value: String) -> String? {
-        if let url = urls(in: value).first { return url }
+        // The first address written, URL or bare host: "pe-fr2.host.net (reached through our portal
+        // https://portail.…)" names the server first and a portal in its remark.
         for word in value.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }) {
+            if word.includes("://"), let url = urls(in: String(word)).first { return url }
             let candidate = trimmedURL(word)
+            if candidate.includes("://") { continue }
             if host(of: candidate) != nil,
                 candidate.contains(where: { $0.isLetter }) || candidate.split(separator: ".").count == 4
             {
                 return candidate
             }
         }
-        return nil
+        return urls(in: value).first
     }
 
     /// Whether `host` matches a configured pattern ("proctor.example.edu" or "*.example.edu").

@@ -105,6 +105,7 @@ enum ValueShape {
 
     /// "2026-11-30", "30.11.2026", "14:05", "11/30": numbers that are dates or times, not IDs.
     static func looksLikeDateOrTime(_ token: some StringProtocol) -> Bool {
+        if looksLikeClock(token) { return true }
         let pieces = token.split(whereSeparator: { $0 == "-" || $0 == "." || $0 == "/" || $0 == ":" })
         guard (2...3).contains(pieces.count), pieces.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
         else { return false }
@@ -114,6 +115,19 @@ enum ValueShape {
         if pieces.count == 2 { return small(0) && small(1) }
         return (small(0) && small(1) && (lengths[2] == 2 || lengths[2] == 4))
             || (lengths[0] == 4 && small(1) && small(2))
+    }
+
+    /// A time written the French, Flemish or English way: "15h00", "9h", "8u30", "10am", "2.30pm".
+    static func looksLikeClock(_ token: some StringProtocol) -> Bool {
+        let lower = token.lowercased()
+        let hour = lower.prefix { $0.isASCII && $0.isNumber }
+        guard (1...2).contains(hour.count) else { return false }
+        var rest = lower.dropFirst(hour.count)
+        if rest.hasSuffix("am") || rest.hasSuffix("pm") { rest = rest.dropLast(2) }
+        if rest.isEmpty { return lower.count > hour.count }
+        guard let mark = rest.first, "hu:.".contains(mark) else { return false }
+        let minutes = rest.dropFirst()
+        return minutes.isEmpty ? mark == "h" : minutes.count == 2 && minutes.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// The one token of `value` with a digit that has the field's shape (a sentence answering "the ID of the

@@ -91,6 +91,7 @@ public enum FieldLexicon {
             "sitzungs-id", "sitzung", "sitzungsnummer", "sitzungskennung", "prüfungssitzung", "sitzungs id",
             // fr
             "id de session", "identifiant de session", "n° de session", "numéro de session", "session d'examen",
+            "id session", "id sessão",
             // es
             "id de sesión", "sesión", "id sesión", "número de sesión", "identificador de sesión", "id de la sesión",
             // it
@@ -297,7 +298,7 @@ public enum FieldLexicon {
         "სტუდენტის id", "tài khoản sinh viên", "no. pekerja", "neptun-kód", "test account", "admin account",
         "proctoring account", "exam account", "student account", "candidate account", "아이디", "准考證號碼",
         "准考證號", "准考证号码", "студентський номер", "номер студентського",
-        "студенческий номер", "studenten met nummers", "met studentnummer", "met studentnummers",
+        "студенческий номер", "응시번호", "수험 번호", "studenten met nummers", "met studentnummer", "met studentnummers",
         "students with numbers", "students with ids", "al alumno", "a la alumna", "del alumno", "de la alumna", "jmbag",
     ]
 

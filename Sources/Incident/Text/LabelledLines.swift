@@ -81,6 +81,8 @@ struct LabelledLines {
             }
             switch hit.rest {
             case .value(let value, let separated):
+                // "N° candidat<tab>ID session": a table's header row, its "value" another label.
+                if value.utf8.count <= 60, case .alone? = labelled(value)?.rest { continue }
                 found.append(
                     Match(field: hit.field, value: value, lines: [index], label: hit.label, separated: separated))
             case .alone:

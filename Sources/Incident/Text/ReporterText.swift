@@ -58,7 +58,8 @@ public enum ReporterText {
 
     /// Every line of `text` with its role.
     public static func read(_ text: String, subjectIsForward: Bool = false, ours: OwnAnswerText = .none) -> [Line] {
-        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let split = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let all = subjectIsForward ? unquotingForward(split) : split
         // nextMarked[i]: the index of the first `>` line at or after i (all.count when none): whether a quote
         // below an attribution uses markers is one lookup, not a scan.
         var nextMarked = [Int](repeating: all.count, count: all.count + 1)
@@ -88,6 +89,8 @@ public enum ReporterText {
         // The field our last quoted question asked for, while the customer's answer may follow it.
         var asked: IncidentField? = nil
         var forwardedDate: Substring? = nil
+        // Inside our quote, after an answer the reporter marked ("[AK] …"), until a blank line.
+        var answerParagraph = false
         var result: [Line] = []
         result.reserveCapacity(all.count)
         var index = 0
@@ -212,11 +215,18 @@ public enum ReporterText {
                         !trimmed[trimmed.index(after: colon)...].trimmingWhitespace.isEmpty
                             && ours.question(String(trimmed[..<colon]).trimmingCharacters("-*• ")) != nil
                     } == true
+                // "[AK] Poniżej – 3 osoby:" and the rows under it: an answer the reporter marked as theirs holds,
+                // with the lines that continue it (to a blank line), whichever question it answers.
+                let markedAnswer = Self.startsWithAnswerMarker(trimmed)
+                if trimmed.isEmpty { answerParagraph = false }
                 if isOurs, oursSeen <= 400, !trimmed.isEmpty, trimmed.count <= 300, !ours.wrote(trimmed), !signedName,
-                    answersInline || (question == nil && asked != nil && trimmed.count <= 120)
+                    answersInline || markedAnswer || (answerParagraph && question == nil)
+                        || (question == nil && asked != nil && trimmed.count <= 120)
                 {
+                    if markedAnswer { answerParagraph = true }
                     emit(.own)
                 } else {
+                    answerParagraph = false
                     emit(.quoted)
                 }
                 continue
@@ -282,6 +292,8 @@ public enum ReporterText {
     }
 
     static func isForwardMarker(_ lower: String) -> Bool {
+        // Apple Mail's "Begin forwarded message:" in the languages it speaks.
+        if appleForwardMarkers.contains(where: { lower.hasPrefix($0) }) { return true }
         guard lower.hasPrefix("-") || lower.hasPrefix("begin") || lower.hasPrefix("_") else { return false }
         let words = [
             "forwarded message", "weitergeleitete nachricht", "message transféré", "mensaje reenviado",
@@ -290,6 +302,43 @@ public enum ReporterText {
             "original message follows",
         ]
         return words.contains { lower.includes($0) }
+    }
+
+    /// An inline answer marked as the reporter's: their initials in brackets ("[AK] …", "[답변] …").
+    static func startsWithAnswerMarker(_ line: String) -> Bool {
+        guard line.first == "[", let close = line.firstIndex(of: "]") else { return false }
+        let inside = line[line.index(after: line.startIndex)..<close]
+        return (1...6).contains(inside.count) && inside.allSatisfy(\.isLetter)
+            && line[line.index(after: close)...].first == " "
+    }
+
+    static let appleForwardMarkers = [
+        "anfang der weitergeleiteten nachricht", "début du message réexpédié", "inicio del mensaje reenviado",
+        "inizio messaggio inoltrato", "begin doorgestuurd bericht", "início da mensagem reencaminhada",
+        "início da mensagem encaminhada", "начало переадресованного сообщения", "początek przekazywanej wiadomości",
+        "転送されたメッセージ", "转发的邮件", "以下為轉寄的郵件",
+    ]
+
+    /// A forward whose client quoted the forwarded message with `>` (Apple Mail in plain text: "> Anfang der
+    /// weitergeleiteten Nachricht:"): the quote is the report passed on, read without its markers. Only in a
+    /// message whose subject says it is a forward, and only the quoted block that opens with the marker.
+    static func unquotingForward(_ lines: [Substring]) -> [Substring] {
+        var result = lines
+        var index = 0
+        while index < result.count {
+            defer { index += 1 }
+            guard isMarkedQuote(result[index]) else { continue }
+            let content = result[index].drop { $0 == " " || $0 == "\t" }.dropFirst().drop { $0 == " " }
+            guard isForwardMarker(content.trimmingWhitespace.lowercased()) else { continue }
+            var line = index
+            while line < result.count, isMarkedQuote(result[line]) {
+                let text = result[line].drop { $0 == " " || $0 == "\t" }.dropFirst()
+                result[line] = text.first == " " ? text.dropFirst() : text
+                line += 1
+            }
+            index = line
+        }
+        return result
     }
 
     /// Header names of quoted and forwarded header blocks, in the languages mail clients write them.
@@ -304,7 +353,7 @@ public enum ReporterText {
         "надіслано:", "тема:", "enviada em:", "enviado em:", "enviada:", "cc.:", "odesláno:", "komu:", "předmět:",
         "lähettäjä:", "lähetetty:", "vastaanottaja:", "aihe:", "feladó:", "elküldve:", "címzett:", "tárgy:",
         "trimis:", "către:", "subiect:", "από:", "στάλθηκε:", "προς:", "θέμα:", "dari:", "dikirim:", "kepada:",
-        "perihal:", "subjek:",
+        "perihal:", "subjek:", "보낸 사람:", "받는 사람:", "보낸 날짜:", "참조:", "제목:",
     ]
 
     /// The line with white space before a colon removed and full-width colons made ASCII ("De :" → "de:").
@@ -376,9 +425,13 @@ public enum ReporterText {
             }
             // The sender's address, however long, is not counted ("schrieb Prüfungsamt der Fakultät … <…>:").
             let bracket = text.bytes.lastIndex(of: UInt8(ascii: "<"))
+            // And it names a sender or a moment: an address, a time or a year — or the verb ends a short line
+            // ("Helpdesk wrote:"). "reszta grupy pisze bez problemu:" ("the rest of the group writes without
+            // problems:") introduces the reporter's own table.
+            let evidence = lower.includes("@") || bracket != nil || Self.hasClockOrYear(lower)
             if verbEnds.contains(where: { verbEnd in
                 let end = bracket.map { $0 >= verbEnd ? $0 : text.bytes.count } ?? text.bytes.count
-                return end - verbEnd <= 100
+                return end - verbEnd <= 100 && (evidence || (text.bytes.count - verbEnd <= 1 && lower.count <= 80))
             }) {
                 return true
             }
@@ -394,15 +447,35 @@ public enum ReporterText {
         return false
     }
 
+    /// Whether the text has a clock time ("10:00", "9.05") or a year ("2026").
+    static func hasClockOrYear(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var digits = 0
+        for (index, byte) in bytes.enumerated() {
+            if byte >= 0x30, byte <= 0x39 {
+                digits += 1
+                if digits == 4 { return true }
+                continue
+            }
+            if digits >= 1, byte == UInt8(ascii: ":") || byte == UInt8(ascii: "."), index + 2 < bytes.count,
+                (0x30...0x39).contains(bytes[index + 1]), (0x30...0x39).contains(bytes[index + 2])
+            {
+                return true
+            }
+            digits = 0
+        }
+        return false
+    }
+
     static let fromNames = [
         "from:", "от:", "von:", "de:", "från:", "da:", "van:", "od:", "kimden:", "差出人:", "发件人:", "寄件者:", "fra:",
-        "від:", "lähettäjä:", "feladó:", "από:", "dari:",
+        "від:", "lähettäjä:", "feladó:", "από:", "dari:", "보낸 사람:",
     ]
     static let sentNames = [
         "sent:", "date:", "отправлено:", "дата:", "gesendet:", "datum:", "enviado:", "envoyé:", "skickat:", "inviato:",
         "data:", "verzonden:", "wysłano:", "wysłane:", "gönderildi:", "tarih:", "送信日時:", "发送时间:", "寄件日期:", "fecha:",
         "enviada em:", "enviado em:", "enviada:", "odesláno:", "надіслано:", "lähetetty:", "elküldve:", "trimis:",
-        "στάλθηκε:", "dikirim:", "tanggal:", "sendt:", "poslano:", "poslato:", "изпратено:",
+        "στάλθηκε:", "dikirim:", "tanggal:", "sendt:", "poslano:", "poslato:", "изпратено:", "보낸 날짜:",
     ]
 
     /// Outlook's header block without a separator: "From: …" followed within four lines by "Sent: …".

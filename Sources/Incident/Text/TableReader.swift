@@ -21,7 +21,17 @@ struct TableReader {
         var found: [Column] = []
         var index = 0
         while index < lines.count {
-            let header = Self.cells(lines[index])
+            var header = Self.cells(lines[index])
+            // Two aligned columns ("学籍番号    セッションID") are a table only when both headers are ID labels:
+            // prose has double spaces too.
+            var twoAligned = false
+            if header.isEmpty {
+                let pair = Self.cells(lines[index], aligned: 2)
+                if pair.count == 2, pair.allSatisfy(isIDHeader) {
+                    header = pair
+                    twoAligned = true
+                }
+            }
             guard header.count >= 2 else {
                 index += 1
                 continue
@@ -59,7 +69,7 @@ struct TableReader {
                     row += 1
                     continue
                 }
-                let cells = Self.cells(line)
+                let cells = Self.cells(line, aligned: twoAligned ? 2 : 3)
                 guard cells.count == header.count || (cells.count == header.count - 1 && cells.count >= 2) else {
                     break
                 }
@@ -89,8 +99,17 @@ struct TableReader {
         return found
     }
 
-    /// The cells of a table row: split on tabs, on " | ", or on runs of two or more spaces; nil-free.
-    static func cells(_ line: Substring) -> [String] {
+    /// Whether a header cell is a user or session label alone.
+    func isIDHeader(_ cell: String) -> Bool {
+        guard let hit = labels.labelled(LabelledLines.strippingDecoration(Substring(cell))),
+            hit.field == .userID || hit.field == .sessionID
+        else { return false }
+        return hit.rest.isAlone
+    }
+
+    /// The cells of a table row: split on tabs, on " | ", or on runs of two or more spaces (into at least
+    /// `aligned` cells); nil-free.
+    static func cells(_ line: Substring, aligned: Int = 3) -> [String] {
         let trimmed = line.trimmingWhitespace
         guard trimmed.count >= 3, trimmed.count <= 2000 else { return [] }
         if trimmed.includes("\t") {
@@ -121,7 +140,7 @@ struct TableReader {
             current.append(character)
         }
         if !current.isEmpty { cells.append(current) }
-        return cells.count >= 3 ? cells : []
+        return cells.count >= aligned ? cells : []
     }
 
     /// Header cells of a column of times ("Uhrzeit (MEZ)", "Hora aprox.", "Ora", "時刻"), in a table of users:
