@@ -363,8 +363,14 @@ public struct IncidentExtractor: Sendable {
             case .detectedAt:
                 guard match.separated, !IncidentExtractor.isPastedHeader(match, in: lines) else { return }
                 let reference = match.lines.first.map { lineDates[$0] } ?? reference
-                // After a time label, "14.20 WIB" is a time even without "um"/"at" before it.
-                if let time = DetectionTime.parse(match.value, reference: reference)
+                // After a time label, "14.20 WIB" is a time even without "um"/"at" before it. A value that is a
+                // sentence with several times ("Time: the candidate started at 9.00am and the button did nothing
+                // from about 9.05am") is read like prose: the moment, not the schedule.
+                let words = match.value.split(separator: " ").filter { $0.count > 1 && $0.allSatisfy(\.isLetter) }
+                let several =
+                    words.count >= 3 && DetectionTime.mentions(in: match.value, reference: reference).count > 1
+                let sentence = several ? ProseTimes.detectionTime(in: [(0, Substring(match.value), reference)]) : nil
+                if let time = sentence?.seconds ?? DetectionTime.parse(match.value, reference: reference)
                     ?? DetectionTime.parse("at " + match.value, reference: reference)
                 {
                     usedLines.formUnion(match.lines)

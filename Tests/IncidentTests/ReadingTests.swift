@@ -1382,6 +1382,59 @@ import Testing
         #expect(report(body, subject: "Re: Fehler bei Online-Prüfung").values[.userID] == nil)
     }
 
+    @Test func aChineseForwardMarkedLikeAReply() {
+        let body = """
+            下面是我校一名学生反馈的问题，麻烦帮忙查一下原因。
+
+            ------------------ 原始邮件 ------------------
+            发件人: "李晨阳"<2020213057@stu.example.edu.cn>;
+            发送时间: 2026年11月30日(星期一) 上午9:54
+            主题: 考试中途被系统强制退出
+
+            我是李晨阳，学号 2020213057。今天上午9点开考的《软件测试》，我大概在9:47的时候突然被系统强制退出了。
+            截图附上。会话编号 7A3F-22C1-9B0E（页面右下角显示的）
+            """
+        let read = report(body, subject: "转发: 考试中途被系统强制退出")
+        #expect(read.values[.userID] == "2020213057")
+        #expect(read.values[.sessionID] == "7A3F-22C1-9B0E")
+        #expect(read.detectedAt == Self.utc("2026-11-30T08:47:00Z"))
+    }
+
+    @Test(arguments: [
+        // The exam's start, said with its verb after the time, is not when the problem was seen.
+        ("Bugün saat 09:00'da başlayan sınavda 09:10 civarında öğrencilerin tamamı atıldı.", "08:10"),
+        ("Іспит почався о 09:00. Перші скарги надійшли о 9:14.", "08:14"),
+        ("Hoy examen convocado a las 9:15. A las 9:20 todos ven 502.", "08:20"),
+        ("Die Klausur hat um 9:00 Uhr begonnen, der Student hat sich gegen 9:40 Uhr gemeldet.", "08:40"),
+        ("Das Problem hat um 9:40 Uhr begonnen.", "08:40"),
+        ("Ошибка была сегодня в 9 часов утра.", "08:00"),
+    ])
+    func startsSaidInMoreLanguagesAndRussianHours(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc("2026-11-30T\(expected):00Z"))
+    }
+
+    @Test func aWeekdayInAPastTenseSentenceWasLastWeek() {
+        #expect(report("Ошибка была в пятницу примерно в 14:00.").detectedAt == Self.utc("2026-11-27T13:00:00Z"))
+        // After the day and time the sentence may still be a plan.
+        #expect(report("On Friday at 9:00 I was supposed to write it, but it would not load.").detectedAt == nil)
+        #expect(report("Мы ждали 2 часа, ничего не произошло.").detectedAt == nil)
+    }
+
+    @Test func aTimeLabelsSentenceIsReadForTheMoment() {
+        let line = "Time: the candidate started at 9.00am and the button did nothing from about 9.05am."
+        #expect(report(line).detectedAt == Self.utc("2026-11-30T08:05:00Z"))
+        #expect(report("Detected at\t2026-11-30 04:55:30 -03:00").detectedAt == Self.utc("2026-11-30T07:55:30Z"))
+    }
+
+    @Test func aTimeLateInALongParagraph() {
+        let filler = String(
+            repeating: "They take the photo of their ID card and the page spins for a minute. ", count: 6)
+        let text =
+            "None of the candidates of our 09:30 sitting can get past the ID check. " + filler
+            + "We started getting calls from about 09:40 and by now every candidate is stuck."
+        #expect(report(text).detectedAt == Self.utc("2026-11-30T08:40:00Z"))
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

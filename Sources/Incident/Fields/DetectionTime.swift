@@ -34,8 +34,12 @@ public enum DetectionTime {
     }
 
     /// Every time of day in `text` (its first 400 characters), resolved against `reference`.
+    /// How much of one line is read for times: a whole paragraph as HTML mail flattens it (the times in its
+    /// last sentences count too), bounded so a hostile line costs a fixed amount.
+    static let scannedCharacters = 2000
+
     static func mentions(in text: some StringProtocol, reference: MessageDate?) -> [Mention] {
-        let written = WordTimes.numeric(String(text.prefix(400)))
+        let written = WordTimes.numeric(String(text.prefix(scannedCharacters)))
         let lowered = written.lowercased()
         let tokens = Token.scan(written)
         // "heure de l’Est": typographic apostrophes are one character, like ASCII ones.
@@ -236,8 +240,11 @@ public enum DetectionTime {
 
     /// Words after an hour that make it one ("15 Uhr", "9.15 uur", "8 heures").
     static let hourWords: Set<String> = [
-        "uhr", "uur", "h", "hs", "hrs", "heures", "heure", "horas", "hodin", "godz", "val", "hod", "ч",
+        "uhr", "uur", "h", "hs", "hrs", "heures", "heure", "horas", "hodin", "godz", "val", "hod", "ч", "часа",
+        "часов", "годині", "години",
     ]
+    /// Hour words that also count a span ("ждали 2 часа", "waited 2 hours"): an hour only after a lead word.
+    static let spanHourWords: Set<String> = ["h", "часа", "часов", "години"]
     /// Words before a number that make it an hour ("um 9.15", "om 9.15", "alle ore 9.15").
     static let hourLeads: Set<String> = [
         "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
@@ -340,7 +347,9 @@ public enum DetectionTime {
         {
             // 15 Uhr, 8 heures
             // "oko 15 h", "vers 15 h": a spaced "h" only after a word that leads an hour (else "2 h" may be a span).
-            guard word.text != "h" || (index > 0 && tokens[index - 1].isWord(in: hourLeads)) else { return nil }
+            guard !spanHourWords.contains(word.text) || (index > 0 && tokens[index - 1].isWord(in: hourLeads)) else {
+                return nil
+            }
             end = index + 2
             isTime = true
             // "seit 8 Uhr 15": spoken German minutes after "Uhr" — not "um 8 Uhr 15 Studierende" (a count before

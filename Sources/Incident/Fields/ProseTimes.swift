@@ -27,7 +27,13 @@ enum ProseTimes {
     /// Words after a time that mark it as a moment (Turkish "'dan beri", Japanese "頃", Chinese "左右").
     static let cuesAfter: Set<String> = [
         "beri", "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "sıralarında", "civarında", "頃", "ごろ",
-        "から", "左右", "起", "开始", "以来", "uur", "uhr", "h", "körül", "táján", "óta", "kor",
+        "から", "左右", "起", "开始", "以来", "uur", "uhr", "h", "körül", "táján", "óta", "kor", "的时候", "的時候",
+    ]
+    /// Verbs that put a sentence in the past: a weekday beside a time in it was last week's, not next.
+    static let pastWords: Set<String> = [
+        "was", "were", "happened", "occurred", "war", "passierte", "passiert", "была", "был", "было", "произошла",
+        "произошло", "случилось", "była", "był", "było", "fue", "ocurrió", "pasó", "successo", "accaduto", "stato",
+        "produit", "ocorreu", "aconteceu", "foi", "gebeurde", "oldu", "була", "був", "було", "sucedió",
     ]
     /// Verbs of seeing the problem before its time: that time is when it was detected, whatever else the text
     /// says started earlier ("the exam started at 9:00 … we noticed it at 9:03").
@@ -77,11 +83,13 @@ enum ProseTimes {
         "rozpoczęcie", "başlangıç", "開始", "开始", "iniziato", "iniziata", "iniziati", "cominciato", "comenzó",
         "empezó", "comenzado", "empezado", "commencé", "débuté", "begonnen", "gestartet", "началось", "начался",
         "начался", "começou", "iniciado", "iniciou", "begonnen", "rozpoczął", "rozpoczęła", "başladı", "begon",
-        "startte", "aanvang",
+        "startte", "aanvang", "почався", "почалася", "почалось", "розпочався", "розпочалася", "convocado",
+        "convocada", "convocato", "convocata",
     ]
     /// Start verbs written after the time ("A vizsga 14:00-kor kezdődött", "Zkouška v 9:00 začala").
     static let startWordsAfter: Set<String> = [
-        "kezdődött", "kezdődik", "začala", "začal", "začíná", "začalo", "začína", "začala",
+        "kezdődött", "kezdődik", "začala", "začal", "začíná", "začalo", "začína", "začala", "başlayan", "başlayacak",
+        "başlıyordu", "開始の", "开考的", "開考的", "begonnen", "angefangen", "gestartet",
     ]
     /// Words for an exam sitting: a time right before one names the sitting ("our 9am exam", "the 10:30 exam"),
     /// or right after one through "of" ("l'appello delle 10:30").
@@ -130,7 +138,7 @@ enum ProseTimes {
             if let ago = RelativeTimes.secondsAgo(in: text) {
                 cued.append(Found(seconds: date.secondsSince1970 - ago, line: index, cue: "ago"))
             }
-            let written = WordTimes.numeric(String(text.prefix(400)))
+            let written = WordTimes.numeric(String(text.prefix(DetectionTime.scannedCharacters)))
             guard written.contains(where: { $0.isNumber }) else { continue }
             let tokens = DetectionTime.Token.scan(written)
             for var mention in DetectionTime.mentions(in: written, reference: date) {
@@ -151,7 +159,16 @@ enum ProseTimes {
                 let cue = cue(tokens, around: mention.range)
                 // A weekday's name beside the time says a past day or a coming one ("W czwartek o 8:00 mam
                 // egzamin"); said earlier, with a cue at the time ("on Monday …, around 3:20"), it happened.
-                if mention.byWeekday, !mention.weekdayEarlier || cue == nil { continue }
+                // ("Ошибка была в пятницу примерно в 14:00": a past-tense verb before the day says which; after it,
+                // "on Friday at 9:00 I was supposed to" is still a plan.)
+                if mention.byWeekday, !mention.weekdayEarlier || cue == nil,
+                    cue == nil
+                        || !tokens[..<mention.range.lowerBound].suffix(8).contains(where: {
+                            $0.kind == .word && pastWords.contains($0.text)
+                        })
+                {
+                    continue
+                }
                 if let cue {
                     cued.append(Found(seconds: mention.seconds, line: index, cue: cue))
                 } else {
@@ -271,9 +288,15 @@ enum ProseTimes {
         {
             return true
         }
+        // "Die Klausur hat um 10:00 Uhr begonnen" — unless the problem is what began ("Das Problem hat um 10:40
+        // begonnen").
         if tokens[range.upperBound..<min(tokens.count, range.upperBound + 3)].contains(where: {
             startWordsAfter.contains($0.text)
-        }) {
+        }),
+            !tokens[max(0, range.lowerBound - 5)..<range.lowerBound].contains(where: {
+                problemSubjects.contains($0.text)
+            })
+        {
             return true
         }
         // "mañana tengo mi examen de Estadística a las 8:00": tomorrow, said further back in the clause.

@@ -322,7 +322,7 @@ public enum FieldLexicon {
         "oturum", "セッション", "会话", "場次", "proctoring session", "attempt number", "attempt no",
         "versuchs-id", "versuchsnummer", "id del intento", "número de intento", "id tentativo", "номер попытки",
         "tentativa", "attempt", "intento", "сесії", "сесія", "세션", "relace", "الجلسة", "sessions-id", "会话id", "场次id",
-        "場次編號", "场次编号", "sesion",
+        "場次編號", "场次编号", "会话编号", "会话号", "會話編號", "sesion",
         "sessionid", "session_id", "attemptid",
         "attempt_id",
         "會話id", "sessió", "id pokusu", "pokusu", "seja", "sesija", "sesjons-id", "sesjon", "id спроби", "спроби",

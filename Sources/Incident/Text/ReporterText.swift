@@ -133,7 +133,11 @@ public enum ReporterText {
                 }
             }
 
-            if isForwardMarker(lower) || (subjectIsForward && isOutlookHeaderBlock(all, at: index)) {
+            // A forward whose client marks it like a reply ("------------------ 原始邮件 ------------------" in QQ
+            // Mail and Foxmail, Outlook's "-----Original Message-----") is the report passed on too.
+            if isForwardMarker(lower) || (subjectIsForward && isOutlookHeaderBlock(all, at: index))
+                || (subjectIsForward && isReplySeparator(lower) && !lower.hasPrefix("_"))
+            {
                 mode = .forwardHeaders
                 forwardedDate = nil
                 emit(.forwardHeader)
@@ -281,7 +285,8 @@ public enum ReporterText {
         let lower = subject.trimmingCharacters("").lowercased()
         let prefixes = [
             "fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "enc:", "i:", "pd:", "doorst:", "fw :", "fwd :", "tr :",
-            "пересл:", "fwd：", "转发：", "轉寄：", "転送:", "vb:", "vl:", "př:", "ilt:", "i̇lt:", "továbbítás:", "πρθ:",
+            "пересл:", "fwd：", "转发：", "转发:", "轉寄：", "轉寄:", "転送:", "転送：", "fw：", "vb:", "vl:", "př:", "ilt:", "i̇lt:",
+            "továbbítás:", "πρθ:",
             "переслано:", "fwd.:",
         ]
         return prefixes.contains { lower.hasPrefix($0) }
