@@ -1435,6 +1435,40 @@ import Testing
         #expect(report(text).detectedAt == Self.utc("2026-11-30T08:40:00Z"))
     }
 
+    @Test(arguments: [
+        ("El intento es el 771204 y mi código es 2021-10488.", "2021-10488"),
+        ("Mi número de control es 21240388.", "21240388"),
+        ("Номер залікової книжки: ЕК-2207413.", "ЕК-2207413"),
+        ("I am student of Politechnika, index number 284113.", "284113"),
+        ("My CMS ID is 412987.", "412987"),
+        ("Мій логін: ivan.k@student.example.edu.ua\nНомер залікової книжки: 2247/21", "ivan.k@student.example.edu.ua"),
+    ])
+    func studentNumbersByTheirLocalNames(_ text: String, _ expected: String) {
+        #expect(report(text).values[.userID] == expected)
+    }
+
+    @Test func aRussianCitysTimeAndOneWeDoNotKnow() {
+        #expect(
+            report("Сегодня в 10.05 (по Екатеринбургу) у меня всё зависло.").detectedAt
+                == Self.utc("2026-11-30T05:05:00Z"))
+        #expect(report("Сегодня в 9:05 (по Пензе) всё зависло.").detectedAt == nil)
+    }
+
+    @Test func aYandexForwardHeadedByItsAttribution() {
+        let body = """
+            Пересылаю письмо студента.
+
+            -------- Пересылаемое сообщение --------
+            30.11.2026, 09:22, "Иван Петров" <ivan@example.ru>:
+
+            Мой логин: st-084512, сессия 6e3b9d10-4c2f-4a87-9b5e-1d8f7a0c2e64.
+            -------- Конец пересылаемого сообщения --------
+            """
+        let read = report(body, subject: "Fwd: Зависла проверка документов")
+        #expect(read.values[.userID] == "st-084512")
+        #expect(read.values[.sessionID] == "6e3b9d10-4c2f-4a87-9b5e-1d8f7a0c2e64")
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

@@ -64,6 +64,17 @@ enum CityZones {
             ("sofia", 7200, .europe), ("kyiv", 7200, .europe), ("kiev", 7200, .europe), ("riga", 7200, .europe),
             ("vilnius", 7200, .europe), ("tallinn", 7200, .europe), ("jerusalem", 7200, .fixed),
             ("tel aviv", 7200, .fixed), ("beirut", 7200, .fixed),
+            // Russian and Ukrainian say a city's time "по Екатеринбургу", "по новосибирскому (времени)".
+            ("москве", 10800, .fixed), ("московскому", 10800, .fixed), ("питеру", 10800, .fixed),
+            ("казани", 10800, .fixed), ("калининграду", 7200, .fixed), ("калининградскому", 7200, .fixed),
+            ("самаре", 14400, .fixed), ("самарскому", 14400, .fixed), ("екатеринбургу", 18000, .fixed),
+            ("екатеринбургскому", 18000, .fixed), ("уфе", 18000, .fixed), ("перми", 18000, .fixed),
+            ("челябинску", 18000, .fixed), ("тюмени", 18000, .fixed), ("омску", 21600, .fixed),
+            ("омскому", 21600, .fixed), ("новосибирску", 25200, .fixed), ("новосибирскому", 25200, .fixed),
+            ("томску", 25200, .fixed), ("барнаулу", 25200, .fixed), ("красноярску", 25200, .fixed),
+            ("красноярскому", 25200, .fixed), ("иркутску", 28800, .fixed), ("иркутскому", 28800, .fixed),
+            ("якутску", 32400, .fixed), ("владивостоку", 36000, .fixed), ("хабаровску", 36000, .fixed),
+            ("киеву", 7200, .europe), ("києву", 7200, .europe), ("минску", 10800, .fixed),
         ]
         var cities: [String: [(words: [String], zone: Zone)]] = [:]
         for (name, standard, rule) in table {
@@ -74,7 +85,7 @@ enum CityZones {
     }()
 
     /// Words before a city that make it a time's ("hora de", "heure de", "ora di", "horário de", "ώρα", "I'm in").
-    static let leads: Set<String> = ["hora", "heure", "horário", "horario", "ora", "ώρα", "in", "time"]
+    static let leads: Set<String> = ["hora", "heure", "horário", "horario", "ora", "ώρα", "in", "time", "по"]
     /// Words after a city that make it a time's ("Lagos time", "İstanbul saati").
     static let tails: Set<String> = ["time", "saati", "saatiyle", "zeit", "tid", "tijd", "czasu", "času"]
 
@@ -106,6 +117,15 @@ enum CityZones {
         var found: [Int] = []
         for index in tokens.indices.dropLast(2) {
             let lead = tokens[index].text
+            // "(по Пензе)": a Russian city's time in brackets.
+            if lead == "по", tokens[index + 1].kind == .word, tokens[index + 1].original.first?.isUppercase == true,
+                tokens[index + 1].text.first.map({ ("а"..."я").contains($0) }) == true,
+                tokens[index + 2].isSymbol(")") || tokens[index + 2].text == "времени",
+                cities[tokens[index + 1].text] == nil
+            {
+                found.append(tokens[index + 1].offset)
+                continue
+            }
             guard ["hora", "heure", "horário", "ora"].contains(lead),
                 ["de", "di", "du"].contains(tokens[index + 1].text),
                 tokens[index + 2].kind == .word

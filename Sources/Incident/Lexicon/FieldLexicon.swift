@@ -177,7 +177,8 @@ public enum FieldLexicon {
             // en (Nigeria, India), ko, uk, cs, sv, ar
             "matric number", "matric no", "matric", "matriculation no", "학번", "아이디", "사용자 id", "사용자 아이디",
             "수험번호", "로그인 id", "логін", "користувач", "номер студентського", "студентський номер",
-            "студенческий номер", "uživatelské jméno", "číslo studenta",
+            "студенческий номер", "номер залікової книжки", "номер залікової", "número de control", "index number",
+            "cms id", "uživatelské jméno", "číslo studenta",
             "osobní číslo", "studijní číslo", "användarnamn", "användar-id", "اسم المستخدم", "رقم الطالب",
             "الرقم الجامعي", "معرف المستخدم", "رقم المرشح", "anonymitetskod", "anonymkod", "رقمي الجامعي", "niu",
             "cand. no", "cand no", "kennung", "reg no", "reg. no", "registration no", "студенттік id",
@@ -298,7 +299,10 @@ public enum FieldLexicon {
         "სტუდენტის id", "tài khoản sinh viên", "no. pekerja", "neptun-kód", "test account", "admin account",
         "proctoring account", "exam account", "student account", "candidate account", "아이디", "准考證號碼",
         "准考證號", "准考证号码", "студентський номер", "номер студентського",
-        "студенческий номер", "응시번호", "수험 번호", "studenten met nummers", "met studentnummer", "met studentnummers",
+        "студенческий номер", "응시번호", "수험 번호", "mi código", "código de estudiante", "código estudiantil",
+        "código de alumno",
+        "número de control", "no. de control", "num. de control", "index number", "index no", "cms id",
+        "номер залікової книжки", "номер залікової", "studenten met nummers", "met studentnummer", "met studentnummers",
         "students with numbers", "students with ids", "al alumno", "a la alumna", "del alumno", "de la alumna", "jmbag",
     ]
 

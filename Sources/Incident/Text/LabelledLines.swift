@@ -311,7 +311,7 @@ struct LabelledLines {
     static let possessives = [
         "my ", "our ", "mein ", "meine ", "unser ", "unsere ", "mon ", "ma ", "notre ", "mi ", "nuestro ", "mio ",
         "mia ", "il mio ", "la mia ", "meu ", "minha ", "o meu ", "a minha ", "mój ", "moja ", "mijn ", "onze ",
-        "benim ", "мой ", "моя ", "наш ", "我的", "我们的", "我們的", "本人的", "私の", "僕の",
+        "benim ", "мой ", "моя ", "наш ", "мій ", "моє ", "мое ", "我的", "我们的", "我們的", "本人的", "私の", "僕の",
     ]
 
     private func labelledPlain(_ line: String) -> (field: IncidentField, label: String, rest: Rest)? {

@@ -159,6 +159,15 @@ public enum ReporterText {
                     emit(.forwardHeader)
                     continue
                 }
+                // Yandex and Mail.ru head a forward with their attribution ("26.11.2026, 10:22, "Иван" <…>:"):
+                // the forwarded message's date, and the report below it.
+                if isAttribution(lower, next: "") {
+                    let end = line.firstIndex(where: { $0 == "\"" || $0 == "<" }) ?? line.endIndex
+                    forwardedDate = line[..<end]
+                    mode = .own
+                    emit(.forwardHeader)
+                    continue
+                }
                 mode = .own
             }
             if isMarkedQuote(line) {
