@@ -205,14 +205,13 @@ public struct IncidentExtractor: Sendable {
         // The subject's addresses come last ("exam.uni.edu usuario 1045872231 no carga la camara").
         var candidates = (ServerAddress.candidates(in: newText) + ServerAddress.candidates(in: subject ?? ""))
             .filter(isCandidateServer)
-        // A bare "www." host is a home page (a signature's, a forwarder's); another host is the better guess.
-        if let other = candidates.firstIndex(where: { !Self.isHomePage($0) }), other > 0 {
-            candidates.insert(candidates.remove(at: other), at: 0)
-        }
+        // A bare "www." host is a home page (a signature's, a forwarder's), never the proctoring server read from
+        // a sentence; only a label ("Server: www.…") makes it one.
+        candidates.removeAll(where: Self.isHomePage)
         // "The students start the exam from our Moodle (https://moodle…), the proctoring runs on aufsicht…": the
         // learning platform is where they come from, a proctoring host is the server.
         if let first = candidates.first, Self.isLearningPlatform(first),
-            let proctoring = candidates.firstIndex(where: { !Self.isLearningPlatform($0) && !Self.isHomePage($0) })
+            let proctoring = candidates.firstIndex(where: { !Self.isLearningPlatform($0) })
         {
             candidates.insert(candidates.remove(at: proctoring), at: 0)
         }

@@ -1469,6 +1469,45 @@ import Testing
         #expect(read.values[.sessionID] == "6e3b9d10-4c2f-4a87-9b5e-1d8f7a0c2e64")
     }
 
+    @Test func aWhatsAppImageNameHasNoTime() {
+        let reference = MessageDate(secondsSince1970: 1_796_029_200, utcOffsetSeconds: -10800)
+        #expect(ScreenshotName.timestamp(in: "IMG-20261202-WA0007.jpg", reference: reference) == nil)
+        #expect(ScreenshotName.timestamp(in: "Screenshot_20261202-103215.png", reference: reference) != nil)
+    }
+
+    @Test(arguments: [
+        ("A prova travou, já faz uns 15 min.", "08:45"),
+        ("A partir das 9h04 os candidatos recebem erro 504. A aplicação foi suspensa às 9h45.", "08:04"),
+        (
+            "L'appello, previsto dalle ore 9:00 alle ore 11:00, non parte: alle ore 9:02 il personale (sala regia) ha rilevato il guasto.",
+            "08:02"
+        ),
+        ("O exame começou às 9h00 e às 9h40 a câmara desligou-se sozinha.", "08:40"),
+    ])
+    func momentsOfHeldOut16(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc("2026-11-30T\(expected):00Z"))
+    }
+
+    @Test func aScheduleFromTheHourToTheHourIsNoMoment() {
+        #expect(report("L'appello previsto dalle ore 9:00 alle ore 11:00 non è partito.").detectedAt == nil)
+    }
+
+    @Test func aHomePageIsNeverTheServerReadFromASentence() {
+        #expect(report("Die Kamera geht nicht.\n\nwww.uni.example.sk | +421 2 5555 4112").values[.server] == nil)
+        #expect(report("Server: www.exam.example.sk").values[.server] == "www.exam.example.sk")
+    }
+
+    @Test func mostOfAGroupIsTheGroupUnlessMostAreFine() {
+        #expect(
+            report("Dès 9h07, une large majorité d'étudiants (31 sur 46) ont été éjectés de leur session.").severity
+                == .critical)
+        #expect(report("Over 200 candidates are seated and none of them can load the exam page.").severity == .critical)
+        #expect(
+            report("Most students are fine, but the 3 students below are stuck on the ID check.").severity == .normal)
+        #expect(
+            report("It started fine for 28 of 30 candidates, but two have been stuck since 9:20.").severity == .normal)
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

@@ -462,16 +462,29 @@ public enum DetectionTime {
         ]
         guard joiners.contains(tokens[index].text) else { return false }
         index += 1
+        // "dalle ore 9:00 alle ore 11:00", "von 9 bis um 11 Uhr": a word for "o'clock" may lead the second end.
+        if index < tokens.count, rangeLeads.contains(tokens[index].text) { index += 1 }
         return index < tokens.count && timeOfDay(tokens, at: index, rangeEnd: true) != nil
     }
+
+    /// Words that may stand between a range's joiner and its second time.
+    static let rangeLeads: Set<String> = ["ore", "um", "las", "les", "o", "в", "godz", "kl", "saat", "às"]
 
     /// Whether a time is the second end of a range ("… 13:30–15:30", "entre 18h et 20h").
     static func isRangeEnd(_ tokens: [Token], before start: Int) -> Bool {
         guard start >= 2 else { return false }
         let joiners: Set<String> = [
             "-", "–", "—", "~", "〜", "to", "till", "until", "bis", "à", "a", "al", "até", "до", "do", "tot", "et",
-            "and", "und", "y", "e", "и", "i",
+            "and", "und", "y", "e", "и", "i", "alle",
         ]
+        var start = start
+        // ("dalle ore 9:00 alle ore 11:00"; not "começou às 9h00 e às 9h40": "and at" is a second moment.)
+        let conjunctions: Set<String> = ["et", "and", "und", "y", "e", "и", "i"]
+        if start >= 3, rangeLeads.contains(tokens[start - 1].text), joiners.contains(tokens[start - 2].text),
+            !conjunctions.contains(tokens[start - 2].text)
+        {
+            start -= 1
+        }
         guard joiners.contains(tokens[start - 1].text) else { return false }
         var index = start - 2
         while index >= 0, start - index <= 5 {

@@ -16,11 +16,12 @@ enum ProseTimes {
         "perto", "por", "volta", "cerca", "noticed", "happened", "occurred", "appeared", "la", "ora", "pukul", "jam",
         "sejak", "lúc", "từ", "στις", "από", "בשעה", "сағат", "klockan", "kl", "klo", "kello", "saat", "v", "ve",
         "ob", "oko", "les", "des", "о", "приблизно", "близько", "біля", "เวลา", "kell", "klokken", "klokka", "u",
-        "apie",
+        "apie", "partir",
     ]
     /// Cues that name the start of the problem itself ("since", "seit", "depuis"): preferred over "at".
     static let strongCues: Set<String> = [
-        "since", "seit", "depuis", "dès", "desde", "dalle", "dal", "с", "со", "od", "vanaf", "sinds", "ab", "beri",
+        "partir", "since", "seit", "depuis", "dès", "desde", "dalle", "dal", "с", "со", "od", "vanaf", "sinds", "ab",
+        "beri",
         "'dan", "'den", "'tan", "'ten", "dan", "den", "tan", "ten", "以来", "起", "から", "noticed", "happened",
         "occurred", "appeared", "started", "ago", "óta", "부터",
     ]
@@ -46,7 +47,10 @@ enum ProseTimes {
         "gemerkt", "merkten", "ontdekt", "fark", "farkettik",
     ]
     /// Verbs of seeing written after the time (Turkish "fark ettik", Japanese 気づ…, Chinese 发现).
-    static let noticedWordsAfter = ["fark", "気づ", "気付", "发现", "發現"]
+    static let noticedWordsAfter = [
+        "fark", "気づ", "気付", "发现", "發現", "rilevat", "riscontrat", "constat", "noticed", "bemerkt",
+        "festgestellt", "заметил", "обнаружил", "zauważ", "detectad", "detected", "notamos", "percebemos",
+    ]
     /// Words near a time that make it a schedule or a plan, not the moment of the problem.
     static let scheduleWords: Set<String> = [
         "scheduled", "starts", "begins", "window", "closes", "deadline", "until", "till", "appointment", "booked",
@@ -224,9 +228,9 @@ enum ProseTimes {
             if token.kind == .symbol, ".!?;(".contains(token.text) { break }
             if token.kind == .word, noticedWords.contains(token.text) { return "noticed" }
         }
-        for index in range.upperBound..<min(tokens.count, range.upperBound + 4) {
+        for index in range.upperBound..<min(tokens.count, range.upperBound + 16) {
             let token = tokens[index]
-            if token.kind == .symbol, ".!?;(".contains(token.text) { break }
+            if token.kind == .symbol, ".!?;".contains(token.text) { break }
             if token.kind == .word, noticedWordsAfter.contains(where: { token.text.hasPrefix($0) }) { return "noticed" }
         }
         for index in stride(from: range.lowerBound - 1, through: max(0, range.lowerBound - 4), by: -1) {

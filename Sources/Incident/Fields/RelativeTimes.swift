@@ -24,7 +24,8 @@ enum RelativeTimes {
     }()
     /// Words before the count that make it "that long ago" ("vor 5 Minuten", "hace 10 minutos", "since 20 min").
     static let before: Set<String> = [
-        "seit", "vor", "depuis", "hace", "há", "da", "od", "sinds", "уже", "вже", "sejak", "since", "منذ",
+        "seit", "vor", "depuis", "hace", "há", "faz", "fazem", "da", "od", "sinds", "уже", "вже", "sejak", "since",
+        "منذ",
     ]
     /// Words after the unit that make it "that long ago" ("5 minutes ago", "20 минут назад").
     static let after: Set<String> = [

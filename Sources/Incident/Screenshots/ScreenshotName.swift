@@ -6,6 +6,12 @@ public import MIME
 /// The name is in local time: the email's zone is assumed.
 public enum ScreenshotName {
     public static func timestamp(in filename: String, reference: MessageDate?) -> Int64? {
+        // WhatsApp names a saved image by day and counter ("IMG-20261202-WA0007.jpg"): no time of day.
+        if let wa = filename.lowercased().firstRange(of: "-wa"),
+            filename.lowercased()[wa.upperBound...].first?.isNumber == true
+        {
+            return nil
+        }
         let digitsOnly = filename.map { $0.isASCII && $0.isNumber ? $0 : " " }
         let groups = String(digitsOnly).split(separator: " ").map(String.init)
         var date: (Int, Int, Int)? = nil

@@ -47,7 +47,8 @@ enum Impact {
     /// Negative quantifiers over people: they alone say people cannot work ("ningún alumno puede entrar",
     /// "none of the candidates can get past", "nadie puede entrar").
     static let nobody = [
-        "nobody", "no one", "none of the", "none of our", "no student", "no candidate", "no user", "niemand",
+        "nobody", "no one", "none of the", "none of our", "none of them", "aucun d'entre eux", "ninguno de ellos",
+        "nessuno di loro", "keiner von ihnen", "no student", "no candidate", "no user", "niemand",
         "keiner der", "keine der", "kein einziger", "keine einzige", "kein kandidat", "kein student", "personne ne",
         "personne n'", "aucun candidat", "aucun étudiant", "aucun élève", "nadie", "ningún alumno", "ningun",
         "ningún estudiante", "ningún candidato", "ninguno de los", "nessuno", "nessun candidato", "nessuno studente",
@@ -238,6 +239,12 @@ enum Impact {
                 search = sentence[range.upperBound...]
             }
         }
+        // "Most students are fine, but the 3 below are stuck": the affected are the few.
+        if majorityWords.contains(where: { sentence.includes($0) }),
+            fineWords.contains(where: { sentence.includes($0) })
+        {
+            return true
+        }
         let words = sentence.split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ")" })
         for (index, word) in words.enumerated() where index + 2 < words.count {
             guard let part = Int(word.filter(\.isNumber)), word.allSatisfy({ $0.isNumber }),
@@ -248,6 +255,41 @@ enum Impact {
         }
         return false
     }
+
+    /// "31 of 46", "31 sur 46" (at least half of at least six), or a word for most of them.
+    static func majority(in sentence: String) -> Bool {
+        // "Started fine for 28 of 30 candidates, but two are stuck": the most are the ones it works for.
+        let fine = fineWords + [" fine", "normally", "normalement", "normal", "normale", "worked", "funktioniert"]
+        if fine.contains(where: { sentence.includes($0) }) { return false }
+        if majorityWords.contains(where: { sentence.includes($0) }) { return true }
+        let words = sentence.split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ")" })
+        for (index, word) in words.enumerated() where index + 2 < words.count {
+            guard word.allSatisfy(\.isNumber), let part = Int(word),
+                ["of", "von", "de", "di", "из", "z", "van", "/", "sur", "out"].contains(words[index + 1].lowercased()),
+                let whole = Int(words[index + 2].filter(\.isNumber)), whole >= 6, part <= whole
+            else { continue }
+            if part * 2 >= whole { return true }
+        }
+        return false
+    }
+
+    static let majorityWords = [
+        "large majorité", "la majorité des", "most of the students", "most of the candidates", "most students",
+        "most candidates", "the majority of", "la mayoría de", "a maioria d", "la maggior parte d", "die meisten",
+        "большинство", "większość", "de meeste", "çoğu", "大部分", "大多数", "大多數", "大半の",
+    ]
+    /// Words that say people are fine.
+    static let fineWords = [
+        "are fine", "are ok", "are okay", "were fine", "no problem", "without problem", "sans problème",
+        "n'ont rien eu", "ohne probleme", "problemlos", "sin problema", "sin novedad", "senza problemi",
+        "sem problema", "без проблем", "bez problemu", "zonder problemen", "sorunsuz", "正常",
+    ]
+    /// Words for being thrown out of the exam.
+    static let ejection = [
+        "thrown out", "kicked out", "ejected", "éjecté", "expulsad", "espulsi", "rausgeworfen", "rausgeflogen",
+        "выкинул", "выбросил", "wyrzuci", "disconnected", "déconnecté", "desconectad", "disconness", "отключил",
+        "atıldı", "uitgegooid", "eruit gegooid",
+    ]
 
     /// Whether the subject and description describe a critical fault.
     static func isCritical(_ text: TriageText, extra: [String]) -> Bool {
@@ -264,6 +306,12 @@ enum Impact {
             if minorityReported { continue }
             if outage.contains(where: { words.contains($0) && !negated($0, in: sentence) }) { return true }
             if nobody.contains(where: words.contains), quantifiesPeople(sentence, negative: true) || nobodyCan(sentence)
+            {
+                return true
+            }
+            // "Une large majorité d'étudiants (31 sur 46) ont été éjectés": most of a group is the group.
+            if majority(in: sentence),
+                inability.contains(where: words.contains) || ejection.contains(where: { sentence.includes($0) })
             {
                 return true
             }
