@@ -1508,6 +1508,73 @@ import Testing
             report("It started fine for 28 of 30 candidates, but two have been stuck since 9:20.").severity == .normal)
     }
 
+    @Test(arguments: [
+        ("Tentti keskeytyi noin puoli tuntia sitten.", "08:30"),
+        ("I går rundt kl. 15 stoppet eksamen.", "2026-11-29T14:00"),
+        ("Sáng nay lúc 9 giờ 15 tôi bị đăng xuất.", "08:15"),
+        ("Azi la 8:00 a început examenul, la 8:47 ora României am pierdut conexiunea.", "06:47"),
+        ("Ieri verso le 16, durante la simulazione, la webcam non andava.", "2026-11-29T15:00"),
+        ("Ayer a las 16 la cámara falló.", "2026-11-29T15:00"),
+        ("È successo stamattina verso le 8 e 45, lo schermo resta grigio.", "07:45"),
+    ])
+    func timesInTheWordsOfMoreLanguages(_ text: String, _ expected: String) {
+        let full = expected.count == 5 ? "2026-11-30T\(expected):00Z" : expected + ":00Z"
+        #expect(report(text).detectedAt == Self.utc(full))
+    }
+
+    @Test func anHourArticleBeforeACountIsNoHour() {
+        #expect(report("Alle 16 studentesse non funziona la webcam.").detectedAt == nil)
+    }
+
+    @Test func columnsNamedInTheSentenceBeforeTheRows() {
+        let text = """
+            Примеры зависших сессий (логин / ID сессии):
+
+              st087341   c41d9e20-7b3a-4f61-a8d2-90e5b17c3f04
+              st087355   0f6a2b8d-e913-4c7a-b5f0-3d8e61a9c2b7
+            """
+        let read = report(text)
+        #expect(read.userIDs == ["st087341", "st087355"])
+        #expect(read.values[.sessionID] == "c41d9e20-7b3a-4f61-a8d2-90e5b17c3f04")
+    }
+
+    @Test func forwardsInMoreClients() {
+        // Rediffmail: the forward's headers, then the body quoted with ">".
+        let rediff = """
+            Kindly check the below mail from our student.
+
+            ----- Forwarded Message -----
+            From: "Sneha" <sneha@example.com>
+            Sent: Mon, 30 Nov 2026 09:41:09 +0100
+            Subject: Exam got auto submitted
+
+            >My test got auto submitted.
+            >PRN: 72218843K
+            >Attempt ID: DIET-EM3-20261130-0457
+            """
+        let read = report(rediff, subject: "Fwd: Exam got auto submitted")
+        #expect(read.values[.userID] == "72218843K")
+        #expect(read.values[.sessionID] == "DIET-EM3-20261130-0457")
+        // Apple Mail quotes its attribution naming us: the numbered questions under it say what each answer is.
+        let apple = """
+            Rispondo sotto punto per punto.
+
+            > Il giorno 29 nov 2026, alle ore 17:05, ProctorEdu Support <helpdesk@example.com> ha scritto:
+            >
+            > 3. L'ID utente dello studente
+
+            stud.4B.rossi.l (Leonardo Rossi, classe 4B)
+            """
+        #expect(report(apple, subject: "Re: [HD-004455] Webcam").values[.userID] == "stud.4B.rossi.l")
+    }
+
+    @Test func aCronJobsOutputIsMachineMail() {
+        let read = report(
+            "... fetching sessions from https://pe.example.net/api\n!!! cURL error 28: Operation timed out !!!",
+            subject: "Cron <www-data@vle01> /usr/bin/php /var/www/moodle/admin/cli/scheduled_task.php")
+        #expect(read.automated == .autoSubmitted)
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

@@ -241,10 +241,10 @@ public enum DetectionTime {
     /// Words after an hour that make it one ("15 Uhr", "9.15 uur", "8 heures").
     static let hourWords: Set<String> = [
         "uhr", "uur", "h", "hs", "hrs", "heures", "heure", "horas", "hodin", "godz", "val", "hod", "ч", "часа",
-        "часов", "годині", "години",
+        "часов", "годині", "години", "giờ", "น",
     ]
     /// Hour words that also count a span ("ждали 2 часа", "waited 2 hours"): an hour only after a lead word.
-    static let spanHourWords: Set<String> = ["h", "часа", "часов", "години"]
+    static let spanHourWords: Set<String> = ["h", "часа", "часов", "години", "giờ"]
     /// Words before a number that make it an hour ("um 9.15", "om 9.15", "alle ore 9.15").
     static let hourLeads: Set<String> = [
         "um", "om", "ore", "alle", "at", "gegen", "ca", "vers", "vanaf", "seit", "sinds", "godz", "since", "around",
@@ -354,7 +354,7 @@ public enum DetectionTime {
             isTime = true
             // "seit 8 Uhr 15": spoken German minutes after "Uhr" — not "um 8 Uhr 15 Studierende" (a count before
             // its noun, capitalised in German).
-            if word.text == "uhr", let m = next(2), let value = m.number, m.text.count == 2, m.spaced,
+            if ["uhr", "giờ"].contains(word.text), let m = next(2), let value = m.number, m.text.count == 2, m.spaced,
                 next(3).map({ $0.kind != .word || $0.original.first?.isUppercase != true }) ?? true
             {
                 minute = value
@@ -383,6 +383,36 @@ public enum DetectionTime {
                 end = index + 3
             }
             isTime = true
+        }
+        // "alle 16", "verso le 16", "a las 16": Italian and Spanish say a bare hour with the article of hours, when
+        // no noun follows it ("alle 16 studentesse" counts people).
+        if !isTime, index >= 1, hour <= 23, tokens[index].text.count <= 2, tokens[index].spaced {
+            let article = tokens[index - 1].text
+            let lead = index >= 2 ? tokens[index - 2].text : ""
+            let hourArticle =
+                ["alle", "dalle"].contains(article)
+                || (article == "le" && ["verso", "intorno", "dopo", "prima", "a"].contains(lead))
+                || (article == "las" && ["a", "desde", "hasta", "sobre", "hacia", "eso"].contains(lead))
+            let after = next(1)
+            // (Punctuation, which the scan drops, may stand between: "verso le 16, durante …".)
+            let punctuated = after.map { $0.offset > tokens[index].offset + tokens[index].text.count + 1 } ?? false
+            let noNoun =
+                after.map {
+                    punctuated || $0.kind == .symbol
+                        || ["circa", "e", "di", "del", "de", "la", "el", "ore", "y"].contains($0.text)
+                } ?? true
+            // "kl. 15", "klo 9", "klockan 14": the Nordic word for o'clock makes a bare number an hour.
+            let nordic =
+                ["kl", "klo", "kello", "klockan", "klokka", "klokken"].contains(article)
+                || (article == "." && ["kl", "klo"].contains(lead))
+            if hourArticle && noNoun || nordic { isTime = true }
+            // "verso le 8 e 45", "a las 4 y 20": the minutes after "and".
+            if hourArticle, let and = next(1), ["e", "y"].contains(and.text), let m = next(2), let value = m.number,
+                m.text.count == 2, value < 60
+            {
+                minute = value
+                end = index + 3
+            }
         }
         var hasMeridiem = false
         var hour24 = hour
@@ -531,6 +561,11 @@ public enum DetectionTime {
                 return -2
             }
             if yesterdayWords.contains(word) { return -1 }
+            // Norwegian and Danish "i går" (yesterday), "i forgårs" (the day before).
+            if index > 0, tokens[index - 1].text == "i" {
+                if ["går", "gar"].contains(word) { return -1 }
+                if ["forgårs", "forgår"].contains(word) { return -2 }
+            }
             // Vietnamese "hôm qua" (yesterday), "tối qua" (last night).
             if word == "qua", index > 0,
                 ["hôm", "tối", "đêm", "sáng", "chiều", "trưa"].contains(tokens[index - 1].text)

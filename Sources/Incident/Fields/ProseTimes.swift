@@ -44,7 +44,7 @@ enum ProseTimes {
         "percebemos", "detectamos", "detectado", "notado", "accorti", "accorta", "notato", "accorgemmo",
         "заметили", "заметил", "заметила", "обнаружили", "обнаружил", "помітили", "помітив", "zauważyliśmy",
         "zauważyłem", "zauważyłam", "všimli", "všiml", "všimla", "všimol", "zistili", "zjistili", "opgemerkt",
-        "gemerkt", "merkten", "ontdekt", "fark", "farkettik",
+        "gemerkt", "merkten", "ontdekt", "fark", "farkettik", "observat", "observată", "constatat",
     ]
     /// Verbs of seeing written after the time (Turkish "fark ettik", Japanese 気づ…, Chinese 发现).
     static let noticedWordsAfter = [
@@ -65,7 +65,7 @@ enum ProseTimes {
         "明天", "计划", "延后", "まで", "começa", "amanhã", "adiado", "remarcado", "até", "ends", "endet", "termine",
         "termina", "finisce", "заканчивается", "kończy", "eindigt", "終了", "结束", "lief", "läuft", "予定でした",
         "meant", "supposed", "kick", "zítra", "zajtra", "mâine", "αύριο", "holnap", "imorgon", "huomenna", "내일",
-        "غدا", "غداً", "besok", "מחר", "พรุ่งนี้", "завтра", "ертең",
+        "غدا", "غداً", "besok", "מחר", "พรุ่งนี้", "завтра", "ертең", "programată", "programat", "programata",
     ]
     static let tomorrowWords: Set<String> = [
         "tomorrow", "morgen", "demain", "mañana", "domani", "amanhã", "завтра", "jutro", "yarın", "zítra", "zajtra",
@@ -93,7 +93,7 @@ enum ProseTimes {
     /// Start verbs written after the time ("A vizsga 14:00-kor kezdődött", "Zkouška v 9:00 začala").
     static let startWordsAfter: Set<String> = [
         "kezdődött", "kezdődik", "začala", "začal", "začíná", "začalo", "začína", "začala", "başlayan", "başlayacak",
-        "başlıyordu", "開始の", "开考的", "開考的", "begonnen", "angefangen", "gestartet",
+        "başlıyordu", "開始の", "开考的", "開考的", "begonnen", "angefangen", "gestartet", "început", "inceput",
     ]
     /// Words for an exam sitting: a time right before one names the sitting ("our 9am exam", "the 10:30 exam"),
     /// or right after one through "of" ("l'appello delle 10:30").

@@ -10,12 +10,15 @@ enum RelativeTimes {
         let minutes = [
             "minute", "minutes", "min", "mins", "minuten", "minuto", "minutos", "minuti", "minut", "minuty", "minutę",
             "минут", "минуты", "минуту", "хвилин", "хвилини", "dakika", "dakikadır", "menit", "phút", "นาที",
+            "minuuttia",
             "minuter", "minutter", "perc", "perce", "λεπτά", "דקות", "دقيقة", "دقائق",
         ]
         let hours = [
             "hour", "hours", "hr", "hrs", "stunde", "stunden", "heure", "heures", "hora", "horas", "ora", "ore",
             "godzinę", "godziny", "godzin", "час", "часа", "часов", "годину", "години", "uur", "saat", "saattir",
             "jam", "giờ", "timme", "timmar", "time", "timer", "óra", "óráig", "ώρα", "ώρες", "שעה", "שעות", "ساعة",
+            "tuntia",
+            "tunti",
             "ساعات",
         ]
         for word in minutes { units[word] = 60 }
@@ -30,6 +33,7 @@ enum RelativeTimes {
     /// Words after the unit that make it "that long ago" ("5 minutes ago", "20 минут назад").
     static let after: Set<String> = [
         "ago", "fa", "atrás", "назад", "тому", "geleden", "temu", "önce", "önce,", "lalu", "trước", "sedan", "siden",
+        "sitten",
         "ezelőtt", "πριν", "לפני",
     ]
     /// Counts written in words.
@@ -71,7 +75,7 @@ enum RelativeTimes {
             var countIndex = index - 1
             // "half an hour ago", "media hora", "une demi-heure", "eine halbe Stunde"
             var count = Int64(words[countIndex]).flatMap { $0 > 0 && $0 < 1000 ? $0 : nil } ?? counts[words[countIndex]]
-            if ["half", "halbe", "media", "mezz'ora", "demi"].contains(words[countIndex]) {
+            if ["half", "halbe", "media", "mezz'ora", "demi", "puoli"].contains(words[countIndex]) {
                 count = nil
                 if unit == 3600 {
                     if countIndex > 0, ["an", "a", "eine", "une"].contains(words[countIndex - 1]) { countIndex -= 1 }

@@ -121,6 +121,8 @@ public enum ZoneNames {
         ("českého času", Zone(standard: 3600, rule: .europe)),
         ("středoevropského času", Zone(standard: 3600, rule: .europe)),
         ("hora portuguesa", Zone(standard: 0, rule: .europe)),
+        ("ora româniei", Zone(standard: 7200, rule: .europe)), ("ora romaniei", Zone(standard: 7200, rule: .europe)),
+        ("เวลาประเทศไทย", Zone(standard: 25200, rule: .fixed)), ("เวลาไทย", Zone(standard: 25200, rule: .fixed)),
         ("horário de lisboa", Zone(standard: 0, rule: .europe)),
         ("hora del pacífico", Zone(standard: -28800, rule: .northAmerica)),
         ("hora del este", Zone(standard: -18000, rule: .northAmerica)),

@@ -172,6 +172,12 @@ public enum ReporterText {
             }
             if isMarkedQuote(line) {
                 if case .signature = mode { mode = .own }
+                // Apple Mail quotes the attribution too ("> Il giorno 1 dic 2026, … ProctorEdu Support <…> ha
+                // scritto:"): the quote under it is ours, and its numbered questions say what each answer is for.
+                let content = trimmed.drop { $0 == ">" || $0 == " " }
+                if content.count < 300, isAttribution(content.lowercased(), next: ""), ours.namesUs([content]) {
+                    quotingUs = true
+                }
                 emit(.quoted)
                 continue
             }
@@ -339,11 +345,23 @@ public enum ReporterText {
     static func unquotingForward(_ lines: [Substring]) -> [Substring] {
         var result = lines
         var index = 0
+        // Whether the lines just above are a forward's marker and headers ("----- Forwarded Message -----",
+        // "From: …", "Sent: …"), under which Rediffmail quotes the forwarded body with `>`.
+        var underForwardHeaders = false
         while index < result.count {
             defer { index += 1 }
-            guard isMarkedQuote(result[index]) else { continue }
+            guard isMarkedQuote(result[index]) else {
+                let lower = result[index].trimmingWhitespace.lowercased()
+                if isForwardMarker(lower) {
+                    underForwardHeaders = true
+                } else if underForwardHeaders, !lower.isEmpty, !looksLikeHeaderLine(lower) {
+                    underForwardHeaders = false
+                }
+                continue
+            }
             let content = result[index].drop { $0 == " " || $0 == "\t" }.dropFirst().drop { $0 == " " }
-            guard isForwardMarker(content.trimmingWhitespace.lowercased()) else { continue }
+            guard underForwardHeaders || isForwardMarker(content.trimmingWhitespace.lowercased()) else { continue }
+            underForwardHeaders = false
             var line = index
             while line < result.count, isMarkedQuote(result[line]) {
                 let text = result[line].drop { $0 == " " || $0 == "\t" }.dropFirst()

@@ -25,11 +25,18 @@ struct TableReader {
             // Two aligned columns ("学籍番号    セッションID") are a table only when both headers are ID labels:
             // prose has double spaces too.
             var twoAligned = false
+            // "Примеры зависших сессий (логин / ID сессии):" and the rows under it (after a blank line, perhaps):
+            // the columns named in the sentence's brackets.
+            var headerInSentence = false
             if header.isEmpty {
                 let pair = Self.cells(lines[index], aligned: 2)
                 if pair.count == 2, pair.allSatisfy(isIDHeader) {
                     header = pair
                     twoAligned = true
+                } else if let named = bracketHeader(lines[index]) {
+                    header = named
+                    twoAligned = true
+                    headerInSentence = true
                 }
             }
             guard header.count >= 2 else {
@@ -63,6 +70,7 @@ struct TableReader {
             }
             var values: [Int: [String]] = [:]
             var row = index + 1
+            if headerInSentence, row < lines.count, lines[row].trimmingWhitespace.isEmpty { row += 1 }
             while row < lines.count {
                 let line = lines[row]
                 if Self.isRule(line) {
@@ -97,6 +105,20 @@ struct TableReader {
             index = max(row, index + 1)
         }
         return found
+    }
+
+    /// The column names a sentence gives in brackets before its colon ("(логин / ID сессии):", "(Student ID |
+    /// Session ID):"): two to four ID labels, or nil.
+    func bracketHeader(_ line: Substring) -> [String]? {
+        let text = line.trimmingWhitespace
+        guard text.utf8.count <= 300, text.hasSuffix(":") || text.hasSuffix("："),
+            let close = text.lastIndex(where: { $0 == ")" || $0 == "）" }),
+            let open = text[..<close].lastIndex(where: { $0 == "(" || $0 == "（" })
+        else { return nil }
+        let names = text[text.index(after: open)..<close].split(whereSeparator: { "/|,;".contains($0) })
+            .map { String($0.trimmingWhitespace) }
+        guard (2...4).contains(names.count), names.allSatisfy(isIDHeader) else { return nil }
+        return names
     }
 
     /// Whether a header cell is a user or session label alone.

@@ -56,6 +56,12 @@ public enum AutomatedMailDetector {
             let token = value.lowercased().trimmingSpaces.prefix { $0 != ";" && $0 != " " && $0 != "(" }
             if token != "no" { return .autoSubmitted }
         }
+        // cron mails a job's output without Auto-Submitted, but with its environment and a "Cron <user@host>" subject.
+        if !message.fields(named: "x-cron-env").isEmpty
+            || envelope.subject?.lowercased().trimmingSpaces.hasPrefix("cron <") == true
+        {
+            return .autoSubmitted
+        }
         if message.hasField(withPrefix: "list-") { return .mailingList }
         if let precedence = message.headerText("precedence")?.lowercased().trimmingSpaces,
             ["bulk", "junk", "list"].contains(precedence)
