@@ -1575,6 +1575,25 @@ import Testing
         #expect(read.automated == .autoSubmitted)
     }
 
+    @Test(arguments: [
+        (
+            "He sent me the link: https://proctor.example.edu.au/room/c4e81f0a-2b6d-4e97-a5c3-8d10f7e6b942?lang=en",
+            "c4e81f0a-2b6d-4e97-a5c3-8d10f7e6b942"
+        ),
+        ("Proctor link: https://proctor.example.ca/exam/att_93c1f7b2/start", "att_93c1f7b2"),
+        ("Numéro de séance : 3f7a9c", "3f7a9c"),
+        ("Istunnon tunnus: kaa-9931-ff02", "kaa-9931-ff02"),
+        ("Eksempel: kandidatnummer 10427, økt-ID 4f81c2d9", "4f81c2d9"),
+        ("Munkamenet-azonosító: 20261116-0930-QX7T2B-01", "20261116-0930-QX7T2B-01"),
+    ])
+    func sessionsInPathsAndMoreLanguages(_ text: String, _ expected: String) {
+        #expect(report(text).values[.sessionID] == expected)
+    }
+
+    @Test func anExamRoomInALinkIsNoSession() {
+        #expect(report("Room link: https://invigilator.example.ac.za/room/ECON2B-03").values[.sessionID] == nil)
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

@@ -177,7 +177,8 @@ enum ServerAddress {
             // "…/exam/attempt?id=55291": a plain "id" names the session when the path ends in one.
             // "…/session/view?id=c41d7e2a90b3" too: the path's end names what the id is.
             let segments = text[..<question].split(separator: "/").dropFirst(2).map { $0.lowercased() }
-            let endpoints = Self.sessionSegments
+            // (Not "room?id=4877": an exam room's number as often as a session's.)
+            let endpoints = Self.sessionSegments.subtracting(["room"])
             let named =
                 segments.last.map(endpoints.contains) == true
                 || (segments.count >= 2 && segments.last == "view" && endpoints.contains(segments[segments.count - 2]))
@@ -193,6 +194,15 @@ enum ServerAddress {
             text = text[..<question]
         }
         let segments = text.split(separator: "/")
+        // "/exam/att_93c1f7b2/start", "/take/att-1184420": a segment that says it is an attempt or a session.
+        if let named = segments.dropFirst(2).first(where: { segment in
+            let lower = segment.lowercased()
+            return ["att_", "att-", "attempt-", "attempt_", "sess_", "sess-", "session-", "session_"].contains {
+                lower.hasPrefix($0)
+            } && ValueShape.isSessionID(segment)
+        }) {
+            return String(named)
+        }
         for (index, segment) in segments.enumerated() where index + 1 < segments.count {
             let name = segment.lowercased()
             // "/session/7f3c9a2e": an ID; "/session/heartbeat" is an API's endpoint. A view of it may stand
@@ -202,7 +212,8 @@ enum ServerAddress {
             var next = index + 1
             if next + 1 < segments.count, sessionViews.contains(segments[next].lowercased()) { next += 1 }
             let candidate = segments[next]
-            if name == "s",
+            // ("/room/ECON2B-03" names an exam room; "/room/c4e81f0a-…" one candidate's proctored session.)
+            if name == "s" || name == "room",
                 !(ValueShape.isUUID(candidate) || (candidate.count >= 12 && candidate.allSatisfy(\.isHexDigit)))
             {
                 continue
@@ -216,6 +227,8 @@ enum ServerAddress {
     static let sessionSegments: Set<String> = [
         "session", "sessions", "attempt", "attempts", "sessao", "sessão", "sessoes", "sesion", "sesión", "sesiones",
         "sessione", "sessioni", "sitzung", "sitzungen", "seance", "séance", "sesja", "sessie", "oturum", "sessio",
+        // A proctored session is a "room" on many platforms (one candidate's: "/room/c4e81f0a-…"; below).
+        "room",
     ]
     static let sessionViews: Set<String> = ["view", "join", "live", "watch", "details", "show", "replay"]
 }

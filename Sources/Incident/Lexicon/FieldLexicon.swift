@@ -113,7 +113,8 @@ public enum FieldLexicon {
             // pt, es attempts; uk, ko, cs, sv, ar
             "id da tentativa", "tentativa", "número da tentativa", "id de intento", "intento", "id сесії", "сесія",
             "ідентифікатор сесії", "номер сесії", "세션 id", "세션", "세션 번호", "시험 세션", "id relace", "relace",
-            "id sezení", "sessions-id", "sessionsid", "معرف الجلسة", "رقم الجلسة", "الجلسة",
+            "id sezení", "sessions-id", "sessionsid", "numéro de séance", "istunnon tunnus", "munkamenet-azonosító",
+            "munkamenet azonosító", "id del tentativo", "معرف الجلسة", "رقم الجلسة", "الجلسة",
             // attempts and sittings: it "prova", fr "tentative", zh "考试场次"
             "id prova", "codice prova", "tentative", "no de tentative", "n° de tentative", "numéro de tentative",
             "id de tentative", "identifiant de tentative", "考试场次", "考試場次", "场次", "場次",
@@ -329,7 +330,9 @@ public enum FieldLexicon {
         "oturum", "セッション", "会话", "場次", "proctoring session", "attempt number", "attempt no",
         "versuchs-id", "versuchsnummer", "id del intento", "número de intento", "id tentativo", "номер попытки",
         "tentativa", "attempt", "intento", "сесії", "сесія", "세션", "relace", "الجلسة", "sessions-id", "会话id", "场次id",
-        "場次編號", "场次编号", "会话编号", "会话号", "會話編號", "sesion", "sessiecode", "session code", "code de session",
+        "場次編號", "场次编号", "会话编号", "会话号", "會話編號", "sesion", "id del tentativo", "økt-id", "økt id",
+        "numéro de séance", "istunnon tunnus", "munkamenet-azonosító", "munkamenet azonosító", "sessiecode",
+        "session code", "code de session",
         "código de sesión", "codice sessione",
         "sessionid", "session_id", "attemptid",
         "attempt_id",
