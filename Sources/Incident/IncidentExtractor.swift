@@ -85,7 +85,9 @@ public struct IncidentExtractor: Sendable {
                 if let id = ValueShape.firstID(in: text, field: field, login: true) {
                     reading.set(field, id, source)
                     taken = true
-                } else if let id = ValueShape.onlyID(in: text, field: field) {
+                } else if let id = ValueShape.onlyID(in: text, field: field),
+                    !Self.namesAnotherThing(before: id, in: text)
+                {
                     // "lo studente accede con s298114", "Roll no. NMCB/FMGE/26/004719": the one ID in the answer,
                     // shown back to the reporter.
                     var probable = source
@@ -427,6 +429,14 @@ public struct IncidentExtractor: Sendable {
             }
         }
         return joined.map { (index: $0.index, text: Substring($0.text.replacing("\n", with: " ")), date: $0.date) }
+    }
+
+    /// Whether the words just before an ID in an answer say it is something else's ("Non lo trovo … Il codice
+    /// dell'esame è STAT-2-APP3", "the course code is BIO-101"): an exam's, a course's, an error's code.
+    static func namesAnotherThing(before id: String, in text: Substring) -> Bool {
+        guard let range = text.firstRange(of: id) else { return false }
+        let before = text[..<range.lowerBound].lowercased().split(whereSeparator: { !$0.isLetter }).suffix(4)
+        return before.contains { ProseValues.otherThings.contains(String($0)) }
     }
 
     /// A "date:" line of an HTTP response or mail header block pasted into the report (beside "server:",

@@ -1594,6 +1594,38 @@ import Testing
         #expect(report("Room link: https://invigilator.example.ac.za/room/ECON2B-03").values[.sessionID] == nil)
     }
 
+    @Test func aZoneBeforeATimeIsTheTimeBeforesOwn() {
+        // "3:20pm AEDT (8:20 our time)": AEDT is the first time's; "our time" is the email's zone.
+        #expect(
+            report("She was kicked out at 6:20pm AEDT (8:20 our time) with \"Session terminated\".").detectedAt
+                == Self.utc("2026-11-30T07:20:00Z"))
+        #expect(report("Skærmen frøs ca. kl. 9.15 dansk tid.").detectedAt == Self.utc("2026-11-30T08:15:00Z"))
+    }
+
+    @Test(arguments: [
+        ("I was scheduled for my Certified Data Steward exam this morning at 9:00 AM. At 8:55 AM it failed.", "07:55"),
+        ("My paper was scheduled for 8:30am but the software froze at 9:05am.", "08:05"),
+        ("UAS hari ini dimulai jam 08.00 (118 mahasiswa), sekitar jam 08.15 tiga mahasiswa terputus.", "07:15"),
+        ("المشكلة من حوالي ٢٠ دقيقة", "08:40"),
+    ])
+    func plansAndMomentsOfHeldOut17(_ text: String, _ expected: String) {
+        #expect(report(text).detectedAt == Self.utc("2026-11-30T\(expected):00Z"))
+    }
+
+    @Test func anExamsCodeInAnAnswerIsNoSession() {
+        let body = """
+            > 2. L'ID della sessione
+            Non lo trovo. Il codice dell'esame è STAT-2-APP3
+            """
+        #expect(report(body, subject: "Re: [HD-004455] Sessione").values[.sessionID] == nil)
+    }
+
+    @Test func bulgarianPasswordAndTomorrow() {
+        let read = report("Моля, нулирайте паролата ми. Утре в 10:00 имаме изпит.")
+        #expect(read.category == "password-reset")
+        #expect(read.detectedAt == nil)
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

@@ -94,7 +94,12 @@ public enum DetectionTime {
                 date = CivilCalendar.civil(fromDaysSince1970: day)
             }
             guard var date, CivilCalendar.isValid(year: date.year, month: date.month, day: date.day) else { continue }
-            let explicit = findZone(tokens, in: window, after: time.range)
+            // The zone is written after its time ("10:32 CET", "15h (heure de Paris)"), or "UTC" just before it; an
+            // abbreviation before belongs to the time before ("3:20pm AEDT (12:20 our time)").
+            let zoneStart =
+                time.range.lowerBound > 0 && ["utc", "gmt"].contains(tokens[time.range.lowerBound - 1].text)
+                ? time.range.lowerBound - 1 : time.range.lowerBound
+            let explicit = findZone(tokens, in: zoneStart..<window.upperBound, after: time.range)
             var zone = explicit ?? reference?.utcOffsetSeconds ?? 0
             var hasZone = explicit != nil
             if explicit == nil,
@@ -771,6 +776,13 @@ public enum DetectionTime {
     static func findZone(_ tokens: [Token], in window: Range<Int>, after time: Range<Int>) -> Int? {
         for index in window {
             let token = tokens[index]
+            // Up to the next time: its zone is its own.
+            if index >= time.upperBound, token.kind == .number, index + 2 < tokens.count,
+                tokens[index + 1].isSymbol(":"),
+                tokens[index + 2].kind == .number
+            {
+                break
+            }
             if token.kind == .word, let base = ZoneNames.abbreviations[token.text] {
                 if token.text == "utc" || token.text == "gmt", let offset = signedOffset(tokens, at: index + 1) {
                     return offset

@@ -48,9 +48,12 @@ enum ProseTimes {
     ]
     /// Verbs of seeing written after the time (Turkish "fark ettik", Japanese 気づ…, Chinese 发现).
     static let noticedWordsAfter = [
-        "fark", "気づ", "気付", "发现", "發現", "rilevat", "riscontrat", "constat", "noticed", "bemerkt",
-        "festgestellt", "заметил", "обнаружил", "zauważ", "detectad", "detected", "notamos", "percebemos",
+        "fark", "気づ", "気付", "发现", "發現", "rilevat", "riscontrat", "constat", "bemerkt", "festgestellt",
+        "заметил", "обнаружил", "zauważ", "detectad", "notamos", "percebemos",
     ]
+    /// English verbs of seeing after the time, close to it only ("At 9:02 we noticed …"; not "… reason: multiple
+    /// faces detected" further on, an error message's word).
+    static let noticedWordsAfterNear: Set<String> = ["noticed", "realised", "realized", "spotted"]
     /// Words near a time that make it a schedule or a plan, not the moment of the problem.
     static let scheduleWords: Set<String> = [
         "scheduled", "starts", "begins", "window", "closes", "deadline", "until", "till", "appointment", "booked",
@@ -65,10 +68,23 @@ enum ProseTimes {
         "明天", "计划", "延后", "まで", "começa", "amanhã", "adiado", "remarcado", "até", "ends", "endet", "termine",
         "termina", "finisce", "заканчивается", "kończy", "eindigt", "終了", "结束", "lief", "läuft", "予定でした",
         "meant", "supposed", "kick", "zítra", "zajtra", "mâine", "αύριο", "holnap", "imorgon", "huomenna", "내일",
-        "غدا", "غداً", "besok", "מחר", "พรุ่งนี้", "завтра", "ертең", "programată", "programat", "programata",
+        "غدا", "غداً", "besok", "מחר", "พรุ่งนี้", "завтра", "ертең", "programată", "programat", "programata", "утре",
+        "skulle", "بيقفل", "يقفل",
+        "ينتهي", "بينتهي",
+    ]
+    /// Words that make a whole sentence's time a plan, however far before it ("scheduled for my … exam at 8:00").
+    static let clausePlans: Set<String> = [
+        "scheduled", "geplant", "angesetzt", "prévu", "prévue", "programmé", "programmée", "programado", "programada",
+        "previsto", "prevista", "agendado", "agendada", "запланирован", "запланирована", "zaplanowany",
+        "zaplanowana", "gepland", "planlagt", "planerad",
+    ]
+    static let clauseBreaks: Set<String> = [
+        "but", "and", "however", "aber", "doch", "und", "mais", "et", "pero", "y", "ma", "e", "но", "и", "ale",
+        "maar", "men", "och", "og", "ama", "ve",
     ]
     static let tomorrowWords: Set<String> = [
-        "tomorrow", "morgen", "demain", "mañana", "domani", "amanhã", "завтра", "jutro", "yarın", "zítra", "zajtra",
+        "утре", "tomorrow", "morgen", "demain", "mañana", "domani", "amanhã", "завтра", "jutro", "yarın", "zítra",
+        "zajtra",
         "huomenna", "imorgon", "holnap", "mâine", "αύριο", "besok",
     ]
     /// What may have "started" without making the time a schedule: the problem itself ("This started at
@@ -87,7 +103,7 @@ enum ProseTimes {
         "rozpoczęcie", "başlangıç", "開始", "开始", "iniziato", "iniziata", "iniziati", "cominciato", "comenzó",
         "empezó", "comenzado", "empezado", "commencé", "débuté", "begonnen", "gestartet", "началось", "начался",
         "начался", "começou", "iniciado", "iniciou", "begonnen", "rozpoczął", "rozpoczęła", "başladı", "begon",
-        "startte", "aanvang", "почався", "почалася", "почалось", "розпочався", "розпочалася", "convocado",
+        "startte", "aanvang", "dimulai", "почався", "почалася", "почалось", "розпочався", "розпочалася", "convocado",
         "convocada", "convocato", "convocata",
     ]
     /// Start verbs written after the time ("A vizsga 14:00-kor kezdődött", "Zkouška v 9:00 začala").
@@ -232,6 +248,9 @@ enum ProseTimes {
             let token = tokens[index]
             if token.kind == .symbol, ".!?;".contains(token.text) { break }
             if token.kind == .word, noticedWordsAfter.contains(where: { token.text.hasPrefix($0) }) { return "noticed" }
+            if token.kind == .word, index - range.upperBound < 5, noticedWordsAfterNear.contains(token.text) {
+                return "noticed"
+            }
         }
         for index in stride(from: range.lowerBound - 1, through: max(0, range.lowerBound - 4), by: -1) {
             let token = tokens[index]
@@ -309,6 +328,15 @@ enum ProseTimes {
             let thisMorning = index > 0 && ["heute", "esta", "la", "de", "por"].contains(tokens[index - 1].text)
             let clause = tokens[index..<range.lowerBound].contains { $0.isSymbol(".") || $0.isSymbol(";") }
             if !thisMorning, !clause { return true }
+        }
+        // "I was scheduled for my Certified Data Steward exam this morning at 8:00": a plan said further back in
+        // the same sentence.
+        for index in stride(from: range.lowerBound - 1, through: max(0, range.lowerBound - 14), by: -1) {
+            let token = tokens[index]
+            if token.kind == .symbol, ".!?;".contains(token.text) { break }
+            // "…was scheduled for 1:30pm but the software froze at 2:05pm": the plan's clause ends there.
+            if token.kind == .word, clauseBreaks.contains(token.text) { break }
+            if token.kind == .word, clausePlans.contains(token.text) { return true }
         }
         let window = max(0, range.lowerBound - 6)..<min(tokens.count, range.upperBound + 2)
         for index in window where !range.contains(index) && tokens[index].kind == .word {

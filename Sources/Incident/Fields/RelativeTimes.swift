@@ -27,7 +27,8 @@ enum RelativeTimes {
     }()
     /// Words before the count that make it "that long ago" ("vor 5 Minuten", "hace 10 minutos", "since 20 min").
     static let before: Set<String> = [
-        "seit", "vor", "depuis", "hace", "há", "faz", "fazem", "da", "od", "sinds", "уже", "вже", "sejak", "since",
+        "seit", "vor", "depuis", "hace", "há", "faz", "fazem", "من", "da", "od", "sinds", "уже", "вже", "sejak",
+        "since",
         "منذ",
     ]
     /// Words after the unit that make it "that long ago" ("5 minutes ago", "20 минут назад").
@@ -51,7 +52,16 @@ enum RelativeTimes {
 
     /// How long ago the text says something happened, in seconds, or nil.
     static func secondsAgo(in text: some StringProtocol) -> Int64? {
-        let lower = String(text.prefix(400)).lowercased()
+        // Arabic-Indic and Persian digits count like ASCII ones ("من حوالي ٢٠ دقيقة").
+        let lower = String(
+            String.UnicodeScalarView(
+                text.prefix(400).lowercased().unicodeScalars.map { scalar in
+                    switch scalar.value {
+                    case 0x660...0x669: Unicode.Scalar(scalar.value - 0x660 + 0x30)!
+                    case 0x6F0...0x6F9: Unicode.Scalar(scalar.value - 0x6F0 + 0x30)!
+                    default: scalar
+                    }
+                }))
         let words = lower.split(whereSeparator: { $0.isWhitespace || ",;()".contains($0) }).map {
             String($0).trimmingCharacters(".!?:«»\"'")
         }
@@ -96,7 +106,7 @@ enum RelativeTimes {
             if [
                 "como", "unos", "unas", "etwa", "ungefähr", "about", "around", "environ", "circa", "cerca", "около",
                 "примерно", "ok.", "około", "uns", "umas", "quase", "ongeveer", "yaklaşık", "khoảng",
-                "sekitar", "noin", "cirka", "omkring", "kb.", "körülbelül",
+                "sekitar", "noin", "cirka", "omkring", "kb.", "körülbelül", "حوالي", "حوالى",
             ].contains(previous), countIndex > 1 {
                 previous = words[countIndex - 2]
             }

@@ -118,6 +118,8 @@ public enum ZoneNames {
         ("киевского времени", Zone(standard: 7200, rule: .europe)),
         ("за київським", Zone(standard: 7200, rule: .europe)),
         ("stockholmstid", Zone(standard: 3600, rule: .europe)), ("svensk tid", Zone(standard: 3600, rule: .europe)),
+        ("dansk tid", Zone(standard: 3600, rule: .europe)), ("norsk tid", Zone(standard: 3600, rule: .europe)),
+        ("finsk tid", Zone(standard: 7200, rule: .europe)), ("suomen aikaa", Zone(standard: 7200, rule: .europe)),
         ("českého času", Zone(standard: 3600, rule: .europe)),
         ("středoevropského času", Zone(standard: 3600, rule: .europe)),
         ("hora portuguesa", Zone(standard: 0, rule: .europe)),

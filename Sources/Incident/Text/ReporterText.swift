@@ -385,7 +385,7 @@ public enum ReporterText {
         "надіслано:", "тема:", "enviada em:", "enviado em:", "enviada:", "cc.:", "odesláno:", "komu:", "předmět:",
         "lähettäjä:", "lähetetty:", "vastaanottaja:", "aihe:", "feladó:", "elküldve:", "címzett:", "tárgy:",
         "trimis:", "către:", "subiect:", "από:", "στάλθηκε:", "προς:", "θέμα:", "dari:", "dikirim:", "kepada:",
-        "perihal:", "subjek:", "보낸 사람:", "받는 사람:", "보낸 날짜:", "참조:", "제목:",
+        "perihal:", "subjek:", "odoslané:", "predmet:", "보낸 사람:", "받는 사람:", "보낸 날짜:", "참조:", "제목:",
     ]
 
     /// The line with white space before a colon removed and full-width colons made ASCII ("De :" → "de:").
@@ -507,7 +507,7 @@ public enum ReporterText {
         "sent:", "date:", "отправлено:", "дата:", "gesendet:", "datum:", "enviado:", "envoyé:", "skickat:", "inviato:",
         "data:", "verzonden:", "wysłano:", "wysłane:", "gönderildi:", "tarih:", "送信日時:", "发送时间:", "寄件日期:", "fecha:",
         "enviada em:", "enviado em:", "enviada:", "odesláno:", "надіслано:", "lähetetty:", "elküldve:", "trimis:",
-        "στάλθηκε:", "dikirim:", "tanggal:", "sendt:", "poslano:", "poslato:", "изпратено:", "보낸 날짜:",
+        "στάλθηκε:", "dikirim:", "tanggal:", "sendt:", "poslano:", "poslato:", "изпратено:", "보낸 날짜:", "odoslané:",
     ]
 
     /// Outlook's header block without a separator: "From: …" followed within four lines by "Sent: …".
