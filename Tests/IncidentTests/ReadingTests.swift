@@ -1626,6 +1626,34 @@ import Testing
         #expect(read.detectedAt == nil)
     }
 
+    @Test func aSpanishWeekdayAbbreviationIsNoMarch() {
+        let body = """
+            Les reenvío el correo del alumno.
+
+            ---------- Forwarded message ---------
+            De: Diego <diego@example.com>
+            Date: lun, 30 nov 2026 a las 09:41
+            Subject: examen
+
+            Hoy en el examen a las 9:35 a.m. me salió una pantalla de error.
+            """
+        #expect(report(body, subject: "Fwd: examen").detectedAt == Self.utc("2026-11-30T08:35:00Z"))
+        #expect(
+            DetectionTime.parse("mar, 1 dic 2026 a las 10:41", reference: nil)
+                != DetectionTime.parse("1 mar 2026 10:41", reference: nil))
+    }
+
+    @Test func aSessionParameterBeforeAnAttemptsBareID() {
+        let line =
+            "el link es https://eval.example.edu.ar/proctor/attempt?id=58213&session=d7c3e0a9-4f1b-4e62-8a7d-13b5c9f2e084"
+        #expect(report(line).values[.sessionID] == "d7c3e0a9-4f1b-4e62-8a7d-13b5c9f2e084")
+    }
+
+    @Test func aKoreanNightIsEvening() {
+        #expect(
+            report("계정이 잠겼다는 메시지가 나왔어요. (어제 밤 10시 반쯤)").detectedAt == Self.utc("2026-11-29T21:30:00Z"))
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }

@@ -431,7 +431,7 @@ public enum DetectionTime {
         // Chinese, Japanese and Korean write the half of the day before the hour (下午2点, 午後3時, 오후 2시).
         if index > 0, tokens[index - 1].kind == .word, !hasMeridiem {
             let before = tokens[index - 1].text
-            if ["下午", "午後", "晚上", "傍晚", "오후", "夜"].contains(where: { before.hasSuffix($0) }), hour < 12 {
+            if ["下午", "午後", "晚上", "傍晚", "오후", "夜", "밤", "저녁"].contains(where: { before.hasSuffix($0) }), hour < 12 {
                 hour24 = hour + 12
                 hasMeridiem = true
             } else if ["上午", "午前", "早上", "오전", "朝"].contains(where: { before.hasSuffix($0) }) {
@@ -747,8 +747,12 @@ public enum DetectionTime {
                 while k < tokens.count, tokens[k].isSymbol("-") || tokens[k].isSymbol(".") || tokens[k].text == "de" {
                     k += 1
                 }
+                // ("mar, 1 dic 2026": Spanish "mar" is Tuesday when a comma — dropped by the scan — follows it.)
+                let punctuated =
+                    k < tokens.count && k == index + 1
+                    && tokens[k].offset > tokens[index].offset + tokens[index].text.count + 1
                 if day == nil, k < tokens.count, !time.contains(k), let value = tokens[k].number,
-                    tokens[k].text.count <= 2
+                    tokens[k].text.count <= 2, !punctuated
                 {
                     day = value
                     k += 1

@@ -182,13 +182,15 @@ enum ServerAddress {
             let named =
                 segments.last.map(endpoints.contains) == true
                 || (segments.count >= 2 && segments.last == "view" && endpoints.contains(segments[segments.count - 2]))
-            for pair in text[text.index(after: question)...].split(separator: "&") {
-                let pieces = pair.split(separator: "=", maxSplits: 1)
-                if pieces.count == 2,
-                    parameterNames.contains(pieces[0].lowercased()) || (named && pieces[0].lowercased() == "id"),
-                    ValueShape.isSessionID(pieces[1], labelled: true)
-                {
-                    return String(pieces[1])
+            // A parameter named for the session before a bare "id" ("attempt?id=58213&session=d7c3e0a9-…").
+            let pairs = text[text.index(after: question)...].split(separator: "&").map {
+                $0.split(separator: "=", maxSplits: 1)
+            }
+            for generic in [false, true] {
+                for pieces in pairs where pieces.count == 2 {
+                    let name = pieces[0].lowercased()
+                    let fits = generic ? named && name == "id" : parameterNames.contains(name)
+                    if fits, ValueShape.isSessionID(pieces[1], labelled: true) { return String(pieces[1]) }
                 }
             }
             text = text[..<question]
