@@ -201,6 +201,22 @@ public struct IncidentExtractor: Sendable {
                 FieldSource(kind: .shape, detail: shape.cue, line: line(shape.line), isSure: false))
         }
 
+        // "login studenta: s21878 / poprawka - s21887, pomyliłam cyfry": a corrected ID of the same shape replaces
+        // the one it corrects.
+        for (index, text) in lines.enumerated() where text.utf8.count <= 200 {
+            guard let id = Self.correctedID(in: text) else { continue }
+            for field in [IncidentField.userID, .sessionID] {
+                guard let current = reading.values[field], current != id,
+                    ProseValues.pattern(current) == ProseValues.pattern(id)
+                else { continue }
+                reading.values[field] = nil
+                if field == .userID { reading.userIDs.removeAll() }
+                reading.set(
+                    field, id, FieldSource(kind: .label, detail: "correction", line: lines[index], isSure: false))
+                break
+            }
+        }
+
         // 4. The server: a labelled one, else the first host in the reporter's words that is not a mail
         // provider, ours, or another service's.
         let newText = lines.joined(separator: "\n")
@@ -210,6 +226,9 @@ public struct IncidentExtractor: Sendable {
         // A bare "www." host is a home page (a signature's, a forwarder's), never the proctoring server read from
         // a sentence; only a label ("Server: www.…") makes it one.
         candidates.removeAll(where: Self.isHomePage)
+        // "non è esami.… ma proctoring.…", "not X but Y": a host the reporter says it is not, when another is named.
+        let denied = candidates.filter { Self.isDenied($0, in: newText) }
+        if !denied.isEmpty, candidates.count > denied.count { candidates.removeAll(where: denied.contains) }
         // "The students start the exam from our Moodle (https://moodle…), the proctoring runs on aufsicht…": the
         // learning platform is where they come from, a proctoring host is the server.
         if let first = candidates.first, Self.isLearningPlatform(first),
@@ -430,6 +449,39 @@ public struct IncidentExtractor: Sendable {
         }
         return joined.map { (index: $0.index, text: Substring($0.text.replacing("\n", with: " ")), date: $0.date) }
     }
+
+    /// Whether the first mention of `address` in `text` follows a denial ("non è ", "not ", "nicht ", "pas ").
+    static func isDenied(_ address: String, in text: String) -> Bool {
+        guard let range = text.firstRange(of: address) else { return false }
+        let before = text[..<range.lowerBound].suffix(14).lowercased().replacing("\n", with: " ")
+        return denials.contains { before.hasSuffix($0) }
+    }
+
+    static let denials = [
+        " non è ", " not ", " isn't ", " is not ", " nicht ", " pas ", " n'est pas ", " no es ", " não é ", " niet ",
+        " не ", " nie ", " değil ", " non ",
+    ]
+
+    /// The ID a line corrects to ("poprawka - s21887, pomyliłam cyfry", "Correction: the login is ab1234",
+    /// "Korrektur: 3318842"): a word for a correction opens the line, and one ID with a digit follows it.
+    static func correctedID(in line: Substring) -> String? {
+        let lower = line.trimmingWhitespace.lowercased()
+        guard let word = correctionWords.first(where: { lower.hasPrefix($0) }) else { return nil }
+        let rest = lower.dropFirst(word.count)
+        guard rest.first.map({ !$0.isLetter }) ?? false else { return nil }
+        let start = line.trimmingWhitespace.dropFirst(word.count)
+        let ids = ValueShape.tokens(start.prefix(80)).filter { ValueShape.hasDigit($0) && $0.count >= 4 }
+        guard ids.count == 1, ValueShape.isUserID(ids[0], login: false) || ValueShape.isSessionID(ids[0]) else {
+            return nil
+        }
+        return String(ids[0])
+    }
+
+    static let correctionWords = [
+        "correction", "corrected", "korrektur", "berichtigung", "poprawka", "korekta", "correzione", "corrección",
+        "correccion", "correção", "correcao", "rectificatif", "rectification", "исправление", "поправка", "oprava",
+        "düzeltme", "correctie", "rettifica", "sorry, it's", "sorry, it is",
+    ]
 
     /// Whether the words just before an ID in an answer say it is something else's ("Non lo trovo … Il codice
     /// dell'esame è STAT-2-APP3", "the course code is BIO-101"): an exam's, a course's, an error's code.

@@ -1654,6 +1654,24 @@ import Testing
             report("계정이 잠겼다는 메시지가 나왔어요. (어제 밤 10시 반쯤)").detectedAt == Self.utc("2026-11-29T21:30:00Z"))
     }
 
+    @Test func aCorrectionReplacesTheValueItCorrects() {
+        let read = report(
+            "ID sesji: 8b21f6d3-4c07-4e9a-b1d5-2a6f9c0e73d8\nlogin studenta: s21878\npoprawka - s21887, pomyliłam cyfry"
+        )
+        #expect(read.values[.userID] == "s21887")
+        #expect(read.values[.sessionID] == "8b21f6d3-4c07-4e9a-b1d5-2a6f9c0e73d8")
+        // A correction of another shape corrects something else.
+        #expect(report("login studenta: s21878\nCorrection: room 2.14").values[.userID] == "s21878")
+    }
+
+    @Test func aServerTheReporterSaysItIsNot() {
+        let text =
+            "Ho scritto male il server: non è esami.uni.example.it (il vecchio Moodle) ma proctoring.uni.example.it."
+        #expect(report(text).values[.server] == "proctoring.uni.example.it")
+        // Alone, a denied host is still what the text names.
+        #expect(report("The exam is not at exam.uni.example.edu today, it was moved.").values[.server] != nil)
+    }
+
     @Test func screenSharingInRussianInflections() {
         #expect(report("Студент не может включить демонстрацию экрана.").category == "screen-sharing")
     }
