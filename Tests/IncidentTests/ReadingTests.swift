@@ -1664,6 +1664,16 @@ import Testing
         #expect(report("login studenta: s21878\nCorrection: room 2.14").values[.userID] == "s21878")
     }
 
+    @Test(arguments: [
+        ("Beispiel: Sitzungs-ID 5e8b2d1f-7c4a-4b9e-a3f6-0d2c9e8b1a47, Benutzer-ID wi2041-0173", "wi2041-0173"),
+        ("- kandidaat 230117: sessie 4f2a9c61-0e3b-47d8-a5c2-8b1d6e9f3047", "230117"),
+        ("Ich bin matr nr 01634529 und komme nicht rein.", "01634529"),
+        ("Přihlašovací jméno: KOV0123", "KOV0123"),
+    ])
+    func userNamesOfHeldOut18(_ text: String, _ expected: String) {
+        #expect(report(text).values[.userID] == expected)
+    }
+
     @Test func aServerTheReporterSaysItIsNot() {
         let text =
             "Ho scritto male il server: non è esami.uni.example.it (il vecchio Moodle) ma proctoring.uni.example.it."
