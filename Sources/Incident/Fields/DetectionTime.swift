@@ -400,7 +400,7 @@ public enum DetectionTime {
                 || (article == "las" && ["a", "desde", "hasta", "sobre", "hacia", "eso"].contains(lead))
             let after = next(1)
             // (Punctuation, which the scan drops, may stand between: "verso le 16, durante …".)
-            let punctuated = after.map { $0.offset > tokens[index].offset + tokens[index].text.count + 1 } ?? false
+            let punctuated = index + 1 < tokens.count && punctuationFollows(tokens, at: index)
             let noNoun =
                 after.map {
                     punctuated || $0.kind == .symbol
@@ -748,9 +748,7 @@ public enum DetectionTime {
                     k += 1
                 }
                 // ("mar, 1 dic 2026": Spanish "mar" is Tuesday when a comma — dropped by the scan — follows it.)
-                let punctuated =
-                    k < tokens.count && k == index + 1
-                    && tokens[k].offset > tokens[index].offset + tokens[index].text.count + 1
+                let punctuated = k < tokens.count && k == index + 1 && punctuationFollows(tokens, at: index)
                 if day == nil, k < tokens.count, !time.contains(k), let value = tokens[k].number,
                     tokens[k].text.count <= 2, !punctuated
                 {
@@ -769,6 +767,12 @@ public enum DetectionTime {
             }
         }
         return nil
+    }
+
+    /// Whether punctuation the scan dropped (a comma) stands between the token at `index` and the next one: more
+    /// than a space separates them.
+    static func punctuationFollows(_ tokens: [Token], at index: Int) -> Bool {
+        tokens[index + 1].offset > tokens[index].offset + tokens[index].text.count + 1
     }
 
     /// What an ordinal day carries after its digits: "27th", "1st", "2nd", French "1er".
