@@ -227,7 +227,8 @@ public struct IncidentExtractor: Sendable {
         // a sentence; only a label ("Server: www.…") makes it one.
         candidates.removeAll(where: Self.isHomePage)
         // "non è esami.… ma proctoring.…", "not X but Y": a host the reporter says it is not, when another is named.
-        let denied = candidates.filter { Self.isDenied($0, in: newText) }
+        // (Only the first few are looked up: each lookup searches the text, and a hostile mail names thousands.)
+        let denied = candidates.prefix(8).filter { Self.isDenied($0, in: newText) }
         if !denied.isEmpty, candidates.count > denied.count { candidates.removeAll(where: denied.contains) }
         // "The students start the exam from our Moodle (https://moodle…), the proctoring runs on aufsicht…": the
         // learning platform is where they come from, a proctoring host is the server.
